@@ -1,0 +1,38 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "ParsGuide",
+    products: [
+        .executable(name: "parsguide", targets: ["parsguide"]),
+        .library(name: "Anatomy", targets: ["Anatomy"]),
+        .library(name: "Imaging", targets: ["Imaging"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries (Debian: zlib1g-dev, libpng-dev).
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+
+        .target(
+            name: "Anatomy",
+            dependencies: ["CZlib"],
+            resources: [.copy("Resources/lumbar-mean-shape")]
+        ),
+        .target(name: "Imaging", dependencies: ["CPNG"]),
+        .target(
+            name: "ParsGuideCommands",
+            dependencies: [
+                "Anatomy", "Imaging",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "parsguide", dependencies: ["ParsGuideCommands"]),
+
+        .testTarget(name: "AnatomyTests", dependencies: ["Anatomy"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
+        .testTarget(name: "ParsGuideCommandsTests", dependencies: ["ParsGuideCommands", "Anatomy"]),
+    ]
+)

@@ -1,0 +1,43 @@
+/// Errors raised by the `Anatomy` module. Each case names the offending value and what is allowed.
+public enum AnatomyError: Error, CustomStringConvertible, Equatable {
+    case invalidGrid(reason: String)
+    case valueOutOfRange(name: String, value: Double, allowed: ClosedRange<Double>, unit: String)
+    case unknownValue(name: String, value: String, allowed: [String])
+    case fileUnreadable(path: String, reason: String)
+    case fileWriteFailed(path: String, reason: String)
+    case corruptFile(path: String, reason: String)
+    case truncatedFile(path: String, expectedBytes: Int, actualBytes: Int)
+    case unsupportedDataType(path: String, code: Int16, supported: [String])
+    case compression(reason: String)
+    case geometry(reason: String)
+
+    public var description: String {
+        switch self {
+        case .invalidGrid(let reason):
+            return "invalid grid: \(reason)"
+        case let .valueOutOfRange(name, value, allowed, unit):
+            let u = unit.isEmpty ? "" : " \(unit)"
+            return "\(name) \(Self.format(value))\(u) is out of range: allowed \(Self.format(allowed.lowerBound))–\(Self.format(allowed.upperBound))\(u)"
+        case let .unknownValue(name, value, allowed):
+            return "unknown \(name) '\(value)': allowed \(allowed.joined(separator: ", "))"
+        case let .fileUnreadable(path, reason):
+            return "cannot read \(path): \(reason)"
+        case let .fileWriteFailed(path, reason):
+            return "cannot write \(path): \(reason)"
+        case let .corruptFile(path, reason):
+            return "\(path) is not a valid file: \(reason)"
+        case let .truncatedFile(path, expected, actual):
+            return "\(path) is truncated: its header promises \(expected) bytes but it holds \(actual)"
+        case let .unsupportedDataType(path, code, supported):
+            return "\(path) has NIfTI datatype \(code); supported: \(supported.joined(separator: ", "))"
+        case .compression(let reason):
+            return "gzip: \(reason)"
+        case .geometry(let reason):
+            return "geometry: \(reason)"
+        }
+    }
+
+    static func format(_ v: Double) -> String {
+        v == v.rounded() && abs(v) < 1e9 ? String(Int(v)) : String(v)
+    }
+}

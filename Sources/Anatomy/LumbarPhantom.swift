@@ -1,0 +1,159 @@
+import Foundation
+
+/// Builds the parametric lumbar subject: L2–L5 from the population-mean mesh, a modelled sacrum,
+/// discs, facet joints, thecal sac, nerve roots, ligaments, pars defects, paraspinal muscle, fat and
+/// skin sized from the habitus, and a synthetic CT.
+///
+/// Bony and canal structures are built first in a "spine grid" around the vertebrae; the torso is
+/// then laid out in the full grid (same voxel lattice) and the spine grid copied in.
+public enum LumbarPhantom {
+    /// Soft-tissue layer thicknesses and other modelling choices, millimetres.
+    public enum Layers {
+        /// Back skin (dermis + epidermis): NOT FOUND in the data sheet; ≈2 mm as the issue asks.
+        public static let skinMm = 2.0
+        /// Supraspinous ligament over the spinous-process tips: NOT FOUND; 3 mm chosen.
+        public static let supraspinousMm = 3.0
+        /// Thinnest subcutaneous fat allowed over the spinous processes: chosen.
+        public static let minimumFatMm = 3.0
+        /// L5–S1 disc middle height 8.14 mm (Shin 2024, Brain Spine 5:104162; DATASHEET §1d, secondary).
+        public static let l5s1DiscHeightMm = 8.14
+        /// Target sacral slope: the mean of Mac-Thiong 2011's 24–55° (±2 SD) range, 39.5° (DATASHEET §1d).
+        public static let sacralSlopeDegrees = 39.5
+        /// Thecal sac semi-axes at L2–L4 (lateral, AP): NOT FOUND; 8.5 × 6.5 mm gives ≈175 mm².
+        public static let sacSemiAxesMm = (8.5, 6.5)
+        /// Nerve-root radius: NOT FOUND; 2.5 mm chosen.
+        public static let rootRadiusMm = 2.5
+    }
+
+    /// Builds the subject. `progress` is told the name of each stage as it starts.
+    public static func build(_ options: PhantomOptions, progress: @escaping (String) -> Void = { _ in }) throws -> Subject {
+        let options = try options.validated()
+        var b = try PhantomBuilder(options: options, progress: progress)
+        return try b.run()
+    }
+}
+
+/// The state of one build. Stages run in order; each reads what earlier ones made.
+struct PhantomBuilder {
+    let options: PhantomOptions
+    let progress: (String) -> Void
+    let h: Double
+    var spine: Volume<UInt8>
+    var meshes: [SpinalLevel: TriangleMesh] = [:]
+    var geo: [SpinalLevel: VertebraGeometry] = [:]
+    var sacrum: SacrumFrame!
+    var landmarks: [String: Vector3] = [:]
+    var measurements: [String: Double] = [:]
+
+    init(options: PhantomOptions, progress: @escaping (String) -> Void) throws {
+        self.options = options
+        self.progress = progress
+        self.h = options.voxelMm
+        progress("loading the L2–L5 mean shape")
+        meshes = try LumbarMeanShape.cachedVertebrae()
+        // The spine grid: every bony and canal structure fits in it. Origins sit on the voxel
+        // lattice (multiples of h) so the spine grid drops into the full grid by whole voxels.
+        let lo = Vector3(-80, -50, -215), hi = Vector3(80, 120, 66)
+        spine = Volume(grid: try Self.latticeGrid(lo: lo, hi: hi, h: options.voxelMm), repeating: 0)
+    }
+
+    /// An axis-aligned grid covering [lo, hi] whose voxel centres are multiples of `h`.
+    static func latticeGrid(lo: Vector3, hi: Vector3, h: Double) throws -> Grid {
+        let first = (lo / h).rounded(.down), last = (hi / h).rounded(.up)
+        let n = last - first + 1
+        return try Grid(dimensions: SIMD3(Int(n.x), Int(n.y), Int(n.z)), spacingMm: Vector3(h, h, h), originMm: first * h)
+    }
+
+    mutating func run() throws -> Subject {
+        progress("voxelising L2–L5")
+        for level in SpinalLevel.modelled {
+            MeshVoxelizer.fill(meshes[level]!, into: &spine, label: level.tissue.rawValue, overwrite: { $0 == 0 })
+        }
+        progress("measuring each vertebra")
+        for level in SpinalLevel.modelled {
+            geo[level] = try VertebraGeometry.measure(level: level, label: level.tissue.rawValue, volume: spine, mesh: meshes[level]!)
+        }
+        progress("facet joints L2-3 … L4-5")
+        for (u, l) in [(SpinalLevel.l2, SpinalLevel.l3), (.l3, .l4), (.l4, .l5)] {
+            for side in Side.allCases { facetJoint(upper: u, lower: l, side: side) }
+        }
+        progress("sacrum")
+        buildSacrum()
+        for side in Side.allCases { buildS1SuperiorArticularProcess(side) }
+        progress("intervertebral discs")
+        for (u, l) in [(SpinalLevel.l2, SpinalLevel.l3), (.l3, .l4), (.l4, .l5), (.l5, .s1)] { disc(upper: u, lower: l) }
+        progress("thecal sac, epidural fat and nerve roots")
+        canalContents()
+        nerveRoots()
+        progress("ligaments")
+        for (u, l) in [(SpinalLevel.l2, SpinalLevel.l3), (.l3, .l4), (.l4, .l5), (.l5, .s1)] { ligaments(upper: u, lower: l) }
+        progress("landmarks")
+        collectLandmarks()
+        progress("pars defects")
+        try cutDefects()
+        progress("torso, muscle, fat and skin")
+        var labels = try layOutTorso()
+        progress("synthetic CT")
+        let ct = synthesiseCT(labels: labels)
+        finishLandmarks(labels: &labels)
+        return Subject(habitus: options.habitus, defects: options.defects, labels: labels, ct: ct,
+                       landmarks: landmarks, measurements: measurements, seed: options.seed)
+    }
+
+    // MARK: Helpers
+
+    var grid: Grid { spine.grid }
+
+    /// The index box of the spine grid covering a world box centred on `c` with half-size `r` mm.
+    func box(around c: Vector3, halfSizeMm r: Vector3) -> IndexBox {
+        IndexBox(grid: grid, worldMin: c - r, worldMax: c + r)
+    }
+
+    /// Calls `body` with the linear index and world position of every voxel in `box`.
+    func forEachVoxel(in box: IndexBox, _ body: (Int, Vector3) -> Void) {
+        guard !box.isEmpty else { return }
+        let o = grid.worldFromIndex.translation
+        for k in box.lower.z...box.upper.z {
+            for j in box.lower.y...box.upper.y {
+                var lin = grid.linearIndex(box.lower.x, j, k)
+                for i in box.lower.x...box.upper.x {
+                    body(lin, Vector3(o.x + Double(i) * h, o.y + Double(j) * h, o.z + Double(k) * h))
+                    lin += 1
+                }
+            }
+        }
+    }
+
+    /// The voxel of `label` nearest to `p` (searching up to 12 mm), or `p` itself when none is found.
+    func snap(_ p: Vector3, to label: UInt8) -> Vector3 {
+        if spine.value(nearestTo: p) == label { return p }
+        var best: (d: Double, q: Vector3)? = nil
+        forEachVoxel(in: box(around: p, halfSizeMm: Vector3(12, 12, 12))) { lin, q in
+            guard spine.voxels[lin] == label else { return }
+            let d = (q - p).length
+            if best == nil || d < best!.d { best = (d, q) }
+        }
+        return best?.q ?? p
+    }
+
+    /// Distances (mm) to the nearest voxel where `isFeature` holds, over `box`.
+    func distances(in box: IndexBox, _ isFeature: (UInt8) -> Bool) -> [Float] {
+        spine.voxels.withUnsafeBufferPointer { v in
+            DistanceTransform.distancesMm(grid: grid, box: box) { isFeature(v[$0]) }
+        }
+    }
+}
+
+extension LumbarMeanShape {
+    nonisolated(unsafe) private static var cache: [SpinalLevel: TriangleMesh]?
+    private static let cacheLock = NSLock()
+
+    /// `vertebrae()`, parsed once per process.
+    static func cachedVertebrae() throws -> [SpinalLevel: TriangleMesh] {
+        cacheLock.lock(); defer { cacheLock.unlock() }
+        if let c = cache { return c }
+        let v = try vertebrae()
+        cache = v
+        return v
+    }
+}

@@ -1,0 +1,81 @@
+/// A spondylolytic defect: a slab of bone removed across one pars interarticularis and filled with
+/// fibrous tissue (label 109).
+///
+/// The lysis plane passes through the pars landmark. Its normal starts along the pars axis (from the
+/// superior to the inferior articular process) and is tilted by `obliquity` about the lateral axis,
+/// so the cleft runs obliquely through the pars (Jpn J Radiol 2014, doi 10.1007/s11604-014-0371-4).
+public struct ParsDefect: Sendable, Codable, Hashable {
+    public var level: SpinalLevel
+    public var side: Side
+    /// Width of the cleft, millimetres: ≥2 mm separates an "isolated" defect from a fused one
+    /// (Ma 2025, BMC MSK); chronic defects are ≥2–3 mm (spinebase.org, secondary).
+    public var gapMm: Double
+    /// Tilt of the lysis plane away from the plane perpendicular to the pars axis.
+    public var obliquity: Angle
+
+    public static let gapRangeMm: ClosedRange<Double> = 0.5...10
+    public static let obliquityRangeDegrees: ClosedRange<Double> = -60...60
+    public static let defaultGapMm = 2.0
+    public static let defaultObliquity = Angle.degrees(20)
+    /// Levels whose pars can be cut: the ones built from the mean shape.
+    public static let levels: [SpinalLevel] = SpinalLevel.modelled
+
+    public init(level: SpinalLevel, side: Side, gapMm: Double = defaultGapMm,
+                obliquity: Angle = defaultObliquity) throws {
+        guard Self.levels.contains(level) else {
+            throw AnatomyError.unknownValue(name: "defect level", value: level.rawValue, allowed: Self.levels.map(\.rawValue))
+        }
+        guard gapMm.isFinite, Self.gapRangeMm.contains(gapMm) else {
+            throw AnatomyError.valueOutOfRange(name: "gap", value: gapMm, allowed: Self.gapRangeMm, unit: "mm")
+        }
+        guard Self.obliquityRangeDegrees.contains(obliquity.degrees) else {
+            throw AnatomyError.valueOutOfRange(name: "defect obliquity", value: obliquity.degrees,
+                                               allowed: Self.obliquityRangeDegrees, unit: "degrees")
+        }
+        self.level = level
+        self.side = side
+        self.gapMm = gapMm
+        self.obliquity = obliquity
+    }
+
+    init(unchecked level: SpinalLevel, side: Side, gapMm: Double, obliquity: Angle) {
+        self.level = level
+        self.side = side
+        self.gapMm = gapMm
+        self.obliquity = obliquity
+    }
+
+    /// The flagship case: bilateral L5 defects with the default gap and obliquity.
+    public static let flagship: [ParsDefect] = Side.allCases.map {
+        ParsDefect(unchecked: .l5, side: $0, gapMm: defaultGapMm, obliquity: defaultObliquity)
+    }
+
+    /// The target name used on the command line, e.g. `L5-left`.
+    public var name: String { "\(level.rawValue)-\(side.rawValue)" }
+
+    /// Parses `L5-left,L5-right` (or `none`) into defects with the given gap and obliquity.
+    public static func parseList(_ text: String, gapMm: Double = defaultGapMm,
+                                 obliquity: Angle = defaultObliquity) throws -> [ParsDefect] {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed.lowercased() == "none" || trimmed.isEmpty { return [] }
+        var out: [ParsDefect] = []
+        for item in trimmed.split(separator: ",") {
+            let parts = item.trimmingCharacters(in: .whitespaces).split(separator: "-")
+            guard parts.count == 2 else {
+                throw AnatomyError.unknownValue(name: "defect", value: String(item),
+                                                allowed: ["LEVEL-SIDE such as L5-left, comma-separated, or none"])
+            }
+            guard let level = SpinalLevel(rawValue: parts[0].uppercased()), levels.contains(level) else {
+                throw AnatomyError.unknownValue(name: "defect level", value: String(parts[0]), allowed: levels.map(\.rawValue))
+            }
+            guard let side = Side(rawValue: parts[1].lowercased()) else {
+                throw AnatomyError.unknownValue(name: "defect side", value: String(parts[1]), allowed: Side.allCases.map(\.rawValue))
+            }
+            let d = try ParsDefect(level: level, side: side, gapMm: gapMm, obliquity: obliquity)
+            if !out.contains(where: { $0.level == level && $0.side == side }) { out.append(d) }
+        }
+        return out
+    }
+}
+
+import Foundation

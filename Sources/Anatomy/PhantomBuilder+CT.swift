@@ -1,0 +1,80 @@
+/// The synthetic CT.
+extension PhantomBuilder {
+    /// Hounsfield units per voxel: each label's value from `HounsfieldTable`; bone gets a cortical
+    /// shell (voxels within `corticalShellMm` of non-bone) and a cancellous interior with a smooth
+    /// seeded texture (value noise on a 1.5 mm lattice, SD ≈ the table's trabecular SD); soft tissue
+    /// gets mild seeded white noise. Texture depends only on the seed and the voxel position.
+    func synthesiseCT(labels: Volume<UInt8>) -> Volume<Int16> {
+        let table = options.hounsfield
+        let sex = options.habitus.sex
+        // Cortical shell: distance from each bone voxel to the nearest voxel not of that bone.
+        var cortical = [Bool](repeating: false, count: spine.voxels.count)
+        for label in [SpinalLevel.l2, .l3, .l4, .l5].map({ $0.tissue.rawValue }) + [Tissue.sacrum.rawValue] {
+            guard let tight = IndexBox.bounding(spine, where: { $0 == label }) else { continue }
+            let region = tight.expanded(by: 2, within: grid)
+            let d = distances(in: region) { $0 != label }
+            var n = 0
+            forEachVoxel(in: region) { lin, _ in
+                if spine.voxels[lin] == label && Double(d[n]) <= table.corticalShellMm { cortical[lin] = true }
+                n += 1
+            }
+        }
+        let full = labels.grid
+        let offset = SIMD3<Int>((grid.worldFromIndex.translation - full.worldFromIndex.translation) / h + 0.5, rounding: .down)
+        let hu = (0..<256).map { table.hu(UInt8($0), sex: sex) }
+        let seed = options.seed
+        let nx = full.dimensions.x, ny = full.dimensions.y
+        let sd = grid.dimensions
+        let cell = 1.5 / h   // texture lattice, in voxels
+        let softSD = table.softTissueTextureSD, boneSD = table.cancellousTextureSD
+        var ct = Volume<Int16>(grid: full, repeating: 0)
+        labels.voxels.withUnsafeBufferPointer { lab in
+            cortical.withUnsafeBufferPointer { cort in
+                ct.voxels.withUnsafeMutableBufferPointer { buf in
+                    let out = SharedVoxels(base: buf.baseAddress!)
+                    let lab = SharedReadOnly(base: lab.baseAddress!), cort = SharedReadOnly(base: cort.baseAddress!)
+                    forEachSlice(full.dimensions.z) { k in
+                        for j in 0..<ny {
+                            for i in 0..<nx {
+                                let lin = i + nx * (j + ny * k)
+                                let l = lab.base[lin]
+                                var v: Double
+                                if l == 0 {
+                                    v = table.air
+                                } else if Tissue.isBone(l) {
+                                    let si = i - offset.x, sj = j - offset.y
+                                    let inSpine = si >= 0 && sj >= 0 && si < sd.x && sj < sd.y
+                                    if inSpine && cort.base[si + sd.x * (sj + sd.y * k)] {
+                                        v = table.corticalBone + 0.1 * table.corticalBone * (unitHash(seed, i, j, k) - 0.5)
+                                    } else {
+                                        // Value noise: uniform corner values (SD 1/√12) trilinearly blended;
+                                        // the ×3.5 keeps the blended SD near `boneSD`.
+                                        v = hu[Int(l)] + 3.5 * boneSD * (Self.valueNoise(seed, Double(i) / cell, Double(j) / cell, Double(k) / cell) - 0.5)
+                                    }
+                                } else {
+                                    // Triangular noise with the given SD: (u1 + u2 − 1) has variance 1/6.
+                                    let r = unitHash(seed, i, j, k)
+                                    let u1 = r, u2 = unitHash(seed &+ 1, i, j, k)
+                                    v = hu[Int(l)] + softSD * 2.449_489_7 * (u1 + u2 - 1)
+                                }
+                                out.base[lin] = Int16(clamping: Int(v.rounded()))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return ct
+    }
+
+    /// Trilinear value noise in [0, 1) on the integer lattice.
+    static func valueNoise(_ seed: UInt64, _ x: Double, _ y: Double, _ z: Double) -> Double {
+        let x0 = Int(x.rounded(.down)), y0 = Int(y.rounded(.down)), z0 = Int(z.rounded(.down))
+        let fx = x - Double(x0), fy = y - Double(y0), fz = z - Double(z0)
+        func c(_ a: Int, _ b: Int, _ d: Int) -> Double { unitHash(seed &+ 7, x0 + a, y0 + b, z0 + d) }
+        let x00 = c(0, 0, 0) + (c(1, 0, 0) - c(0, 0, 0)) * fx, x10 = c(0, 1, 0) + (c(1, 1, 0) - c(0, 1, 0)) * fx
+        let x01 = c(0, 0, 1) + (c(1, 0, 1) - c(0, 0, 1)) * fx, x11 = c(0, 1, 1) + (c(1, 1, 1) - c(0, 1, 1)) * fx
+        let y0v = x00 + (x10 - x00) * fy, y1v = x01 + (x11 - x01) * fy
+        return y0v + (y1v - y0v) * fz
+    }
+}

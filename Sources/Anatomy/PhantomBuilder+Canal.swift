@@ -1,0 +1,96 @@
+/// The contents of the spinal canal and the exiting nerve roots.
+extension PhantomBuilder {
+    /// A point of the canal's centreline with the canal and sac half-sizes there.
+    struct CanalStation {
+        var centre: Vector3
+        var canalHalfWidth: Double
+        var canalHalfDepth: Double
+        /// Scale of the thecal sac (1 at L2–L5, tapering to 0 where the sac ends at S2).
+        var sacScale: Double
+    }
+
+    /// Stations from L2 down to S2 (the end of the dural sac), sorted by descending z.
+    var canalStations: [CanalStation] {
+        var out = SpinalLevel.modelled.map { level -> CanalStation in
+            let g = geo[level]!
+            return CanalStation(centre: g.canalCentre, canalHalfWidth: g.canalHalfWidthMm,
+                                canalHalfDepth: (g.canalBackA - g.canalFrontA) / 2, sacScale: 1)
+        }
+        let s = sacrum!
+        for (w, scale) in [(4.0, 0.75), (30.0, 0.3), (34.0, 0.0)] {
+            out.append(CanalStation(centre: s.world(u: 0, v: s.canalCentreV + s.kyphosisV(w), w: w),
+                                    canalHalfWidth: s.canalHalfWidth(w), canalHalfDepth: s.canalHalfDepth(w), sacScale: scale))
+        }
+        return out.sorted { $0.centre.z > $1.centre.z }
+    }
+
+    /// The station interpolated at height z (clamped at the ends).
+    func station(atZ z: Double, _ stations: [CanalStation]) -> CanalStation {
+        if z >= stations[0].centre.z { return stations[0] }
+        for n in 1..<stations.count where z >= stations[n].centre.z {
+            let a = stations[n - 1], b = stations[n]
+            let t = (a.centre.z - z) / (a.centre.z - b.centre.z)
+            func mix(_ x: Double, _ y: Double) -> Double { x + (y - x) * t }
+            return CanalStation(centre: a.centre + (b.centre - a.centre) * t,
+                                canalHalfWidth: mix(a.canalHalfWidth, b.canalHalfWidth),
+                                canalHalfDepth: mix(a.canalHalfDepth, b.canalHalfDepth), sacScale: mix(a.sacScale, b.sacScale))
+        }
+        return CanalStation(centre: stations.last!.centre, canalHalfWidth: 0, canalHalfDepth: 0, sacScale: 0)
+    }
+
+    /// Thecal sac (dura 105 around CSF 106) along the canal, tapering into the sacral canal, with
+    /// epidural fat (112) filling the rest of the canal. Only unassigned voxels are written.
+    mutating func canalContents() {
+        let stations = canalStations
+        let (rx0, ry0) = LumbarPhantom.Layers.sacSemiAxesMm
+        let duraMm = max(0.6, h)  // real dura is ~0.3–0.5 mm; kept at least one voxel so it is seen
+        let zTop = stations.first!.centre.z + 30, zBottom = stations.last!.centre.z
+        let region = IndexBox(grid: grid, worldMin: Vector3(-22, -40, zBottom), worldMax: Vector3(22, 90, zTop))
+        guard !region.isEmpty else { return }
+        for k in region.lower.z...region.upper.z {
+            let z = grid.world(0, 0, k).z
+            let st = station(atZ: z, stations)
+            guard st.canalHalfWidth > 0 else { continue }
+            let rx = min(rx0, st.canalHalfWidth - 2) * st.sacScale, ry = min(ry0, st.canalHalfDepth - 1.5) * st.sacScale
+            for j in region.lower.y...region.upper.y {
+                for i in region.lower.x...region.upper.x {
+                    let lin = grid.linearIndex(i, j, k)
+                    guard spine.voxels[lin] == 0 else { continue }
+                    let p = grid.world(i, j, k)
+                    let dx = p.x - st.centre.x, dy = p.y - st.centre.y
+                    let canal = (dx / st.canalHalfWidth) * (dx / st.canalHalfWidth) + (dy / st.canalHalfDepth) * (dy / st.canalHalfDepth)
+                    guard canal <= 1 else { continue }
+                    if rx > duraMm, ry > duraMm {
+                        let outer = (dx / rx) * (dx / rx) + (dy / ry) * (dy / ry)
+                        let ix = rx - duraMm, iy = ry - duraMm
+                        let inner = (dx / ix) * (dx / ix) + (dy / iy) * (dy / iy)
+                        if inner <= 1 { spine.voxels[lin] = Tissue.cerebrospinalFluid.rawValue; continue }
+                        if outer <= 1 { spine.voxels[lin] = Tissue.dura.rawValue; continue }
+                    }
+                    spine.voxels[lin] = Tissue.epiduralFat.rawValue
+                }
+            }
+        }
+    }
+
+    /// The L4 and L5 roots (107): from the side of the sac above the pedicle, under the pedicle
+    /// through the intervertebral foramen, then down, out and forward. (S1 runs in its foramen.)
+    mutating func nerveRoots() {
+        let stations = canalStations
+        for level in [SpinalLevel.l4, .l5] {
+            guard let g = geo[level] else { continue }
+            for side in Side.allCases {
+                guard let pedicle = g.sides[side]?.pedicle else { continue }
+                let st = station(atZ: pedicle.z + 4, stations)
+                let start = Vector3(side.sign * (LumbarPhantom.Layers.sacSemiAxesMm.0 - 1), st.centre.y - 1, pedicle.z + 4)
+                let foramen = pedicle - g.up * 11 - g.posterior * 5 + Vector3(side.sign * 2, 0, 0)
+                let exit = foramen + Vector3(side.sign * 18, -14, -16)
+                for (a, b) in [(start, foramen), (foramen, exit)] {
+                    tube(from: a, to: b, radiusMm: LumbarPhantom.Layers.rootRadiusMm, label: Tissue.nerveRoot.rawValue) {
+                        $0 == 0 || $0 == Tissue.epiduralFat.rawValue
+                    }
+                }
+            }
+        }
+    }
+}

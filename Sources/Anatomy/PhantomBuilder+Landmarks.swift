@@ -1,0 +1,68 @@
+/// Named landmarks in world LPS millimetres.
+///
+/// Per vertebra: `<L>.bodyCentre`, `<L>.spinousProcessTip`; per vertebra and side:
+/// `<L>.<side>.pars | superiorArticularProcess | inferiorArticularProcess | pedicle | lamina`, each
+/// moved to the nearest voxel of that vertebra's bone if its centroid fell outside it; facet joints
+/// `<U>-<L>.<side>.facetJoint` (the centroid of the joint's voxels); `<L>.<side>.skinOverPars` (the
+/// skin surface straight posterior to the pars); `S1.endplateCentre`.
+extension PhantomBuilder {
+    mutating func collectLandmarks() {
+        for level in SpinalLevel.modelled {
+            let g = geo[level]!
+            let label = level.tissue.rawValue
+            let name = level.rawValue
+            landmarks["\(name).bodyCentre"] = snap(g.bodyCentre, to: label)
+            landmarks["\(name).spinousProcessTip"] = snap(g.spinousProcessTip, to: label)
+            for side in Side.allCases {
+                guard let sg = g.sides[side] else { continue }
+                let prefix = "\(name).\(side.rawValue)"
+                landmarks["\(prefix).pars"] = snap(sg.pars, to: label)
+                landmarks["\(prefix).superiorArticularProcess"] = snap(sg.superiorArticularProcess, to: label)
+                landmarks["\(prefix).inferiorArticularProcess"] = snap(sg.inferiorArticularProcess, to: label)
+                landmarks["\(prefix).pedicle"] = snap(sg.pedicle, to: label)
+                landmarks["\(prefix).lamina"] = snap(sg.lamina, to: label)
+                measurements["\(prefix).parsAreaMm2"] = sg.parsAreaMm2
+            }
+        }
+        landmarks["S1.endplateCentre"] = sacrum.origin
+        for (u, l) in [(SpinalLevel.l2, SpinalLevel.l3), (.l3, .l4), (.l4, .l5), (.l5, .s1)] {
+            for side in Side.allCases {
+                guard let iap = geo[u]?.sides[side]?.inferiorArticularProcess else { continue }
+                var sum = Vector3.zero, n = 0.0
+                forEachVoxel(in: box(around: iap, halfSizeMm: Vector3(18, 18, 20))) { lin, p in
+                    guard spine.voxels[lin] == Tissue.facetJoint.rawValue, p.x * side.sign > 3 else { return }
+                    sum += p; n += 1
+                }
+                if n > 0 { landmarks["\(u.rawValue)-\(l.rawValue).\(side.rawValue).facetJoint"] = sum / n }
+            }
+        }
+    }
+
+    /// Adds the skin points over each pars and the depth measurements, once the torso exists.
+    mutating func finishLandmarks(labels: inout Volume<UInt8>) {
+        let step = h / 2
+        for level in SpinalLevel.modelled {
+            for side in Side.allCases {
+                let prefix = "\(level.rawValue).\(side.rawValue)"
+                guard let pars = landmarks["\(prefix).pars"] else { continue }
+                if let skin = exitPoint(from: pars, labels: labels, step: step) {
+                    landmarks["\(prefix).skinOverPars"] = skin
+                    measurements["\(prefix).skinToParsDepthMm"] = skin.y - pars.y
+                }
+                // Skin-to-lamina: from the lamina's posterior bone surface to the skin, straight back.
+                if let lamina = landmarks["\(prefix).lamina"], let skin = exitPoint(from: lamina, labels: labels, step: step) {
+                    var p = lamina
+                    while labels.value(nearestTo: p) == level.tissue.rawValue { p.y += step }
+                    measurements["\(prefix).skinToLaminaDepthMm"] = skin.y - p.y
+                }
+            }
+        }
+    }
+
+    /// The last point inside the body going +y (posterior) from `p`.
+    func exitPoint(from p: Vector3, labels: Volume<UInt8>, step: Double) -> Vector3? {
+        var q = p
+        while let v = labels.value(nearestTo: q + Vector3(0, step, 0)), v != 0 { q.y += step }
+        return labels.value(nearestTo: q + Vector3(0, step, 0)) == nil ? nil : q
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+
+/// The torso: skin, subcutaneous fat, supraspinous ligament, muscle and other soft tissue in an
+/// elliptic cross-section sized from the habitus, with the spine grid copied in.
+extension PhantomBuilder {
+    /// The posterior skin line: the posterior bony envelope near the midline (bridged over the gaps
+    /// between spinous processes), plus a cover of skin, fat and supraspinous ligament. The cover is
+    /// set so the midline skin-to-epidural depth at L4-5 equals 3.33 + 0.05 × BMI cm (DATASHEET §3),
+    /// but never less than skin + ligament + `minimumFatMm`.
+    func skinLine() -> (ySkin: [Double], fatMm: Double, coverMm: Double) {
+        let g = grid
+        let nz = g.dimensions.z
+        var envelope = [Double](repeating: -.infinity, count: nz)
+        spine.voxels.withUnsafeBufferPointer { v in
+            let i0 = g.nearestIndex(toWorld: Vector3(-15, 0, g.world(0, 0, 0).z))!.x
+            let i1 = g.nearestIndex(toWorld: Vector3(15, 0, g.world(0, 0, 0).z))!.x
+            for k in 0..<nz {
+                for j in stride(from: g.dimensions.y - 1, through: 0, by: -1) {
+                    let base = g.linearIndex(0, j, k)
+                    if (i0...i1).contains(where: { Tissue.isBone(v[base + $0]) }) {
+                        envelope[k] = g.world(0, j, k).y; break
+                    }
+                }
+            }
+        }
+        // Fill slices without bone from their nearest neighbours, then bridge and smooth.
+        if let first = envelope.firstIndex(where: { $0 > -.infinity }), let last = envelope.lastIndex(where: { $0 > -.infinity }) {
+            for k in 0..<first { envelope[k] = envelope[first] }
+            for k in (last + 1)..<nz { envelope[k] = envelope[last] }
+            for k in first...last where envelope[k] == -.infinity { envelope[k] = envelope[k - 1] }
+        }
+        let bridge = Int(12 / h), smooth = Int(8 / h)
+        let bridged = (0..<nz).map { k in envelope[max(0, k - bridge)...min(nz - 1, k + bridge)].max()! }
+        let smoothed = (0..<nz).map { k -> Double in
+            let w = bridged[max(0, k - smooth)...min(nz - 1, k + smooth)]
+            return w.reduce(0, +) / Double(w.count)
+        }
+        let l4 = geo[.l4]!, l5 = geo[.l5]!
+        let z45 = (l4.canalCentre.z + l5.canalCentre.z) / 2
+        let back45 = (l4.canalBackPoint.y + l5.canalBackPoint.y) / 2
+        let k45 = g.nearestIndex(toWorld: Vector3(0, 0, z45))!.z
+        let minCover = LumbarPhantom.Layers.skinMm + LumbarPhantom.Layers.supraspinousMm + LumbarPhantom.Layers.minimumFatMm
+        let cover = max(minCover, options.habitus.skinToEpiduralDepthMm - (smoothed[k45] - back45))
+        let fat = cover - LumbarPhantom.Layers.skinMm - LumbarPhantom.Layers.supraspinousMm
+        return (smoothed.map { $0 + cover }, fat, cover)
+    }
+
+    /// Lays out the full grid and returns its labels.
+    mutating func layOutTorso() throws -> Volume<UInt8> {
+        let line = skinLine()
+        let (a, b) = options.habitus.torsoSemiAxesMm
+        let sg = grid
+        let yMin = min(line.ySkin.min()! - 2 * b - 6, sg.world(0, 0, 0).y)
+        let yMax = max(line.ySkin.max()! + 6, sg.world(0, sg.dimensions.y - 1, 0).y)
+        let lo = Vector3(min(-a - 6, sg.world(0, 0, 0).x), yMin, sg.world(0, 0, 0).z)
+        let hi = Vector3(max(a + 6, sg.world(sg.dimensions.x - 1, 0, 0).x), yMax, sg.world(0, 0, sg.dimensions.z - 1).z)
+        let full = try PhantomBuilder.latticeGrid(lo: lo, hi: hi, h: h)
+        let offset = SIMD3<Int>((sg.worldFromIndex.translation - full.worldFromIndex.translation) / h + 0.5, rounding: .down)
+        precondition(full.dimensions.z == sg.dimensions.z && offset.z == 0, "spine and full grids must share z slices")
+
+        let skin = LumbarPhantom.Layers.skinMm, fat = line.fatMm, lig = LumbarPhantom.Layers.supraspinousMm
+        measurements["subcutaneousFatMm"] = fat
+        measurements["midlineCoverMm"] = line.coverMm
+        measurements["torsoWidthMm"] = 2 * a
+        measurements["torsoDepthMm"] = 2 * b
+        let l4 = geo[.l4]!, l5 = geo[.l5]!
+        let z45 = (l4.canalCentre.z + l5.canalCentre.z) / 2
+        let k45 = full.nearestIndex(toWorld: Vector3(0, 0, z45))!.z
+        measurements["skinToEpiduralL4L5Mm"] = line.ySkin[k45] - (l4.canalBackPoint.y + l5.canalBackPoint.y) / 2
+
+        // Vertical profiles: the front of the canal (muscle lies behind it) and the vertebral bodies (psoas beside them).
+        let levels = SpinalLevel.modelled.map { geo[$0]! }
+        let frontProfile = levels.map { ($0.canalCentre.z, $0.bodyCentre.y + $0.posterior.y * $0.canalFrontA) }
+            + [(sacrum.origin.z, sacrum.world(u: 0, v: sacrum.bodyRadiusV, w: 0).y),
+               (sacrum.world(u: 0, v: 0, w: sacrum.lengthMm).z, sacrum.world(u: 0, v: sacrum.bodyRadiusV, w: sacrum.lengthMm).y)]
+        let bodyProfile = levels.map { ($0.bodyCentre.z, $0.bodyCentre.y, $0.bodyHalfWidthMm) }
+        let zPsoasTop = geo[.l2]!.bodyCentre.z, zPsoasBottom = sacrum.origin.z - 40
+
+        var labels = Volume<UInt8>(grid: full, repeating: 0)
+        let nx = full.dimensions.x, ny = full.dimensions.y
+        let o = full.worldFromIndex.translation
+        let ySkin = line.ySkin
+        let spineVoxels = spine.voxels, sd = sg.dimensions, h = self.h
+        labels.voxels.withUnsafeMutableBufferPointer { buf in
+            let out = SharedVoxels(base: buf.baseAddress!)
+            forEachSlice(full.dimensions.z) { k in
+                let z = o.z + Double(k) * h
+                let ys = ySkin[k], yc = ys - b
+                let yFront = Self.interpolate(frontProfile, z)
+                let body = Self.interpolate(bodyProfile.map { ($0.0, $0.1) }, z)
+                let bodyHalf = Self.interpolate(bodyProfile.map { ($0.0, $0.2) }, z)
+                let psoasT = min(1, max(0, (zPsoasTop - z) / (zPsoasTop - zPsoasBottom + 1e-9)))
+                let psoasR = 8 + 12 * psoasT
+                let hasPsoas = z < zPsoasTop && z > zPsoasBottom
+                func inEllipse(_ x: Double, _ y: Double, _ shrink: Double) -> Bool {
+                    let ax = a - shrink, by = b - shrink
+                    return (x / ax) * (x / ax) + (y / by) * (y / by) <= 1
+                }
+                for j in 0..<ny {
+                    let y = o.y + Double(j) * h, dy = y - yc
+                    for i in 0..<nx {
+                        let x = o.x + Double(i) * h
+                        var label: UInt8
+                        if !inEllipse(x, dy, 0) { label = 0 }
+                        else if !inEllipse(x, dy, skin) { label = Tissue.skin.rawValue }
+                        else if !inEllipse(x, dy, skin + fat) { label = Tissue.subcutaneousFat.rawValue }
+                        else if abs(x) <= 4 && y > ys - skin - fat - lig { label = Tissue.ligament.rawValue }
+                        else if y > yFront - 6 && abs(x) < 0.5 * a { label = Tissue.muscle.rawValue }
+                        else if !inEllipse(x, dy, skin + fat + 12) { label = Tissue.muscle.rawValue }
+                        else if hasPsoas, Self.inPsoas(x, y, body, bodyHalf, psoasR) { label = Tissue.muscle.rawValue }
+                        else { label = Tissue.otherSoftTissue.rawValue }
+                        // Bony and canal structures from the spine grid win inside the body.
+                        let si = i - offset.x, sj = j - offset.y
+                        if label != 0, si >= 0, sj >= 0, si < sd.x, sj < sd.y {
+                            let s = spineVoxels[si + sd.x * (sj + sd.y * k)]
+                            if s != 0 { label = s }
+                        }
+                        out.base[i + nx * (j + ny * k)] = label
+                    }
+                }
+            }
+        }
+        return labels
+    }
+
+    static func inPsoas(_ x: Double, _ y: Double, _ bodyY: Double, _ bodyHalf: Double, _ r: Double) -> Bool {
+        let cx = bodyHalf + r * 0.9, cy = bodyY + 4
+        let dx = (abs(x) - cx) / r, dy = (y - cy) / (0.85 * r)
+        return dx * dx + dy * dy <= 1
+    }
+
+    /// Piecewise-linear interpolation in z of (z, value) pairs, clamped at the ends.
+    static func interpolate(_ pairs: [(Double, Double)], _ z: Double) -> Double {
+        let s = pairs.sorted { $0.0 > $1.0 }
+        if z >= s[0].0 { return s[0].1 }
+        for n in 1..<s.count where z >= s[n].0 {
+            let t = (s[n - 1].0 - z) / (s[n - 1].0 - s[n].0)
+            return s[n - 1].1 + (s[n].1 - s[n - 1].1) * t
+        }
+        return s.last!.1
+    }
+}
+
+extension SIMD3 where Scalar == Int {
+    init(_ v: Vector3, rounding rule: FloatingPointRoundingRule) {
+        self.init(Int(v.x.rounded(rule)), Int(v.y.rounded(rule)), Int(v.z.rounded(rule)))
+    }
+}

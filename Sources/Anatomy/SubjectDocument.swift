@@ -1,0 +1,93 @@
+import Foundation
+
+/// The `subject.json` written beside the volumes: habitus, grid, defects, landmarks, measurements.
+/// Key names are a public contract.
+public struct SubjectDocument: Codable, Sendable {
+    public struct HabitusEntry: Codable, Sendable {
+        public var heightCm: Double
+        public var weightKg: Double
+        public var bmi: Double
+        public var sex: Sex
+        public var ageYears: Double
+    }
+
+    public struct GridEntry: Codable, Sendable {
+        public var dimensions: [Int]
+        public var spacingMm: [Double]
+        /// Always "LPS": +x patient left, +y posterior, +z superior. The NIfTI files are RAS on disk.
+        public var frame: String
+        /// Row-major 4×4 mapping voxel index (i, j, k, 1) to world LPS millimetres.
+        public var worldFromIndex: [[Double]]
+        public var patientPosition: String
+    }
+
+    public struct DefectEntry: Codable, Sendable {
+        public var target: String
+        public var level: SpinalLevel
+        public var side: Side
+        public var gapMm: Double
+        public var obliquityDegrees: Double
+        /// The landmark at the centre of the cleft.
+        public var landmark: String
+    }
+
+    public var format = "parsguide-subject"
+    public var version = 1
+    public var habitus: HabitusEntry
+    public var grid: GridEntry
+    public var defects: [DefectEntry]
+    public var landmarks: [String: [Double]]
+    public var measurements: [String: Double]
+    /// Label value (as a string) → tissue name.
+    public var labels: [String: String]
+    public var files: [String: String]
+    public var seed: UInt64
+
+    public init(_ s: Subject, files: [String: String]) {
+        habitus = HabitusEntry(heightCm: s.habitus.heightCm, weightKg: s.habitus.weightKg,
+                               bmi: Self.round(s.habitus.bodyMassIndex, 2), sex: s.habitus.sex, ageYears: s.habitus.ageYears)
+        let g = s.labels.grid
+        grid = GridEntry(dimensions: [g.dimensions.x, g.dimensions.y, g.dimensions.z],
+                         spacingMm: [g.spacingMm.x, g.spacingMm.y, g.spacingMm.z], frame: "LPS",
+                         worldFromIndex: g.worldFromIndex.rows.map { [$0.x, $0.y, $0.z, $0.w] }, patientPosition: "prone")
+        defects = s.defects.map {
+            DefectEntry(target: $0.name, level: $0.level, side: $0.side, gapMm: $0.gapMm,
+                        obliquityDegrees: $0.obliquity.degrees, landmark: Subject.parsLandmarkName(level: $0.level, side: $0.side))
+        }
+        landmarks = s.landmarks.mapValues { [Self.round($0.x, 3), Self.round($0.y, 3), Self.round($0.z, 3)] }
+        measurements = s.measurements.mapValues { Self.round($0, 3) }
+        labels = Dictionary(uniqueKeysWithValues: Tissue.allCases.map { (String($0.rawValue), $0.name) })
+        self.files = files
+        seed = s.seed
+    }
+
+    static func round(_ v: Double, _ places: Int) -> Double {
+        let f = pow(10, Double(places))
+        return (v * f).rounded() / f
+    }
+
+    public func encoded() throws -> Data {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try e.encode(self)
+    }
+
+    /// Reads a `subject.json`.
+    public static func read(path: String) throws -> SubjectDocument {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw AnatomyError.fileUnreadable(path: path, reason: error.localizedDescription)
+        }
+        do { return try JSONDecoder().decode(SubjectDocument.self, from: data) } catch {
+            throw AnatomyError.corruptFile(path: path, reason: "not a ParsGuide subject.json (\(error))")
+        }
+    }
+
+    /// A landmark by name, or an error listing close names.
+    public func landmark(_ name: String) throws -> Vector3 {
+        guard let v = landmarks[name], v.count == 3 else {
+            throw AnatomyError.unknownValue(name: "landmark", value: name, allowed: landmarks.keys.sorted())
+        }
+        return Vector3(v[0], v[1], v[2])
+    }
+}

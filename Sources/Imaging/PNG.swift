@@ -1,0 +1,70 @@
+import CPNG
+import Foundation
+
+/// Errors from PNG encoding and decoding.
+public enum ImagingError: Error, CustomStringConvertible {
+    case png(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .png(path, reason): return "PNG \(path): \(reason)"
+        }
+    }
+}
+
+/// PNG files through the system libpng (8-bit grey and RGB).
+public enum PNG {
+    public static func write(_ image: GrayImage, to path: String) throws {
+        try write(path: path, width: image.width, height: image.height, colorType: PNG_COLOR_TYPE_GRAY, bytes: image.pixels)
+    }
+
+    public static func write(_ image: RGBImage, to path: String) throws {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(image.pixels.count * 3)
+        for p in image.pixels { bytes += [p.r, p.g, p.b] }
+        try write(path: path, width: image.width, height: image.height, colorType: PNG_COLOR_TYPE_RGB, bytes: bytes)
+    }
+
+    /// Writes through the simplified libpng API to a temporary file, then renames it into place.
+    private static func write(path: String, width: Int, height: Int, colorType: Int32, bytes: [UInt8]) throws {
+        var img = png_image()
+        img.version = UInt32(PNG_IMAGE_VERSION)
+        img.width = UInt32(width)
+        img.height = UInt32(height)
+        img.format = colorType == PNG_COLOR_TYPE_GRAY ? UInt32(PNG_FORMAT_GRAY) : UInt32(PNG_FORMAT_RGB)
+        let tmp = path + ".tmp-\(getpid())"
+        let ok = bytes.withUnsafeBytes { buf in
+            png_image_write_to_file(&img, tmp, 0, buf.baseAddress, 0, nil)
+        }
+        guard ok != 0 else {
+            let message = withUnsafeBytes(of: img.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            png_image_free(&img)
+            unlink(tmp)
+            throw ImagingError.png(path: path, reason: message.isEmpty ? "write failed" : message)
+        }
+        guard rename(tmp, path) == 0 else {
+            unlink(tmp)
+            throw ImagingError.png(path: path, reason: "cannot move the file into place (errno \(errno))")
+        }
+    }
+
+    /// Reads any PNG as 8-bit RGB (used by tests and golden-image checks).
+    public static func readRGB(path: String) throws -> RGBImage {
+        var img = png_image()
+        img.version = UInt32(PNG_IMAGE_VERSION)
+        guard png_image_begin_read_from_file(&img, path) != 0 else {
+            throw ImagingError.png(path: path, reason: "not a readable PNG")
+        }
+        img.format = UInt32(PNG_FORMAT_RGB)
+        let width = Int(img.width), height = Int(img.height)
+        var bytes = [UInt8](repeating: 0, count: width * height * 3)
+        let ok = bytes.withUnsafeMutableBytes { png_image_finish_read(&img, nil, $0.baseAddress, 0, nil) }
+        guard ok != 0 else {
+            png_image_free(&img)
+            throw ImagingError.png(path: path, reason: "decoding failed")
+        }
+        var out = RGBImage(width: width, height: height)
+        for i in 0..<(width * height) { out.pixels[i] = RGB(bytes[3 * i], bytes[3 * i + 1], bytes[3 * i + 2]) }
+        return out
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// The `parsguide` root command.
+public struct ParsGuide: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "parsguide",
+        abstract: "Plan, rehearse and document ultrasound-guided lumbar pars interarticularis injections.",
+        subcommands: [PhantomCommand.self, SliceCommand.self, BenchCommand.self])
+    public init() {}
+}

@@ -1,0 +1,3 @@
+import ParsGuideCommands
+
+ParsGuide.main()
