@@ -45,4 +45,26 @@ public struct IndexBox: Hashable, Sendable {
         }
         return lo.x == Int.max ? nil : IndexBox(lower: lo, upper: hi)
     }
+
+    /// The bounding box of each label value 0…255 of a label volume, in one pass (`nil` if absent).
+    public static func boundingEach(_ volume: Volume<UInt8>) -> [IndexBox?] {
+        let d = volume.grid.dimensions
+        var lo = [SIMD3<Int>](repeating: SIMD3(Int.max, Int.max, Int.max), count: 256)
+        var hi = [SIMD3<Int>](repeating: SIMD3(Int.min, Int.min, Int.min), count: 256)
+        volume.voxels.withUnsafeBufferPointer { v in
+            var n = 0
+            for k in 0..<d.z {
+                for j in 0..<d.y {
+                    for i in 0..<d.x {
+                        let l = Int(v[n])
+                        n += 1
+                        if l == 0 { continue }
+                        let p = SIMD3(i, j, k)
+                        lo[l] = pointwiseMin(lo[l], p); hi[l] = pointwiseMax(hi[l], p)
+                    }
+                }
+            }
+        }
+        return (0..<256).map { lo[$0].x == Int.max ? nil : IndexBox(lower: lo[$0], upper: hi[$0]) }
+    }
 }

@@ -9,8 +9,9 @@ extension PhantomBuilder {
         let sex = options.habitus.sex
         // Cortical shell: distance from each bone voxel to the nearest voxel not of that bone.
         var cortical = [Bool](repeating: false, count: spine.voxels.count)
+        let boxes = IndexBox.boundingEach(spine)
         for label in [SpinalLevel.l2, .l3, .l4, .l5].map({ $0.tissue.rawValue }) + [Tissue.sacrum.rawValue] {
-            guard let tight = IndexBox.bounding(spine, where: { $0 == label }) else { continue }
+            guard let tight = boxes[Int(label)] else { continue }
             let region = tight.expanded(by: 2, within: grid)
             let d = distances(in: region) { $0 != label }
             var n = 0
@@ -53,8 +54,9 @@ extension PhantomBuilder {
                                     }
                                 } else {
                                     // Triangular noise with the given SD: (u1 + u2 − 1) has variance 1/6.
-                                    let r = unitHash(seed, i, j, k)
-                                    let u1 = r, u2 = unitHash(seed &+ 1, i, j, k)
+                                    // One 53-bit hash split into two independent 26-bit uniforms.
+                                    let r = unitHash(seed, i, j, k) * 67_108_864
+                                    let u1 = r.rounded(.down) / 67_108_864, u2 = r - r.rounded(.down)
                                     v = hu[Int(l)] + softSD * 2.449_489_7 * (u1 + u2 - 1)
                                 }
                                 out.base[lin] = Int16(clamping: Int(v.rounded()))

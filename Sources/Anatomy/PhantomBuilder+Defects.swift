@@ -2,8 +2,9 @@
 extension PhantomBuilder {
     /// Cuts each defect: the bone of the pars bridge inside a slab through the pars landmark becomes
     /// label 109. The slab's normal is the pars axis tilted by the defect's obliquity about +x (right-
-    /// hand rule in LPS). Only bone connected to the pars within the slab and within 14 mm of the
-    /// landmark is cut, so nothing else of the vertebra is touched. The slab is at least one voxel
+    /// hand rule in LPS). Only bone connected to the pars within the slab, within 10 mm of the landmark
+    /// and lateral to 60 % of the canal's half-width is cut, so the lamina and the rest of the
+    /// vertebra are not touched. The slab is at least one voxel
     /// thick in the 26-connected sense (L1 norm of the normal × voxel size), so even a sub-voxel gap
     /// really separates the bone.
     mutating func cutDefects() throws {
@@ -16,7 +17,8 @@ extension PhantomBuilder {
             let normal = sg.parsAxis.rotated(about: Vector3(1, 0, 0), by: defect.obliquity)
             let l1 = abs(normal.x) + abs(normal.y) + abs(normal.z)
             let halfThickness = max(defect.gapMm, l1 * h) / 2
-            let region = box(around: centre, halfSizeMm: Vector3(15, 15, 15))
+            let region = box(around: centre, halfSizeMm: Vector3(11, 11, 11))
+            let minLateral = 0.6 * g.canalHalfWidthMm
             let n = region.size
             var inSlab = [Bool](repeating: false, count: region.count)
             var idx = 0
@@ -25,7 +27,7 @@ extension PhantomBuilder {
                 defer { idx += 1 }
                 guard spine.voxels[lin] == label else { return }
                 let d = p - centre
-                guard abs(d.dot(normal)) <= halfThickness, d.length <= 14, p.x * defect.side.sign > 2 else { return }
+                guard abs(d.dot(normal)) <= halfThickness, d.length <= 10, p.x * defect.side.sign > minLateral else { return }
                 inSlab[idx] = true
                 if d.length < seedDistance { seedDistance = d.length; seed = idx }
             }

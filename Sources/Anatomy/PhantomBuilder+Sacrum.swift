@@ -8,29 +8,25 @@ extension PhantomBuilder {
     mutating func buildSacrum() {
         let l5 = geo[.l5]!
         let label = SpinalLevel.l5.tissue.rawValue
-        // The L5 inferior endplate: the lowest body bone near the body axis.
-        var lowest = Double.infinity
+        // The L5 inferior endplate plane, and the body's size near it.
         var halfWidth = 0.0, frontA = Double.infinity
         forEachVoxel(in: box(around: l5.bodyCentre, halfSizeMm: Vector3(30, 30, 30))) { lin, p in
             guard spine.voxels[lin] == label else { return }
             let q = l5.local(p)
-            guard q.a < l5.canalFrontA - 0.5 else { return }
-            if abs(q.l) < 6 && abs(q.a - l5.local(l5.bodyCentre).a) < 6 { lowest = min(lowest, q.h) }
-            if q.h < -5 { halfWidth = max(halfWidth, abs(q.l)); frontA = min(frontA, q.a) }
+            guard q.a < l5.canalFrontA - 0.5, q.h < -5 else { return }
+            halfWidth = max(halfWidth, abs(q.l)); frontA = min(frontA, q.a)
         }
-        let endplate = l5.bodyCentre + l5.up * lowest
-        let l5SlopeDegrees = acos(min(1, l5.up.z)) * 180 / .pi
+        let endplate = l5.inferiorEndplate.centre, l5Normal = l5.inferiorEndplate.normal
+        let l5SlopeDegrees = acos(min(1, l5Normal.z)) * 180 / .pi
         let wedge = Angle.degrees(min(20, max(5, LumbarPhantom.Layers.sacralSlopeDegrees - l5SlopeDegrees)))
         // Rotating the cranial axis about +x by a positive angle tips it forward (−y).
-        let up = l5.up.rotated(about: Vector3(1, 0, 0), by: wedge)
-        let mid = (l5.up + up).normalized
+        let up = l5Normal.rotated(about: Vector3(1, 0, 0), by: wedge)
+        let mid = (l5Normal + up).normalized
         let origin = endplate - mid * LumbarPhantom.Layers.l5s1DiscHeightMm
+        measurements["l5InferiorEndplateSlopeDegrees"] = l5SlopeDegrees
         let bodyRadiusV = (l5.canalFrontA - frontA) / 2
         sacrum = SacrumFrame(origin: origin, up: up, posterior: Vector3(0, up.z, -up.y),
                              bodyRadiusU: halfWidth, bodyRadiusV: bodyRadiusV)
-        // Centre the S1 body under L5's body along the endplate.
-        let shift = l5.local(l5.bodyCentre).a - l5.local(endplate).a
-        sacrum.origin = origin + sacrum.posterior * shift
         measurements["sacralSlopeDegrees"] = acos(min(1, up.z)) * 180 / .pi
         measurements["l5s1DiscWedgeDegrees"] = wedge.degrees
 

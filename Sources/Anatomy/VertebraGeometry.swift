@@ -28,6 +28,9 @@ struct VertebraGeometry {
     var canalHalfWidthMm: Double
     var bodyHalfWidthMm: Double
     var spinousProcessTip: Vector3
+    /// Planes fitted to the central parts of the endplates (normals point cranially).
+    var superiorEndplate: Plane
+    var inferiorEndplate: Plane
     var sides: [Side: SideGeometry] = [:]
 
     func local(_ p: Vector3, _ side: Side = .left) -> (l: Double, a: Double, h: Double) {
@@ -56,24 +59,21 @@ struct VertebraGeometry {
         let canalCentre = canal.reduce(Vector3.zero, +) / Double(canal.count)
         let canalFrontY = canal.map(\.y).min()!
 
-        // Body: bone in front of the canal. Its sagittal minor axis is the cranial axis.
+        // Body: bone in front of the canal. Its cranial axis bisects the normals of planes fitted to
+        // the central parts of its two endplates.
         let body = points.filter { $0.y < canalFrontY - 0.5 && abs($0.x) < 30 }
         guard body.count > 100 else { throw AnatomyError.geometry(reason: "\(level.rawValue): no vertebral body found") }
         let c = body.reduce(Vector3.zero, +) / Double(body.count)
-        var syy = 0.0, szz = 0.0, syz = 0.0
-        for p in body { let d = p - c; syy += d.y * d.y; szz += d.z * d.z; syz += d.y * d.z }
-        // Eigenvector of the smaller eigenvalue of [[syy, syz], [syz, szz]].
-        let tr = syy + szz, det = syy * szz - syz * syz
-        let lMin = tr / 2 - ((tr * tr / 4 - det).squareRoot())
-        var up = abs(syz) > 1e-9 ? Vector3(0, syz, lMin - syy) : (syy < szz ? Vector3(0, 1, 0) : Vector3(0, 0, 1))
-        up = up.normalized
+        let (top, bottom) = endplates(body, centre: c, spacing: s.x)
+        var up = (top.normal + bottom.normal).normalized
         if up.z < 0 { up = -up }
         let posterior = Vector3(0, up.z, -up.y)   // +y made perpendicular to up, in the sagittal plane
 
         var geo = VertebraGeometry(
             level: level, bodyCentre: c, up: up, posterior: posterior, canalCentre: canalCentre,
             canalFrontA: 0, canalBackA: 0, canalHalfWidthMm: 0,
-            bodyHalfWidthMm: body.map { abs($0.x - c.x) }.max()!, spinousProcessTip: c)
+            bodyHalfWidthMm: body.map { abs($0.x - c.x) }.max()!, spinousProcessTip: c,
+            superiorEndplate: top, inferiorEndplate: bottom)
         let canalA = canal.map { geo.local($0).a }
         geo.canalFrontA = canalA.min()!
         geo.canalBackA = canalA.max()!
@@ -88,11 +88,52 @@ struct VertebraGeometry {
         return geo
     }
 
-    /// Voxels of the vertebral foramen: in each axial slice, background enclosed by this bone.
+    /// A plane through `centre` with unit `normal`.
+    struct Plane {
+        var centre: Vector3
+        var normal: Vector3
+    }
+
+    /// Fits z = αx + βy + γ by least squares to the highest and lowest body bone of each vertical
+    /// column within 12 × 10 mm of the body centre (clear of the rim), for the two endplates.
+    static func endplates(_ body: [Vector3], centre c: Vector3, spacing: Double) -> (top: Plane, bottom: Plane) {
+        var hi: [SIMD2<Int>: Double] = [:], lo: [SIMD2<Int>: Double] = [:]
+        for p in body where abs(p.x - c.x) < 12 && abs(p.y - c.y) < 10 {
+            let key = SIMD2(Int((p.x / spacing).rounded()), Int((p.y / spacing).rounded()))
+            hi[key] = max(hi[key] ?? -.infinity, p.z)
+            lo[key] = min(lo[key] ?? .infinity, p.z)
+        }
+        func fit(_ m: [SIMD2<Int>: Double]) -> Plane {
+            // Normal equations in coordinates centred on c.
+            var sxx = 0.0, sxy = 0.0, syy = 0.0, sx = 0.0, sy = 0.0, n = 0.0, sxz = 0.0, syz = 0.0, sz = 0.0
+            for (k, z) in m {
+                let x = Double(k.x) * spacing - c.x, y = Double(k.y) * spacing - c.y
+                sxx += x * x; sxy += x * y; syy += y * y; sx += x; sy += y; n += 1
+                sxz += x * z; syz += y * z; sz += z
+            }
+            // Solve [[sxx sxy sx][sxy syy sy][sx sy n]] (α β γ) = (sxz syz sz) by Cramer's rule.
+            func det3(_ a: [Double]) -> Double {
+                a[0] * (a[4] * a[8] - a[5] * a[7]) - a[1] * (a[3] * a[8] - a[5] * a[6]) + a[2] * (a[3] * a[7] - a[4] * a[6])
+            }
+            let m0 = [sxx, sxy, sx, sxy, syy, sy, sx, sy, n]
+            let d = det3(m0)
+            guard abs(d) > 1e-9 else { return Plane(centre: c, normal: Vector3(0, 0, 1)) }
+            let alpha = det3([sxz, sxy, sx, syz, syy, sy, sz, sy, n]) / d
+            let beta = det3([sxx, sxz, sx, sxy, syz, sy, sx, sz, n]) / d
+            let gamma = det3([sxx, sxy, sxz, sxy, syy, syz, sx, sy, sz]) / d
+            return Plane(centre: Vector3(c.x, c.y, gamma), normal: Vector3(-alpha, -beta, 1).normalized)
+        }
+        return (fit(hi), fit(lo))
+    }
+
+    /// Voxels of the vertebral foramen: background enclosed by this bone in an axial slice, in
+    /// columns where it stays enclosed through at least 8 mm of height. (A concave endplate's rim
+    /// also encloses background, but only over a millimetre or two.)
     static func canalVoxels(label: UInt8, volume: Volume<UInt8>, box: IndexBox) throws -> [Vector3] {
         let g = volume.grid
         let nx = box.size.x + 2, ny = box.size.y + 2
-        var out: [Vector3] = []
+        var holes: [SIMD3<Int>] = []
+        var holeCount = [Int](repeating: 0, count: nx * ny)
         var seen = [Bool](repeating: false, count: nx * ny)
         var stack: [Int] = []
         for k in box.lower.z...box.upper.z {
@@ -114,11 +155,13 @@ struct VertebraGeometry {
             }
             for j in 1..<(ny - 1) {
                 for i in 1..<(nx - 1) where !seen[i + nx * j] && !isBone(i, j) {
-                    let p = g.world(box.lower.x + i - 1, box.lower.y + j - 1, k)
-                    if abs(p.x) < 20 { out.append(p) }
+                    holes.append(SIMD3(i, j, k)); holeCount[i + nx * j] += 1
                 }
             }
         }
+        let minSlices = Int((8 / g.spacingMm.z).rounded(.up))
+        let out = holes.filter { holeCount[$0.x + nx * $0.y] >= minSlices }
+            .map { g.world(box.lower.x + $0.x - 1, box.lower.y + $0.y - 1, $0.z) }
         guard out.count > 50 else { throw AnatomyError.geometry(reason: "no closed vertebral foramen found") }
         return out
     }
@@ -152,17 +195,20 @@ struct VertebraGeometry {
         let length = (iap - sap).length
         let radius = 9.0, step = 0.5
         var best = (area: Double.infinity, centre: sap)
+        let candidates = points.filter { p in
+            let d = p - sap, along = d.dot(axis)
+            return along > 0.2 * length && along < 0.85 * length && (d - axis * along).length <= radius && geo.local(p, side).l > 3
+        }
         var t = 0.25 * length
         while t <= 0.8 * length {
             let o = sap + axis * t
             var n = 0
             var sum = Vector3.zero
-            for p in points {
+            for p in candidates {
                 let d = p - o
                 let along = d.dot(axis)
                 guard abs(along) <= step / 2 else { continue }
-                guard (d - axis * along).length <= radius, geo.local(p, side).l > 3 else { continue }
-                n += 1; sum += p
+                                n += 1; sum += p
             }
             if n > 0 {
                 // Voxels in a slab of thickness `step` → area = count × voxel volume / step.
