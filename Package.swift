@@ -31,7 +31,7 @@ let package = Package(
         ),
         .executableTarget(name: "parsguide", dependencies: ["ParsGuideCommands"]),
 
-        .testTarget(name: "AnatomyTests", dependencies: ["Anatomy"]),
+        .testTarget(name: "AnatomyTests", dependencies: ["Anatomy"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
         .testTarget(name: "ParsGuideCommandsTests", dependencies: ["ParsGuideCommands", "Anatomy"]),
     ]

@@ -106,7 +106,9 @@ struct VertebraGeometry {
         func fit(_ m: [SIMD2<Int>: Double]) -> Plane {
             // Normal equations in coordinates centred on c.
             var sxx = 0.0, sxy = 0.0, syy = 0.0, sx = 0.0, sy = 0.0, n = 0.0, sxz = 0.0, syz = 0.0, sz = 0.0
-            for (k, z) in m {
+            // Sorted, so the sums (and every voxel decided from them) do not depend on hash order.
+            for k in m.keys.sorted(by: { ($0.x, $0.y) < ($1.x, $1.y) }) {
+                let z = m[k]!
                 let x = Double(k.x) * spacing - c.x, y = Double(k.y) * spacing - c.y
                 sxx += x * x; sxy += x * y; syy += y * y; sx += x; sy += y; n += 1
                 sxz += x * z; syz += y * z; sz += z

@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+@testable import Anatomy
+
+@Suite struct NIfTITests {
+    static func tempPath(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("parsguide-\(getpid())-\(name)").path
+    }
+
+    /// An oblique, anisotropic, translated grid whose entries are exact in Float32.
+    static let obliqueGrid: Grid = {
+        let m = Matrix4(rows: [SIMD4(0, -0.75, 0, 12.5), SIMD4(0.5, 0, 0, -3.25), SIMD4(0, 0, 2, 40), SIMD4(0, 0, 0, 1)])
+        return try! Grid(dimensions: SIMD3(5, 4, 3), worldFromIndex: m)
+    }()
+
+    @Test("Writes and reads back UInt8, Int16 and Float32 bit for bit, affine included", arguments: [".nii", ".nii.gz"])
+    func roundTrip(_ ext: String) throws {
+        let g = Self.obliqueGrid
+        let u8 = Volume<UInt8>(grid: g, voxels: (0..<g.voxelCount).map { UInt8($0 * 7 % 256) })
+        let i16 = Volume<Int16>(grid: g, voxels: (0..<g.voxelCount).map { Int16($0 * 123 - 2000) })
+        let f32 = Volume<Float>(grid: g, voxels: (0..<g.voxelCount).map { Float($0) * 0.37 - 5 })
+        let p1 = Self.tempPath("u8\(ext)"), p2 = Self.tempPath("i16\(ext)"), p3 = Self.tempPath("f32\(ext)")
+        defer { for p in [p1, p2, p3] { try? FileManager.default.removeItem(atPath: p) } }
+        try NIfTI.write(u8, to: p1); try NIfTI.write(i16, to: p2); try NIfTI.write(f32, to: p3)
+        guard case .uint8(let a) = try NIfTI.read(path: p1), case .int16(let b) = try NIfTI.read(path: p2),
+              case .float32(let c) = try NIfTI.read(path: p3) else {
+            Issue.record("wrong voxel type on read"); return
+        }
+        #expect(a.voxels == u8.voxels && b.voxels == i16.voxels && c.voxels == f32.voxels)
+        for v in [a.grid, b.grid, c.grid] {
+            #expect(v.dimensions == g.dimensions)
+            #expect(v.worldFromIndex == g.worldFromIndex)
+        }
+        // Writing what was read gives the same bytes.
+        #expect(NIfTI.encode(a) == NIfTI.encode(u8))
+    }
+
+    @Test("RAS on disk, LPS in memory: the sform holds diag(−1, −1, 1) × worldFromIndex")
+    func rasOnDisk() throws {
+        let g = try Grid(dimensions: SIMD3(2, 2, 2), spacingMm: Vector3(0.5, 0.5, 0.5), originMm: Vector3(-10, 20, 30))
+        let data = NIfTI.encode(Volume<UInt8>(grid: g, repeating: 1))
+        let r = ByteReader(bytes: [UInt8](data.prefix(348)), swapped: false)
+        #expect(r.float32(280) == -0.5 && r.float32(292) == 10)   // srow_x: −sx … −x0
+        #expect(r.float32(296 + 4) == -0.5 && r.float32(296 + 12) == -20)
+        #expect(r.float32(312 + 8) == 0.5 && r.float32(312 + 12) == 30)
+        #expect(r.int16(254) > 0 && r.int16(252) > 0)
+    }
+
+    @Test("Loads files written by nibabel with their geometry")
+    func nibabelFixtures() throws {
+        let dir = try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
+        let image = try NIfTI.read(path: dir.appendingPathComponent("nibabel_int16_oblique.nii.gz").path)
+        guard case .int16(let v) = image else { Issue.record("expected Int16"); return }
+        #expect(v.grid.dimensions == SIMD3(4, 3, 2))
+        // nibabel's data was arange(24) in Fortran order × 7 − 50: voxel (i, j, k) = (i + 4j + 12k) × 7 − 50.
+        #expect(v[1, 2, 1] == Int16((1 + 8 + 12) * 7 - 50))
+        let c = cos(Double.pi / 6), s = sin(Double.pi / 6)
+        let ras = Matrix4.lpsFromRAS * v.grid.worldFromIndex
+        let expected: [Double] = [0.5 * c, -0.75 * s, 0, -10.25, 0.5 * s, 0.75 * c, 0, 20.5, 0, 0, 2, -30, 0, 0, 0, 1]
+        for (x, y) in zip(ras.flattened, expected) { #expect(abs(x - y) < 1e-5) }
+
+        let labels = try NIfTI.read(path: dir.appendingPathComponent("nibabel_uint8.nii").path).labels()
+        #expect(labels[1, 1, 1] == 24 && labels[2, 0, 1] == 109)
+        #expect(labels.grid.spacingMm == Vector3(1.5, 1.5, 1.5))
+        // RAS diag(1.5) becomes LPS with x and y flipped.
+        #expect(labels.grid.worldFromIndex[0, 0] == -1.5 && labels.grid.worldFromIndex[1, 1] == -1.5)
+    }
+
+    @Test("A file shorter than its header promises is refused with both sizes named")
+    func truncated() throws {
+        let g = Self.obliqueGrid
+        let full = NIfTI.encode(Volume<Int16>(grid: g, repeating: 5))
+        let cut = full.prefix(full.count - 10)
+        #expect(throws: AnatomyError.truncatedFile(path: "x.nii", expectedBytes: full.count, actualBytes: full.count - 10)) {
+            try NIfTI.decode(cut, path: "x.nii")
+        }
+        #expect(throws: AnatomyError.self) { try NIfTI.decode(full.prefix(100), path: "x.nii") }
+    }
+
+    @Test("Corrupt header, corrupt gzip and truncated gzip are errors, not crashes")
+    func corrupt() throws {
+        var bad = NIfTI.encode(Volume<UInt8>(grid: Self.obliqueGrid, repeating: 1))
+        bad[344] = UInt8(ascii: "x")
+        #expect(throws: AnatomyError.self) { try NIfTI.decode(bad) }
+        var badType = NIfTI.encode(Volume<UInt8>(grid: Self.obliqueGrid, repeating: 1))
+        badType[70] = 99
+        #expect(throws: AnatomyError.self) { try NIfTI.decode(badType) }
+
+        let gz = try Gzip.compress(NIfTI.encode(Volume<UInt8>(grid: Self.obliqueGrid, repeating: 3)))
+        let p = Self.tempPath("cut.nii.gz")
+        defer { try? FileManager.default.removeItem(atPath: p) }
+        try gz.prefix(gz.count / 2).write(to: URL(fileURLWithPath: p))
+        #expect(throws: AnatomyError.self) { try NIfTI.read(path: p) }
+        var garbled = gz
+        for i in 20..<min(60, garbled.count) { garbled[i] ^= 0xA5 }
+        try garbled.write(to: URL(fileURLWithPath: p))
+        #expect(throws: AnatomyError.self) { try NIfTI.read(path: p) }
+    }
+
+    @Test("Multi-member gzip (parallel compression) decompresses to the original")
+    func parallelGzip() throws {
+        let data = Data((0..<3_000_000).map { UInt8(truncatingIfNeeded: $0 &* 31 >> 7) })
+        let packed = try Gzip.compressParallel(data, chunkBytes: 1 << 20)
+        #expect(try Gzip.decompress(packed) == data)
+    }
+}

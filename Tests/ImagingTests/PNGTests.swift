@@ -1,0 +1,36 @@
+import Foundation
+import Testing
+@testable import Imaging
+
+@Suite struct PNGTests {
+    static func temp(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("parsguide-\(getpid())-\(name)").path
+    }
+
+    @Test("Grey and RGB images survive a PNG round trip through libpng")
+    func roundTrip() throws {
+        let gray = GrayImage(width: 7, height: 5, pixels: (0..<35).map { UInt8($0 * 7) })
+        var rgb = RGBImage(width: 3, height: 2)
+        rgb[0, 0] = RGB(255, 0, 0); rgb[2, 1] = RGB(1, 2, 3)
+        let pg = Self.temp("g.png"), pc = Self.temp("c.png")
+        defer { try? FileManager.default.removeItem(atPath: pg); try? FileManager.default.removeItem(atPath: pc) }
+        try PNG.write(gray, to: pg)
+        try PNG.write(rgb, to: pc)
+        #expect(try PNG.readRGB(path: pg) == RGBImage(gray))
+        #expect(try PNG.readRGB(path: pc) == rgb)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: pg))
+        #expect(Array(bytes.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+    }
+
+    @Test("Writing into a missing folder fails cleanly and leaves no file")
+    func badPath() {
+        #expect(throws: ImagingError.self) { try PNG.write(GrayImage(width: 2, height: 2), to: "/nonexistent-dir/x.png") }
+        #expect(throws: ImagingError.self) { try PNG.readRGB(path: "/nonexistent-dir/x.png") }
+    }
+
+    @Test("Windowing maps level ± width/2 to 0 and 255")
+    func windowing() {
+        let img = GrayImage.windowed([-700, 300, 1300, 5000], width: 4, height: 1, level: 300, window: 2000)
+        #expect(img.pixels == [0, 128, 255, 255])
+    }
+}

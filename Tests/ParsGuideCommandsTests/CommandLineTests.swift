@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+import Testing
+@testable import Anatomy
+@testable import ParsGuideCommands
+
+@Suite struct CommandLineTests {
+    static func temp(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("parsguide-cli-\(getpid())-\(name)").path
+    }
+
+    /// Parses and runs a command in process; returns the error it threw, if any.
+    static func run(_ args: [String]) -> Error? {
+        do {
+            var command = try ParsGuide.parseAsRoot(args)
+            try command.run()
+            return nil
+        } catch { return error }
+    }
+
+    static func message(_ e: Error?) -> String { e.map { ParsGuide.message(for: $0) } ?? "" }
+
+    @Test("Defaults reproduce the flagship patient")
+    func defaults() throws {
+        let c = try #require(try ParsGuide.parseAsRoot(["phantom", "--out", "/tmp/x"]) as? PhantomCommand)
+        let o = try c.options()
+        #expect(o.habitus == .flagship && o.voxelMm == 0.5)
+        #expect(o.defects.map(\.name) == ["L5-left", "L5-right"])
+    }
+
+    @Test("Bad values are refused with the value and the allowed range, and a non-zero exit", arguments: [
+        (["--height-cm", "119"], "119"), (["--weight-kg", "251"], "251"), (["--sex", "other"], "other"),
+        (["--defects", "L6-left"], "L6"), (["--defects", "L5-up"], "up"), (["--gap-mm", "0.2"], "0.2"),
+        (["--voxel-mm", "3"], "3"), (["--age", "5"], "5"),
+    ])
+    func badValues(_ c: ([String], String)) throws {
+        let out = Self.temp("bad")
+        let error = Self.run(["phantom", "--out", out] + c.0)
+        #expect(error != nil)
+        #expect(Self.message(error).contains(c.1), "\(Self.message(error))")
+        #expect(ParsGuide.exitCode(for: error!) != .success)
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
+    @Test("A non-empty output folder is refused without --force and its contents are kept")
+    func nonEmptyOutput() throws {
+        let dir = Self.temp("full")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let keep = dir + "/keep.txt"
+        try Data("precious".utf8).write(to: URL(fileURLWithPath: keep))
+        let error = Self.run(["phantom", "--out", dir, "--voxel-mm", "2"])
+        #expect(Self.message(error).contains("not empty") && Self.message(error).contains("--force"))
+        #expect(try String(contentsOfFile: keep, encoding: .utf8) == "precious")
+    }
+
+    @Test("phantom writes the three files, slice renders a PNG, and bad slice requests fail")
+    func endToEnd() throws {
+        let dir = Self.temp("subject")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(Self.run(["phantom", "--out", dir, "--voxel-mm", "2", "--meshes"]) == nil)
+        for f in ["labels.nii.gz", "ct.nii.gz", "subject.json", "meshes/L5.stl", "meshes/dura.stl"] {
+            #expect(FileManager.default.fileExists(atPath: "\(dir)/\(f)"), "\(f)")
+        }
+        let doc = try SubjectDocument.read(path: "\(dir)/subject.json")
+        #expect(doc.grid.frame == "LPS" && doc.habitus.bmi == 23.62 && doc.defects.count == 2)
+        #expect(doc.labels["109"] == "pars defect" && doc.labels["24"] == "L5")
+        let labels = try NIfTI.read(path: "\(dir)/labels.nii.gz").labels()
+        #expect(labels.grid.worldFromIndex.flattened == doc.grid.worldFromIndex.flatMap { $0 })
+        #expect(labels.value(nearestTo: try doc.landmark("L5.bodyCentre")) == 24)
+        #expect(try STL.read(path: "\(dir)/meshes/L5.stl").triangles.count > 1000)
+
+        let png = Self.temp("slice.png")
+        defer { try? FileManager.default.removeItem(atPath: png) }
+        #expect(Self.run(["slice", "--subject", dir, "--plane", "axial", "--at-landmark", "L5.left.pars", "--out", png]) == nil)
+        #expect(FileManager.default.fileExists(atPath: png))
+        #expect(Self.message(Self.run(["slice", "--subject", dir, "--at-landmark", "L9.nowhere", "--out", png])).contains("L9.nowhere"))
+        #expect(Self.message(Self.run(["slice", "--subject", dir, "--at-mm", "9999", "--out", png])).contains("9999"))
+        #expect(Self.run(["slice", "--subject", dir, "--out", png]) != nil)
+        // A second run into the same folder needs --force, then replaces it whole.
+        #expect(Self.run(["phantom", "--out", dir, "--voxel-mm", "2"]) != nil)
+        #expect(Self.run(["phantom", "--out", dir, "--voxel-mm", "2", "--defects", "none", "--force"]) == nil)
+        #expect(try SubjectDocument.read(path: "\(dir)/subject.json").defects.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: "\(dir)/meshes"))
+    }
+
+    @Test("bench refuses suites that do not exist yet and bad run counts")
+    func bench() {
+        #expect(Self.message(Self.run(["bench", "ultrasound"])).contains("not implemented"))
+        #expect(Self.run(["bench", "phantom", "--runs", "0"]) != nil)
+        #expect(Self.run(["bench", "nonsense"]) != nil)
+    }
+}
