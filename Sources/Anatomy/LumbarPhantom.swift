@@ -72,10 +72,6 @@ struct PhantomBuilder {
         progress("measuring each vertebra")
         for level in SpinalLevel.modelled {
             geo[level] = try VertebraGeometry.measure(level: level, label: level.tissue.rawValue, volume: spine, mesh: meshes[level]!)
-            if ProcessInfo.processInfo.environment["PARSGUIDE_DEBUG"] != nil, let g = geo[level] {
-                FileHandle.standardError.write(Data("\(level) up \(g.up) centre \(g.bodyCentre) canal \(g.canalCentre) front \(g.canalFrontA) back \(g.canalBackA) hw \(g.canalHalfWidthMm)\n".utf8))
-                for (s, sg) in g.sides { FileHandle.standardError.write(Data("  \(s) sap \(sg.superiorArticularProcess) iap \(sg.inferiorArticularProcess) pars \(sg.pars) area \(sg.parsAreaMm2)\n".utf8)) }
-            }
         }
         progress("facet joints L2-3 … L4-5")
         for (u, l) in [(SpinalLevel.l2, SpinalLevel.l3), (.l3, .l4), (.l4, .l5)] {
