@@ -42,6 +42,8 @@ struct PhantomBuilder {
     var meshes: [SpinalLevel: TriangleMesh] = [:]
     var geo: [SpinalLevel: VertebraGeometry] = [:]
     var sacrum: SacrumFrame!
+    /// Bounding boxes of each label in the spine grid, refreshed before the landmarks and the cuts.
+    var boneBoxes: [IndexBox?] = []
     var landmarks: [String: Vector3] = [:]
     var measurements: [String: Double] = [:]
 
@@ -88,6 +90,7 @@ struct PhantomBuilder {
         progress("ligaments")
         for (u, l) in [(SpinalLevel.l2, SpinalLevel.l3), (.l3, .l4), (.l4, .l5), (.l5, .s1)] { ligaments(upper: u, lower: l) }
         progress("landmarks")
+        boneBoxes = IndexBox.boundingEach(spine)
         collectLandmarks()
         progress("pars defects")
         try cutDefects()

@@ -122,8 +122,10 @@ public enum MarchingCubes {
 
     /// The surface of the voxels where `member` holds, lightly smoothed (a 3-tap binomial filter
     /// per axis) so it is not a staircase, in world millimetres.
-    public static func surface<E>(of volume: Volume<E>, where member: (E) -> Bool) -> TriangleMesh {
-        guard let tight = IndexBox.bounding(volume, where: member) else { return TriangleMesh() }
+    /// - Parameter within: the members' bounding box if already known (saves a scan of the volume).
+    public static func surface<E>(of volume: Volume<E>, within known: IndexBox? = nil,
+                                  where member: (E) -> Bool) -> TriangleMesh {
+        guard let tight = known ?? IndexBox.bounding(volume, where: member) else { return TriangleMesh() }
         let g = volume.grid
         // Pad by two voxels so the surface closes even at the grid's edge.
         let pad = 2

@@ -4,13 +4,16 @@ import Foundation
 ///
 /// Composes right to left: `worldFromPixel = worldFromDetector * detectorFromPixel`.
 public struct Matrix4: Hashable, Sendable {
-    /// Rows 0…3; the last row of an affine transform is (0, 0, 0, 1).
-    public var rows: [SIMD4<Double>]
+    /// Rows 0…3, stored inline (no heap array) so `apply` is cheap in voxel loops.
+    public var r0: SIMD4<Double>, r1: SIMD4<Double>, r2: SIMD4<Double>, r3: SIMD4<Double>
 
     public init(rows: [SIMD4<Double>]) {
         precondition(rows.count == 4, "a Matrix4 has four rows")
-        self.rows = rows
+        (r0, r1, r2, r3) = (rows[0], rows[1], rows[2], rows[3])
     }
+
+    /// Rows 0…3; the last row of an affine transform is (0, 0, 0, 1).
+    public var rows: [SIMD4<Double>] { [r0, r1, r2, r3] }
 
     public static let identity = Matrix4(rows: [
         SIMD4(1, 0, 0, 0), SIMD4(0, 1, 0, 0), SIMD4(0, 0, 1, 0), SIMD4(0, 0, 0, 1),
@@ -30,26 +33,39 @@ public struct Matrix4: Hashable, Sendable {
     ])
 
     public subscript(row: Int, column: Int) -> Double {
-        get { rows[row][column] }
-        set { rows[row][column] = newValue }
+        get {
+            switch row {
+            case 0: r0[column]
+            case 1: r1[column]
+            case 2: r2[column]
+            default: r3[column]
+            }
+        }
+        set {
+            switch row {
+            case 0: r0[column] = newValue
+            case 1: r1[column] = newValue
+            case 2: r2[column] = newValue
+            default: r3[column] = newValue
+            }
+        }
     }
 
     public static func * (a: Matrix4, b: Matrix4) -> Matrix4 {
-        var out = [SIMD4<Double>](repeating: .zero, count: 4)
+        var out = Matrix4.identity
         for r in 0..<4 {
             for c in 0..<4 {
                 var s = 0.0
                 for k in 0..<4 { s += a[r, k] * b[k, c] }
-                out[r][c] = s
+                out[r, c] = s
             }
         }
-        return Matrix4(rows: out)
+        return out
     }
 
     /// Applies the transform to a point (w = 1).
     @inlinable public func apply(_ p: Vector3) -> Vector3 {
-        let r0 = rows[0], r1 = rows[1], r2 = rows[2]
-        return Vector3(
+        Vector3(
             r0.x * p.x + r0.y * p.y + r0.z * p.z + r0.w,
             r1.x * p.x + r1.y * p.y + r1.z * p.z + r1.w,
             r2.x * p.x + r2.y * p.y + r2.z * p.z + r2.w)
@@ -57,17 +73,16 @@ public struct Matrix4: Hashable, Sendable {
 
     /// Applies the linear part only (w = 0).
     @inlinable public func applyToDirection(_ d: Vector3) -> Vector3 {
-        let r0 = rows[0], r1 = rows[1], r2 = rows[2]
-        return Vector3(
+        Vector3(
             r0.x * d.x + r0.y * d.y + r0.z * d.z,
             r1.x * d.x + r1.y * d.y + r1.z * d.z,
             r2.x * d.x + r2.y * d.y + r2.z * d.z)
     }
 
     /// The column `c` of the linear part (how one step along index axis `c` moves in the target frame).
-    public func column(_ c: Int) -> Vector3 { Vector3(rows[0][c], rows[1][c], rows[2][c]) }
+    public func column(_ c: Int) -> Vector3 { Vector3(r0[c], r1[c], r2[c]) }
 
-    public var translation: Vector3 { Vector3(rows[0].w, rows[1].w, rows[2].w) }
+    public var translation: Vector3 { Vector3(r0.w, r1.w, r2.w) }
 
     /// Determinant of the 3×3 linear part.
     public var linearDeterminant: Double {

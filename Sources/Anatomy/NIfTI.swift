@@ -170,10 +170,14 @@ public enum NIfTI {
     // MARK: Writing
 
     /// Encodes a volume as the bytes of an uncompressed single-file NIfTI-1 (little-endian).
-    public static func encode<E: NIfTIScalar>(_ volume: Volume<E>, description: String = "ParsGuide") -> Data {
+    /// - Throws: `AnatomyError.invalidGrid` when a dimension exceeds NIfTI-1's 32767.
+    public static func encode<E: NIfTIScalar>(_ volume: Volume<E>, description: String = "ParsGuide") throws -> Data {
+        let g = volume.grid
+        guard g.dimensions.max() <= Int(Int16.max) else {
+            throw AnatomyError.invalidGrid(reason: "dimensions \(g.dimensions) exceed NIfTI-1's limit of 32767 voxels per axis")
+        }
         var h = [UInt8](repeating: 0, count: dataOffset)
         var w = ByteWriter(bytes: h)
-        let g = volume.grid
         w.int32(0, 348)
         w.int16(40, 3)
         w.int16(42, Int16(g.dimensions.x)); w.int16(44, Int16(g.dimensions.y)); w.int16(46, Int16(g.dimensions.z))
@@ -208,7 +212,7 @@ public enum NIfTI {
     /// The file appears whole or not at all (written to a temporary name, then renamed).
     public static func write<E: NIfTIScalar>(_ volume: Volume<E>, to path: String,
                                              description: String = "ParsGuide", gzipLevel: Int32 = 1) throws {
-        var data = encode(volume, description: description)
+        var data = try encode(volume, description: description)
         if path.hasSuffix(".gz") { data = try Gzip.compressParallel(data, level: gzipLevel) }
         do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
             throw AnatomyError.fileWriteFailed(path: path, reason: error.localizedDescription)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The synthetic CT.
 extension PhantomBuilder {
     /// Hounsfield units per voxel: each label's value from `HounsfieldTable`; bone gets a cortical
@@ -8,12 +10,21 @@ extension PhantomBuilder {
         let table = options.hounsfield
         let sex = options.habitus.sex
         // Cortical shell: distance from each bone voxel to the nearest voxel not of that bone.
-        var cortical = [Bool](repeating: false, count: spine.voxels.count)
+        // The five bones' distance transforms are independent: run them on all cores.
         let boxes = IndexBox.boundingEach(spine)
-        for label in [SpinalLevel.l2, .l3, .l4, .l5].map({ $0.tissue.rawValue }) + [Tissue.sacrum.rawValue] {
-            guard let tight = boxes[Int(label)] else { continue }
-            let region = tight.expanded(by: 2, within: grid)
-            let d = distances(in: region) { $0 != label }
+        let bones = ([SpinalLevel.l2, .l3, .l4, .l5].map({ $0.tissue.rawValue }) + [Tissue.sacrum.rawValue])
+            .compactMap { label in boxes[Int(label)].map { (label, $0.expanded(by: 2, within: grid)) } }
+        let spineVoxels = spine.voxels, spineGrid = grid
+        let shells = ResultSlots<[Float]>(count: bones.count)
+        DispatchQueue.concurrentPerform(iterations: bones.count) { b in
+            let (label, region) = bones[b]
+            shells[b] = spineVoxels.withUnsafeBufferPointer { v in
+                DistanceTransform.distancesMm(grid: spineGrid, box: region) { v[$0] != label }
+            }
+        }
+        var cortical = [Bool](repeating: false, count: spine.voxels.count)
+        for (b, (label, region)) in bones.enumerated() {
+            let d = shells[b]!
             var n = 0
             forEachVoxel(in: region) { lin, _ in
                 if spine.voxels[lin] == label && Double(d[n]) <= table.corticalShellMm { cortical[lin] = true }

@@ -16,12 +16,16 @@ extension PhantomBuilder {
             for side in Side.allCases {
                 guard let sg = g.sides[side] else { continue }
                 let prefix = "\(name).\(side.rawValue)"
-                landmarks["\(prefix).pars"] = snap(sg.pars, to: label)
+                // The pars: the centre of the narrowest bridge between the articular processes
+                // (a 2 mm-cell minimum cut; see `parsBridge`).
+                if let bridge = parsBridge(level, side, cellMm: 2) {
+                    landmarks["\(prefix).pars"] = snap(bridge.centre, to: label)
+                    measurements["\(prefix).parsAreaMm2"] = bridge.areaMm2
+                }
                 landmarks["\(prefix).superiorArticularProcess"] = snap(sg.superiorArticularProcess, to: label)
                 landmarks["\(prefix).inferiorArticularProcess"] = snap(sg.inferiorArticularProcess, to: label)
                 landmarks["\(prefix).pedicle"] = snap(sg.pedicle, to: label)
                 landmarks["\(prefix).lamina"] = snap(sg.lamina, to: label)
-                measurements["\(prefix).parsAreaMm2"] = sg.parsAreaMm2
             }
         }
         landmarks["S1.endplateCentre"] = sacrum.origin

@@ -46,11 +46,16 @@ public enum SubjectWriter {
             try NIfTI.write(subject.ct, to: staging.appendingPathComponent(ctFile).path, description: "ParsGuide synthetic CT (HU)")
             var files = ["labels": labelsFile, "ct": ctFile]
             if meshes {
+                let boxes = IndexBox.boundingEach(subject.labels)
                 let meshDir = staging.appendingPathComponent("meshes")
                 try fm.createDirectory(at: meshDir, withIntermediateDirectories: true)
                 for (name, labels) in meshStructures {
                     progress("meshing \(name)")
-                    let mesh = MarchingCubes.surface(of: subject.labels) { labels.contains($0) }
+                    let box = labels.compactMap { boxes[Int($0)] }.reduce(nil as IndexBox?) { union, b in
+                        union.map { IndexBox(lower: pointwiseMin($0.lower, b.lower), upper: pointwiseMax($0.upper, b.upper)) } ?? b
+                    }
+                    guard let box else { continue }
+                    let mesh = MarchingCubes.surface(of: subject.labels, within: box) { labels.contains($0) }
                     try STL.write(mesh, to: meshDir.appendingPathComponent("\(name).stl").path)
                     files["mesh.\(name)"] = "meshes/\(name).stl"
                 }

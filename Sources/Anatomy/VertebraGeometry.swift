@@ -9,11 +9,8 @@ struct VertebraGeometry {
         var superiorArticularProcess: Vector3
         var inferiorArticularProcess: Vector3
         var lamina: Vector3
-        var pars: Vector3
         /// Unit vector from the superior to the inferior articular process.
         var parsAxis: Vector3
-        /// Cross-section of bone at the pars, mm².
-        var parsAreaMm2: Double
     }
 
     let level: SpinalLevel
@@ -45,7 +42,6 @@ struct VertebraGeometry {
     static func measure(level: SpinalLevel, label: UInt8, volume: Volume<UInt8>, mesh: TriangleMesh) throws -> VertebraGeometry {
         let g = volume.grid
         let s = g.spacingMm
-        let voxelMm3 = s.x * s.y * s.z
         guard let box = IndexBox.bounding(volume, where: { $0 == label }) else {
             throw AnatomyError.geometry(reason: "\(level.rawValue) has no voxels")
         }
@@ -83,7 +79,7 @@ struct VertebraGeometry {
         let nearMidline = mesh.vertices.map { Vector3($0) }.filter { abs($0.x) < 8 }
         geo.spinousProcessTip = nearMidline.max { geo.local($0).a < geo.local($1).a } ?? c
         for side in Side.allCases {
-            geo.sides[side] = try measureSide(side, geo: geo, points: points, voxelMm3: voxelMm3)
+            geo.sides[side] = try measureSide(side, geo: geo, points: points)
         }
         return geo
     }
@@ -168,7 +164,7 @@ struct VertebraGeometry {
         return out
     }
 
-    static func measureSide(_ side: Side, geo: VertebraGeometry, points: [Vector3], voxelMm3: Double) throws -> SideGeometry {
+    static func measureSide(_ side: Side, geo: VertebraGeometry, points: [Vector3]) throws -> SideGeometry {
         let canalCentreA = geo.local(geo.canalCentre).a
         let name = "\(geo.level.rawValue) \(side.rawValue)"
         func centroid(_ ps: [Vector3], _ what: String) throws -> Vector3 {
@@ -192,35 +188,8 @@ struct VertebraGeometry {
             return q.a > geo.canalBackA && q.a < geo.canalBackA + 10 && q.l > 3 && q.l < geo.canalHalfWidthMm - 2
         }, "lamina")
 
-        // Pars: the narrowest cross-section of bone along the SAP→IAP axis, within 9 mm of it.
         let axis = (iap - sap).normalized
-        let length = (iap - sap).length
-        let radius = 9.0, step = 0.5
-        var best = (area: Double.infinity, centre: sap)
-        let candidates = points.filter { p in
-            let d = p - sap, along = d.dot(axis)
-            return along > 0.2 * length && along < 0.85 * length && (d - axis * along).length <= radius && geo.local(p, side).l > 3
-        }
-        var t = 0.25 * length
-        while t <= 0.8 * length {
-            let o = sap + axis * t
-            var n = 0
-            var sum = Vector3.zero
-            for p in candidates {
-                let d = p - o
-                let along = d.dot(axis)
-                guard abs(along) <= step / 2 else { continue }
-                                n += 1; sum += p
-            }
-            if n > 0 {
-                // Voxels in a slab of thickness `step` → area = count × voxel volume / step.
-                let area = Double(n) * voxelMm3 / step
-                if area < best.area { best = (area, sum / Double(n)) }
-            }
-            t += step
-        }
-        guard best.area.isFinite else { throw AnatomyError.geometry(reason: "\(name): no pars found between the articular processes") }
         return SideGeometry(pedicle: pedicle, superiorArticularProcess: sap, inferiorArticularProcess: iap,
-                            lamina: lamina, pars: best.centre, parsAxis: axis, parsAreaMm2: best.area)
+                            lamina: lamina, parsAxis: axis)
     }
 }

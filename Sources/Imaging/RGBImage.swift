@@ -27,22 +27,6 @@ public struct RGBImage: Sendable, Equatable {
         set { pixels[y * width + x] = newValue }
     }
 
-    /// Places `other` with its top-left corner at (x, y), clipping at the edges.
-    public mutating func paste(_ other: RGBImage, x: Int, y: Int) {
-        for yy in 0..<other.height where y + yy >= 0 && y + yy < height {
-            for xx in 0..<other.width where x + xx >= 0 && x + xx < width {
-                self[x + xx, y + yy] = other[xx, yy]
-            }
-        }
-    }
-
-    /// Draws a filled square marker of half-size `radius` pixels centred on (x, y).
-    public mutating func mark(x: Int, y: Int, radius: Int = 2, colour: RGB) {
-        for yy in (y - radius)...(y + radius) where yy >= 0 && yy < height {
-            for xx in (x - radius)...(x + radius) where xx >= 0 && xx < width { self[xx, yy] = colour }
-        }
-    }
-
     /// Enlarges by an integer factor (nearest neighbour).
     public func scaled(by factor: Int) -> RGBImage {
         precondition(factor >= 1, "scale factor must be ≥ 1")

@@ -25,11 +25,9 @@ enum TestSubjects {
     func l5Components() throws {
         let flagship = try TestSubjects.flagship.get(), intact = try TestSubjects.intact.get()
         let split = ConnectedComponents.sizes(of: flagship.labels) { $0 == Tissue.l5.rawValue }
-        withKnownIssue("the pars cleft does not yet free the posterior arch (issue 2 note)") {
-            #expect(split.count == 2)
-            // The body with pedicles is the larger piece; the free posterior arch is still substantial.
-            #expect(split.count == 2 && split[1] > split[0] / 10)
-        }
+        #expect(split.count == 2)
+        // The body with pedicles is the larger piece; the free posterior arch is still substantial.
+        #expect(split.count == 2 && split[1] > split[0] / 10)
         #expect(ConnectedComponents.sizes(of: intact.labels) { $0 == Tissue.l5.rawValue }.count == 1)
         for level in [Tissue.l2, .l3, .l4, .sacrum] {
             #expect(ConnectedComponents.sizes(of: flagship.labels) { $0 == level.rawValue }.count == 1, "\(level.name)")
@@ -44,9 +42,7 @@ enum TestSubjects {
         let uni = try TestSubjects.build(defects: [ParsDefect(level: level, side: .right)])
         #expect(ConnectedComponents.sizes(of: uni.labels) { $0 == level.tissue.rawValue }.count == 1)
         let bi = try TestSubjects.build(defects: [ParsDefect(level: level, side: .left), ParsDefect(level: level, side: .right, gapMm: 3)])
-        withKnownIssue("the pars cleft does not yet free the posterior arch (issue 2 note)") {
-            #expect(ConnectedComponents.sizes(of: bi.labels) { $0 == level.tissue.rawValue }.count == 2)
-        }
+        #expect(ConnectedComponents.sizes(of: bi.labels) { $0 == level.tissue.rawValue }.count == 2)
         #expect(bi.labels.voxels.contains(Tissue.parsDefect.rawValue))
         #expect(ConnectedComponents.sizes(of: bi.labels) { $0 == Tissue.l5.rawValue }.count == 1)
     }

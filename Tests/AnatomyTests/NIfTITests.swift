@@ -32,13 +32,13 @@ import Testing
             #expect(v.worldFromIndex == g.worldFromIndex)
         }
         // Writing what was read gives the same bytes.
-        #expect(NIfTI.encode(a) == NIfTI.encode(u8))
+        #expect(try NIfTI.encode(a) == NIfTI.encode(u8))
     }
 
     @Test("RAS on disk, LPS in memory: the sform holds diag(−1, −1, 1) × worldFromIndex")
     func rasOnDisk() throws {
         let g = try Grid(dimensions: SIMD3(2, 2, 2), spacingMm: Vector3(0.5, 0.5, 0.5), originMm: Vector3(-10, 20, 30))
-        let data = NIfTI.encode(Volume<UInt8>(grid: g, repeating: 1))
+        let data = try NIfTI.encode(Volume<UInt8>(grid: g, repeating: 1))
         let r = ByteReader(bytes: [UInt8](data.prefix(348)), swapped: false)
         #expect(r.float32(280) == -0.5 && r.float32(292) == 10)   // srow_x: −sx … −x0
         #expect(r.float32(296 + 4) == -0.5 && r.float32(296 + 12) == -20)
@@ -69,7 +69,7 @@ import Testing
     @Test("A file shorter than its header promises is refused with both sizes named")
     func truncated() throws {
         let g = Self.obliqueGrid
-        let full = NIfTI.encode(Volume<Int16>(grid: g, repeating: 5))
+        let full = try NIfTI.encode(Volume<Int16>(grid: g, repeating: 5))
         let cut = full.prefix(full.count - 10)
         #expect(throws: AnatomyError.truncatedFile(path: "x.nii", expectedBytes: full.count, actualBytes: full.count - 10)) {
             try NIfTI.decode(cut, path: "x.nii")
@@ -79,14 +79,14 @@ import Testing
 
     @Test("Corrupt header, corrupt gzip and truncated gzip are errors, not crashes")
     func corrupt() throws {
-        var bad = NIfTI.encode(Volume<UInt8>(grid: Self.obliqueGrid, repeating: 1))
+        var bad = try NIfTI.encode(Volume<UInt8>(grid: Self.obliqueGrid, repeating: 1))
         bad[344] = UInt8(ascii: "x")
         #expect(throws: AnatomyError.self) { try NIfTI.decode(bad) }
-        var badType = NIfTI.encode(Volume<UInt8>(grid: Self.obliqueGrid, repeating: 1))
+        var badType = try NIfTI.encode(Volume<UInt8>(grid: Self.obliqueGrid, repeating: 1))
         badType[70] = 99
         #expect(throws: AnatomyError.self) { try NIfTI.decode(badType) }
 
-        let gz = try Gzip.compress(NIfTI.encode(Volume<UInt8>(grid: Self.obliqueGrid, repeating: 3)))
+        let gz = try Gzip.compress(try NIfTI.encode(Volume<UInt8>(grid: Self.obliqueGrid, repeating: 3)))
         let p = Self.tempPath("cut.nii.gz")
         defer { try? FileManager.default.removeItem(atPath: p) }
         try gz.prefix(gz.count / 2).write(to: URL(fileURLWithPath: p))
@@ -95,6 +95,12 @@ import Testing
         for i in 20..<min(60, garbled.count) { garbled[i] ^= 0xA5 }
         try garbled.write(to: URL(fileURLWithPath: p))
         #expect(throws: AnatomyError.self) { try NIfTI.read(path: p) }
+    }
+
+    @Test("A grid too large for NIfTI-1 is refused, not truncated")
+    func tooLarge() throws {
+        let g = try Grid(dimensions: SIMD3(40_000, 1, 1), spacingMm: Vector3(1, 1, 1), originMm: .zero)
+        #expect(throws: AnatomyError.self) { try NIfTI.encode(Volume<UInt8>(grid: g, repeating: 0)) }
     }
 
     @Test("Multi-member gzip (parallel compression) decompresses to the original")
