@@ -7,6 +7,7 @@ let package = Package(
         .executable(name: "parsguide", targets: ["parsguide"]),
         .library(name: "Anatomy", targets: ["Anatomy"]),
         .library(name: "Imaging", targets: ["Imaging"]),
+        .library(name: "Ultrasound", targets: ["Ultrasound"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -22,10 +23,11 @@ let package = Package(
             resources: [.copy("Resources/lumbar-mean-shape")]
         ),
         .target(name: "Imaging", dependencies: ["CPNG"]),
+        .target(name: "Ultrasound", dependencies: ["Anatomy", "Imaging"]),
         .target(
             name: "ParsGuideCommands",
             dependencies: [
-                "Anatomy", "Imaging",
+                "Anatomy", "Imaging", "Ultrasound",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -33,6 +35,7 @@ let package = Package(
 
         .testTarget(name: "AnatomyTests", dependencies: ["Anatomy"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
+        .testTarget(name: "UltrasoundTests", dependencies: ["Ultrasound", "Anatomy"]),
         .testTarget(name: "ParsGuideCommandsTests", dependencies: ["ParsGuideCommands", "Anatomy"]),
     ]
 )

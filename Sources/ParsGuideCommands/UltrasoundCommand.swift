@@ -1,0 +1,237 @@
+import Anatomy
+import ArgumentParser
+import Foundation
+import Imaging
+import Ultrasound
+
+/// `parsguide ultrasound`: a simulated B-mode frame of a subject at a preset or explicit probe pose,
+/// or a point target for validation.
+struct UltrasoundCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ultrasound",
+        abstract: "Simulate the B-mode image a probe shows at a pose on a subject (or of a point target).",
+        discussion: """
+        Views: sagittal-facets (paramedian sagittal over the facet column, centred on the level's inferior \
+        facet joint), pars-oblique (rotated about the beam by --rotation-deg so the cranial end swings toward \
+        the injected side, centred on the pars), transverse. The probe is lowered along its beam onto the skin.
+        Image: probe face at the top, depth downward, the probe's marker (cranial) end on the left unless \
+        --marker right. --json prints the pose, the image geometry and the pixel of every annotated structure.
+        Validation: --phantom point renders one point scatterer in water and --raw writes the linear envelope \
+        (Float32 NIfTI, scan-converted at --pixel-mm around the point).
+        """)
+
+    @Option(help: "Subject folder written by `parsguide phantom`.")
+    var subject: String?
+
+    @Option(help: "Preset view: \(ProbeView.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var view: String?
+
+    @Option(help: "Level of the preset view (L2–L5).")
+    var level: String = "L5"
+
+    @Option(help: "Side of the preset view: left or right.")
+    var side: String = "left"
+
+    @Option(name: .customLong("rotation-deg"), help: "Rotation of pars-oblique about the beam, degrees (−90–90).")
+    var rotationDeg: Double = ProbeView.defaultRotation.degrees
+
+    @Option(name: .customLong("pose-json"), help: "A pose file: {\"worldFromProbe\": 4×4 rows} (or the --json output).")
+    var poseJSON: String?
+
+    @Option(help: "Probe: c5-2 (curvilinear, default) or l12-5 (linear).")
+    var probe: String = "c5-2"
+
+    @Option(name: .customLong("frequency-mhz"), help: "Override the probe's centre frequency, MHz (1–20).")
+    var frequencyMHz: Double?
+
+    @Option(name: .customLong("depth-mm"), help: "Imaging depth, mm (20–250).")
+    var depthMm: Double = 120
+
+    @Option(name: .customLong("focus-mm"), help: "Transmit focus depth, mm.")
+    var focusMm: Double = 60
+
+    @Option(name: .customLong("gain-db"), help: "Overall gain, dB (−60–60).")
+    var gainDB: Double = 0
+
+    @Option(name: .customLong("dynamic-range-db"), help: "Displayed dynamic range, dB.")
+    var dynamicRangeDB: Double = 60
+
+    @Option(name: .customLong("tgc-db-per-cm"), help: "Time-gain compensation, dB/cm (default: muscle's two-way attenuation).")
+    var tgcDBPerCm: Double?
+
+    @Option(help: "Scan lines per frame.")
+    var lines: Int = 256
+
+    @Option(help: "Output size in pixels, WIDTHxHEIGHT.")
+    var size: String = "512x512"
+
+    @Option(help: "Which side of the image shows the probe's marker end: left or right.")
+    var marker: String = "left"
+
+    @Option(name: .customLong("needle-tip"), help: "Needle tip x,y,z (world LPS mm).")
+    var needleTip: String?
+
+    @Option(name: .customLong("needle-hub"), help: "Needle hub x,y,z (world LPS mm).")
+    var needleHub: String?
+
+    @Option(name: .customLong("needle-gauge"), help: "Needle gauge: 18, 20, 22 or 25.")
+    var needleGauge: Int = 22
+
+    @Flag(help: "Label the SAP, pars, lamina, dura, spinous process (and facet joints) where they show.")
+    var annotate = false
+
+    @Option(help: "Seed of the speckle field.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Output PNG.")
+    var out: String?
+
+    @Option(name: .customLong("labels-out"), help: "Also write the subject's labels on the image plane (colour PNG), the ground truth of the frame.")
+    var labelsOut: String?
+
+    @Flag(help: "Print pose, image geometry and structure pixels as JSON.")
+    var json = false
+
+    @Option(help: "Validation phantom instead of a subject: point.")
+    var phantom: String?
+
+    @Option(name: .customLong("lateral-offset-mm"), help: "Point target: lateral offset from the central line, mm.")
+    var lateralOffsetMm: Double = 0
+
+    @Option(name: .customLong("elevation-offset-mm"), help: "Point target: elevation offset from the image plane, mm.")
+    var elevationOffsetMm: Double = 0
+
+    @Option(help: "Point target: write the linear envelope here (Float32 NIfTI).")
+    var raw: String?
+
+    @Option(name: .customLong("pixel-mm"), help: "Point target: pixel spacing of --raw, mm.")
+    var pixelMm: Double = 0.05
+
+    @Option(name: .customLong("window-mm"), help: "Point target: side of the square --raw window centred on the point, mm.")
+    var windowMm: Double = 8
+
+    func validate() throws {
+        if let phantom {
+            guard phantom == "point" else { throw ValidationError("unknown --phantom '\(phantom)': allowed point") }
+            guard raw != nil || out != nil else { throw ValidationError("--phantom point needs --raw FILE and/or --out PNG") }
+        } else {
+            guard subject != nil else { throw ValidationError("give --subject DIR (or --phantom point)") }
+            guard (view == nil) != (poseJSON == nil) else { throw ValidationError("give exactly one of --view and --pose-json") }
+            guard out != nil || json else { throw ValidationError("give --out PNG and/or --json") }
+        }
+        guard (needleTip == nil) == (needleHub == nil) else { throw ValidationError("give both --needle-tip and --needle-hub, or neither") }
+        guard NeedleShaft.outerDiameterMmByGauge[needleGauge] != nil else {
+            throw ValidationError("--needle-gauge \(needleGauge) is not known: allowed \(NeedleShaft.outerDiameterMmByGauge.keys.sorted().map(String.init).joined(separator: ", "))")
+        }
+        guard ["left", "right"].contains(marker) else { throw ValidationError("--marker '\(marker)' is not allowed: left or right") }
+        guard pixelMm.isFinite, (0.005...1).contains(pixelMm) else { throw ValidationError("--pixel-mm \(pixelMm) is out of range: allowed 0.005–1") }
+        guard windowMm.isFinite, (1...100).contains(windowMm) else { throw ValidationError("--window-mm \(windowMm) is out of range: allowed 1–100") }
+    }
+
+    func run() throws {
+        let (transducer, settings) = try configuration()
+        let simulator = try BModeSimulator(transducer: transducer, settings: settings)
+        if phantom != nil { return try runPointTarget(simulator) }
+
+        let dir = subject!
+        let labels = try NIfTI.read(path: (dir as NSString).appendingPathComponent(SubjectWriter.labelsFile)).labels(path: SubjectWriter.labelsFile)
+        let document = try SubjectDocument.read(path: (dir as NSString).appendingPathComponent(SubjectWriter.documentFile))
+        let landmarks = document.landmarks.compactMapValues { $0.count == 3 ? Vector3($0[0], $0[1], $0[2]) : nil }
+        let level = try parseLevel(level)
+        let side = try parseSide(side)
+        let pose = try resolvePose(labels: labels, landmarks: landmarks, level: level, side: side)
+        let needle = try parseNeedle()
+        let frame = simulator.render(labels: labels, pose: pose, needle: needle)
+        let structures = annotate || json
+            ? StructureLocator.locate(frame: frame, labels: labels, landmarks: landmarks, level: level, side: side,
+                                      depthMm: settings.depthMm, transducer: transducer, lineCount: settings.lineCount)
+            : []
+        if let out {
+            if annotate { try PNG.write(frame.annotated(structures), to: out) } else { try PNG.write(frame.image, to: out) }
+        }
+        if let labelsOut {
+            let g = frame.geometry
+            try PNG.write(LabelPalette.colour(width: g.width, height: g.height, labels: simulator.labelMap(labels: labels, pose: pose)), to: labelsOut)
+        }
+        if json {
+            print(try UltrasoundReport(frame: frame, structures: structures, transducer: transducer, settings: settings).jsonString())
+        } else if let out {
+            print("wrote \(out) (\(frame.image.width)×\(frame.image.height), \(String(format: "%.3f", frame.geometry.pixelSpacingMm)) mm/pixel)")
+        }
+    }
+
+    private func configuration() throws -> (Transducer, BModeSettings) {
+        var transducer = try Transducer.preset(named: probe)
+        if let f = frequencyMHz { transducer.centreFrequencyMHz = f }
+        transducer = try transducer.validated()
+        var s = BModeSettings()
+        s.depthMm = depthMm
+        s.focusMm = focusMm
+        s.gainDB = gainDB
+        s.dynamicRangeDB = dynamicRangeDB
+        s.tgcDBPerCm = tgcDBPerCm
+        s.lineCount = lines
+        s.seed = seed
+        s.markerOnLeft = marker == "left"
+        let parts = size.lowercased().split(separator: "x").compactMap { Int($0) }
+        guard parts.count == 2 else { throw ValidationError("--size '\(size)' is not WIDTHxHEIGHT, e.g. 512x512") }
+        s.imageWidth = parts[0]; s.imageHeight = parts[1]
+        if phantom != nil {
+            try UltrasoundError.check("point depth", depthMm, in: BModeSettings.depthRangeMm.lowerBound...(BModeSettings.depthRangeMm.upperBound - 10), unit: "mm")
+            var p = PointTarget.settings(depthMm: depthMm, focusMm: focusMm, seed: seed)
+            p.gainDB = gainDB; p.dynamicRangeDB = dynamicRangeDB
+            p.imageWidth = s.imageWidth; p.imageHeight = s.imageHeight; p.markerOnLeft = s.markerOnLeft
+            if lines != 256 { p.lineCount = lines }
+            s = p
+        }
+        return (transducer, try s.validated())
+    }
+
+    private func resolvePose(labels: Volume<UInt8>, landmarks: [String: Vector3], level: SpinalLevel, side: Side) throws -> ProbePose {
+        if let view {
+            return try ProbeView.parse(view).pose(level: level, side: side, rotation: .degrees(rotationDeg), labels: labels, landmarks: landmarks)
+        }
+        let pose = try PoseFile.read(path: poseJSON!)
+        return try ProbePose.onSkin(of: labels, pointMm: pose.centreMm, beam: pose.beam, azimuth: pose.azimuth)
+    }
+
+    private func parseNeedle() throws -> NeedleShaft? {
+        guard let needleTip, let needleHub else { return nil }
+        return try NeedleShaft(tipMm: try parseVector(needleTip, flag: "--needle-tip"), hubMm: try parseVector(needleHub, flag: "--needle-hub"),
+                               outerDiameterMm: NeedleShaft.outerDiameterMmByGauge[needleGauge]!)
+    }
+
+    private func runPointTarget(_ simulator: BModeSimulator) throws {
+        let point = Vector3(lateralOffsetMm, elevationOffsetMm, depthMm)
+        let target = try PointTarget(simulator: simulator)
+        if let raw {
+            let volume = try target.envelopeVolume(at: point, pixelMm: pixelMm, windowMm: windowMm)
+            try NIfTI.write(volume, to: raw, description: "ParsGuide point-target envelope")
+            print("wrote \(raw): linear envelope, \(volume.grid.dimensions.x)×\(volume.grid.dimensions.y) at \(pixelMm) mm")
+        }
+        if let out {
+            try PNG.write(target.frame(at: point).image, to: out)
+            print("wrote \(out)")
+        }
+    }
+}
+
+func parseVector(_ text: String, flag: String) throws -> Vector3 {
+    let parts = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+    guard parts.count == 3, let x = parts[0], let y = parts[1], let z = parts[2], x.isFinite, y.isFinite, z.isFinite else {
+        throw ValidationError("\(flag) '\(text)' is not x,y,z in mm")
+    }
+    return Vector3(x, y, z)
+}
+
+func parseLevel(_ text: String) throws -> SpinalLevel {
+    guard let level = SpinalLevel(rawValue: text.uppercased()), SpinalLevel.modelled.contains(level) else {
+        throw ValidationError("unknown level '\(text)': allowed \(SpinalLevel.modelled.map(\.rawValue).joined(separator: ", "))")
+    }
+    return level
+}
+
+func parseSide(_ text: String) throws -> Side {
+    guard let side = Side(rawValue: text.lowercased()) else { throw ValidationError("unknown side '\(text)': allowed left, right") }
+    return side
+}

@@ -1,0 +1,76 @@
+import Anatomy
+import Foundation
+
+/// Per-label lookup tables for the ray march (indexed by the raw label, 0–255).
+struct AcousticTable: Sendable {
+    /// Z, MRayl.
+    let impedance: FloatBuffer
+    /// Two-way amplitude factor of one march step: 10^(−2·α·f₀·Δz/20).
+    let attenuationPerStep: FloatBuffer
+    /// √(backscatter per mm), 0 for anechoic tissue.
+    let backscatter: FloatBuffer
+
+    init(frequencyMHz: Double, stepMm: Double, overrides: [UInt8: TissueAcoustics] = [:]) {
+        impedance = FloatBuffer(count: 256)
+        attenuationPerStep = FloatBuffer(count: 256)
+        backscatter = FloatBuffer(count: 256)
+        for label in 0..<256 {
+            let t = overrides[UInt8(label)] ?? TissueAcoustics.of(label: UInt8(label))
+            impedance[label] = Float(t.impedanceMRayl)
+            attenuationPerStep[label] = Float(pow(10, -2 * t.attenuationDBPerCmMHz * frequencyMHz * (stepMm / 10) / 20))
+            if let db = t.backscatterDB {
+                backscatter[label] = Float((BModeSimulator.muscleBackscatterPerMm * pow(10, db / 10)).squareRoot())
+            }
+        }
+    }
+}
+
+/// Read-only access to a label volume for the ray march: nearest-voxel lookups in index space.
+struct LabelVolume: @unchecked Sendable {
+    let voxels: UnsafeBufferPointer<UInt8>
+    let grid: Grid
+    let nx: Int, ny: Int, nz: Int
+    /// ∂index/∂world (3×3), to turn index-space gradients into world ones: ∇_w = Jᵀ ∇_i.
+    let jacobian: (Vector3, Vector3, Vector3)
+
+    init(voxels: UnsafeBufferPointer<UInt8>, grid: Grid) {
+        self.voxels = voxels
+        self.grid = grid
+        nx = grid.dimensions.x; ny = grid.dimensions.y; nz = grid.dimensions.z
+        let m = grid.indexFromWorld
+        jacobian = (Vector3(m[0, 0], m[0, 1], m[0, 2]), Vector3(m[1, 0], m[1, 1], m[1, 2]), Vector3(m[2, 0], m[2, 1], m[2, 2]))
+    }
+
+    /// The label of the voxel nearest to a fractional index; 0 (outside the body) beyond the grid.
+    @inline(__always) func label(nearest p: Vector3) -> UInt8 {
+        let i = Int((p.x + 0.5).rounded(.down)), j = Int((p.y + 0.5).rounded(.down)), k = Int((p.z + 0.5).rounded(.down))
+        guard i >= 0, j >= 0, k >= 0, i < nx, j < ny, k < nz else { return 0 }
+        return voxels[i + nx * (j + ny * k)]
+    }
+
+    @inline(__always) private func label(_ i: Int, _ j: Int, _ k: Int) -> UInt8 {
+        let ci = min(max(i, 0), nx - 1), cj = min(max(j, 0), ny - 1), ck = min(max(k, 0), nz - 1)
+        guard i == ci, j == cj, k == ck else { return 0 }
+        return voxels[ci + nx * (cj + ny * ck)]
+    }
+
+    /// |cos| of the angle between a world direction and the impedance gradient (the surface normal) at
+    /// the voxel nearest to a fractional index, from a 3×3×3 Sobel-type stencil; 1 when the gradient
+    /// vanishes.
+    func cosineToSurface(nearest p: Vector3, direction: Vector3, impedance: FloatBuffer) -> Float {
+        let i = Int((p.x + 0.5).rounded(.down)), j = Int((p.y + 0.5).rounded(.down)), k = Int((p.z + 0.5).rounded(.down))
+        var g = Vector3.zero
+        for a in -1...1 {
+            for b in -1...1 {
+                let w = Double((a == 0 ? 2 : 1) * (b == 0 ? 2 : 1))
+                g.x += w * Double(impedance[Int(label(i + 1, j + a, k + b))] - impedance[Int(label(i - 1, j + a, k + b))])
+                g.y += w * Double(impedance[Int(label(i + a, j + 1, k + b))] - impedance[Int(label(i + a, j - 1, k + b))])
+                g.z += w * Double(impedance[Int(label(i + a, j + b, k + 1))] - impedance[Int(label(i + a, j + b, k - 1))])
+            }
+        }
+        let world = jacobian.0 * g.x + jacobian.1 * g.y + jacobian.2 * g.z
+        let length = world.length
+        guard length > 1e-12 else { return 1 }
+        return Float(abs(world.dot(direction)) / length)
+    }
+}

@@ -1,0 +1,55 @@
+/// Imaging settings of a B-mode frame; defaults follow the issue (120 mm depth, 60 mm focus, 60 dB).
+public struct BModeSettings: Hashable, Sendable {
+    /// Imaging depth along each scan line from the array face, mm (20–250).
+    public var depthMm = 120.0
+    /// Transmit focal depth, mm.
+    public var focusMm = 60.0
+    /// Overall gain, dB, added before log compression.
+    public var gainDB = 0.0
+    /// Displayed dynamic range, dB.
+    public var dynamicRangeDB = 60.0
+    /// Time-gain compensation, dB per cm of depth (amplitude, applied to the envelope). `nil`: compensate
+    /// a nominal soft tissue of 0.5 dB/cm/MHz two-way at the centre frequency (data sheet §4, "average
+    /// soft tissue"). 0 leaves the raw attenuation visible.
+    public var tgcDBPerCm: Double?
+    /// Number of scan lines across the array.
+    public var lineCount = 256
+    /// Transmit F-number: active transmit aperture = focus depth / F.
+    public var transmitFNumber = 2.0
+    /// Receive F-number of the dynamic receive focus: active receive aperture = depth / F.
+    public var receiveFNumber = 1.7
+    /// Rays across the elevation beam per scan line (odd).
+    public var elevationRayCount = 5
+    /// Ray-marching step in wavelengths (≤ 0.25, as the issue asks).
+    public var stepWavelengths = 0.25
+    /// Output image size, pixels.
+    public var imageWidth = 512
+    public var imageHeight = 512
+    /// Show the probe's marker end (the −x end of the probe frame) on the image's left.
+    public var markerOnLeft = true
+    /// Seed of the world-fixed scatterer field.
+    public var seed: UInt64 = 1
+
+    public init() {}
+
+    public static let depthRangeMm: ClosedRange<Double> = 20...250
+
+    public func validated() throws -> BModeSettings {
+        try UltrasoundError.check("depth", depthMm, in: Self.depthRangeMm, unit: "mm")
+        try UltrasoundError.check("focus depth", focusMm, in: 5...Self.depthRangeMm.upperBound, unit: "mm")
+        try UltrasoundError.check("gain", gainDB, in: -60...60, unit: "dB")
+        try UltrasoundError.check("dynamic range", dynamicRangeDB, in: 10...120, unit: "dB")
+        if let tgc = tgcDBPerCm { try UltrasoundError.check("TGC", tgc, in: 0...20, unit: "dB/cm") }
+        try UltrasoundError.check("line count", Double(lineCount), in: 16...4096, unit: "")
+        try UltrasoundError.check("transmit F-number", transmitFNumber, in: 0.5...10, unit: "")
+        try UltrasoundError.check("receive F-number", receiveFNumber, in: 0.5...10, unit: "")
+        try UltrasoundError.check("elevation rays", Double(elevationRayCount), in: 1...15, unit: "")
+        guard elevationRayCount % 2 == 1 else {
+            throw UltrasoundError.valueOutOfRange(name: "elevation rays (must be odd)", value: Double(elevationRayCount), allowed: 1...15, unit: "")
+        }
+        try UltrasoundError.check("march step", stepWavelengths, in: 0.01...0.25, unit: "wavelengths")
+        try UltrasoundError.check("image width", Double(imageWidth), in: 16...4096, unit: "px")
+        try UltrasoundError.check("image height", Double(imageHeight), in: 16...4096, unit: "px")
+        return self
+    }
+}

@@ -1,0 +1,314 @@
+import Anatomy
+import Foundation
+import Imaging
+
+/// A point scatterer for validation, in probe-frame millimetres, with its scattering amplitude (mm²).
+public struct PointScatterer: Hashable, Sendable {
+    public var positionMm: Vector3
+    public var amplitude: Double
+    public init(positionMm: Vector3, amplitude: Double = 1) {
+        self.positionMm = positionMm
+        self.amplitude = amplitude
+    }
+}
+
+/// Ray-based B-mode simulation with convolution speckle.
+///
+/// Per scan line, `elevationRayCount` parallel rays (offset across the elevation beam, weighted by its
+/// two-way profile at each depth) march through the label volume at ≤ λ/4. Each step adds diffuse
+/// backscatter (a world-fixed complex Gaussian scatterer field, `SpeckleField`) and, at label changes,
+/// a specular echo r = (Z₂−Z₁)/(Z₂+Z₁) weighted by the angle between the beam and the surface normal
+/// (the impedance gradient); the transmitted amplitude then loses (1 − r²) and two-way attenuation
+/// 2·α·f₀ dB/cm. The needle is an analytic steel cylinder. The complex lines are convolved axially with
+/// the pulse and laterally with the two-way beam profile (`BeamModel`), envelope-detected, TGC'd,
+/// scan-converted (bilinear) and log-compressed. Every step is a pure function of the inputs and the
+/// seed, computed per line, so results do not depend on the thread count.
+public final class BModeSimulator: Sendable {
+    public let transducer: Transducer
+    public let settings: BModeSettings
+    /// The geometry of the display images `render` returns.
+    public let imageGeometry: ImageGeometry
+    let beam: BeamModel
+    let scan: ScanGeometry
+    let speckle: SpeckleField
+    /// Elevation offsets of the rays, mm, and their spacing.
+    let elevationOffsetsMm: [Double]
+    let elevationSpacingMm: Double
+    /// Per ray and sample: diffuse amplitude scale w_k·√(dz·Δx·Δe) and surface scale w_k·Δx·Δe.
+    let diffuseScale: FloatBuffer
+    let surfaceScale: FloatBuffer
+    /// Lateral kernel taps [t + halfWidth][sample].
+    let lateralKernel: FloatBuffer
+    let lateralHalfWidth: Int
+    /// Axial kernel taps (the pulse envelope), index m + axialHalfWidth.
+    let axialKernel: [Float]
+    let axialHalfWidth: Int
+    /// e^(−i·2k₀z) at each sample: the carrier phase of a specular echo from that depth.
+    let carrierRe: FloatBuffer, carrierIm: FloatBuffer
+    /// Amplitude gain per sample from the TGC.
+    let tgc: FloatBuffer
+    /// σ of the specular lobe per sample, radians.
+    let specularSigma: FloatBuffer
+    /// Amplitude of a perfect flat reflector at the transmit focus: 0 dB of the display.
+    public let referenceAmplitude: Double
+    let table: AcousticTable
+    let displayLookup: ScanLookup
+
+    /// Diffuse backscatter of muscle, amplitude² per mm (a model parameter, chosen so that a bone surface
+    /// met at normal incidence shows about 35 dB above muscle speckle, as in clinical images of the
+    /// lamina; not a measured backscatter coefficient).
+    static let muscleBackscatterPerMm = 3e-3
+    /// Share of a tissue interface's echo that is diffuse (rough surface, ∝ cos θ) rather than specular;
+    /// model parameters: bone surfaces are rough at this wavelength, soft-tissue interfaces smooth.
+    static let boneRoughness = 0.3, softRoughness = 0.1, needleRoughness = 0.03
+    /// Amplitude kept by each successive reverberation inside the needle (comet tail); model parameter.
+    static let cometTailDecay = 0.5
+
+    /// `tissueOverrides` replaces the acoustic properties of chosen labels (validation phantoms).
+    public init(transducer: Transducer = .c52, settings: BModeSettings = BModeSettings(),
+                tissueOverrides: [UInt8: TissueAcoustics] = [:]) throws {
+        self.transducer = try transducer.validated()
+        self.settings = try settings.validated()
+        beam = BModeSimulator.beamModel(transducer, settings)
+        scan = ScanGeometry(transducer: transducer, settings: settings)
+        // Half a march step: every step then lands in a new cell whatever the ray's direction (a step
+        // spans ≥ 2/√3 > 1 cells along some axis), so successive samples are independent.
+        speckle = SpeckleField(seed: settings.seed, cellMm: scan.stepMm / 2)
+        table = AcousticTable(frequencyMHz: transducer.centreFrequencyMHz, stepMm: scan.stepMm, overrides: tissueOverrides)
+        imageGeometry = ImageGeometry.fitting(scan.extentMm, width: settings.imageWidth, height: settings.imageHeight,
+                                              markerOnLeft: settings.markerOnLeft)
+
+        let ns = scan.sampleCount, k = settings.elevationRayCount
+        let de = k == 1 ? transducer.elementHeightMm / 2 : min(transducer.elementHeightMm / Double(k + 1), 2.25)
+        elevationSpacingMm = de
+        elevationOffsetsMm = (0..<k).map { (Double($0) - Double(k - 1) / 2) * de }
+        diffuseScale = FloatBuffer(count: k * ns)
+        surfaceScale = FloatBuffer(count: k * ns)
+        tgc = FloatBuffer(count: ns)
+        specularSigma = FloatBuffer(count: ns)
+        let tgcDBPerCm = settings.tgcDBPerCm ?? 2 * TissueAcoustics.muscle.attenuationDBPerCmMHz * transducer.centreFrequencyMHz
+        for n in 0..<ns {
+            let z = Double(n) * scan.stepMm
+            let dx = scan.lineSpacingMm(depthMm: z)
+            for r in 0..<k {
+                let w = beam.elevationAmplitude(offsetMm: elevationOffsetsMm[r], depthMm: z)
+                diffuseScale[r * ns + n] = Float(w * (scan.stepMm * dx * de).squareRoot())
+                surfaceScale[r * ns + n] = Float(w * dx * de)
+            }
+            tgc[n] = Float(pow(10, tgcDBPerCm * z / 10 / 20))
+            specularSigma[n] = Float(max(beam.receiveHalfAngle(depthMm: z) / 2, 0.01))
+        }
+
+        // Lateral kernel: the two-way profile sampled at the line spacing of each depth, cut at −60 dB.
+        var half = 0
+        for n in stride(from: 0, to: ns, by: 8) {
+            let z = Double(n) * scan.stepMm, dx = scan.lineSpacingMm(depthMm: z)
+            let peak = beam.lateralAmplitude(offsetMm: 0, depthMm: z)
+            var t = 0
+            while t < 64, beam.lateralAmplitude(offsetMm: Double(t + 1) * dx, depthMm: z) > 1e-3 * peak { t += 1 }
+            half = max(half, t)
+        }
+        lateralHalfWidth = half
+        lateralKernel = FloatBuffer(count: (2 * half + 1) * ns)
+        for n in 0..<ns {
+            let z = Double(n) * scan.stepMm, dx = scan.lineSpacingMm(depthMm: z)
+            for t in -half...half {
+                lateralKernel[(t + half) * ns + n] = Float(beam.lateralAmplitude(offsetMm: Double(t) * dx, depthMm: z))
+            }
+        }
+
+        // Axial kernel: the pulse envelope to ±4σ. The lines are complex baseband: the scatterer field is
+        // already a baseband random field, and specular echoes carry their carrier phase e^(−i·2k₀z).
+        let step = scan.stepMm, sigma = beam.axialSigmaMm
+        let axialHalf = max(1, Int((4 * sigma / step).rounded(.up)))
+        axialHalfWidth = axialHalf
+        axialKernel = (-axialHalf...axialHalf).map { m in
+            let z = Double(m) * step
+            return Float(exp(-z * z / (2 * sigma * sigma)))
+        }
+        let twoK = 2 * 2 * Double.pi / transducer.wavelengthMm
+        carrierRe = FloatBuffer((0..<ns).map { Float(cos(-twoK * Double($0) * step)) })
+        carrierIm = FloatBuffer((0..<ns).map { Float(sin(-twoK * Double($0) * step)) })
+
+        referenceAmplitude = beam.lateralIntegralMm(depthMm: settings.focusMm) * beam.elevationIntegralMm(depthMm: settings.focusMm)
+        displayLookup = ScanLookup(scan: scan, geometry: imageGeometry)
+    }
+
+    // MARK: - Rendering
+
+    /// The display image of a pose: the B-mode frame, 8-bit, `imageGeometry`.
+    public func render(labels: Volume<UInt8>, pose: ProbePose, needle: NeedleShaft? = nil, points: [PointScatterer] = []) -> BModeFrame {
+        let env = envelope(labels: labels, pose: pose, needle: needle, points: points)
+        return BModeFrame(image: display(env), geometry: imageGeometry, pose: pose)
+    }
+
+    /// Envelope lines [line][sample] after TGC, linear amplitude.
+    func envelope(labels: Volume<UInt8>, pose: ProbePose, needle: NeedleShaft?, points: [PointScatterer]) -> FloatBuffer {
+        let ns = scan.sampleCount, nl = scan.lineCount
+        let re = FloatBuffer(count: nl * ns), im = FloatBuffer(count: nl * ns)
+        let extras = extraEchoes(pose: pose, needle: needle, points: points)
+        labels.voxels.withUnsafeBufferPointer { voxels in
+            let volume = LabelVolume(voxels: voxels, grid: labels.grid)
+            parallel(nl) { l in self.marchLine(l, volume: volume, pose: pose, extras: extras[l], re: re, im: im) }
+        }
+        let are = FloatBuffer(count: nl * ns), aim = FloatBuffer(count: nl * ns)
+        parallel(nl) { l in self.axialConvolve(line: l, re: re, im: im, outRe: are, outIm: aim) }
+        let env = FloatBuffer(count: nl * ns)
+        parallel(nl) { l in self.lateralConvolveAndDetect(line: l, re: are, im: aim, envelope: env) }
+        return env
+    }
+
+    /// Log-compressed display pixels of envelope lines.
+    func display(_ env: FloatBuffer) -> GrayImage {
+        let g = imageGeometry
+        let pixels = FloatBuffer(count: g.width * g.height)
+        displayLookup.resample(env, into: pixels, sampleCount: scan.sampleCount)
+        let dr = Float(settings.dynamicRangeDB)
+        let offset = Float(settings.gainDB) - Float(20 * log10(referenceAmplitude))
+        let out = SharedBuffer<UInt8>(count: g.width * g.height)
+        let chunks = 8, per = (out.count + chunks - 1) / chunks
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            for i in (c * per)..<min(out.count, (c + 1) * per) {
+                let v = pixels[i]
+                guard v > 0 else { continue }
+                let db = 20 * log10f(v) + offset
+                out[i] = UInt8(min(max((db + dr) / dr * 255, 0), 255))
+            }
+        }
+        return GrayImage(width: g.width, height: g.height, pixels: out.array)
+    }
+
+    /// The linear envelope resampled onto any image geometry (zero outside the scanned sector).
+    public func linearEnvelope(labels: Volume<UInt8>, pose: ProbePose, needle: NeedleShaft? = nil,
+                               points: [PointScatterer] = [], geometry: ImageGeometry) -> [Float] {
+        let env = envelope(labels: labels, pose: pose, needle: needle, points: points)
+        let pixels = FloatBuffer(count: geometry.width * geometry.height)
+        ScanLookup(scan: scan, geometry: geometry).resample(env, into: pixels, sampleCount: scan.sampleCount)
+        return pixels.array
+    }
+
+    // MARK: - Stages
+
+    /// One scan line: march each elevation ray, depositing diffuse and specular echoes.
+    func marchLine(_ l: Int, volume: LabelVolume, pose: ProbePose, extras: [Echo], re: FloatBuffer, im: FloatBuffer) {
+        let ns = scan.sampleCount
+        let centralRay = settings.elevationRayCount / 2
+        let w = pose.worldFromProbe
+        let dWorld = w.applyToDirection(scan.direction(l))
+        let step = scan.stepMm
+        let indexFromWorld = volume.grid.indexFromWorld
+        let dIndex = indexFromWorld.applyToDirection(dWorld) * step
+        let cell = speckle.cellMm
+        let dLattice = dWorld * (step / cell)
+        let base = l * ns
+        for ray in 0..<settings.elevationRayCount {
+            let startWorld = w.apply(scan.origin(l) + Vector3(0, elevationOffsetsMm[ray], 0))
+            var index = indexFromWorld.apply(startWorld)
+            var lattice = startWorld / cell
+            var previous = volume.label(nearest: index)
+            var transmitted: Float = 1
+            var nextExtra = 0
+            let scaleBase = ray * ns
+            for n in 0..<ns {
+                let label = volume.label(nearest: index)
+                if label != previous {
+                    let z1 = table.impedance[Int(previous)], z2 = table.impedance[Int(label)]
+                    let r = (z2 - z1) / (z2 + z1)
+                    if r != 0 {
+                        let cosine = volume.cosineToSurface(nearest: index, direction: dWorld, impedance: table.impedance)
+                        let roughness = Float(Tissue.isBone(label) || Tissue.isBone(previous) ? Self.boneRoughness : Self.softRoughness)
+                        let theta = acosf(min(cosine, 1))
+                        let sigma = specularSigma[n]
+                        let lobe = (1 - roughness) * expf(-theta * theta / (2 * sigma * sigma)) + roughness * cosine
+                        let a = transmitted * r * lobe * surfaceScale[scaleBase + n]
+                        re[base + n] += a * carrierRe[n]
+                        im[base + n] += a * carrierIm[n]
+                        transmitted *= 1 - r * r
+                    }
+                    previous = label
+                }
+                if ray == centralRay {
+                    while nextExtra < extras.count, extras[nextExtra].sample == n {
+                        let e = extras[nextExtra]
+                        re[base + n] += transmitted * e.re
+                        im[base + n] += transmitted * e.im
+                        transmitted *= e.transmission
+                        nextExtra += 1
+                    }
+                }
+                let scatter = table.backscatter[Int(label)]
+                if scatter > 0 {
+                    let a = transmitted * scatter * diffuseScale[scaleBase + n]
+                    let v = speckle.value(atLattice: lattice)
+                    re[base + n] += a * v.re
+                    im[base + n] += a * v.im
+                }
+                transmitted *= table.attenuationPerStep[Int(label)]
+                index += dIndex
+                lattice += dLattice
+            }
+        }
+    }
+
+    func axialConvolve(line l: Int, re: FloatBuffer, im: FloatBuffer, outRe: FloatBuffer, outIm: FloatBuffer) {
+        let ns = scan.sampleCount, base = l * ns, h = axialHalfWidth
+        for n in 0..<ns {
+            let a = re[base + n], b = im[base + n]
+            guard a != 0 || b != 0 else { continue }
+            for m in max(-h, -n)...min(h, ns - 1 - n) {
+                let k = axialKernel[m + h]
+                outRe[base + n + m] += a * k
+                outIm[base + n + m] += b * k
+            }
+        }
+    }
+
+    private func lateralConvolveAndDetect(line l: Int, re: FloatBuffer, im: FloatBuffer, envelope: FloatBuffer) {
+        let ns = scan.sampleCount, nl = scan.lineCount, h = lateralHalfWidth
+        var sumRe = [Float](repeating: 0, count: ns), sumIm = [Float](repeating: 0, count: ns)
+        for t in -h...h {
+            let src = l + t
+            guard src >= 0, src < nl else { continue }
+            let k = (t + h) * ns, s = src * ns
+            for n in 0..<ns {
+                let w = lateralKernel[k + n]
+                sumRe[n] += w * re[s + n]
+                sumIm[n] += w * im[s + n]
+            }
+        }
+        let base = l * ns
+        for n in 0..<ns {
+            envelope[base + n] = (sumRe[n] * sumRe[n] + sumIm[n] * sumIm[n]).squareRoot() * tgc[n]
+        }
+    }
+
+    private func parallel(_ count: Int, _ body: @Sendable (Int) -> Void) {
+        DispatchQueue.concurrentPerform(iterations: count, execute: body)
+    }
+
+    // MARK: - Beam model cache
+
+    private static let cacheLock = NSLock()
+    nonisolated(unsafe) private static var cache: [String: BeamModel] = [:]
+
+    /// Beam models are costly (a field sum per depth and offset) and depend only on the transducer and
+    /// a few settings: computed once per combination.
+    static func beamModel(_ t: Transducer, _ s: BModeSettings) -> BeamModel {
+        let key = "\(t)|\(s.depthMm)|\(s.focusMm)|\(s.transmitFNumber)|\(s.receiveFNumber)"
+        cacheLock.lock()
+        if let m = cache[key] { cacheLock.unlock(); return m }
+        cacheLock.unlock()
+        let m = BeamModel(transducer: t, settings: s)
+        cacheLock.lock(); cache[key] = m; cacheLock.unlock()
+        return m
+    }
+}
+
+/// An echo added to a scan line's central ray at one sample, before the tissue's transmission up to
+/// it; `transmission` multiplies what lies beyond (a needle's partial shadow).
+struct Echo: Sendable {
+    var sample: Int
+    var re: Float
+    var im: Float
+    var transmission: Float = 1
+}

@@ -1,0 +1,119 @@
+import Anatomy
+import Foundation
+import Testing
+@testable import Ultrasound
+
+/// Physics with known answers, on analytic media in the probe frame.
+@Suite struct BModePhysicsTests {
+    /// Mean envelope over lines `lines` and samples between `fromMm` and `toMm`.
+    func meanEnvelope(_ env: FloatBuffer, _ sim: BModeSimulator, lines: ClosedRange<Int>, fromMm: Double, toMm: Double) -> Double {
+        let ns = sim.scan.sampleCount, step = sim.scan.stepMm
+        var sum = 0.0, n = 0
+        for l in lines {
+            for s in Int(fromMm / step)...Int(toMm / step) { sum += Double(env[l * ns + s]); n += 1 }
+        }
+        return sum / Double(n)
+    }
+
+    @Test func boneSlabGivesItsLineAtItsDepthAndAShadow() throws {
+        let d = 40.0
+        let volume = Media.block(depthMm: 75) { p in p.z >= d && p.z < d + 10 ? Media.bone : Media.muscle }
+        let sim = try BModeSimulator(settings: Media.settings(depthMm: 75))
+        let env = sim.envelope(labels: volume, pose: Media.origin, needle: nil, points: [])
+        let ns = sim.scan.sampleCount, step = sim.scan.stepMm, mid = sim.scan.lineCount / 2
+        // The line: the brightest sample of the central lines between 30 and 50 mm.
+        var best = 0, bestValue: Float = 0
+        for s in Int(30 / step)...Int(50 / step) {
+            let v = (mid - 2...mid + 1).reduce(Float(0)) { $0 + env[$1 * ns + s] }
+            if v > bestValue { bestValue = v; best = s }
+        }
+        let lineDepth = Double(best) * step
+        #expect(abs(lineDepth - d) <= 0.5, "bone line at \(lineDepth) mm, slab face at \(d) mm")
+        let above = meanEnvelope(env, sim, lines: mid - 10...mid + 10, fromMm: d - 15, toMm: d - 5)
+        let below = meanEnvelope(env, sim, lines: mid - 10...mid + 10, fromMm: d + 5, toMm: d + 20)
+        let shadowDB = 20 * log10(below / above)
+        #expect(shadowDB <= -30, "shadow only \(shadowDB) dB below the tissue above")
+        let lineDB = 20 * log10(Double(bestValue) / 4 / above)
+        #expect(lineDB >= 20, "bone line only \(lineDB) dB above muscle speckle")
+    }
+
+    @Test func uniformScatteringGivesRayleighSpeckle() throws {
+        var lossless = TissueAcoustics.muscle
+        lossless.attenuationDBPerCmMHz = 0
+        let volume = Media.block(depthMm: 60) { _ in Media.muscle }
+        let sim = try BModeSimulator(settings: Media.settings(depthMm: 60), tissueOverrides: [Media.muscle: lossless])
+        let env = sim.envelope(labels: volume, pose: Media.origin, needle: nil, points: [])
+        let ns = sim.scan.sampleCount, step = sim.scan.stepMm
+        // The beam's focal gain makes the mean brightness vary with depth; speckle statistics are
+        // taken on each depth's envelope divided by that depth's mean over the lines.
+        let lines = sim.scan.lineCount / 4..<3 * sim.scan.lineCount / 4
+        var values: [Float] = []
+        for s in Int(30 / step)...Int(55 / step) {
+            let row = lines.map { env[$0 * ns + s] }
+            let mean = Float(Stats.mean(row))
+            values += row.map { $0 / mean }
+        }
+        let ratio = Stats.mean(values) / Stats.standardDeviation(values)
+        // Rayleigh: mean/SD = √(π/2)/√(2 − π/2) ≈ 1.913.
+        #expect(abs(ratio - 1.913) < 0.1, "mean/SD \(ratio)")
+    }
+
+    @Test func attenuationSlopeMatchesTheTissueBeforeTGC() throws {
+        var lossless = TissueAcoustics.muscle
+        lossless.attenuationDBPerCmMHz = 0
+        let volume = Media.block(depthMm: 90) { _ in Media.muscle }
+        let lossy = try BModeSimulator(settings: Media.settings(depthMm: 90, seed: 1))
+        let reference = try BModeSimulator(settings: Media.settings(depthMm: 90, seed: 2), tissueOverrides: [Media.muscle: lossless])
+        let a = lossy.envelope(labels: volume, pose: Media.origin, needle: nil, points: [])
+        let b = reference.envelope(labels: volume, pose: Media.origin, needle: nil, points: [])
+        let lines = lossy.scan.lineCount / 4...3 * lossy.scan.lineCount / 4
+        var depths: [Double] = [], ratios: [Double] = []
+        for z in stride(from: 20.0, through: 80, by: 5) {
+            depths.append(z + 2.5)
+            ratios.append(20 * log10(meanEnvelope(a, lossy, lines: lines, fromMm: z, toMm: z + 5)
+                                     / meanEnvelope(b, reference, lines: lines, fromMm: z, toMm: z + 5)))
+        }
+        let md = depths.reduce(0, +) / Double(depths.count), mr = ratios.reduce(0, +) / Double(ratios.count)
+        let slope = zip(depths, ratios).reduce(0) { $0 + ($1.0 - md) * ($1.1 - mr) } / depths.reduce(0) { $0 + ($1 - md) * ($1 - md) }
+        let expected = -2 * TissueAcoustics.muscle.attenuationDBPerCmMHz * Transducer.c52.centreFrequencyMHz / 10 // dB/mm
+        #expect(abs(slope / expected - 1) < 0.05, "slope \(slope * 10) dB/cm, expected \(expected * 10)")
+    }
+
+    @Test func movingTheProbeOneMillimetreMovesTheImageOneMillimetre() throws {
+        // Speckle plus a few bone rods of different sizes: all fixed in the world.
+        let rods: [(x: Double, z: Double, r: Double)] = [(-6, 38, 1.0), (2, 42, 1.5), (7, 36, 0.7)]
+        let volume = Media.block(depthMm: 60) { p in
+            rods.contains { ($0.x - p.x) * ($0.x - p.x) + ($0.z - p.z) * ($0.z - p.z) <= $0.r * $0.r } ? Media.bone : Media.muscle
+        }
+        let sim = try BModeSimulator(settings: Media.settings(depthMm: 60, lines: 256))
+        let px = 0.1
+        let window = ImageGeometry(width: 241, height: 121, pixelSpacingMm: px, xOriginMm: -12, zOriginMm: 32, columnSign: 1)
+        let a = sim.linearEnvelope(labels: volume, pose: Media.origin, geometry: window)
+        let b = sim.linearEnvelope(labels: volume, pose: Media.origin.translated(byMm: Vector3(1, 0, 0)), geometry: window)
+        // After the move, what was at probe x + 1 mm is at x: b(x) ≈ a(x + shift) with shift = +1 mm.
+        func correlation(_ shift: Int) -> Double {
+            var sab = 0.0, saa = 0.0, sbb = 0.0
+            for row in 0..<window.height {
+                for column in 30..<(window.width - 30) {
+                    let u = Double(a[row * window.width + column + shift]), v = Double(b[row * window.width + column])
+                    sab += u * v; saa += u * u; sbb += v * v
+                }
+            }
+            return sab / (saa * sbb).squareRoot()
+        }
+        let best = (-25...25).max { correlation($0) < correlation($1) }!
+        #expect(abs(Double(best) * px - 1) <= 0.1, "content moved \(Double(best) * px) mm")
+    }
+
+    @Test func sameSeedSamePixelsOtherSeedOtherSpeckle() throws {
+        let volume = Media.block(depthMm: 40) { p in p.z > 25 ? Media.bone : Media.muscle }
+        let one = try BModeSimulator(settings: Media.settings(depthMm: 40, seed: 7))
+        let again = try BModeSimulator(settings: Media.settings(depthMm: 40, seed: 7))
+        let other = try BModeSimulator(settings: Media.settings(depthMm: 40, seed: 8))
+        let a = one.render(labels: volume, pose: Media.origin).image
+        let b = again.render(labels: volume, pose: Media.origin).image
+        let c = other.render(labels: volume, pose: Media.origin).image
+        #expect(a == b)
+        #expect(a != c)
+    }
+}

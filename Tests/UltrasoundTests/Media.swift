@@ -1,0 +1,65 @@
+import Anatomy
+@testable import Ultrasound
+
+/// Analytic test media in the probe frame (the probe sits at the world origin, beam +z, array +x).
+enum Media {
+    static let muscle = Tissue.muscle.rawValue
+    static let bone = Tissue.l5.rawValue
+
+    /// A block of labels covering the fan of a C5-2 to `depthMm`, voxels of `voxelMm`, with the voxel
+    /// boundaries on multiples of `voxelMm` in z (so a slab face at such a depth is exact).
+    static func block(depthMm: Double, voxelMm: Double = 0.5, halfWidthMm: Double = 80, halfThicknessMm: Double = 8,
+                      label: (Vector3) -> UInt8) -> Volume<UInt8> {
+        let nx = Int(2 * halfWidthMm / voxelMm), ny = Int(2 * halfThicknessMm / voxelMm)
+        let z0 = -12.0, nz = Int((depthMm + 8 - z0) / voxelMm)
+        // Voxel centres at z0 + (k + ½)·h: faces fall on z0 + k·h.
+        let grid = try! Grid(dimensions: SIMD3(nx, ny, nz), spacingMm: Vector3(voxelMm, voxelMm, voxelMm),
+                             originMm: Vector3(-halfWidthMm + voxelMm / 2, -halfThicknessMm + voxelMm / 2, z0 + voxelMm / 2))
+        var voxels = [UInt8](repeating: 0, count: grid.voxelCount)
+        for k in 0..<nz {
+            for j in 0..<ny {
+                for i in 0..<nx { voxels[grid.linearIndex(i, j, k)] = label(grid.world(i, j, k)) }
+            }
+        }
+        return Volume(grid: grid, voxels: voxels)
+    }
+
+    static let origin = ProbePose(worldFromProbe: .identity)
+
+    /// Settings small enough for debug-mode tests.
+    static func settings(depthMm: Double, lines: Int = 128, tgc: Double? = 0, seed: UInt64 = 1) -> BModeSettings {
+        var s = BModeSettings()
+        s.depthMm = depthMm
+        s.focusMm = min(60, depthMm)
+        s.lineCount = lines
+        s.tgcDBPerCm = tgc
+        s.seed = seed
+        s.imageWidth = 256
+        s.imageHeight = 256
+        return s
+    }
+}
+
+/// Statistics helpers.
+enum Stats {
+    static func mean(_ v: [Float]) -> Double { v.reduce(0) { $0 + Double($1) } / Double(v.count) }
+
+    static func standardDeviation(_ v: [Float]) -> Double {
+        let m = mean(v)
+        return (v.reduce(0) { $0 + (Double($1) - m) * (Double($1) - m) } / Double(v.count - 1)).squareRoot()
+    }
+
+    /// Full width at half maximum of a sampled profile around its peak (linear interpolation), in
+    /// samples.
+    static func fwhm(_ p: [Double]) -> Double {
+        let peak = p.indices.max { p[$0] < p[$1] }!
+        let half = p[peak] / 2
+        var l = peak
+        while l > 0, p[l] > half { l -= 1 }
+        var r = peak
+        while r < p.count - 1, p[r] > half { r += 1 }
+        let left = Double(l) + (half - p[l]) / (p[l + 1] - p[l])
+        let right = Double(r - 1) + (p[r - 1] - half) / (p[r - 1] - p[r])
+        return right - left
+    }
+}
