@@ -28,7 +28,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     /// Suites that exist so far; later issues add theirs.
-    static let available: [Suite] = [.phantom]
+    static let available: [Suite] = [.phantom, .ultrasound]
 
     func run() throws {
         let suites = suite == .all ? Self.available : [suite]
@@ -36,7 +36,13 @@ struct BenchCommand: ParsableCommand {
             throw ValidationError("benchmark suite '\(suite.rawValue)' is not implemented yet; available: \(Self.available.map(\.rawValue).joined(separator: ", ")), all")
         }
         var results: [BenchmarkResult] = []
-        for s in suites where s == .phantom { results += try phantomBenchmarks() }
+        for s in suites {
+            switch s {
+            case .phantom: results += try phantomBenchmarks()
+            case .ultrasound: results += try ultrasoundBenchmarks()
+            default: break
+            }
+        }
         for r in results { print(json ? r.json : r.line) }
     }
 

@@ -35,6 +35,9 @@ struct UltrasoundCommand: ParsableCommand {
     @Option(name: .customLong("rotation-deg"), help: "Rotation of pars-oblique about the beam, degrees (−90–90).")
     var rotationDeg: Double = ProbeView.defaultRotation.degrees
 
+    @Option(name: .customLong("tilt-deg"), help: "Tilt (fan) the preset pose about the probe's long axis, degrees (−45–45); the probe is set back onto the skin.")
+    var tiltDeg: Double = 0
+
     @Option(name: .customLong("pose-json"), help: "A pose file: {\"worldFromProbe\": 4×4 rows} (or the --json output).")
     var poseJSON: String?
 
@@ -189,7 +192,11 @@ struct UltrasoundCommand: ParsableCommand {
 
     private func resolvePose(labels: Volume<UInt8>, landmarks: [String: Vector3], level: SpinalLevel, side: Side) throws -> ProbePose {
         if let view {
-            return try ProbeView.parse(view).pose(level: level, side: side, rotation: .degrees(rotationDeg), labels: labels, landmarks: landmarks)
+            let preset = try ProbeView.parse(view).pose(level: level, side: side, rotation: .degrees(rotationDeg), labels: labels, landmarks: landmarks)
+            guard tiltDeg != 0 else { return preset }
+            try UltrasoundError.check("tilt", tiltDeg, in: -45...45, unit: "°")
+            let tilted = try preset.tilted(by: .degrees(tiltDeg))
+            return try ProbePose.onSkin(of: labels, pointMm: tilted.centreMm, beam: tilted.beam, azimuth: tilted.azimuth)
         }
         let pose = try PoseFile.read(path: poseJSON!)
         return try ProbePose.onSkin(of: labels, pointMm: pose.centreMm, beam: pose.beam, azimuth: pose.azimuth)

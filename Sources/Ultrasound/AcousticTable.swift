@@ -43,8 +43,10 @@ struct LabelVolume: @unchecked Sendable {
 
     /// The label of the voxel nearest to a fractional index; 0 (outside the body) beyond the grid.
     @inline(__always) func label(nearest p: Vector3) -> UInt8 {
-        let i = Int((p.x + 0.5).rounded(.down)), j = Int((p.y + 0.5).rounded(.down)), k = Int((p.z + 0.5).rounded(.down))
-        guard i >= 0, j >= 0, k >= 0, i < nx, j < ny, k < nz else { return 0 }
+        // Truncation equals floor for the non-negative values that can be inside the grid.
+        guard p.x > -0.5, p.y > -0.5, p.z > -0.5 else { return 0 }
+        let i = Int(p.x + 0.5), j = Int(p.y + 0.5), k = Int(p.z + 0.5)
+        guard i < nx, j < ny, k < nz else { return 0 }
         return voxels[i + nx * (j + ny * k)]
     }
 

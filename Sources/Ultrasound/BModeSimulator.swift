@@ -40,6 +40,8 @@ public final class BModeSimulator: Sendable {
     /// Lateral kernel taps [t + halfWidth][sample].
     let lateralKernel: FloatBuffer
     let lateralHalfWidth: Int
+    /// For each tap, the samples where it is non-zero (it widens toward the near field).
+    let lateralTapSamples: [Range<Int>]
     /// Axial kernel taps (the pulse envelope), index m + axialHalfWidth.
     let axialKernel: [Float]
     let axialHalfWidth: Int
@@ -60,7 +62,7 @@ public final class BModeSimulator: Sendable {
     static let muscleBackscatterPerMm = 3e-3
     /// Share of a tissue interface's echo that is diffuse (rough surface, ∝ cos θ) rather than specular;
     /// model parameters: bone surfaces are rough at this wavelength, soft-tissue interfaces smooth.
-    static let boneRoughness = 0.3, softRoughness = 0.1, needleRoughness = 0.03
+    static let boneRoughness = 0.5, softRoughness = 0.1, needleRoughness = 0.03
     /// Amplitude kept by each successive reverberation inside the needle (comet tail); model parameter.
     static let cometTailDecay = 0.5
 
@@ -112,9 +114,17 @@ public final class BModeSimulator: Sendable {
         lateralKernel = FloatBuffer(count: (2 * half + 1) * ns)
         for n in 0..<ns {
             let z = Double(n) * scan.stepMm, dx = scan.lineSpacingMm(depthMm: z)
+            let peak = beam.lateralAmplitude(offsetMm: 0, depthMm: z)
             for t in -half...half {
-                lateralKernel[(t + half) * ns + n] = Float(beam.lateralAmplitude(offsetMm: Double(t) * dx, depthMm: z))
+                let v = beam.lateralAmplitude(offsetMm: Double(t) * dx, depthMm: z)
+                lateralKernel[(t + half) * ns + n] = v > 1e-3 * peak ? Float(v) : 0
             }
+        }
+        lateralTapSamples = (-half...half).map { [lateralKernel] t in
+            let row = (t + half) * ns
+            guard let first = (0..<ns).first(where: { lateralKernel[row + $0] != 0 }),
+                  let last = (0..<ns).last(where: { lateralKernel[row + $0] != 0 }) else { return 0..<0 }
+            return first..<(last + 1)
         }
 
         // Axial kernel: the pulse envelope to ±4σ. The lines are complex baseband: the scatterer field is
@@ -200,7 +210,11 @@ public final class BModeSimulator: Sendable {
         let dIndex = indexFromWorld.applyToDirection(dWorld) * step
         let cell = speckle.cellMm
         let dLattice = dWorld * (step / cell)
-        let base = l * ns
+        let outRe = re.pointer.baseAddress! + l * ns, outIm = im.pointer.baseAddress! + l * ns
+        let impedance = table.impedance.pointer.baseAddress!, backscatter = table.backscatter.pointer.baseAddress!
+        let attenuation = table.attenuationPerStep.pointer.baseAddress!
+        let quantiles = speckle.normalQuantiles.pointer.baseAddress!, seed = speckle.seed
+        let carrierC = carrierRe.pointer.baseAddress!, carrierS = carrierIm.pointer.baseAddress!
         for ray in 0..<settings.elevationRayCount {
             let startWorld = w.apply(scan.origin(l) + Vector3(0, elevationOffsetsMm[ray], 0))
             var index = indexFromWorld.apply(startWorld)
@@ -208,11 +222,11 @@ public final class BModeSimulator: Sendable {
             var previous = volume.label(nearest: index)
             var transmitted: Float = 1
             var nextExtra = 0
-            let scaleBase = ray * ns
+            let diffuse = diffuseScale.pointer.baseAddress! + ray * ns, surface = surfaceScale.pointer.baseAddress! + ray * ns
             for n in 0..<ns {
                 let label = volume.label(nearest: index)
                 if label != previous {
-                    let z1 = table.impedance[Int(previous)], z2 = table.impedance[Int(label)]
+                    let z1 = impedance[Int(previous)], z2 = impedance[Int(label)]
                     let r = (z2 - z1) / (z2 + z1)
                     if r != 0 {
                         let cosine = volume.cosineToSurface(nearest: index, direction: dWorld, impedance: table.impedance)
@@ -220,9 +234,9 @@ public final class BModeSimulator: Sendable {
                         let theta = acosf(min(cosine, 1))
                         let sigma = specularSigma[n]
                         let lobe = (1 - roughness) * expf(-theta * theta / (2 * sigma * sigma)) + roughness * cosine
-                        let a = transmitted * r * lobe * surfaceScale[scaleBase + n]
-                        re[base + n] += a * carrierRe[n]
-                        im[base + n] += a * carrierIm[n]
+                        let a = transmitted * r * lobe * surface[n]
+                        outRe[n] += a * carrierC[n]
+                        outIm[n] += a * carrierS[n]
                         transmitted *= 1 - r * r
                     }
                     previous = label
@@ -230,25 +244,31 @@ public final class BModeSimulator: Sendable {
                 if ray == centralRay {
                     while nextExtra < extras.count, extras[nextExtra].sample == n {
                         let e = extras[nextExtra]
-                        re[base + n] += transmitted * e.re
-                        im[base + n] += transmitted * e.im
+                        outRe[n] += transmitted * e.re
+                        outIm[n] += transmitted * e.im
                         transmitted *= e.transmission
                         nextExtra += 1
                     }
                 }
-                let scatter = table.backscatter[Int(label)]
+                let scatter = backscatter[Int(label)]
                 if scatter > 0 {
-                    let a = transmitted * scatter * diffuseScale[scaleBase + n]
-                    let v = speckle.value(atLattice: lattice)
-                    re[base + n] += a * v.re
-                    im[base + n] += a * v.im
+                    let a = transmitted * scatter * diffuse[n]
+                    let h = SpeckleField.hash(floorInt(lattice.x), floorInt(lattice.y), floorInt(lattice.z), seed: seed)
+                    outRe[n] += a * quantiles[Int(h & 4095)]
+                    outIm[n] += a * quantiles[Int((h >> 12) & 4095)]
                 }
-                transmitted *= table.attenuationPerStep[Int(label)]
+                transmitted *= attenuation[Int(label)]
+                // Deep in a bone shadow nothing more can reach the display (−120 dB, beyond any TGC).
+                if transmitted < Self.shadowCutoff { break }
                 index += dIndex
                 lattice += dLattice
             }
         }
     }
+
+    /// Two-way amplitude below which a ray stops: −120 dB, below the display floor even with the
+    /// largest TGC and gain.
+    static let shadowCutoff: Float = 1e-6
 
     func axialConvolve(line l: Int, re: FloatBuffer, im: FloatBuffer, outRe: FloatBuffer, outIm: FloatBuffer) {
         let ns = scan.sampleCount, base = l * ns, h = axialHalfWidth
@@ -265,20 +285,22 @@ public final class BModeSimulator: Sendable {
 
     private func lateralConvolveAndDetect(line l: Int, re: FloatBuffer, im: FloatBuffer, envelope: FloatBuffer) {
         let ns = scan.sampleCount, nl = scan.lineCount, h = lateralHalfWidth
-        var sumRe = [Float](repeating: 0, count: ns), sumIm = [Float](repeating: 0, count: ns)
+        let sumRe = UnsafeMutablePointer<Float>.allocate(capacity: ns), sumIm = UnsafeMutablePointer<Float>.allocate(capacity: ns)
+        defer { sumRe.deallocate(); sumIm.deallocate() }
+        sumRe.initialize(repeating: 0, count: ns); sumIm.initialize(repeating: 0, count: ns)
+        let kernel = lateralKernel.pointer.baseAddress!, inRe = re.pointer.baseAddress!, inIm = im.pointer.baseAddress!
         for t in -h...h {
             let src = l + t
             guard src >= 0, src < nl else { continue }
-            let k = (t + h) * ns, s = src * ns
-            for n in 0..<ns {
-                let w = lateralKernel[k + n]
-                sumRe[n] += w * re[s + n]
-                sumIm[n] += w * im[s + n]
+            let k = kernel + (t + h) * ns, r = inRe + src * ns, i = inIm + src * ns
+            for n in lateralTapSamples[t + h] {
+                sumRe[n] += k[n] * r[n]
+                sumIm[n] += k[n] * i[n]
             }
         }
-        let base = l * ns
+        let out = envelope.pointer.baseAddress! + l * ns, gain = tgc.pointer.baseAddress!
         for n in 0..<ns {
-            envelope[base + n] = (sumRe[n] * sumRe[n] + sumIm[n] * sumIm[n]).squareRoot() * tgc[n]
+            out[n] = (sumRe[n] * sumRe[n] + sumIm[n] * sumIm[n]).squareRoot() * gain[n]
         }
     }
 
@@ -311,4 +333,10 @@ struct Echo: Sendable {
     var re: Float
     var im: Float
     var transmission: Float = 1
+}
+
+/// ⌊x⌋ as an Int without a libm call.
+@inline(__always) func floorInt(_ x: Double) -> Int {
+    let t = Int(x)
+    return Double(t) > x ? t - 1 : t
 }

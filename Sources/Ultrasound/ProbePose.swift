@@ -51,6 +51,12 @@ public struct ProbePose: Hashable, Sendable {
         try ProbePose(centreMm: centreMm, beam: beam, azimuth: azimuth.rotated(about: beam, by: angle))
     }
 
+    /// Tilted (fanned) about its own array axis through the footprint centre: positive angles turn the
+    /// beam toward +y (the elevation direction), sweeping the image plane sideways.
+    public func tilted(by angle: Angle) throws -> ProbePose {
+        try ProbePose(centreMm: centreMm, beam: beam.rotated(about: azimuth, by: angle), azimuth: azimuth)
+    }
+
     /// Sets the probe on the skin: from `pointMm`, moved along the beam axis to the first body voxel
     /// (label ≠ 0) met coming from outside. Throws when the axis through the point misses the body.
     public static func onSkin(of labels: Volume<UInt8>, pointMm: Vector3, beam: Vector3, azimuth: Vector3) throws -> ProbePose {

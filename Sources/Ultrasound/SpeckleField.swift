@@ -42,7 +42,7 @@ struct SpeckleField: Sendable {
 
     /// The complex value at a point in lattice units (world mm / cell).
     @inline(__always) func value(atLattice p: Vector3) -> (re: Float, im: Float) {
-        let h = Self.hash(Int(p.x.rounded(.down)), Int(p.y.rounded(.down)), Int(p.z.rounded(.down)), seed: seed)
+        let h = Self.hash(floorInt(p.x), floorInt(p.y), floorInt(p.z), seed: seed)
         return (normalQuantiles[Int(h & 4095)], normalQuantiles[Int((h >> 12) & 4095)])
     }
 

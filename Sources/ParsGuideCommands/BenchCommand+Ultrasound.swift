@@ -1,0 +1,33 @@
+import Anatomy
+import Foundation
+import Ultrasound
+
+extension BenchCommand {
+    /// `ultrasound.frame`: the frame — 256 lines, 120 mm, scan-converted to 512×512, speckle,
+    /// five elevation rays and a needle — at the flagship pars-oblique pose, rendered back to back
+    /// (`runs` × 20 frames, sustained) on the flagship subject at `--voxel-mm`.
+    func ultrasoundBenchmarks() throws -> [BenchmarkResult] {
+        var options = PhantomOptions()
+        options.voxelMm = voxelMm
+        let subject = try LumbarPhantom.build(try options.validated())
+        let simulator = try BModeSimulator()
+        let pose = try ProbeView.parsOblique.pose(level: .l5, side: .left, labels: subject.labels, landmarks: subject.landmarks)
+        let tip = subject.landmarks[Subject.parsLandmarkName(level: .l5, side: .left)]!
+        // In plane, from the probe's cranial-lateral end, 25° to the skin.
+        let back = (-pose.azimuth * cos(25 * Double.pi / 180) - pose.beam * sin(25 * Double.pi / 180)).normalized
+        let needle = try NeedleShaft(tipMm: tip, hubMm: tip + back * 100)
+        let frames = runs * 20
+        var result = try BenchmarkResult.measure(name: "ultrasound.frame", runs: frames) {
+            _ = simulator.render(labels: subject.labels, pose: pose, needle: needle)
+        }
+        result.extra["framesPerSecond"] = 1000 / result.medianMs
+        result.extra["lines"] = Double(simulator.settings.lineCount)
+        result.extra["depthMm"] = simulator.settings.depthMm
+        result.extra["elevationRays"] = Double(simulator.settings.elevationRayCount)
+        let start = ContinuousClock.now
+        for _ in 0..<frames { _ = simulator.render(labels: subject.labels, pose: pose, needle: needle) }
+        let elapsed = ContinuousClock.now - start
+        result.extra["sustainedFramesPerSecond"] = Double(frames) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        return [result]
+    }
+}
