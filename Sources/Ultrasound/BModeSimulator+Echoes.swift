@@ -50,8 +50,9 @@ extension BModeSimulator {
         let length = (tip - hub).length
         let w = (tip - hub) / length
         let radius = needle.outerDiameterMm / 2
-        // Width of the specular highlight of a cylinder of radius a: its first Fresnel zone, √(λa).
-        let highlight = (transducer.wavelengthMm * radius).squareRoot()
+        // Width of the specular strip of a cylinder of radius a across its axis: the stationary-phase
+        // (Kirchhoff) width √(λa/2) of its curved surface.
+        let highlight = (transducer.wavelengthMm * radius / 2).squareRoot()
         let r = Self.steelReflection
         for l in 0..<scan.lineCount {
             let o = scan.origin(l), d = scan.direction(l)
@@ -72,11 +73,14 @@ extension BModeSimulator {
             let area = scan.lineSpacingMm(depthMm: s) / den.squareRoot() * highlight
             let amplitude = r * lobe * elevation * lateral * area
             let inPlane = Float(elevation / max(beam.elevationAmplitude(offsetMm: 0, depthMm: s), 1e-9))
-            if let e = echo(depthMm: s, amplitude: amplitude, transmission: 1 - 0.5 * min(inPlane, 1)) { echoes[l].append(e) }
+            // The echo comes from the near wall, a radius above the axis; reverberations inside the
+            // shaft follow one outer diameter apart.
+            let wall = s - radius
+            if let e = echo(depthMm: wall, amplitude: amplitude, transmission: 1 - 0.5 * min(inPlane, 1)) { echoes[l].append(e) }
             var tail = amplitude
-            for m in 1...6 {
+            for m in 1...8 {
                 tail *= Self.cometTailDecay
-                if let e = echo(depthMm: s + Double(m) * needle.outerDiameterMm, amplitude: tail) { echoes[l].append(e) }
+                if let e = echo(depthMm: wall + Double(m) * needle.outerDiameterMm, amplitude: tail) { echoes[l].append(e) }
             }
         }
         let (f, depth) = scan.lineAndDepth(x: tip.x, z: tip.z)

@@ -56,15 +56,19 @@ public final class BModeSimulator: Sendable {
     let table: AcousticTable
     let displayLookup: ScanLookup
 
-    /// Diffuse backscatter of muscle, amplitude² per mm (a model parameter, chosen so that a bone surface
-    /// met at normal incidence shows about 35 dB above muscle speckle, as in clinical images of the
-    /// lamina; not a measured backscatter coefficient).
-    static let muscleBackscatterPerMm = 3e-3
+    /// Diffuse backscatter of muscle, amplitude² per mm. A model parameter, not a measured backscatter
+    /// coefficient: chosen so that a bone surface met at normal incidence peaks about 40 dB above the
+    /// mean muscle speckle (echoes in tissue span roughly 40–60 dB between weak scatterers and
+    /// specular interfaces, the usual 60 dB display range), which also puts a perpendicular 22G needle
+    /// — whose Kirchhoff echo is ~20 dB below a plane, its curved surface returning only a Fresnel
+    /// strip √(λa/2) wide — clearly above the tissue around it.
+    static let muscleBackscatterPerMm = 3e-4
     /// Share of a tissue interface's echo that is diffuse (rough surface, ∝ cos θ) rather than specular;
     /// model parameters: bone surfaces are rough at this wavelength, soft-tissue interfaces smooth.
     static let boneRoughness = 0.5, softRoughness = 0.1, needleRoughness = 0.03
-    /// Amplitude kept by each successive reverberation inside the needle (comet tail); model parameter.
-    static let cometTailDecay = 0.5
+    /// Amplitude kept by each successive reverberation inside the needle (comet tail, −3 dB per
+    /// bounce); a model parameter chosen for the long tails seen clinically, not a measured value.
+    static let cometTailDecay = 0.7
 
     /// `tissueOverrides` replaces the acoustic properties of chosen labels (validation phantoms).
     public init(transducer: Transducer = .c52, settings: BModeSettings = BModeSettings(),

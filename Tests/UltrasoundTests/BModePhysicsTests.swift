@@ -34,7 +34,7 @@ import Testing
         let shadowDB = 20 * log10(below / above)
         #expect(shadowDB <= -30, "shadow only \(shadowDB) dB below the tissue above")
         let lineDB = 20 * log10(Double(bestValue) / 4 / above)
-        #expect(lineDB >= 20, "bone line only \(lineDB) dB above muscle speckle")
+        #expect(lineDB >= 30, "bone line only \(lineDB) dB above muscle speckle")
     }
 
     @Test func uniformScatteringGivesRayleighSpeckle() throws {
