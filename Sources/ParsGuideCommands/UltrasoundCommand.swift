@@ -54,7 +54,7 @@ struct UltrasoundCommand: ParsableCommand {
     var focusMm: Double = 60
 
     @Option(name: .customLong("gain-db"), help: "Overall gain, dB (−60–60).")
-    var gainDB: Double = 0
+    var gainDB: Double = 10
 
     @Option(name: .customLong("dynamic-range-db"), help: "Displayed dynamic range, dB.")
     var dynamicRangeDB: Double = 60

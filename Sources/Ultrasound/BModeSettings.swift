@@ -4,8 +4,8 @@ public struct BModeSettings: Hashable, Sendable {
     public var depthMm = 120.0
     /// Transmit focal depth, mm.
     public var focusMm = 60.0
-    /// Overall gain, dB, added before log compression.
-    public var gainDB = 0.0
+    /// Overall gain, dB, added before log compression; the default puts muscle speckle near mid-grey.
+    public var gainDB = 10.0
     /// Displayed dynamic range, dB.
     public var dynamicRangeDB = 60.0
     /// Time-gain compensation, dB per cm of depth (amplitude, applied to the envelope). `nil`: compensate

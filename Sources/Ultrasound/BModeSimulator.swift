@@ -65,7 +65,7 @@ public final class BModeSimulator: Sendable {
     static let muscleBackscatterPerMm = 3e-4
     /// Share of a tissue interface's echo that is diffuse (rough surface, ∝ cos θ) rather than specular;
     /// model parameters: bone surfaces are rough at this wavelength, soft-tissue interfaces smooth.
-    static let boneRoughness = 0.5, softRoughness = 0.1, needleRoughness = 0.03
+    static let boneRoughness = 0.6, softRoughness = 0.1, needleRoughness = 0.03
     /// Amplitude kept by each successive reverberation inside the needle (comet tail, −3 dB per
     /// bounce); a model parameter chosen for the long tails seen clinically, not a measured value.
     static let cometTailDecay = 0.7
