@@ -5,7 +5,8 @@ import Ultrasound
 extension BenchCommand {
     /// `ultrasound.frame`: the frame — 256 lines, 120 mm, scan-converted to 512×512, speckle,
     /// five elevation rays and a needle — at the flagship pars-oblique pose, rendered back to back
-    /// (`runs` × 20 frames, sustained) on the flagship subject at `--voxel-mm`.
+    /// (`runs` × 20 frames, sustained) on the flagship subject at `--voxel-mm`; and `ultrasound.setup`,
+    /// the one-off cost of a simulator for new settings.
     func ultrasoundBenchmarks() throws -> [BenchmarkResult] {
         var options = PhantomOptions()
         options.voxelMm = voxelMm
@@ -28,6 +29,15 @@ extension BenchCommand {
         for _ in 0..<frames { _ = simulator.render(labels: subject.labels, pose: pose, needle: needle) }
         let elapsed = ContinuousClock.now - start
         result.extra["sustainedFramesPerSecond"] = Double(frames) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
-        return [result]
+        // Setting up a simulator for new settings: the beam model (a field sum per depth and offset),
+        // kernels and the scan-conversion table. A new focus each run defeats the beam-model cache.
+        var focus = 60.0
+        let setup = try BenchmarkResult.measure(name: "ultrasound.setup", runs: runs) {
+            var s = BModeSettings()
+            focus += 0.01
+            s.focusMm = focus
+            _ = try BModeSimulator(settings: s)
+        }
+        return [result, setup]
     }
 }

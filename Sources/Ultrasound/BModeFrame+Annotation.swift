@@ -10,17 +10,20 @@ extension BModeFrame {
         let textScale = max(2, 2 * scale)
         let height = 7 * textScale
         var placed: [(x0: Double, y0: Double, x1: Double, y1: Double)] = []
-        for s in structures {
+        // Structures left of their neighbours prefer labels on the left, the others on the right, so
+        // leaders do not cross.
+        let byColumn = structures.indices.sorted { structures[$0].pixel[0] < structures[$1].pixel[0] }
+        for (rank, index) in byColumn.enumerated() {
+            let s = structures[index]
+            let leftFirst = rank < (structures.count + 1) / 2
             let x = (s.pixel[0] + 0.5) * Double(scale), y = (s.pixel[1] + 0.5) * Double(scale)
             let colour = s.key == "dura" || s.key.hasPrefix("facetJoint") ? soft : bone
             out.drawCircle(centre: (x, y), radius: 5 * Double(scale), colour: colour, thickness: scale)
             let width = Double(RGBImage.textWidth(s.label, scale: textScale)), h = Double(height)
             let gap = 16.0 * Double(scale)
-            let candidates: [(Double, Double)] = [
-                (-width - gap, -h - gap), (gap, -h - gap), (-width - gap, gap), (gap, gap),
-                (-width / 2, -h - 2 * gap), (-width / 2, 2 * gap), (-width - 2 * gap, -h / 2), (2 * gap, -h / 2),
-                (-width - gap, -h - 3 * gap), (gap, -h - 3 * gap),
-            ]
+            let left: [(Double, Double)] = [(-width - gap, -h - gap), (-width - gap, -h - 3 * gap), (-width - 2 * gap, -h / 2), (-width - gap, gap)]
+            let right: [(Double, Double)] = [(gap, -h - gap), (gap, -h - 3 * gap), (2 * gap, -h / 2), (gap, gap)]
+            let candidates = (leftFirst ? left + right : right + left) + [(-width / 2, -h - 2 * gap), (-width / 2, 2 * gap)]
             func box(_ c: (Double, Double)) -> (x0: Double, y0: Double, x1: Double, y1: Double) {
                 (x + c.0 - 2, y + c.1 - 2, x + c.0 + width + 2, y + c.1 + h + 2)
             }
