@@ -2,7 +2,8 @@ import Anatomy
 import Foundation
 import Imaging
 
-/// A point scatterer for validation, in probe-frame millimetres, with its scattering amplitude (mm²).
+/// A point scatterer for validation, in probe-frame millimetres, with its echo amplitude (the units of
+/// a surface echo's r·area, mm²; only ratios matter).
 public struct PointScatterer: Hashable, Sendable {
     public var positionMm: Vector3
     public var amplitude: Double
@@ -31,9 +32,8 @@ public final class BModeSimulator: Sendable {
     let beam: BeamModel
     let scan: ScanGeometry
     let speckle: SpeckleField
-    /// Elevation offsets of the rays, mm, and their spacing.
+    /// Elevation offsets of the rays, mm.
     let elevationOffsetsMm: [Double]
-    let elevationSpacingMm: Double
     /// Per ray and sample: diffuse amplitude scale w_k·√(dz·Δx·Δe) and surface scale w_k·Δx·Δe.
     let diffuseScale: FloatBuffer
     let surfaceScale: FloatBuffer
@@ -86,7 +86,6 @@ public final class BModeSimulator: Sendable {
 
         let ns = scan.sampleCount, k = settings.elevationRayCount
         let de = k == 1 ? transducer.elementHeightMm / 2 : min(transducer.elementHeightMm / Double(k + 1), 2.25)
-        elevationSpacingMm = de
         elevationOffsetsMm = (0..<k).map { (Double($0) - Double(k - 1) / 2) * de }
         diffuseScale = FloatBuffer(count: k * ns)
         surfaceScale = FloatBuffer(count: k * ns)
