@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "Anatomy", targets: ["Anatomy"]),
         .library(name: "Imaging", targets: ["Imaging"]),
         .library(name: "Ultrasound", targets: ["Ultrasound"]),
+        .library(name: "Fluoroscopy", targets: ["Fluoroscopy"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -24,10 +25,11 @@ let package = Package(
         ),
         .target(name: "Imaging", dependencies: ["CPNG"]),
         .target(name: "Ultrasound", dependencies: ["Anatomy", "Imaging"]),
+        .target(name: "Fluoroscopy", dependencies: ["Anatomy", "Imaging"]),
         .target(
             name: "ParsGuideCommands",
             dependencies: [
-                "Anatomy", "Imaging", "Ultrasound",
+                "Anatomy", "Imaging", "Ultrasound", "Fluoroscopy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -36,6 +38,7 @@ let package = Package(
         .testTarget(name: "AnatomyTests", dependencies: ["Anatomy"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
         .testTarget(name: "UltrasoundTests", dependencies: ["Ultrasound", "Anatomy"]),
+        .testTarget(name: "FluoroscopyTests", dependencies: ["Fluoroscopy", "Anatomy"]),
         .testTarget(name: "ParsGuideCommandsTests", dependencies: ["ParsGuideCommands", "Anatomy", "Imaging", "Ultrasound"]),
     ]
 )

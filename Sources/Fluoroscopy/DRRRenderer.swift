@@ -1,0 +1,135 @@
+import Anatomy
+import Foundation
+
+/// What to render besides the CT: the beam, a needle, contrast.
+public struct Exposure: Sendable {
+    /// Polychromatic spectrum, or a monochromatic one for `--mono-kev`.
+    public var spectrum: Spectrum
+    /// True: μ = μ_water(E)·(1 + HU/1000) (the validation mode); false: the two-material physics.
+    public var waterScaledMonochromatic = false
+    public var needle: NeedleShaft?
+    /// Iodine concentration, mg I/mL, on its own grid.
+    public var contrast: Volume<Float>?
+
+    public init(spectrum: Spectrum, waterScaledMonochromatic: Bool = false, needle: NeedleShaft? = nil, contrast: Volume<Float>? = nil) {
+        self.spectrum = spectrum
+        self.waterScaledMonochromatic = waterScaledMonochromatic
+        self.needle = needle
+        self.contrast = contrast
+    }
+}
+
+/// A rendered shot: per pixel the energy-weighted transmission I/I₀ and the line integral −ln(I/I₀)
+/// (exactly Σμℓ for a monochromatic beam), row-major, row 0 the detector's up edge.
+public struct DRRImage: Sendable {
+    public let carm: CArm
+    public var transmission: [Float]
+    public var lineIntegral: [Float]
+    public var width: Int { carm.pixels }
+    public var height: Int { carm.pixels }
+}
+
+/// Digitally reconstructed radiographs: for each detector pixel the ray from the source is traversed
+/// exactly through the CT (`VoxelTraversal`), accumulating water-equivalent and bone mass per area
+/// (g/cm²), iodine from the contrast volume and steel along the needle's chord; the energy-integrating
+/// detector then sees I/I₀ = Σ_E w(E)·exp(−Σ_m (μ/ρ)_m(E)·A_m). Beam hardening follows from the
+/// physics. Rows are rendered in parallel; each pixel depends only on its own ray.
+public struct DRRRenderer: Sendable {
+    public let volume: AttenuationVolume
+
+    public init(volume: AttenuationVolume) { self.volume = volume }
+
+    public func render(_ carm: CArm, _ exposure: Exposure) -> DRRImage {
+        let n = carm.pixels
+        let transmission = UnsafeMutableBufferPointer<Float>.allocate(capacity: n * n)
+        let integral = UnsafeMutableBufferPointer<Float>.allocate(capacity: n * n)
+        defer { transmission.deallocate(); integral.deallocate() }
+        let out = PixelSink(transmission: transmission.baseAddress!, integral: integral.baseAddress!)
+        let spectrum = exposure.spectrum
+        let bins = spectrum.energiesKeV.count
+        // Mass attenuation per bin, cm²/g.
+        let water = spectrum.energiesKeV.map { Float(XRayMaterial.water.massAttenuation(keV: $0)) }
+        let bone = spectrum.energiesKeV.map { Float(XRayMaterial.corticalBone.massAttenuation(keV: $0)) }
+        let iodine = spectrum.energiesKeV.map { Float(XRayMaterial.iodine.massAttenuation(keV: $0)) }
+        let steel = spectrum.energiesKeV.map { Float(XRayMaterial.steel.massAttenuation(keV: $0)) }
+        let weights = spectrum.detectorWeights.map { Float($0) }
+        let traversal = VoxelTraversal(grid: volume.grid)
+        let contrastTraversal = exposure.contrast.map { VoxelTraversal(grid: $0.grid) }
+        let mono = exposure.waterScaledMonochromatic
+        let source = carm.sourceMm
+        let codes = volume.codes
+        let waterTable = mono ? AttenuationVolume.relativeToWater : AttenuationVolume.waterDensity
+        let boneTable = AttenuationVolume.boneDensity
+        codes.withUnsafeBufferPointer { codes in
+            waterTable.withUnsafeBufferPointer { waterTable in
+                boneTable.withUnsafeBufferPointer { boneTable in
+                    let c = SharedPointers(codes: codes.baseAddress!, water: waterTable.baseAddress!, bone: boneTable.baseAddress!)
+                    DispatchQueue.concurrentPerform(iterations: n) { row in
+                        for column in 0..<n {
+                            let target = carm.detectorPoint(column: Double(column), row: Double(row))
+                            let d = (target - source).normalized, length = (target - source).length
+                            // Σ ℓ·ρ in g/cm² (ℓ in mm → cm).
+                            var aw = 0.0, ab = 0.0
+                            traversal.traverse(start: source, direction: d, lengthMm: length) { v, l in
+                                let code = Int(c.codes[v])
+                                aw += l * Double(c.water[code]); ab += l * Double(c.bone[code])
+                            }
+                            aw /= 10; ab /= 10
+                            var ai = 0.0
+                            if let ct = contrastTraversal, let contrast = exposure.contrast {
+                                contrast.voxels.withUnsafeBufferPointer { mg in
+                                    ct.traverse(start: source, direction: d, lengthMm: length) { v, l in ai += l * Double(mg[v]) }
+                                }
+                                ai /= 10 * 1000  // mm·mg/mL → g/cm²
+                            }
+                            let afe = exposure.needle.map { Self.chordMm(start: source, direction: d, needle: $0) / 10 * XRayMaterial.steel.densityGPerCm3 } ?? 0
+                            var t: Float = 0
+                            for b in 0..<bins {
+                                // Mono: aw is Σℓ·(1 + HU/1000) in cm and water[b] is μ_water per cm.
+                                let mu = mono ? water[b] * Float(aw) : water[b] * Float(aw) + bone[b] * Float(ab)
+                                t += weights[b] * expf(-(mu + iodine[b] * Float(ai) + steel[b] * Float(afe)))
+                            }
+                            let i = row * n + column
+                            out.transmission[i] = t
+                            out.integral[i] = -logf(max(t, .leastNormalMagnitude))
+                        }
+                    }
+                }
+            }
+        }
+        return DRRImage(carm: carm, transmission: Array(transmission), lineIntegral: Array(integral))
+    }
+
+    /// Length of a ray inside the needle's cylinder (between its hub and tip planes), mm.
+    static func chordMm(start: Vector3, direction d: Vector3, needle: NeedleShaft) -> Double {
+        let axis = needle.direction, r = needle.outerDiameterMm / 2
+        let m = start - needle.hubMm
+        // |(m + t d)⊥|² = r², ⊥ = component perpendicular to the axis.
+        let dp = d - axis * d.dot(axis), mp = m - axis * m.dot(axis)
+        let a = dp.dot(dp), b = 2 * dp.dot(mp), c = mp.dot(mp) - r * r
+        guard a > 1e-12 else { return 0 }  // along the axis: never a long chord through a thin shaft here
+        let disc = b * b - 4 * a * c
+        guard disc > 0 else { return 0 }
+        var t0 = (-b - disc.squareRoot()) / (2 * a), t1 = (-b + disc.squareRoot()) / (2 * a)
+        // Clip to the slab between the end planes s ∈ [0, L] along the axis: s(t) = m·axis + t·d·axis.
+        let s0 = m.dot(axis), ds = d.dot(axis), length = needle.lengthMm
+        if abs(ds) > 1e-12 {
+            var u0 = (0 - s0) / ds, u1 = (length - s0) / ds
+            if u0 > u1 { swap(&u0, &u1) }
+            t0 = max(t0, u0); t1 = min(t1, u1)
+        } else if s0 < 0 || s0 > length { return 0 }
+        return max(0, t1 - t0)
+    }
+}
+
+/// Raw pointers shared with the row workers (each writes its own row; tables are read-only).
+private struct SharedPointers: @unchecked Sendable {
+    let codes: UnsafePointer<UInt16>
+    let water: UnsafePointer<Float>
+    let bone: UnsafePointer<Float>
+}
+
+private struct PixelSink: @unchecked Sendable {
+    let transmission: UnsafeMutablePointer<Float>
+    let integral: UnsafeMutablePointer<Float>
+}

@@ -1,0 +1,143 @@
+import Anatomy
+import Foundation
+import Testing
+@testable import Fluoroscopy
+
+/// Known answers on analytic CT phantoms (world = LPS mm, grid centred on the origin).
+@Suite struct DRRTests {
+    /// A cubic CT of `n` voxels of `voxelMm`, air outside `inside`, HU from `hu`.
+    static func phantom(n: Int = 64, voxelMm: Double = 1, _ hu: (Vector3) -> Int16) -> Volume<Int16> {
+        let half = Double(n) * voxelMm / 2
+        let grid = try! Grid(dimensions: SIMD3(n, n, n), spacingMm: Vector3(voxelMm, voxelMm, voxelMm),
+                             originMm: Vector3(-half + voxelMm / 2, -half + voxelMm / 2, -half + voxelMm / 2))
+        var v = [Int16](repeating: -1000, count: grid.voxelCount)
+        for k in 0..<n { for j in 0..<n { for i in 0..<n { v[grid.linearIndex(i, j, k)] = hu(grid.world(i, j, k)) } } }
+        return Volume(grid: grid, voxels: v)
+    }
+
+    static func carm(_ view: CArm.View = .ap, pixels: Int = 96, detectorMm: Double = 120) throws -> CArm {
+        try CArm(isocentreMm: .zero, sourceDirection: view.sourceDirection(), sadMm: 700, sidMm: 1000, detectorMm: detectorMm, pixels: pixels)
+    }
+
+    /// Chord of a ray through an axis-aligned box, mm.
+    static func chord(_ s: Vector3, _ d: Vector3, lo: Vector3, hi: Vector3) -> Double {
+        var t0 = -Double.infinity, t1 = Double.infinity
+        for a in 0..<3 {
+            if abs(d[a]) < 1e-12 { if s[a] < lo[a] || s[a] > hi[a] { return 0 }; continue }
+            var u0 = (lo[a] - s[a]) / d[a], u1 = (hi[a] - s[a]) / d[a]
+            if u0 > u1 { swap(&u0, &u1) }
+            t0 = max(t0, u0); t1 = min(t1, u1)
+        }
+        return max(0, t1 - t0)
+    }
+
+    @Test(arguments: [CArm.View.ap, .obliqueLeft, .lateral])
+    func uniformCubeLineIntegralsAreMuTimesChord(view: CArm.View) throws {
+        // A water cube of 40 mm whose faces lie on voxel boundaries: exact traversal must be exact.
+        let ct = Self.phantom { p in abs(p.x) < 20 && abs(p.y) < 20 && abs(p.z) < 20 ? 0 : -1000 }
+        let renderer = DRRRenderer(volume: try AttenuationVolume(hounsfield: ct))
+        var carm = try Self.carm(view)
+        carm.sourceDirection = (carm.sourceDirection + Vector3(0.05, 0.02, 0.1)).normalized  // oblique rays on every axis
+        let image = renderer.render(carm, Exposure(spectrum: try .monochromatic(keV: 60), waterScaledMonochromatic: true))
+        let mu = XRayMaterial.water.massAttenuation(keV: 60) / 10  // per mm
+        var worst = 0.0, hits = 0
+        for row in 0..<carm.pixels {
+            for column in 0..<carm.pixels {
+                let p = carm.detectorPoint(column: Double(column), row: Double(row))
+                let d = (p - carm.sourceMm).normalized
+                let expected = mu * Self.chord(carm.sourceMm, d, lo: Vector3(-20, -20, -20), hi: Vector3(20, 20, 20))
+                let got = Double(image.lineIntegral[row * carm.pixels + column])
+                if expected > 0 { hits += 1; worst = max(worst, abs(got - expected) / expected) } else { #expect(abs(got) < 1e-6) }
+            }
+        }
+        #expect(hits > 1000)
+        #expect(worst < 0.005, "worst relative error \(worst)")
+    }
+
+    @Test(arguments: [CArm.View.ap, .obliqueRight, .lateral])
+    func aBeadLandsWhereTheProjectionMatrixSays(view: CArm.View) throws {
+        let bead = Vector3(6.25, -4.75, 8.25)
+        let ct = Self.phantom(voxelMm: 0.5) { p in (p - bead).length < 0.8 ? 3000 : -1000 }
+        let renderer = DRRRenderer(volume: try AttenuationVolume(hounsfield: ct))
+        let carm = try Self.carm(view, pixels: 128, detectorMm: 80)
+        let image = renderer.render(carm, Exposure(spectrum: try .monochromatic(keV: 60), waterScaledMonochromatic: true))
+        // Centroid of the bead's shadow.
+        var sx = 0.0, sy = 0.0, sw = 0.0
+        for row in 0..<carm.pixels { for column in 0..<carm.pixels {
+            let w = Double(image.lineIntegral[row * carm.pixels + column])
+            sx += w * Double(column); sy += w * Double(row); sw += w
+        } }
+        let predicted = try #require(carm.project(bead))
+        #expect(abs(sx / sw - predicted.column) < 0.5 && abs(sy / sw - predicted.row) < 0.5,
+                "bead at (\(sx / sw), \(sy / sw)), predicted \(predicted)")
+    }
+
+    @Test func aMidlineSymmetricPhantomGivesASymmetricAPImage() throws {
+        let ct = Self.phantom { p in
+            if abs(p.x) > 18 && abs(p.x) < 24 && abs(p.z) < 10 { return 1200 }   // paired "pedicles"
+            return p.x * p.x + p.y * p.y < 28 * 28 ? 40 : -1000                  // a soft-tissue cylinder
+        }
+        let renderer = DRRRenderer(volume: try AttenuationVolume(hounsfield: ct))
+        let carm = try Self.carm(.ap)
+        let image = renderer.render(carm, Exposure(spectrum: try .tungsten(kVp: 80)))
+        var worst: Float = 0
+        for row in 0..<carm.pixels { for column in 0..<carm.pixels / 2 {
+            let a = image.lineIntegral[row * carm.pixels + column], b = image.lineIntegral[row * carm.pixels + carm.pixels - 1 - column]
+            worst = max(worst, abs(a - b))
+        } }
+        #expect(worst < 1e-4, "largest left–right difference \(worst)")
+    }
+
+    @Test func bonesEffectiveAttenuationFallsWithThicknessPolychromaticallyOnly() throws {
+        func effective(_ mm: Double, _ spectrum: Spectrum, mono: Bool) throws -> Double {
+            let ct = Self.phantom { p in abs(p.y) < mm / 2 && abs(p.x) < 10 && abs(p.z) < 10 ? 1935 : -1000 }
+            let renderer = DRRRenderer(volume: try AttenuationVolume(hounsfield: ct))
+            let carm = try Self.carm(.ap, pixels: 9, detectorMm: 10)
+            let image = renderer.render(carm, Exposure(spectrum: spectrum, waterScaledMonochromatic: false))
+            return Double(image.lineIntegral[4 * 9 + 4]) / mm
+        }
+        let poly = try Spectrum.tungsten(kVp: 80), mono = try Spectrum.monochromatic(keV: 50)
+        let thin = try effective(4, poly, mono: false), thick = try effective(30, poly, mono: false)
+        #expect(thick < thin * 0.9, "beam hardening: μ_eff \(thin)/mm at 4 mm, \(thick)/mm at 30 mm")
+        let monoThin = try effective(4, mono, mono: true), monoThick = try effective(30, mono, mono: true)
+        #expect(abs(monoThick / monoThin - 1) < 1e-3, "monochromatic μ_eff must not depend on thickness")
+    }
+
+    @Test func theNeedleIsAThinDarkLineOfItsGaugeWidth() throws {
+        let ct = Self.phantom { _ in -1000 }
+        let renderer = DRRRenderer(volume: try AttenuationVolume(hounsfield: ct))
+        let carm = try Self.carm(.ap, pixels: 256, detectorMm: 40)
+        // A 22G needle across the field at the isocentre, along x.
+        let needle = try NeedleShaft(tipMm: Vector3(15, 0, 0), hubMm: Vector3(-15, 0, 0), outerDiameterMm: 0.718)
+        let image = renderer.render(carm, Exposure(spectrum: try .monochromatic(keV: 60), needle: needle))
+        let column = carm.pixels / 2
+        let profile = (0..<carm.pixels).map { Double(image.lineIntegral[$0 * carm.pixels + column]) }
+        let dark = profile.filter { $0 > 0 }.count
+        let widthMm = Double(dark) * carm.pixelMm / (carm.sidMm / carm.sadMm)
+        #expect(abs(widthMm - 0.718) <= carm.pixelMm / (carm.sidMm / carm.sadMm) * 1.01, "shadow \(widthMm) mm wide at the isocentre")
+        // Its darkest line integral is steel's μ × diameter.
+        let expected = XRayMaterial.steel.linearAttenuationPerMm(keV: 60) * 0.718
+        #expect(abs((profile.max() ?? 0) / expected - 1) < 0.05)
+    }
+
+    @Test func contrastDarkensInProportionToIodinePathLength() throws {
+        let ct = Self.phantom { p in p.x * p.x + p.y * p.y < 25 * 25 ? 0 : -1000 }
+        let renderer = DRRRenderer(volume: try AttenuationVolume(hounsfield: ct))
+        let carm = try Self.carm(.ap, pixels: 9, detectorMm: 10)
+        let spectrum = try Spectrum.monochromatic(keV: 50)
+        let base = renderer.render(carm, Exposure(spectrum: spectrum)).lineIntegral[40]
+        var previous = 0.0
+        for mm in [2.0, 4.0, 8.0] {
+            var iodine = Volume<Float>(grid: ct.grid, repeating: 0)
+            for k in 0..<64 { for j in 0..<64 { for i in 0..<64 where abs(ct.grid.world(i, j, k).y) < mm / 2 {
+                iodine.voxels[ct.grid.linearIndex(i, j, k)] = 10   // mg I/mL
+            } } }
+            let with = renderer.render(carm, Exposure(spectrum: spectrum, contrast: iodine)).lineIntegral[40]
+            let extra = Double(with - base)
+            let expected = XRayMaterial.iodine.massAttenuation(keV: 50) * 0.010 * mm / 10
+            #expect(abs(extra / expected - 1) < 0.01, "iodine \(mm) mm: Δ line integral \(extra), expected \(expected)")
+            #expect(extra > previous)
+            previous = extra
+        }
+    }
+}
