@@ -11,6 +11,8 @@ import Foundation
 public struct AttenuationVolume: Sendable {
     public let grid: Grid
     let codes: [UInt16]
+    /// Inclusive index bounds of the voxels denser than air (HU > −1000); nil if there are none.
+    let occupied: (lower: SIMD3<Int>, upper: SIMD3<Int>)?
 
     public static let corticalBoneHU = 1935.0
     static let codeCount = 4096
@@ -39,7 +41,19 @@ public struct AttenuationVolume: Sendable {
         }
         self.grid = grid
         self.codes = codes
+        var lo = SIMD3<Int>(Int.max, Int.max, Int.max), hi = SIMD3<Int>(-1, -1, -1)
+        let n = grid.dimensions
+        for k in 0..<n.z { for j in 0..<n.y {
+            let row = n.x * (j + n.y * k)
+            for i in 0..<n.x where codes[row + i] > Self.airCode {
+                lo = pointwiseMin(lo, SIMD3(i, j, k)); hi = pointwiseMax(hi, SIMD3(i, j, k))
+            }
+        } }
+        occupied = hi.x >= 0 ? (lo, hi) : nil
     }
+
+    /// HU −1000 and below: no material.
+    static let airCode: UInt16 = 24
 
     /// g/cm³ of water-equivalent material and of cortical bone per code.
     static let waterDensity: [Float] = (0..<codeCount).map { c in
@@ -52,4 +66,8 @@ public struct AttenuationVolume: Sendable {
     }
     /// 1 + HU/1000 clipped at 0: the monochromatic mode's μ/μ_water.
     static let relativeToWater: [Float] = (0..<codeCount).map { c in Float(max(0, 1 + Double(c - 1024) / 1000)) }
+
+    /// (water, bone) densities per code, and (1 + HU/1000, 0) for the monochromatic mode.
+    static let densities: [SIMD2<Float>] = (0..<codeCount).map { SIMD2(waterDensity[$0], boneDensity[$0]) }
+    static let monochromatic: [SIMD2<Float>] = (0..<codeCount).map { SIMD2(relativeToWater[$0], 0) }
 }

@@ -53,28 +53,24 @@ public struct DRRRenderer: Sendable {
         let iodine = spectrum.energiesKeV.map { Float(XRayMaterial.iodine.massAttenuation(keV: $0)) }
         let steel = spectrum.energiesKeV.map { Float(XRayMaterial.steel.massAttenuation(keV: $0)) }
         let weights = spectrum.detectorWeights.map { Float($0) }
-        let traversal = VoxelTraversal(grid: volume.grid)
+        let traversal = VoxelTraversal(grid: volume.grid, lower: volume.occupied?.lower, upper: volume.occupied?.upper)
+        let empty = volume.occupied == nil
         let contrastTraversal = exposure.contrast.map { VoxelTraversal(grid: $0.grid) }
         let mono = exposure.waterScaledMonochromatic
         let source = carm.sourceMm
         let codes = volume.codes
-        let waterTable = mono ? AttenuationVolume.relativeToWater : AttenuationVolume.waterDensity
-        let boneTable = AttenuationVolume.boneDensity
+        let densityTable = mono ? AttenuationVolume.monochromatic : AttenuationVolume.densities
         codes.withUnsafeBufferPointer { codes in
-            waterTable.withUnsafeBufferPointer { waterTable in
-                boneTable.withUnsafeBufferPointer { boneTable in
-                    let c = SharedPointers(codes: codes.baseAddress!, water: waterTable.baseAddress!, bone: boneTable.baseAddress!)
+            densityTable.withUnsafeBufferPointer { densityTable in
+                    let c = SharedPointers(codes: codes.baseAddress!, densities: densityTable.baseAddress!)
                     DispatchQueue.concurrentPerform(iterations: n) { row in
                         for column in 0..<n {
                             let target = carm.detectorPoint(column: Double(column), row: Double(row))
                             let d = (target - source).normalized, length = (target - source).length
                             // Σ ℓ·ρ in g/cm² (ℓ in mm → cm).
-                            var aw = 0.0, ab = 0.0
-                            traversal.traverse(start: source, direction: d, lengthMm: length) { v, l in
-                                let code = Int(c.codes[v])
-                                aw += l * Double(c.water[code]); ab += l * Double(c.bone[code])
-                            }
-                            aw /= 10; ab /= 10
+                            let mass = empty ? .zero : traversal.integrate(start: source, direction: d, lengthMm: length,
+                                                                            codes: c.codes, table: c.densities) / 10
+                            let aw = Double(mass.x), ab = Double(mass.y)
                             var ai = 0.0
                             if let ct = contrastTraversal, let contrast = exposure.contrast {
                                 contrast.voxels.withUnsafeBufferPointer { mg in
@@ -94,7 +90,6 @@ public struct DRRRenderer: Sendable {
                             out.integral[i] = -logf(max(t, .leastNormalMagnitude))
                         }
                     }
-                }
             }
         }
         return DRRImage(carm: carm, transmission: Array(transmission), lineIntegral: Array(integral))
@@ -125,8 +120,7 @@ public struct DRRRenderer: Sendable {
 /// Raw pointers shared with the row workers (each writes its own row; tables are read-only).
 private struct SharedPointers: @unchecked Sendable {
     let codes: UnsafePointer<UInt16>
-    let water: UnsafePointer<Float>
-    let bone: UnsafePointer<Float>
+    let densities: UnsafePointer<SIMD2<Float>>
 }
 
 private struct PixelSink: @unchecked Sendable {

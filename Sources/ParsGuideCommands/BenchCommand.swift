@@ -28,7 +28,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     /// Suites that exist so far; later issues add theirs.
-    static let available: [Suite] = [.phantom, .ultrasound]
+    static let available: [Suite] = [.phantom, .ultrasound, .fluoro]
 
     func run() throws {
         let suites = suite == .all ? Self.available : [suite]
@@ -40,6 +40,7 @@ struct BenchCommand: ParsableCommand {
             switch s {
             case .phantom: results += try phantomBenchmarks()
             case .ultrasound: results += try ultrasoundBenchmarks()
+            case .fluoro: results += try fluoroBenchmarks()
             default: break
             }
         }

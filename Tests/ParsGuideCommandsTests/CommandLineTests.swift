@@ -86,7 +86,7 @@ import Testing
 
     @Test("bench refuses suites that do not exist yet and bad run counts")
     func bench() {
-        #expect(Self.message(Self.run(["bench", "fluoro"])).contains("not implemented"))
+        #expect(Self.message(Self.run(["bench", "illustrate"])).contains("not implemented"))
         #expect(Self.run(["bench", "phantom", "--runs", "0"]) != nil)
         #expect(Self.run(["bench", "nonsense"]) != nil)
     }
