@@ -39,6 +39,6 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
         .testTarget(name: "UltrasoundTests", dependencies: ["Ultrasound", "Anatomy"]),
         .testTarget(name: "FluoroscopyTests", dependencies: ["Fluoroscopy", "Anatomy"]),
-        .testTarget(name: "ParsGuideCommandsTests", dependencies: ["ParsGuideCommands", "Anatomy", "Imaging", "Ultrasound"]),
+        .testTarget(name: "ParsGuideCommandsTests", dependencies: ["ParsGuideCommands", "Anatomy", "Imaging", "Ultrasound", "Fluoroscopy"]),
     ]
 )

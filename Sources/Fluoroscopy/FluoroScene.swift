@@ -1,0 +1,125 @@
+import Anatomy
+import Foundation
+
+/// What a C-arm looks at: the CT prepared for ray casting, plus optional vertebra labels and named
+/// landmarks for choosing an isocentre.
+public struct FluoroScene: Sendable {
+    public let volume: AttenuationVolume
+    public let labels: Volume<UInt8>?
+    public let labelFormat: VertebraLabels
+    public let landmarks: [String: Vector3]
+
+    public init(volume: AttenuationVolume, labels: Volume<UInt8>? = nil, labelFormat: VertebraLabels = .verse, landmarks: [String: Vector3] = [:]) {
+        self.volume = volume
+        self.labels = labels
+        self.labelFormat = labelFormat
+        self.landmarks = landmarks
+    }
+
+    /// Loads a subject folder (its ct.nii.gz, labels and landmarks) or a CT with optional labels.
+    public static func load(subject: String?, ct: String?, labels: String?, format: VertebraLabels) throws -> FluoroScene {
+        if let dir = subject {
+            let ctImage = try NIfTI.read(path: (dir as NSString).appendingPathComponent(SubjectWriter.ctFile))
+            let labelImage = try NIfTI.read(path: (dir as NSString).appendingPathComponent(SubjectWriter.labelsFile))
+            let doc = try SubjectDocument.read(path: (dir as NSString).appendingPathComponent(SubjectWriter.documentFile))
+            return FluoroScene(volume: try attenuation(ctImage), labels: try labelImage.labels(path: SubjectWriter.labelsFile),
+                               labelFormat: .verse, landmarks: doc.landmarks.compactMapValues { $0.count == 3 ? Vector3($0[0], $0[1], $0[2]) : nil })
+        }
+        let ctImage = try NIfTI.read(path: ct!)
+        let labelVolume = try labels.map { try NIfTI.read(path: $0).labels(path: $0) }
+        return FluoroScene(volume: try attenuation(ctImage), labels: labelVolume, labelFormat: format)
+    }
+
+    static func attenuation(_ image: NIfTIImage) throws -> AttenuationVolume {
+        switch image {
+        case .int16(let v): try AttenuationVolume(hounsfield: v)
+        default: try AttenuationVolume(hounsfield: image.float32)
+        }
+    }
+
+    /// The isocentre for a name: `L5` (the centroid of that vertebra's label), `L5-left` (the target's
+    /// pars landmark), any landmark name, or `x,y,z`. Default: L5 when labelled, else the volume centre.
+    /// Refused if it lies outside the CT.
+    public func isocentre(_ name: String?) throws -> Vector3 {
+        let p = try resolve(name)
+        let q = volume.grid.indexFromWorld.apply(p)
+        let n = volume.grid.dimensions
+        guard q.x >= -0.5, q.y >= -0.5, q.z >= -0.5, q.x <= Double(n.x) - 0.5, q.y <= Double(n.y) - 0.5, q.z <= Double(n.z) - 0.5 else {
+            throw FluoroscopyError.invalid(String(format: "isocentre (%.1f, %.1f, %.1f) mm lies outside the CT volume", p.x, p.y, p.z))
+        }
+        return p
+    }
+
+    private func resolve(_ name: String?) throws -> Vector3 {
+        guard let name else {
+            if labels != nil, let p = try? centroid(of: "L5") { return p }
+            let n = volume.grid.dimensions
+            return volume.grid.worldFromIndex.apply(Vector3(Double(n.x - 1) / 2, Double(n.y - 1) / 2, Double(n.z - 1) / 2))
+        }
+        let parts = name.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        if parts.count == 3, let x = parts[0], let y = parts[1], let z = parts[2] { return Vector3(x, y, z) }
+        if let p = landmarks[name] { return p }
+        let pieces = name.split(separator: "-")
+        if pieces.count == 2, let side = Side(rawValue: pieces[1].lowercased()),
+           let p = landmarks["\(pieces[0].uppercased()).\(side.rawValue).pars"] { return p }
+        if labelFormat.label(of: name) != nil { return try centroid(of: name) }
+        throw FluoroscopyError.invalid("unknown isocentre '\(name)': give a level (L1–L5, S1), a target such as L5-left, a landmark name or x,y,z in mm")
+    }
+
+    private func centroid(of level: String) throws -> Vector3 {
+        guard let labels else { throw FluoroscopyError.invalid("isocentre '\(level)' needs vertebra labels (--labels)") }
+        guard let value = labelFormat.label(of: level) else { throw FluoroscopyError.invalid("'\(level)' is not a level") }
+        var sum = Vector3.zero, count = 0.0
+        let n = labels.grid.dimensions
+        for k in 0..<n.z { for j in 0..<n.y { for i in 0..<n.x where labels[i, j, k] == value {
+            sum += Vector3(Double(i), Double(j), Double(k)); count += 1
+        } } }
+        guard count > 0 else {
+            throw FluoroscopyError.invalid("no voxel carries label \(value) (\(level) in the \(labelFormat.rawValue) convention)")
+        }
+        return labels.grid.worldFromIndex.apply(sum / count)
+    }
+
+    /// Distance from the source to the first voxel denser than −500 HU along the central ray, mm.
+    public func sourceToSkinMm(_ carm: CArm) -> Double? {
+        let traversal = VoxelTraversal(grid: volume.grid)
+        var first: Double?, t = 0.0
+        let codes = volume.codes
+        traversal.traverse(start: carm.sourceMm, direction: carm.view, lengthMm: carm.sidMm) { v, l in
+            if first == nil, codes[v] > 524 { first = t }
+            t += l
+        }
+        // t counts from where the ray enters the grid: add the distance to the entry.
+        return first.map { $0 + entryDistance(carm) }
+    }
+
+    private func entryDistance(_ carm: CArm) -> Double {
+        let q0 = volume.grid.indexFromWorld.apply(carm.sourceMm) + 0.5
+        let dq = volume.grid.indexFromWorld.applyToDirection(carm.view)
+        let n = volume.grid.dimensions
+        var tEnter = 0.0
+        for a in 0..<3 where abs(dq[a]) > 1e-12 {
+            var t0 = (0 - q0[a]) / dq[a], t1 = (Double(n[a]) - q0[a]) / dq[a]
+            if t0 > t1 { swap(&t0, &t1) }
+            tEnter = max(tEnter, t0)
+        }
+        return tEnter
+    }
+}
+
+/// Detector images as NIfTI volumes: pixels on the detector plane in world coordinates.
+public enum DetectorVolume {
+    /// The line integrals of a shot, one slice; the affine places each pixel at its detector position.
+    public static func lineIntegrals(_ shot: DRRImage) throws -> Volume<Float> {
+        let c = shot.carm, p = c.pixelMm
+        let origin = c.detectorPoint(column: 0, row: 0)
+        let right = c.right * p, down = -c.up * p, normal = c.view * p
+        let m = Matrix4(rows: [
+            SIMD4(right.x, down.x, normal.x, origin.x),
+            SIMD4(right.y, down.y, normal.y, origin.y),
+            SIMD4(right.z, down.z, normal.z, origin.z),
+            SIMD4(0, 0, 0, 1),
+        ])
+        return Volume(grid: try Grid(dimensions: SIMD3(c.pixels, c.pixels, 1), worldFromIndex: m), voxels: shot.lineIntegral)
+    }
+}

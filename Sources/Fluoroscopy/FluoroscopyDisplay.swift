@@ -1,0 +1,22 @@
+import Foundation
+import Imaging
+
+/// Turns a shot into a picture: log transmission, automatically windowed between the 1st and 99.5th
+/// percentiles of the pixels that saw the patient (line integral above 0.05), so air around the body
+/// does not flatten the anatomy. Fluoroscopy convention (default): radio-opaque is dark; `invert` gives the radiograph
+/// convention (bone white).
+public enum FluoroscopyDisplay {
+    public static func image(_ shot: DRRImage, transmission: [Float]? = nil, invert: Bool = false) -> GrayImage {
+        let t = transmission ?? shot.transmission
+        let log = t.map { -logf(max($0, 1e-12)) }
+        var sorted = log.filter { $0 > 0.05 }.sorted()
+        if sorted.count < 16 { sorted = log.sorted() }
+        let lo = sorted[Int(Double(sorted.count - 1) * 0.01)], hi = sorted[Int(Double(sorted.count - 1) * 0.995)]
+        let span = max(hi - lo, 1e-6)
+        let pixels = log.map { v -> UInt8 in
+            let x = min(max((v - lo) / span, 0), 1)
+            return UInt8(((invert ? x : 1 - x) * 255).rounded())
+        }
+        return GrayImage(width: shot.width, height: shot.height, pixels: pixels)
+    }
+}

@@ -1,0 +1,159 @@
+import Anatomy
+import ArgumentParser
+import Fluoroscopy
+import Foundation
+import Imaging
+
+/// `parsguide fluoro`: a C-arm shot (DRR) of the subject or of a CT.
+struct FluoroCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fluoro",
+        abstract: "Render a fluoroscopic shot (DRR) of a subject or a CT, with needle, contrast, noise and dose.",
+        discussion: """
+        Views for the prone patient: ap (tube under the table, beam anterior → posterior), lateral (source on \
+        the patient's right), oblique-left / oblique-right (ipsilateral oblique, --oblique-deg, the Scotty dog \
+        of that side), or --source-dir x,y,z (isocentre → source, LPS) with --up. The image is what the source \
+        sees: AP has the patient's right on the left. Polychromatic at --kvp (Kramers spectrum, 2.5 mm Al + \
+        0.1 mm Cu), or --mono-kev E with μ = μ_water(E)(1 + HU/1000). --raw writes −ln(I/I0) (Σμℓ when \
+        monochromatic) as Float32 NIfTI. --json prints the geometry, the 3×4 projection matrix (world LPS mm → \
+        pixel), the dose of the shot and the render time.
+        """)
+
+    @Option(help: "Subject folder written by `parsguide phantom` (uses its ct.nii.gz, labels and landmarks).")
+    var subject: String?
+
+    @Option(help: "A CT in Hounsfield units (NIfTI, any orientation its header states).")
+    var ct: String?
+
+    @Option(help: "Vertebra labels for --ct, on any grid.")
+    var labels: String?
+
+    @Option(name: .customLong("labels-format"), help: "verse (20 L1 … 24 L5, 26 sacrum) or totalsegmentator (31 L1 … 27 L5, 25 sacrum).")
+    var labelsFormat: VertebraLabels = .verse
+
+    @Option(help: "View: ap, lateral, oblique-left, oblique-right.")
+    var view: String?
+
+    @Option(name: .customLong("oblique-deg"), help: "Rotation of the oblique views about the long axis, degrees.")
+    var obliqueDeg: Double = CArm.View.defaultObliqueDegrees
+
+    @Option(name: .customLong("cranial-deg"), help: "Cranio-caudal tilt: the beam points this many degrees toward the head.")
+    var cranialDeg: Double = 0
+
+    @Option(name: .customLong("source-dir"), help: "Unit vector from the isocentre to the source, LPS (instead of --view).")
+    var sourceDir: String?
+
+    @Option(help: "Detector up, LPS (default superior).")
+    var up: String = "0,0,1"
+
+    @Option(help: "Isocentre: a level (L5), a target (L5-left), a landmark name, or x,y,z in mm.")
+    var isocenter: String?
+
+    @Option(name: .customLong("sad-mm"), help: "Source–isocentre distance, mm.")
+    var sadMm: Double = 700
+
+    @Option(name: .customLong("sid-mm"), help: "Source–detector distance, mm.")
+    var sidMm: Double = 1000
+
+    @Option(name: .customLong("detector-mm"), help: "Side of the square detector, mm.")
+    var detectorMm: Double = 300
+
+    @Option(help: "Detector pixels per side.")
+    var size: Int = 512
+
+    @Option(help: "Tube voltage, kVp (40–150).")
+    var kvp: Double = 80
+
+    @Option(name: .customLong("mono-kev"), help: "Monochromatic beam of this energy, keV (validation mode).")
+    var monoKeV: Double?
+
+    @Option(name: .customLong("needle-tip"), help: "Needle tip x,y,z (world LPS mm).")
+    var needleTip: String?
+
+    @Option(name: .customLong("needle-hub"), help: "Needle hub x,y,z (world LPS mm).")
+    var needleHub: String?
+
+    @Option(name: .customLong("needle-gauge"), help: "Needle gauge: 18, 20, 22 or 25.")
+    var needleGauge: Int = 22
+
+    @Option(help: "Iodine concentration volume, mg I/mL (NIfTI, any grid).")
+    var contrast: String?
+
+    @Flag(help: "Add Poisson quantum noise (off by default).")
+    var noise = false
+
+    @Option(help: "Tube current–time product of the shot, mAs.")
+    var mas: Double = 2
+
+    @Option(help: "Seed of the noise.")
+    var seed: UInt64 = 1
+
+    @Flag(help: "Radiograph display (bone white) instead of fluoroscopy (bone dark).")
+    var invert = false
+
+    @Option(help: "Output PNG.")
+    var out: String
+
+    @Option(help: "Also write the line integrals −ln(I/I0) as Float32 NIfTI.")
+    var raw: String?
+
+    @Flag(help: "Print geometry, projection matrix, dose and render time as JSON.")
+    var json = false
+
+    func validate() throws {
+        guard (subject == nil) != (ct == nil) else { throw ValidationError("give exactly one of --subject DIR and --ct FILE") }
+        guard (view == nil) != (sourceDir == nil) else { throw ValidationError("give exactly one of --view and --source-dir") }
+        guard (needleTip == nil) == (needleHub == nil) else { throw ValidationError("give both --needle-tip and --needle-hub, or neither") }
+        guard labels == nil || ct != nil else { throw ValidationError("--labels goes with --ct (a subject has its own)") }
+        guard NeedleShaft.outerDiameterMmByGauge[needleGauge] != nil else {
+            throw ValidationError("--needle-gauge \(needleGauge) is not known: allowed \(NeedleShaft.outerDiameterMmByGauge.keys.sorted().map(String.init).joined(separator: ", "))")
+        }
+        try FluoroscopyError.check("mAs", mas, in: 0.01...1000, unit: "mAs")
+        try FluoroscopyError.check("oblique angle", obliqueDeg, in: -90...90, unit: "°")
+        try FluoroscopyError.check("cranial tilt", cranialDeg, in: -60...60, unit: "°")
+    }
+
+    func run() throws {
+        let scene = try FluoroScene.load(subject: subject, ct: ct, labels: labels, format: labelsFormat)
+        let direction: Vector3
+        if let view {
+            guard let v = CArm.View(rawValue: view) else {
+                throw ValidationError("unknown view '\(view)': allowed \(CArm.View.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            direction = v.sourceDirection(obliqueDegrees: obliqueDeg, cranialDegrees: cranialDeg)
+        } else {
+            direction = try parseVector(sourceDir!, flag: "--source-dir")
+        }
+        let iso = try scene.isocentre(isocenter)
+        let carm = try CArm(isocentreMm: iso, sourceDirection: direction, up: try parseVector(up, flag: "--up"),
+                            sadMm: sadMm, sidMm: sidMm, detectorMm: detectorMm, pixels: size)
+        let spectrum = try monoKeV.map { try Spectrum.monochromatic(keV: $0) } ?? Spectrum.tungsten(kVp: kvp)
+        var exposure = Exposure(spectrum: spectrum, waterScaledMonochromatic: monoKeV != nil)
+        if let needleTip, let needleHub {
+            exposure.needle = try NeedleShaft(tipMm: try parseVector(needleTip, flag: "--needle-tip"),
+                                              hubMm: try parseVector(needleHub, flag: "--needle-hub"),
+                                              outerDiameterMm: NeedleShaft.outerDiameterMmByGauge[needleGauge]!)
+        }
+        if let contrast { exposure.contrast = try NIfTI.read(path: contrast).float32 }
+
+        let clock = ContinuousClock()
+        var shot: DRRImage?
+        let elapsed = clock.measure { shot = DRRRenderer(volume: scene.volume).render(carm, exposure) }
+        let image = shot!
+        let dose = ShotDose(carm: carm, kVp: spectrum.kVp ?? kvp, mAs: mas, sourceToSkinMm: scene.sourceToSkinMm(carm))
+        var transmission = image.transmission
+        if noise {
+            let n0 = QuantumNoise.unattenuatedPhotons(carm: carm, spectrum: spectrum, kVp: spectrum.kVp ?? kvp, mAs: mas)
+            transmission = QuantumNoise.apply(to: transmission, photons: n0, seed: seed)
+        }
+        try PNG.write(FluoroscopyDisplay.image(image, transmission: transmission, invert: invert), to: out)
+        if let raw { try NIfTI.write(DetectorVolume.lineIntegrals(image), to: raw, description: "ParsGuide DRR line integrals") }
+        let renderMs = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) * 1e-15
+        if json {
+            print(try FluoroReport(carm: carm, dose: dose, renderMs: renderMs, spectrum: spectrum).jsonString())
+        } else {
+            print(String(format: "wrote %@ (%d×%d, %.0f ms render, reference air kerma %.3f mGy, DAP %.2f mGy·cm²)",
+                         out, carm.pixels, carm.pixels, renderMs, dose.referenceAirKermaMGy, dose.doseAreaProductMGyCm2))
+        }
+    }
+}
