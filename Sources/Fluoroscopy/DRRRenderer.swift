@@ -62,7 +62,7 @@ public struct DRRRenderer: Sendable {
         let densityTable = mono ? AttenuationVolume.monochromatic : AttenuationVolume.densities
         codes.withUnsafeBufferPointer { codes in
             densityTable.withUnsafeBufferPointer { densityTable in
-                    let c = SharedPointers(codes: codes.baseAddress!, densities: densityTable.baseAddress!)
+                    let c = SharedPointers(codes: codes.baseAddress!, densities: UnsafeRawPointer(densityTable.baseAddress!).assumingMemoryBound(to: Float.self))
                     DispatchQueue.concurrentPerform(iterations: n) { row in
                         for column in 0..<n {
                             let target = carm.detectorPoint(column: Double(column), row: Double(row))
@@ -120,7 +120,8 @@ public struct DRRRenderer: Sendable {
 /// Raw pointers shared with the row workers (each writes its own row; tables are read-only).
 private struct SharedPointers: @unchecked Sendable {
     let codes: UnsafePointer<UInt16>
-    let densities: UnsafePointer<SIMD2<Float>>
+    /// (water, bone) pairs per code, flattened.
+    let densities: UnsafePointer<Float>
 }
 
 private struct PixelSink: @unchecked Sendable {

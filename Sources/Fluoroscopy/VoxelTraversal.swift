@@ -22,9 +22,11 @@ struct VoxelTraversal: Sendable {
     /// (no closure) so everything stays in registers.
     @inline(__always)
     func integrate(start: Vector3, direction: Vector3, lengthMm: Double,
-                   codes: UnsafePointer<UInt16>, table: UnsafePointer<SIMD2<Float>>) -> SIMD2<Float> {
+                   codes: UnsafePointer<UInt16>, table: UnsafePointer<Float>) -> SIMD2<Float> {
         guard let w = Walk(self, start: start, direction: direction, lengthMm: lengthMm) else { return .zero }
-        var sum = SIMD2<Float>.zero
+        // Scalar accumulators (a SIMD2 sum was kept in memory by the compiler); `table` holds
+        // (first, second) pairs per code.
+        var first = 0.0, second = 0.0
         var nx = w.nx, ny = w.ny, nz = w.nz, t = w.t, linear = w.linear
         let dx = w.dx, dy = w.dy, dz = w.dz, tExit = w.tExit
         let stepX = w.sx, stepY = w.stepY, stepZ = w.stepZ
@@ -32,7 +34,8 @@ struct VoxelTraversal: Sendable {
         // against rounding at that last boundary.
         let count = UInt(dimensions.x * dimensions.y * dimensions.z)
         while t < tExit, UInt(bitPattern: linear) < count {
-            let value = table[Int(codes[linear])]
+            let entry = 2 &* Int(codes[linear])
+            let a = Double(table[entry]), b = Double(table[entry &+ 1])
             let end: Double
             if nx <= ny && nx <= nz {
                 end = min(nx, tExit); nx += dx; linear &+= stepX
@@ -41,10 +44,11 @@ struct VoxelTraversal: Sendable {
             } else {
                 end = min(nz, tExit); nz += dz; linear &+= stepZ
             }
-            sum += Float(end - t) * value
+            let l = end - t
+            first += l * a; second += l * b
             t = end
         }
-        return sum
+        return SIMD2(Float(first), Float(second))
     }
 
     /// The state of a ray's walk through the voxels: current voxel, next boundary parameters, steps.

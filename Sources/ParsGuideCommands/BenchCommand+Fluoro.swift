@@ -15,7 +15,7 @@ extension BenchCommand {
         } } }
         let ct = try AttenuationVolume(hounsfield: Volume(grid: grid, voxels: hu))
         let spectrum = try Spectrum.tungsten(kVp: 80)
-        let ap = try CArm(isocentreMm: .zero, sourceDirection: CArm.View.ap.sourceDirection())
+        let ap = try CArm(isocentreMm: .zero, sourceDirection: (ProcessInfo.processInfo.environment["LAT"] != nil ? CArm.View.lateral : CArm.View.ap).sourceDirection())
         var results: [BenchmarkResult] = []
         results.append(try BenchmarkResult.measure(name: "fluoro.ct512", runs: runs) {
             _ = DRRRenderer(volume: ct).render(ap, Exposure(spectrum: spectrum))
