@@ -38,7 +38,7 @@ let package = Package(
         .testTarget(name: "AnatomyTests", dependencies: ["Anatomy"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
         .testTarget(name: "UltrasoundTests", dependencies: ["Ultrasound", "Anatomy"]),
-        .testTarget(name: "FluoroscopyTests", dependencies: ["Fluoroscopy", "Anatomy"]),
+        .testTarget(name: "FluoroscopyTests", dependencies: ["Fluoroscopy", "Anatomy", "Imaging"]),
         .testTarget(name: "ParsGuideCommandsTests", dependencies: ["ParsGuideCommands", "Anatomy", "Imaging", "Ultrasound", "Fluoroscopy"]),
     ]
 )

@@ -7,6 +7,7 @@ extension PhantomBuilder {
     /// seeded texture (value noise on a 1.5 mm lattice, SD ≈ the table's trabecular SD); soft tissue
     /// gets mild seeded white noise. Texture depends only on the seed and the voxel position.
     func synthesiseCT(labels: Volume<UInt8>) -> Volume<Int16> {
+        // (See `HounsfieldTable.corticalBelowThicknessMm`: thin bone is cortical throughout.)
         let table = options.hounsfield
         let sex = options.habitus.sex
         // Cortical shell: distance from each bone voxel to the nearest voxel not of that bone.
@@ -15,19 +16,23 @@ extension PhantomBuilder {
         let bones = ([SpinalLevel.l2, .l3, .l4, .l5].map({ $0.tissue.rawValue }) + [Tissue.sacrum.rawValue])
             .compactMap { label in boxes[Int(label)].map { (label, $0.expanded(by: 2, within: grid)) } }
         let spineVoxels = spine.voxels, spineGrid = grid
-        let shells = ResultSlots<[Float]>(count: bones.count)
+        let shells = ResultSlots<[Float]>(count: bones.count), thickness = ResultSlots<[Float]>(count: bones.count)
+        let thinRadius = max(1, Int((table.corticalBelowThicknessMm / 2 / h).rounded()))
         DispatchQueue.concurrentPerform(iterations: bones.count) { b in
             let (label, region) = bones[b]
-            shells[b] = spineVoxels.withUnsafeBufferPointer { v in
+            let d = spineVoxels.withUnsafeBufferPointer { v in
                 DistanceTransform.distancesMm(grid: spineGrid, box: region) { v[$0] != label }
             }
+            shells[b] = d
+            thickness[b] = Self.maxFilter(d, size: region.size, radius: thinRadius)
         }
         var cortical = [Bool](repeating: false, count: spine.voxels.count)
+        let thin = Float(table.corticalBelowThicknessMm / 2)
         for (b, (label, region)) in bones.enumerated() {
-            let d = shells[b]!
+            let d = shells[b]!, reach = thickness[b]!
             var n = 0
             forEachVoxel(in: region) { lin, _ in
-                if spine.voxels[lin] == label && Double(d[n]) <= table.corticalShellMm { cortical[lin] = true }
+                if spine.voxels[lin] == label && (Double(d[n]) <= table.corticalShellMm || reach[n] < thin) { cortical[lin] = true }
                 n += 1
             }
         }
@@ -89,5 +94,24 @@ extension PhantomBuilder {
         let x01 = c(0, 0, 1) + (c(1, 0, 1) - c(0, 0, 1)) * fx, x11 = c(0, 1, 1) + (c(1, 1, 1) - c(0, 1, 1)) * fx
         let y0v = x00 + (x10 - x00) * fy, y1v = x01 + (x11 - x01) * fy
         return y0v + (y1v - y0v) * fz
+    }
+
+    /// The largest value within `radius` voxels along each axis (a separable cube max filter) of a
+    /// box-local array, x fastest.
+    static func maxFilter(_ values: [Float], size: SIMD3<Int>, radius: Int) -> [Float] {
+        var a = values, b = values
+        let strides = [1, size.x, size.x * size.y], counts = [size.x, size.y, size.z]
+        for axis in 0..<3 {
+            let stride = strides[axis], n = counts[axis]
+            for base in 0..<a.count where (base / stride) % n == 0 {
+                for i in 0..<n {
+                    var m = -Float.infinity
+                    for j in max(0, i - radius)...min(n - 1, i + radius) { m = max(m, a[base + j * stride]) }
+                    b[base + i * stride] = m
+                }
+            }
+            swap(&a, &b)
+        }
+        return a
     }
 }

@@ -36,6 +36,11 @@ public struct HounsfieldTable: Sendable {
     public var corticalBone: Double = 1000
     /// Cortical shell thickness, millimetres (the issue asks ≈1–2 mm).
     public var corticalShellMm: Double = 1.5
+    /// Bone thinner than this is cortical throughout: the posterior arch — pars, laminae, spinous and
+    /// articular processes — is mostly compact bone, the body a cancellous core in a thin shell
+    /// (anatomical assumption; the data sheet gives no thickness). Local thickness is twice the largest
+    /// distance-to-surface within half this distance.
+    public var corticalBelowThicknessMm: Double = 12
     /// Mild soft-tissue texture, HU (chosen so slices are not flat).
     public var softTissueTextureSD: Double = 8
 
