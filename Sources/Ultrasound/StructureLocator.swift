@@ -52,6 +52,12 @@ public enum StructureLocator {
         }
         guard !owners.isEmpty else { return [] }
 
+        // The spinous process is the midline part of the arch behind the laminae: surface points within
+        // 5 mm of the tip's sagittal plane and posterior to both laminae belong to it, whatever landmark
+        // is nearest (the tip landmark lies far back, so nearest-landmark would hand its base to a lamina).
+        let tipKey = "\(name).spinousProcessTip"
+        let tip = landmarks[tipKey]
+        let laminaY = Side.allCases.compactMap { landmarks["\(name).\($0.rawValue).lamina"]?.y }.max()
         var surface: [String: [Vector3]] = [:]
         var dura: [(line: Int, point: Vector3)] = []
         let step = 0.25
@@ -63,8 +69,12 @@ public enum StructureLocator {
                 let v = labels.value(nearestTo: p) ?? 0
                 if Tissue.isBone(v) {
                     if v == tissue {
-                        let owner = owners.min { ($0.1 - p).length < ($1.1 - p).length }!
-                        surface[owner.0, default: []].append(p)
+                        if let tip, let laminaY, abs(p.x - tip.x) <= 5, p.y > laminaY {
+                            surface[tipKey, default: []].append(p)
+                        } else {
+                            let owner = owners.min { ($0.1 - p).length < ($1.1 - p).length }!
+                            surface[owner.0, default: []].append(p)
+                        }
                     }
                     break
                 }
