@@ -72,6 +72,21 @@ import Testing
                 "bead at (\(sx / sw), \(sy / sw)), predicted \(predicted)")
     }
 
+    @Test func radiologicalConvention() throws {
+        // AP for the prone patient: the source is anterior, the patient's left (+x) on the image's right,
+        // the head (+z) at the top. Lateral with the source on the patient's right: anterior (−y) on the right.
+        let ap = try Self.carm(.ap), lateral = try Self.carm(.lateral)
+        let c = Double(ap.pixels - 1) / 2
+        #expect(ap.sourceMm.y < 0)
+        #expect(try #require(ap.project(Vector3(10, 0, 0))).column > c)
+        #expect(try #require(ap.project(Vector3(0, 0, 10))).row < c)
+        #expect(lateral.sourceMm.x < 0)
+        #expect(try #require(lateral.project(Vector3(0, -10, 0))).column > c)
+        // The ipsilateral left oblique swings the detector toward the patient's left.
+        let oblique = try Self.carm(.obliqueLeft)
+        #expect(oblique.detectorCentreMm.x > 0 && oblique.sourceMm.x < 0)
+    }
+
     @Test func aMidlineSymmetricPhantomGivesASymmetricAPImage() throws {
         let ct = Self.phantom { p in
             if abs(p.x) > 18 && abs(p.x) < 24 && abs(p.z) < 10 { return 1200 }   // paired "pedicles"
