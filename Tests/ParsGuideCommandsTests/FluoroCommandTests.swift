@@ -60,6 +60,19 @@ import Testing
         #expect(CommandLineTests.message(labels).contains("Hounsfield"), "\(CommandLineTests.message(labels))")
         try Data(repeating: 7, count: 400).write(to: URL(fileURLWithPath: junk))
         #expect(CommandLineTests.run(["fluoro", "--ct", junk, "--view", "ap", "--out", png]) != nil)
+        // A valid CT cut short, and the same header claiming a fourth dimension.
+        let grid = try Grid(dimensions: SIMD3(8, 8, 8), spacingMm: Vector3(1, 1, 1), originMm: .zero)
+        var bytes = try NIfTI.encode(Volume<Int16>(grid: grid, repeating: -1000))
+        try bytes.prefix(bytes.count - 100).write(to: URL(fileURLWithPath: junk))
+        let truncated = CommandLineTests.run(["fluoro", "--ct", junk, "--view", "ap", "--out", png])
+        #expect(CommandLineTests.message(truncated).contains("truncated"), "\(CommandLineTests.message(truncated))")
+        bytes.withUnsafeMutableBytes { raw in
+            raw.storeBytes(of: Int16(4).littleEndian, toByteOffset: 40, as: Int16.self)   // dim[0] = 4
+            raw.storeBytes(of: Int16(2).littleEndian, toByteOffset: 48, as: Int16.self)   // dim[4] = 2
+        }
+        try bytes.write(to: URL(fileURLWithPath: junk))
+        let fourD = CommandLineTests.run(["fluoro", "--ct", junk, "--view", "ap", "--out", png])
+        #expect(CommandLineTests.message(fourD).contains("3D"), "\(CommandLineTests.message(fourD))")
         #expect(!FileManager.default.fileExists(atPath: png))
     }
 }
