@@ -13,6 +13,8 @@ public struct AttenuationVolume: Sendable {
     let codes: [UInt16]
     /// Inclusive index bounds of the voxels denser than air (HU > −1000); nil if there are none.
     let occupied: (lower: SIMD3<Int>, upper: SIMD3<Int>)?
+    /// Running sums along the axes rays have needed so far (built on first use, kept).
+    let prefixSums = PrefixSumCache()
 
     public static let corticalBoneHU = 1935.0
     static let codeCount = 4096

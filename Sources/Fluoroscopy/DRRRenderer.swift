@@ -36,8 +36,15 @@ public struct DRRImage: Sendable {
 /// physics. Rows are rendered in parallel; each pixel depends only on its own ray.
 public struct DRRRenderer: Sendable {
     public let volume: AttenuationVolume
+    /// Build running sums along the dominant axes on the first shot and walk rays in runs with them
+    /// (`PrefixSums`): worth it for a session of many shots of one volume (≈ 0.3 s to build for a
+    /// 512×512×133 CT), not for a single shot.
+    public let session: Bool
 
-    public init(volume: AttenuationVolume) { self.volume = volume }
+    public init(volume: AttenuationVolume, session: Bool = false) {
+        self.volume = volume
+        self.session = session
+    }
 
     public func render(_ carm: CArm, _ exposure: Exposure) -> DRRImage {
         let n = carm.pixels
@@ -62,6 +69,33 @@ public struct DRRRenderer: Sendable {
         let source = carm.sourceMm
         let codes = volume.codes
         let densityTable = mono ? AttenuationVolume.monochromatic : AttenuationVolume.densities
+        // Each ray walks runs along its dominant index axis using that axis's running sums: find the
+        // axes this shot needs and build (or reuse) their sums first.
+        let m = volume.grid.indexFromWorld
+        /// The dominant index axis of a ray, or nil when it crosses the other axes too often for runs
+        /// to pay (more than one crossing per three voxels: then the plain walk is faster).
+        // Runs pay only where they are long and their running sums stay small: measured on 2 cores,
+        // 114 → 85 ms for the 512×512×133 CT (280 MB of sums), but 158 → 286 ms for the 0.5 mm subject
+        // (1.8 GB of sums, where the scattered sum reads cost more than the voxels they skip).
+        let sumBytes = 8 * volume.grid.voxelCount
+        let runSlope = session && sumBytes <= 1 << 30 ? 0.35 : -1
+        @Sendable func dominantAxis(_ d: Vector3) -> Int? {
+            let q = m.applyToDirection(d)
+            let a = abs(q.x), b = abs(q.y), c = abs(q.z)
+            let axis = a >= b && a >= c ? 0 : (b >= c ? 1 : 2)
+            return (a + b + c - max(a, max(b, c))) / max(a, max(b, c)) < runSlope ? axis : nil
+        }
+        var needed = Set<Int>()
+        for row in 0..<n { for column in 0..<n {
+            if let axis = dominantAxis((carm.detectorPoint(column: Double(column), row: Double(row)) - source).normalized) { needed.insert(axis) }
+        } }
+        let tableName = mono ? "monochromatic" : "densities"
+        let sums = (0..<3).map { axis in
+            needed.contains(axis) && !empty
+                ? volume.prefixSums.sums(codes: volume.codes, dimensions: volume.grid.dimensions, axis: axis, tableName: tableName, table: densityTable)
+                : nil
+        }
+        let prefix = PrefixPointers(x: sums[0]?.sums, y: sums[1]?.sums, z: sums[2]?.sums)
         codes.withUnsafeBufferPointer { codes in
             densityTable.withUnsafeBufferPointer { densityTable in
                     let c = SharedPointers(codes: codes.baseAddress!, densities: UnsafeRawPointer(densityTable.baseAddress!).assumingMemoryBound(to: Float.self))
@@ -70,8 +104,17 @@ public struct DRRRenderer: Sendable {
                             let target = carm.detectorPoint(column: Double(column), row: Double(row))
                             let d = (target - source).normalized, length = (target - source).length
                             // Σ ℓ·ρ in g/cm² (ℓ in mm → cm).
-                            let mass = empty ? .zero : traversal.integrate(start: source, direction: d, lengthMm: length,
-                                                                            codes: c.codes, table: c.densities) / 10
+                            let mass: SIMD2<Float>
+                            if empty {
+                                mass = .zero
+                            } else {
+                                if let axis = dominantAxis(d), let p = prefix[axis] {
+                                    mass = traversal.integrateRuns(start: source, direction: d, lengthMm: length, codes: c.codes,
+                                                                   table: c.densities, prefix: UnsafePointer(p), axis: axis) / 10
+                                } else {
+                                    mass = traversal.integrate(start: source, direction: d, lengthMm: length, codes: c.codes, table: c.densities) / 10
+                                }
+                            }
                             let aw = Double(mass.x), ab = Double(mass.y)
                             var ai = 0.0
                             if let ct = contrastTraversal, let contrast = exposure.contrast {
@@ -128,6 +171,11 @@ private struct SharedPointers: @unchecked Sendable {
     let codes: UnsafePointer<UInt16>
     /// (water, bone) pairs per code, flattened.
     let densities: UnsafePointer<Float>
+}
+
+private struct PrefixPointers: @unchecked Sendable {
+    let x: UnsafeMutablePointer<Float>?, y: UnsafeMutablePointer<Float>?, z: UnsafeMutablePointer<Float>?
+    subscript(axis: Int) -> UnsafeMutablePointer<Float>? { axis == 0 ? x : (axis == 1 ? y : z) }
 }
 
 private struct PixelSink: @unchecked Sendable {
