@@ -86,7 +86,7 @@ public struct DRRRenderer: Sendable {
             return (a + b + c - max(a, max(b, c))) / max(a, max(b, c)) < runSlope ? axis : nil
         }
         var needed = Set<Int>()
-        for row in 0..<n { for column in 0..<n {
+        for row in 0..<(runSlope > 0 ? n : 0) { for column in 0..<n {
             if let axis = dominantAxis((carm.detectorPoint(column: Double(column), row: Double(row)) - source).normalized) { needed.insert(axis) }
         } }
         let tableName = mono ? "monochromatic" : "densities"

@@ -83,28 +83,19 @@ public struct FluoroScene: Sendable {
     /// Distance from the source to the first voxel denser than −500 HU along the central ray, mm.
     public func sourceToSkinMm(_ carm: CArm) -> Double? {
         let traversal = VoxelTraversal(grid: volume.grid)
-        var first: Double?, t = 0.0
+        // The walk reports lengths from where the ray enters the grid.
+        guard let entry = VoxelTraversal.Walk(traversal, start: carm.sourceMm, direction: carm.view, lengthMm: carm.sidMm)?.t else { return nil }
+        var first: Double?, t = entry
         let codes = volume.codes
         traversal.traverse(start: carm.sourceMm, direction: carm.view, lengthMm: carm.sidMm) { v, l in
-            if first == nil, codes[v] > 524 { first = t }
+            if first == nil, codes[v] > Self.skinCode { first = t }
             t += l
         }
-        // t counts from where the ray enters the grid: add the distance to the entry.
-        return first.map { $0 + entryDistance(carm) }
+        return first
     }
 
-    private func entryDistance(_ carm: CArm) -> Double {
-        let q0 = volume.grid.indexFromWorld.apply(carm.sourceMm) + 0.5
-        let dq = volume.grid.indexFromWorld.applyToDirection(carm.view)
-        let n = volume.grid.dimensions
-        var tEnter = 0.0
-        for a in 0..<3 where abs(dq[a]) > 1e-12 {
-            var t0 = (0 - q0[a]) / dq[a], t1 = (Double(n[a]) - q0[a]) / dq[a]
-            if t0 > t1 { swap(&t0, &t1) }
-            tEnter = max(tEnter, t0)
-        }
-        return tEnter
-    }
+    /// HU −500 as a material code (HU + 1024).
+    static let skinCode: UInt16 = 524
 }
 
 /// Detector images as NIfTI volumes: pixels on the detector plane in world coordinates.

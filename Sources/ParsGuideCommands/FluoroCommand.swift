@@ -67,14 +67,7 @@ struct FluoroCommand: ParsableCommand {
     @Option(name: .customLong("mono-kev"), help: "Monochromatic beam of this energy, keV (validation mode).")
     var monoKeV: Double?
 
-    @Option(name: .customLong("needle-tip"), help: "Needle tip x,y,z (world LPS mm).")
-    var needleTip: String?
-
-    @Option(name: .customLong("needle-hub"), help: "Needle hub x,y,z (world LPS mm).")
-    var needleHub: String?
-
-    @Option(name: .customLong("needle-gauge"), help: "Needle gauge: 18, 20, 22 or 25.")
-    var needleGauge: Int = 22
+    @OptionGroup var needle: NeedleOptions
 
     @Option(help: "Iodine concentration volume, mg I/mL (NIfTI, any grid).")
     var contrast: String?
@@ -103,11 +96,7 @@ struct FluoroCommand: ParsableCommand {
     func validate() throws {
         guard (subject == nil) != (ct == nil) else { throw ValidationError("give exactly one of --subject DIR and --ct FILE") }
         guard (view == nil) != (sourceDir == nil) else { throw ValidationError("give exactly one of --view and --source-dir") }
-        guard (needleTip == nil) == (needleHub == nil) else { throw ValidationError("give both --needle-tip and --needle-hub, or neither") }
         guard labels == nil || ct != nil else { throw ValidationError("--labels goes with --ct (a subject has its own)") }
-        guard NeedleShaft.outerDiameterMmByGauge[needleGauge] != nil else {
-            throw ValidationError("--needle-gauge \(needleGauge) is not known: allowed \(NeedleShaft.outerDiameterMmByGauge.keys.sorted().map(String.init).joined(separator: ", "))")
-        }
         try FluoroscopyError.check("mAs", mas, in: 0.01...1000, unit: "mAs")
         try FluoroscopyError.check("oblique angle", obliqueDeg, in: -90...90, unit: "°")
         try FluoroscopyError.check("cranial tilt", cranialDeg, in: -60...60, unit: "°")
@@ -129,11 +118,7 @@ struct FluoroCommand: ParsableCommand {
                             sadMm: sadMm, sidMm: sidMm, detectorMm: detectorMm, pixels: size)
         let spectrum = try monoKeV.map { try Spectrum.monochromatic(keV: $0) } ?? Spectrum.tungsten(kVp: kvp)
         var exposure = Exposure(spectrum: spectrum, waterScaledMonochromatic: monoKeV != nil)
-        if let needleTip, let needleHub {
-            exposure.needle = try NeedleShaft(tipMm: try parseVector(needleTip, flag: "--needle-tip"),
-                                              hubMm: try parseVector(needleHub, flag: "--needle-hub"),
-                                              outerDiameterMm: NeedleShaft.outerDiameterMmByGauge[needleGauge]!)
-        }
+        exposure.needle = try needle.shaft()
         if let contrast { exposure.contrast = try NIfTI.read(path: contrast).float32 }
 
         let clock = ContinuousClock()

@@ -38,11 +38,7 @@ struct FluoroReport: Codable {
         self.renderMs = renderMs
     }
 
-    func jsonString() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
-    }
+    func jsonString() throws -> String { try prettyJSON(self) }
 }
 
 extension VertebraLabels: ExpressibleByArgument {}

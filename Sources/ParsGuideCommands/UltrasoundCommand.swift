@@ -71,14 +71,7 @@ struct UltrasoundCommand: ParsableCommand {
     @Option(help: "Which side of the image shows the probe's marker end: left or right.")
     var marker: String = "left"
 
-    @Option(name: .customLong("needle-tip"), help: "Needle tip x,y,z (world LPS mm).")
-    var needleTip: String?
-
-    @Option(name: .customLong("needle-hub"), help: "Needle hub x,y,z (world LPS mm).")
-    var needleHub: String?
-
-    @Option(name: .customLong("needle-gauge"), help: "Needle gauge: 18, 20, 22 or 25.")
-    var needleGauge: Int = 22
+    @OptionGroup var needle: NeedleOptions
 
     @Flag(help: "Label the SAP, pars, lamina, dura, spinous process (and facet joints) where they show.")
     var annotate = false
@@ -122,10 +115,6 @@ struct UltrasoundCommand: ParsableCommand {
             guard (view == nil) != (poseJSON == nil) else { throw ValidationError("give exactly one of --view and --pose-json") }
             guard out != nil || json else { throw ValidationError("give --out PNG and/or --json") }
         }
-        guard (needleTip == nil) == (needleHub == nil) else { throw ValidationError("give both --needle-tip and --needle-hub, or neither") }
-        guard NeedleShaft.outerDiameterMmByGauge[needleGauge] != nil else {
-            throw ValidationError("--needle-gauge \(needleGauge) is not known: allowed \(NeedleShaft.outerDiameterMmByGauge.keys.sorted().map(String.init).joined(separator: ", "))")
-        }
         guard ["left", "right"].contains(marker) else { throw ValidationError("--marker '\(marker)' is not allowed: left or right") }
         guard pixelMm.isFinite, (0.005...1).contains(pixelMm) else { throw ValidationError("--pixel-mm \(pixelMm) is out of range: allowed 0.005–1") }
         guard windowMm.isFinite, (1...100).contains(windowMm) else { throw ValidationError("--window-mm \(windowMm) is out of range: allowed 1–100") }
@@ -143,8 +132,7 @@ struct UltrasoundCommand: ParsableCommand {
         let level = try parseLevel(level)
         let side = try parseSide(side)
         let pose = try resolvePose(labels: labels, landmarks: landmarks, level: level, side: side)
-        let needle = try parseNeedle()
-        let frame = simulator.render(labels: labels, pose: pose, needle: needle)
+        let frame = simulator.render(labels: labels, pose: pose, needle: try needle.shaft())
         let structures = annotate || json
             ? StructureLocator.locate(frame: frame, labels: labels, landmarks: landmarks, level: level, side: side,
                                       depthMm: settings.depthMm, transducer: transducer, lineCount: settings.lineCount)
@@ -200,12 +188,6 @@ struct UltrasoundCommand: ParsableCommand {
         }
         let pose = try PoseFile.read(path: poseJSON!)
         return try ProbePose.onSkin(of: labels, pointMm: pose.centreMm, beam: pose.beam, azimuth: pose.azimuth)
-    }
-
-    private func parseNeedle() throws -> NeedleShaft? {
-        guard let needleTip, let needleHub else { return nil }
-        return try NeedleShaft(tipMm: try parseVector(needleTip, flag: "--needle-tip"), hubMm: try parseVector(needleHub, flag: "--needle-hub"),
-                               outerDiameterMm: NeedleShaft.outerDiameterMmByGauge[needleGauge]!)
     }
 
     private func runPointTarget(_ simulator: BModeSimulator) throws {

@@ -49,11 +49,7 @@ struct UltrasoundReport: Codable {
         self.structures = structures
     }
 
-    func jsonString() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
-    }
+    func jsonString() throws -> String { try prettyJSON(self) }
 }
 
 /// Reads a probe pose: `{"worldFromProbe": [[4 numbers] × 4]}` or the `--json` output of
