@@ -15,6 +15,8 @@ public struct AttenuationVolume: Sendable {
     let occupied: (lower: SIMD3<Int>, upper: SIMD3<Int>)?
     /// Running sums along the axes rays have needed so far (built on first use, kept).
     let prefixSums = PrefixSumCache()
+    /// Which 8³ blocks hold one code throughout.
+    let blocks: UniformBlocks
 
     public static let corticalBoneHU = 1935.0
     static let codeCount = 4096
@@ -34,7 +36,8 @@ public struct AttenuationVolume: Sendable {
         for v in values {
             guard v.isFinite else { throw FluoroscopyError.invalid("the CT holds a non-finite value at voxel \(i)") }
             lowest = min(lowest, v); highest = max(highest, v)
-            codes[i] = UInt16(min(max(Int((v + 1024).rounded()), 0), Self.codeCount - 1))
+            // Everything at or below −1000 HU is empty: one code, so that air blocks are uniform.
+            codes[i] = UInt16(min(max(Int((v + 1024).rounded()), Int(Self.airCode)), Self.codeCount - 1))
             i += 1
         }
         // A CT in HU has air, near −1000, around the body.
@@ -52,6 +55,7 @@ public struct AttenuationVolume: Sendable {
             }
         } }
         occupied = hi.x >= 0 ? (lo, hi) : nil
+        blocks = UniformBlocks(codes: codes, dimensions: n, airCode: Self.airCode)
     }
 
     /// HU −1000 and below: no material.

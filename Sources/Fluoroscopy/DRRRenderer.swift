@@ -95,12 +95,23 @@ public struct DRRRenderer: Sendable {
                 ? volume.prefixSums.sums(codes: volume.codes, dimensions: volume.grid.dimensions, axis: axis, tableName: tableName, table: densityTable)
                 : nil
         }
+        // Blocks pay where most of the body is piecewise constant (a subject: 72 % of its 8³ blocks with
+        // material are uniform; 158 → 100 ms for AP); in a CT whose every voxel carries noise they only
+        // add steps (112 → 133 ms), so the plain walk serves it.
+        let useBlocks = volume.blocks.uniformMaterialFraction >= 0.5
+        let blockDimensions = volume.blocks.dimensions
         let prefix = PrefixPointers(x: sums[0]?.sums, y: sums[1]?.sums, z: sums[2]?.sums)
         codes.withUnsafeBufferPointer { codes in
             densityTable.withUnsafeBufferPointer { densityTable in
-                    let c = SharedPointers(codes: codes.baseAddress!, densities: UnsafeRawPointer(densityTable.baseAddress!).assumingMemoryBound(to: Float.self))
-                    DispatchQueue.concurrentPerform(iterations: n) { row in
-                        for column in 0..<n {
+                  volume.blocks.codes.withUnsafeBufferPointer { blocks in
+                    let c = SharedPointers(codes: codes.baseAddress!, densities: UnsafeRawPointer(densityTable.baseAddress!).assumingMemoryBound(to: Float.self),
+                                           blocks: blocks.baseAddress!)
+                    // Square tiles of rays, not rows: neighbouring rays in both directions share the
+                    // cache lines of the voxels they cross.
+                    let tile = 16, tilesPerSide = (n + tile - 1) / tile
+                    DispatchQueue.concurrentPerform(iterations: tilesPerSide * tilesPerSide) { tileIndex in
+                        let row0 = (tileIndex / tilesPerSide) * tile, column0 = (tileIndex % tilesPerSide) * tile
+                        for row in row0..<min(row0 + tile, n) { for column in column0..<min(column0 + tile, n) {
                             let target = carm.detectorPoint(column: Double(column), row: Double(row))
                             let d = (target - source).normalized, length = (target - source).length
                             // Σ ℓ·ρ in g/cm² (ℓ in mm → cm).
@@ -111,6 +122,9 @@ public struct DRRRenderer: Sendable {
                                 if let axis = dominantAxis(d), let p = prefix[axis] {
                                     mass = traversal.integrateRuns(start: source, direction: d, lengthMm: length, codes: c.codes,
                                                                    table: c.densities, prefix: UnsafePointer(p), axis: axis) / 10
+                                } else if useBlocks {
+                                    mass = traversal.integrateBlocks(start: source, direction: d, lengthMm: length, codes: c.codes, table: c.densities,
+                                                                     blocks: c.blocks, blockDimensions: blockDimensions) / 10
                                 } else {
                                     mass = traversal.integrate(start: source, direction: d, lengthMm: length, codes: c.codes, table: c.densities) / 10
                                 }
@@ -137,8 +151,9 @@ public struct DRRRenderer: Sendable {
                             let i = row * n + column
                             out.transmission[i] = t
                             out.integral[i] = -logf(max(t, .leastNormalMagnitude))
-                        }
+                        } }
                     }
+                  }
             }
         }
         return DRRImage(carm: carm, transmission: Array(transmission), lineIntegral: Array(integral))
@@ -171,6 +186,7 @@ private struct SharedPointers: @unchecked Sendable {
     let codes: UnsafePointer<UInt16>
     /// (water, bone) pairs per code, flattened.
     let densities: UnsafePointer<Float>
+    let blocks: UnsafePointer<Int32>
 }
 
 private struct PrefixPointers: @unchecked Sendable {

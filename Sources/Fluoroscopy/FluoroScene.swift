@@ -22,7 +22,11 @@ public struct FluoroScene: Sendable {
             let ctImage = try NIfTI.read(path: (dir as NSString).appendingPathComponent(SubjectWriter.ctFile))
             let labelImage = try NIfTI.read(path: (dir as NSString).appendingPathComponent(SubjectWriter.labelsFile))
             let doc = try SubjectDocument.read(path: (dir as NSString).appendingPathComponent(SubjectWriter.documentFile))
-            return FluoroScene(volume: try attenuation(ctImage), labels: try labelImage.labels(path: SubjectWriter.labelsFile),
+            let labelVolume = try labelImage.labels(path: SubjectWriter.labelsFile)
+            guard case .int16(let hu) = ctImage else {
+                throw FluoroscopyError.invalid("\(SubjectWriter.ctFile) in \(dir) is not Int16 Hounsfield units: was it written by `parsguide phantom`?")
+            }
+            return FluoroScene(volume: try AttenuationVolume(subjectCT: hu, labels: labelVolume), labels: labelVolume,
                                labelFormat: .verse, landmarks: doc.landmarks.compactMapValues { $0.count == 3 ? Vector3($0[0], $0[1], $0[2]) : nil })
         }
         let ctImage = try NIfTI.read(path: ct!)

@@ -59,6 +59,8 @@ struct VoxelTraversal: Sendable {
         let sx: Int, sy: Int, sz: Int, stepY: Int, stepZ: Int
         var t: Double
         let tExit: Double
+        /// The ray in shifted index space: q(t) = q0 + dq·t.
+        let q0: Vector3, dq: Vector3
 
         @inline(__always)
         init?(_ v: VoxelTraversal, start: Vector3, direction: Vector3, lengthMm: Double) {
@@ -93,6 +95,7 @@ struct VoxelTraversal: Sendable {
             linear = i &+ strideY &* j &+ strideZ &* k
             stepY = sy &* strideY; stepZ = sz &* strideZ
             t = tEnter; tExit = tOut
+            self.q0 = q0; self.dq = dq
         }
     }
 

@@ -74,6 +74,68 @@ import Testing
         #expect(worst < 1e-4, "largest relative difference \(worst)")
     }
 
+    /// Crossing uniform blocks in one step gives the voxel walk's line integrals: seeded random rays
+    /// through a box and a sphere whose faces lie off the block grid, and a textured region (mixed blocks).
+    @Test func uniformBlocksGiveTheVoxelWalksIntegrals() throws {
+        let ct = Self.phantom(n: 64, voxelMm: 1) { p in
+            if (p - Vector3(5, -3, 2)).length < 9.3 { return 1200 }
+            if abs(p.x) < 21.5 && abs(p.y) < 17.2 && abs(p.z) < 25.7 { return 40 }
+            if p.x > 24 && p.y > 0 { return Int16(Int((p.z + 40) * 37) % 300) }
+            return -1000
+        }
+        let volume = try AttenuationVolume(hounsfield: ct)
+        let uniform = volume.blocks.uniformMaterialFraction
+        #expect(uniform > 0.1 && uniform < 0.9, "uniform fraction \(uniform)")
+        let box = try #require(volume.occupied)
+        let traversal = VoxelTraversal(grid: volume.grid, lower: box.lower, upper: box.upper)
+        var state: UInt64 = 7
+        func uniform01() -> Double {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Double(state >> 11) / Double(1 << 53)
+        }
+        var worst: Float = 0, crossing = 0
+        AttenuationVolume.densities.withUnsafeBufferPointer { table in
+            let table = UnsafeRawPointer(table.baseAddress!).assumingMemoryBound(to: Float.self)
+            volume.codes.withUnsafeBufferPointer { codes in
+                volume.blocks.codes.withUnsafeBufferPointer { blocks in
+                    for _ in 0..<3000 {
+                        let source = Vector3(uniform01() - 0.5, uniform01() - 0.5, uniform01() - 0.5).normalized * 300
+                        let aim = Vector3(uniform01() - 0.5, uniform01() - 0.5, uniform01() - 0.5) * 60
+                        let d = (aim - source).normalized
+                        let plain = traversal.integrate(start: source, direction: d, lengthMm: 600, codes: codes.baseAddress!, table: table)
+                        let fast = traversal.integrateBlocks(start: source, direction: d, lengthMm: 600, codes: codes.baseAddress!, table: table,
+                                                             blocks: blocks.baseAddress!, blockDimensions: volume.blocks.dimensions)
+                        if plain.x > 0 { crossing += 1 }
+                        worst = max(worst, abs(plain.x - fast.x) / max(plain.x, 1e-3), abs(plain.y - fast.y) / max(plain.y, 1e-3))
+                    }
+                }
+            }
+        }
+        #expect(crossing > 1500)
+        #expect(worst < 1e-5, "largest relative difference \(worst)")
+    }
+
+    @Test func blocksAreUniformOnlyWhenEveryVoxelAgrees() throws {
+        // 16³ of water with an air voxel in the first corner and a bone voxel in the last: 6 of the
+        // 8 blocks are uniform.
+        let ct = Self.phantom(n: 16, voxelMm: 1) { p in p.x > 6 && p.y > 6 && p.z > 6 ? 1000 : (p.x < -7 && p.y < -7 && p.z < -7 ? -1000 : 0) }
+        let blocks = try AttenuationVolume(hounsfield: ct).blocks
+        #expect(blocks.dimensions == SIMD3(2, 2, 2))
+        #expect(blocks.codes.filter { $0 >= 0 }.count == 6)
+        #expect(blocks.codes[0] == -1 && blocks.codes[7] == -1)
+        #expect(blocks.uniformMaterialFraction == 6.0 / 8)
+    }
+
+    /// A subject's soft tissue is rendered at each label's mean HU; bone and air keep their voxels.
+    @Test func subjectSoftTissueTakesItsLabelMean() throws {
+        let grid = try Grid(dimensions: SIMD3(4, 1, 1), spacingMm: Vector3(1, 1, 1), originMm: .zero)
+        let hu = Volume<Int16>(grid: grid, voxels: [30, 50, 400, -1000])
+        let labels = Volume<UInt8>(grid: grid, voxels: [Tissue.muscle.rawValue, Tissue.muscle.rawValue, Tissue.l5.rawValue, Tissue.air.rawValue])
+        let volume = try AttenuationVolume(subjectCT: hu, labels: labels)
+        let expected: [UInt16] = [40 + 1024, 40 + 1024, 400 + 1024, AttenuationVolume.airCode]
+        #expect(volume.codes == expected)
+    }
+
     @Test(arguments: [CArm.View.ap, .obliqueRight, .lateral])
     func aBeadLandsWhereTheProjectionMatrixSays(view: CArm.View) throws {
         let bead = Vector3(6.25, -4.75, 8.25)

@@ -15,7 +15,7 @@ import Testing
     /// The left L5 ipsilateral oblique of a subject, centred on a given pars position.
     static func shot(_ subject: Subject, at pars: Vector3) throws -> (DRRImage, CArm) {
         let carm = try CArm(isocentreMm: pars, sourceDirection: CArm.View.obliqueLeft.sourceDirection(), detectorMm: 120, pixels: 256)
-        return (DRRRenderer(volume: try AttenuationVolume(hounsfield: subject.ct)).render(carm, Exposure(spectrum: try .tungsten(kVp: 80))), carm)
+        return (DRRRenderer(volume: try AttenuationVolume(subjectCT: subject.ct, labels: subject.labels)).render(carm, Exposure(spectrum: try .tungsten(kVp: 80))), carm)
     }
 
     @Test func theDefectIsALucentBandAcrossTheNeck() throws {
