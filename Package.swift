@@ -9,9 +9,11 @@ let package = Package(
         .library(name: "Imaging", targets: ["Imaging"]),
         .library(name: "Ultrasound", targets: ["Ultrasound"]),
         .library(name: "Fluoroscopy", targets: ["Fluoroscopy"]),
+        .library(name: "Procedure", targets: ["Procedure"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     ],
     targets: [
         // System libraries (Debian: zlib1g-dev, libpng-dev).
@@ -26,10 +28,14 @@ let package = Package(
         .target(name: "Imaging", dependencies: ["CPNG"]),
         .target(name: "Ultrasound", dependencies: ["Anatomy", "Imaging"]),
         .target(name: "Fluoroscopy", dependencies: ["Anatomy", "Imaging"]),
+        .target(name: "Procedure", dependencies: [
+            "Anatomy", "Imaging", "Ultrasound", "Fluoroscopy",
+            .product(name: "HeapModule", package: "swift-collections"),
+        ]),
         .target(
             name: "ParsGuideCommands",
             dependencies: [
-                "Anatomy", "Imaging", "Ultrasound", "Fluoroscopy",
+                "Anatomy", "Imaging", "Ultrasound", "Fluoroscopy", "Procedure",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -39,6 +45,7 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
         .testTarget(name: "UltrasoundTests", dependencies: ["Ultrasound", "Anatomy"]),
         .testTarget(name: "FluoroscopyTests", dependencies: ["Fluoroscopy", "Anatomy", "Imaging"]),
+        .testTarget(name: "ProcedureTests", dependencies: ["Procedure", "Anatomy", "Ultrasound", "Fluoroscopy"]),
         .testTarget(name: "ParsGuideCommandsTests", dependencies: ["ParsGuideCommands", "Anatomy", "Imaging", "Ultrasound", "Fluoroscopy"]),
     ]
 )

@@ -1,0 +1,50 @@
+import Anatomy
+import ArgumentParser
+import Foundation
+import Procedure
+
+/// `parsguide plan`: an in-plane ultrasound-guided needle path to a pars target.
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Plan an in-plane needle path to a pars target: probe pose, skin entry, angles, clearances.",
+        discussion: """
+        The probe starts at the pars-oblique preset (--rotation-deg, cranial end toward the injected side) and \
+        is tilted about the target until the target is seen; the needle lies in the image plane, enters beyond \
+        the probe's cranial end and runs cephalad-lateral → caudad-medial. A path must cross no bone, keep 3 mm \
+        from the dura and nerve roots and leave 10 mm of needle outside the skin. Without --needle the planner \
+        takes 22G-3.5in and moves to a longer needle when the path demands it. plan.json is also a valid \
+        `parsguide ultrasound --pose-json`. A target no safe path reaches gives the reasons, not a plan.
+        """)
+
+    @Option(help: "Subject folder written by `parsguide phantom`.")
+    var subject: String
+
+    @Option(help: "Target: LEVEL-SIDE, e.g. L5-left.")
+    var target: String
+
+    @Option(help: "Needle as GAUGE-LENGTH, e.g. 22G-3.5in or 22G-5in (default: 22G-3.5in, longer if needed).")
+    var needle: String?
+
+    @Option(name: .customLong("rotation-deg"), help: "Rotation of the pars-oblique view from sagittal, degrees.")
+    var rotationDeg: Double = 30
+
+    @Option(help: "Where to write the plan.")
+    var out: String = "plan.json"
+
+    func run() throws {
+        guard rotationDeg.isFinite, (0...60).contains(rotationDeg) else {
+            throw ValidationError("--rotation-deg \(rotationDeg) is out of range: allowed 0–60")
+        }
+        var planner = InPlanePlanner()
+        planner.rotation = .degrees(rotationDeg)
+        planner.needle = try needle.map(Needle.parse)
+        let subject = try PlanningSubject.load(directory: self.subject)
+        let plan = try planner.plan(subject, target: target)
+        try plan.encoded().write(to: URL(fileURLWithPath: out))
+        print(String(format: "wrote %@: %@ → %@, %.1f mm at %.0f° to the probe face (%.0f° to the beam), entry %.1f mm beyond the probe's cranial end; clearances dura %.1f, nerve roots %.1f mm",
+                     out, plan.needle.name, plan.target.structure, plan.depthToTargetMm, plan.angleToProbeFaceDeg, plan.angleToBeamDeg,
+                     plan.entryOffsetFromProbeMm, plan.clearancesMm["dura"] ?? .nan, plan.clearancesMm["nerveRoot"] ?? .nan))
+        for w in plan.warnings { print("warning: \(w)") }
+    }
+}
