@@ -25,7 +25,7 @@ let package = Package(
             dependencies: ["CZlib"],
             resources: [.copy("Resources/lumbar-mean-shape")]
         ),
-        .target(name: "Imaging", dependencies: ["CPNG"]),
+        .target(name: "Imaging", dependencies: ["CPNG", "CZlib"]),
         .target(name: "Ultrasound", dependencies: ["Anatomy", "Imaging"]),
         .target(name: "Fluoroscopy", dependencies: ["Anatomy", "Imaging"]),
         .target(name: "Procedure", dependencies: [

@@ -94,7 +94,7 @@ public struct InPlanePlanner: Sendable {
                 if blocked { continue }
                 shortestSafeMm = min(shortestSafeMm, skinS)
                 let toBeam = acos(min(1, abs(d.dot(scanLine))))
-                let cost = skinS / 60 + 1.5 * (1 - sin(toBeam)) + abs(tilt) / 30
+                let cost = skinS / 60 + 3 * (1 - sin(toBeam)) + abs(tilt) / 30
                 if best == nil || cost < best!.cost {
                     best = (cost, Candidate(pose: pose, tiltDeg: tilt, angleDeg: angle, direction: d, entry: entry, lengthMm: skinS,
                                             toBeamDeg: toBeam * 180 / .pi, clearances: clearances))

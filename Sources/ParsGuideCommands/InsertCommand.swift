@@ -1,0 +1,73 @@
+import Anatomy
+import ArgumentParser
+import Foundation
+import Imaging
+import Procedure
+import Ultrasound
+
+/// `parsguide insert`: rehearse a plan's insertion step by step under simulated ultrasound.
+struct InsertCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "insert",
+        abstract: "Rehearse a plan's needle insertion in steps: an ultrasound frame per step and metrics.json.",
+        discussion: """
+        From the plan's skin entry the needle advances --steps-mm at a time to the planned depth (stopping at \
+        bone), optionally turned --deviation-deg out of the image plane. Writes DIR/frames/step-NNN.png, \
+        DIR/insertion.png (an animated PNG of all steps, 250 ms each; browsers play it) and DIR/metrics.json: \
+        per step the tip's tissue, distances to target and dura, distance from the image plane, whether the \
+        tip is in view, and events (bone contact, dural puncture, nerve-root contact, tip lost from view); \
+        overall the Perk Tutor-style metrics.
+        """)
+
+    @Option(help: "Subject folder written by `parsguide phantom`.")
+    var subject: String
+
+    @Option(help: "A plan written by `parsguide plan` on this subject.")
+    var plan: String
+
+    @Option(name: .customLong("steps-mm"), help: "Advance per step, mm (0.25–20).")
+    var stepsMm: Double = 2
+
+    @Option(name: .customLong("deviation-deg"), help: "Turn the needle this many degrees out of the image plane (−45–45).")
+    var deviationDeg: Double = 0
+
+    @Option(help: "Frame size, pixels (square).")
+    var size: Int = 512
+
+    @Option(help: "Speckle seed.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Output folder (created).")
+    var out: String
+
+    func run() throws {
+        guard (64...2048).contains(size) else { throw ValidationError("--size \(size) is out of range: allowed 64–2048") }
+        let subject = try PlanningSubject.load(directory: self.subject)
+        let plan = try NeedlePlan.read(path: self.plan, for: subject)
+        let insertion = try Insertion.rehearse(plan, on: subject, stepMm: stepsMm, deviation: .degrees(deviationDeg))
+        let framesDir = (out as NSString).appendingPathComponent("frames")
+        try FileManager.default.createDirectory(atPath: framesDir, withIntermediateDirectories: true)
+        var settings = BModeSettings()
+        settings.imageWidth = size; settings.imageHeight = size; settings.seed = seed
+        let simulator = try BModeSimulator(transducer: .c52, settings: try settings.validated())
+        let pose = try plan.probePose
+        var frames: [GrayImage] = []
+        for (n, step) in insertion.steps.enumerated() {
+            // A rehearsal never redirects: every step's shaft lies along the insertion's direction.
+            let tip = Vector3(step.tipMm[0], step.tipMm[1], step.tipMm[2])
+            let frame = simulator.render(labels: subject.labels, pose: pose, needle: try plan.needle.shaft(tipMm: tip, direction: insertion.direction))
+            frames.append(frame.image)
+            try PNG.write(frame.image, to: (framesDir as NSString).appendingPathComponent(String(format: "step-%03d.png", n)))
+            FileHandle.standardError.write(Data("\rstep \(n + 1)/\(insertion.steps.count)".utf8))
+        }
+        FileHandle.standardError.write(Data("\n".utf8))
+        try APNG.write(frames, delayMs: 250, to: (out as NSString).appendingPathComponent("insertion.png"))
+        let report = InsertionReport(plan: plan, stepMm: stepsMm, deviationDeg: deviationDeg, insertion: insertion)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(report).write(to: URL(fileURLWithPath: (out as NSString).appendingPathComponent("metrics.json")))
+        let m = report.metrics
+        print(String(format: "wrote %@: %d steps, tip %.1f mm from the target in %@, visible %.0f %% of steps, %d redirections, %d bone contacts, %d dural punctures, tip lost from view %d×",
+                     out, m.steps, m.finalTipToTargetMm, m.finalTissue, 100 * m.visibleFraction, m.redirections, m.boneContacts, m.duralPunctures, m.tipLostFromView))
+    }
+}
