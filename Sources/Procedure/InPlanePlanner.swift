@@ -8,7 +8,8 @@ import Ultrasound
 /// target) in small steps until the target is seen without bone in front of it; the plane always
 /// contains the target. Inside the plane, candidate paths enter the skin beyond the probe's cranial
 /// (marker) end and travel caudad-medial and deeper at in-plane angles of 15–75° to the probe face. A
-/// candidate must cross no bone before the last millimetre, keep `minimumClearanceMm` from the dura/CSF
+/// candidate must cross no bone before the target's rim (1.5 mm, or two voxels), stay in the image for
+/// most of its way, keep `minimumClearanceMm` from the dura/CSF
 /// and the nerve roots, and leave `hubMarginMm` of needle outside the skin. Among those, the cost
 /// favours a short path and a needle at a large angle to the scan line (brighter; Chin 2008's in-plane
 /// teaching: the flatter the needle, the better it is seen).
@@ -21,6 +22,8 @@ public struct InPlanePlanner: Sendable {
     public var minimumClearanceMm = 3.0
     /// Needle left outside the skin at the target, mm (to hold the hub and attach the syringe).
     public var hubMarginMm = 10.0
+    /// Share of the path that must lie inside the image's field of view.
+    public var minimumInViewFraction = 0.92
     /// Tilts tried, °, in this order.
     public var tiltsDeg: [Double] = [0, 3, -3, 6, -6, 9, -9, 12, -12]
     /// In-plane angles tried, °.
@@ -43,7 +46,10 @@ public struct InPlanePlanner: Sendable {
         let found = subject.voxels(of: Self.guarded.reduce(into: Set<UInt8>()) { $0.formUnion($1.labels) }, near: target, radiusMm: 100)
         let guardedVoxels = Self.guarded.map { g in g.labels.flatMap { found[$0] ?? [] } }
         let step = min(labels.grid.spacingMm.min(), 0.5) / 2
+        // Bone within this distance of the target is its rim (the cleft's walls), not an obstacle.
+        let spareMm = max(1.5, 2 * labels.grid.spacingMm.max())
         let halfFace = transducer.apertureMm / 2
+        let fieldOfView = FieldOfView(transducer: transducer, settings: settings)
         var reasons: [String: Int] = [:]
         var best: (cost: Double, candidate: Candidate)?
         var shortestSafeMm = Double.infinity
@@ -53,7 +59,7 @@ public struct InPlanePlanner: Sendable {
             let beam = preset.beam.rotated(about: preset.azimuth, by: .degrees(tilt))
             let pose = try ProbePose.onSkin(of: labels, pointMm: target, beam: beam, azimuth: preset.azimuth)
             // The target must be seen: no bone between the face and it.
-            if let bone = firstBone(labels, from: pose.centreMm, to: target, step: step, spareMm: 1.5) {
+            if let bone = firstBone(labels, from: pose.centreMm, to: target, step: step, spareMm: spareMm) {
                 reasons["tilt \(Int(tilt))°: the target is in the acoustic shadow of \(bone)", default: 0] += 1
                 continue
             }
@@ -67,7 +73,7 @@ public struct InPlanePlanner: Sendable {
                     reasons["the path would not run cephalad-lateral → caudad-medial", default: 0] += 1
                     continue
                 }
-                guard let (skinS, bone) = walkBack(labels, from: target, along: d, step: step) else {
+                guard let (skinS, bone) = walkBack(labels, from: target, along: d, step: step, spareMm: spareMm) else {
                     reasons["the path leaves the volume before the skin", default: 0] += 1
                     continue
                 }
@@ -92,6 +98,14 @@ public struct InPlanePlanner: Sendable {
                     }
                 }
                 if blocked { continue }
+                // The needle must show in the image for most of its way: the share of the path inside
+                // the field of view (where the tip can be seen) must reach `minimumInViewFraction`.
+                let samples = max(2, Int(skinS))
+                let inView = (0...samples).filter { fieldOfView.contains(pose.probePoint(ofWorld: entry + d * (skinS * Double($0) / Double(samples)))) }.count
+                guard Double(inView) / Double(samples + 1) >= minimumInViewFraction else {
+                    reasons["the needle would stay outside the image for too much of its path", default: 0] += 1
+                    continue
+                }
                 shortestSafeMm = min(shortestSafeMm, skinS)
                 let toBeam = acos(min(1, abs(d.dot(scanLine))))
                 let cost = skinS / 60 + 3 * (1 - sin(toBeam)) + abs(tilt) / 30
@@ -102,7 +116,7 @@ public struct InPlanePlanner: Sendable {
             }
         }
         guard let chosen = best?.candidate else {
-            throw ProcedureError.noSafePath(target: name, reasons: reasons.sorted { $0.value > $1.value }.map { "\($0.key) (\($0.value) candidates)" })
+            throw ProcedureError.noSafePath(target: name, reasons: reasons.sorted { $0.value > $1.value }.map { "\($0.key) (\($0.value) candidate\($0.value == 1 ? "" : "s"))" })
         }
         var warnings: [String] = []
         let needle = try chooseNeedle(reachMm: chosen.lengthMm, shortestMm: shortestSafeMm, warnings: &warnings)
@@ -168,14 +182,27 @@ public struct InPlanePlanner: Sendable {
                 // the one nearest the cleft's centre line.
                 let opening = cleft.filter { $0.y > top - 0.5 }
                 let p = opening.min { hypot($0.x - centre.x, $0.z - centre.z) < hypot($1.x - centre.x, $1.z - centre.z) }!
-                return (p, Tissue.parsDefect.name)
+                // On a coarse grid the cleft can be closed behind by a voxel or two of bone: then the
+                // target is that bone's surface, at the defect's edge.
+                let surface = posteriorSurface(subject.labels, from: p)
+                return (p.y - surface.y).magnitude < 1e-9 ? (p, Tissue.parsDefect.name) : (surface, "\(level.rawValue) pars bone at the defect's edge")
             }
         }
-        // No defect: step posterior from the landmark to the bone surface, and stop 0.5 mm outside it.
-        var p = pars
-        let step = subject.labels.grid.spacingMm.min() / 2
-        while let v = subject.labels.value(nearestTo: p), Tissue.isBone(v) || v == Tissue.parsDefect.rawValue { p.y += step }
-        return (Vector3(p.x, p.y + 0.5 - step, p.z), "\(level.rawValue) pars bone surface")
+        // No defect: the posterior surface of the pars bone above its landmark.
+        return (posteriorSurface(subject.labels, from: pars), "\(level.rawValue) pars bone surface")
+    }
+
+    /// From a point in bone or cleft, straight posterior (+y) through bone and cleft: `p` itself when soft
+    /// tissue lies right behind it, else the point just behind the bone's posterior surface.
+    func posteriorSurface(_ labels: Volume<UInt8>, from p: Vector3) -> Vector3 {
+        let step = labels.grid.spacingMm.min() / 4
+        var q = p, crossedBone = false
+        while let v = labels.value(nearestTo: q + Vector3(0, step, 0)), Tissue.isBone(v) || v == Tissue.parsDefect.rawValue {
+            q.y += step
+            if Tissue.isBone(v) { crossedBone = true }
+        }
+        // The first sample behind the bone: the tip rests on its surface, in the soft tissue.
+        return crossedBone ? q + Vector3(0, step, 0) : p
     }
 
     /// The first bone met going from `a` to `b`, stopping `spareMm` short of `b`.
@@ -190,8 +217,8 @@ public struct InPlanePlanner: Sendable {
     }
 
     /// Walks from the target back along −d to the skin: the skin distance, and the first bone met
-    /// more than 1 mm from the target. nil when the walk leaves the volume inside the body.
-    func walkBack(_ labels: Volume<UInt8>, from target: Vector3, along d: Vector3, step: Double) -> (Double, String?)? {
+    /// more than `spareMm` from the target. nil when the walk leaves the volume inside the body.
+    func walkBack(_ labels: Volume<UInt8>, from target: Vector3, along d: Vector3, step: Double, spareMm: Double) -> (Double, String?)? {
         var s = 0.0, lastBody = 0.0
         while true {
             s += step
@@ -201,7 +228,7 @@ public struct InPlanePlanner: Sendable {
                 continue
             }
             lastBody = s
-            if s > 1, Tissue.isBone(v) { return (s, Tissue(rawValue: v)?.name ?? "bone") }
+            if s > spareMm, Tissue.isBone(v) { return (s, Tissue(rawValue: v)?.name ?? "bone") }
         }
     }
 

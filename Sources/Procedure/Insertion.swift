@@ -36,8 +36,7 @@ public struct Insertion: Sendable {
     public let entry: Vector3
     public let needle: Needle
     let slice: ElevationSlice
-    let transducer: Transducer
-    let depthMm: Double
+    let fieldOfView: FieldOfView
     let dura: [Vector3]
 
     public private(set) var direction: Vector3
@@ -58,8 +57,7 @@ public struct Insertion: Sendable {
         self.target = target
         self.needle = needle
         slice = ElevationSlice(transducer: transducer, settings: settings)
-        self.transducer = transducer
-        depthMm = settings.depthMm
+        fieldOfView = FieldOfView(transducer: transducer, settings: settings)
         let found = subject.voxels(of: [Tissue.dura.rawValue, Tissue.cerebrospinalFluid.rawValue], near: target, radiusMm: 100)
         dura = found.values.flatMap { $0 }
     }
@@ -108,8 +106,10 @@ public struct Insertion: Sendable {
         case .redirect(let d, let keep):
             guard keep >= 0, keep <= insertedMm else { throw ProcedureError.invalid("redirect keeping \(keep) mm: allowed 0–\(insertedMm) mm") }
             let oldTip = entry + direction * keep
-            insertedMm = keep
             let newDirection = d.normalized
+            // Back to the pivot depth, then an arc about the entry.
+            tipTravelMm += (insertedMm - keep) + keep * acos(min(1, max(-1, direction.dot(newDirection))))
+            insertedMm = keep
             // The shaft sweeps the triangle between the old and new tips about the entry.
             sweptAreaMm2 += 0.5 * (oldTip - entry).cross(entry + newDirection * keep - entry).length
             direction = newDirection
@@ -117,7 +117,7 @@ public struct Insertion: Sendable {
             stoppedByBone = false
             events.append("redirected")
         }
-        tipTravelMm += (tipMm - before).length
+        if case .redirect = move {} else { tipTravelMm += (tipMm - before).length }
         record(events)
     }
 
@@ -131,7 +131,7 @@ public struct Insertion: Sendable {
         }
         if label == Tissue.nerveRoot.rawValue { events.append("nerve-root contact") }
         let p = pose.probePoint(ofWorld: tip)
-        let inView = insertedMm > 0 && inSector(p) && abs(p.y) <= slice.halfWidthMm(depthMm: max(1, p.z))
+        let inView = insertedMm > 0 && fieldOfView.contains(p) && abs(p.y) <= slice.halfWidthMm(depthMm: max(1, p.z))
         if wasInView && !inView { events.append("tip lost from view") }
         wasInView = inView
         var toDura = Double.infinity
@@ -139,16 +139,6 @@ public struct Insertion: Sendable {
         steps.append(Step(index: steps.count, tipMm: [tip.x, tip.y, tip.z], insertedMm: insertedMm, tissue: tissue,
                           distanceToTargetMm: (tip - target).length, distanceToDuraMm: toDura.isFinite ? toDura : 999,
                           outOfPlaneMm: abs(p.y), inView: inView, events: events))
-    }
-
-    /// True when a probe-frame point lies inside the image's field of view (the sector of a curved array
-    /// between its face and the image depth, or the rectangle under a linear one), whatever its elevation.
-    func inSector(_ p: Vector3) -> Bool {
-        guard let r = transducer.radiusMm else { return abs(p.x) <= transducer.apertureMm / 2 && p.z > 0 && p.z <= depthMm }
-        // Apex r behind the face centre.
-        let x = p.x, z = p.z + r
-        let range = (x * x + z * z).squareRoot() - r
-        return z > 0 && abs(atan2(x, z)) <= transducer.apertureMm / 2 / r && range > 0 && range <= depthMm
     }
 
     /// The Perk Tutor-style metrics of the rehearsal so far (plus tissue damage, visibility and punctures).
