@@ -10,10 +10,12 @@ let package = Package(
         .library(name: "Ultrasound", targets: ["Ultrasound"]),
         .library(name: "Fluoroscopy", targets: ["Fluoroscopy"]),
         .library(name: "Procedure", targets: ["Procedure"]),
+        .library(name: "Clinical", targets: ["Clinical"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // System libraries (Debian: zlib1g-dev, libpng-dev).
@@ -28,6 +30,8 @@ let package = Package(
         .target(name: "Imaging", dependencies: ["CPNG", "CZlib"]),
         .target(name: "Ultrasound", dependencies: ["Anatomy", "Imaging"]),
         .target(name: "Fluoroscopy", dependencies: ["Anatomy", "Imaging"]),
+        // Outcome scales and the case registry; knows nothing of images.
+        .target(name: "Clinical", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Procedure", dependencies: [
             "Anatomy", "Imaging", "Ultrasound", "Fluoroscopy",
             .product(name: "HeapModule", package: "swift-collections"),
@@ -35,7 +39,7 @@ let package = Package(
         .target(
             name: "ParsGuideCommands",
             dependencies: [
-                "Anatomy", "Imaging", "Ultrasound", "Fluoroscopy", "Procedure",
+                "Anatomy", "Imaging", "Ultrasound", "Fluoroscopy", "Procedure", "Clinical",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -45,6 +49,7 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
         .testTarget(name: "UltrasoundTests", dependencies: ["Ultrasound", "Anatomy"]),
         .testTarget(name: "FluoroscopyTests", dependencies: ["Fluoroscopy", "Anatomy", "Imaging"]),
+        .testTarget(name: "ClinicalTests", dependencies: ["Clinical"]),
         .testTarget(name: "ProcedureTests", dependencies: ["Procedure", "Anatomy", "Ultrasound", "Fluoroscopy"]),
         .testTarget(name: "ParsGuideCommandsTests", dependencies: ["ParsGuideCommands", "Anatomy", "Imaging", "Ultrasound", "Fluoroscopy"]),
     ]

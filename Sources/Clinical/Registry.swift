@@ -1,0 +1,243 @@
+import Foundation
+import GRDB
+
+/// The case registry: a SQLite file through GRDB, created on first use.
+///
+/// The schema carries foreign keys, NOT NULL and CHECK constraints; migrations are registered once, in
+/// order, and never edited after release (add a new one instead). Every multi-row change runs in one
+/// transaction, so a crash leaves either all of it or none. Values are validated before they reach
+/// SQL, with messages naming the value and what is allowed; the constraints are the second line.
+public final class Registry: Sendable {
+    public let path: String
+    let queue: DatabaseQueue
+    /// "Today" for refusing future dates (UTC calendar day); settable for tests.
+    public let today: Date
+
+    public static let sexes = ["male", "female", "other"]
+    public static let kinds = ["baseline", "procedure", "follow-up"]
+    public static let levels = ["L1", "L2", "L3", "L4", "L5", "S1"]
+    public static let sides = ["left", "right", "bilateral"]
+    public static let guidances = ["ultrasound", "fluoroscopy", "both"]
+    public static let imageKinds = ["ultrasound", "fluoroscopy", "illustration", "other"]
+
+    public init(path: String, today: Date = Date()) throws {
+        self.path = path
+        self.today = today
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        do {
+            queue = try DatabaseQueue(path: path, configuration: config)
+            try Self.migrator.migrate(queue)
+        } catch let error as DatabaseError {
+            throw ClinicalError("cannot open the registry \(path): \(error.message ?? error.description)")
+        }
+    }
+
+    /// The schema's history. Never edit a released migration: append one.
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1: patients, encounters, procedures, images, findings") { db in
+            let isoDate = { (c: String) in "date(\(c)) IS NOT NULL AND date(\(c)) = \(c)" }
+            try db.create(table: "patient") { t in
+                t.primaryKey("id", .text).check(sql: "length(id) BETWEEN 1 AND 40")
+                t.column("sex", .text).notNull().check(sql: "sex IN ('male', 'female', 'other')")
+                t.column("yearOfBirth", .integer).notNull().check(sql: "yearOfBirth BETWEEN 1900 AND 2100")
+                t.column("heightCm", .double).notNull().check(sql: "heightCm BETWEEN 50 AND 250")
+                t.column("weightKg", .double).notNull().check(sql: "weightKg BETWEEN 2 AND 400")
+            }
+            try db.create(table: "encounter") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("patientId", .text).notNull().indexed().references("patient", onDelete: .cascade)
+                t.column("date", .text).notNull().check(sql: isoDate("date"))
+                t.column("kind", .text).notNull().check(sql: "kind IN ('baseline', 'procedure', 'follow-up')")
+                t.column("odiAnswers", .text)
+                t.column("painNRS", .integer).check(sql: "painNRS BETWEEN 0 AND 10")
+                t.column("gpcLowPercent", .double).check(sql: "gpcLowPercent BETWEEN -100 AND 100")
+                t.column("gpcHighPercent", .double).check(sql: "gpcHighPercent BETWEEN -100 AND 100")
+                t.column("notes", .text)
+                t.check(sql: "gpcLowPercent IS NULL OR gpcHighPercent IS NULL OR gpcLowPercent <= gpcHighPercent")
+            }
+            try db.create(table: "procedure") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("patientId", .text).notNull().indexed().references("patient", onDelete: .cascade)
+                t.column("date", .text).notNull().check(sql: isoDate("date"))
+                t.column("level", .text).notNull().check(sql: "level IN ('L1', 'L2', 'L3', 'L4', 'L5', 'S1')")
+                t.column("side", .text).notNull().check(sql: "side IN ('left', 'right', 'bilateral')")
+                t.column("guidance", .text).notNull().check(sql: "guidance IN ('ultrasound', 'fluoroscopy', 'both')")
+                t.column("needle", .text)
+                t.column("injectate", .text)
+                t.column("planPath", .text)
+                t.column("confirmationPath", .text)
+                t.column("referenceAirKermaMGy", .double).check(sql: "referenceAirKermaMGy >= 0")
+                t.column("doseAreaProductMGyCm2", .double).check(sql: "doseAreaProductMGyCm2 >= 0")
+            }
+            try db.create(table: "image") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("procedureId", .integer).notNull().indexed().references("procedure", onDelete: .cascade)
+                t.column("path", .text).notNull().check(sql: "length(path) > 0")
+                t.column("kind", .text).notNull().check(sql: "kind IN ('ultrasound', 'fluoroscopy', 'illustration', 'other')")
+            }
+            try db.create(table: "finding") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("encounterId", .integer).notNull().indexed().references("encounter", onDelete: .cascade)
+                t.column("name", .text).notNull().check(sql: "length(name) BETWEEN 1 AND 80")
+                t.column("positive", .boolean)
+                t.column("mrcGrade", .text)
+                t.check(sql: "(positive IS NULL) <> (mrcGrade IS NULL)")
+            }
+        }
+        return m
+    }
+
+    // MARK: Writing
+
+    public func add(_ patient: Patient) throws {
+        try validate(patient)
+        try write { db in
+            if try Patient.exists(db, key: patient.id) { throw ClinicalError("patient '\(patient.id)' already exists") }
+            try patient.insert(db)
+        }
+    }
+
+    /// Adds an encounter and its findings, all or nothing. Returns the encounter's id.
+    @discardableResult
+    public func add(_ encounter: Encounter, findings: [FindingRecord] = []) throws -> Int64 {
+        try validate(encounter)
+        for f in findings { try validate(f) }
+        return try write { db in
+            try self.requirePatient(encounter.patientId, db)
+            var e = encounter
+            try e.insert(db)
+            for var f in findings { f.encounterId = e.id!; try f.insert(db) }
+            return e.id!
+        }
+    }
+
+    /// Adds a procedure and its images, all or nothing. Returns the procedure's id.
+    @discardableResult
+    public func add(_ procedure: ProcedureRecord, images: [ImageRecord] = []) throws -> Int64 {
+        try validate(procedure)
+        for i in images { try validate(i) }
+        return try write { db in
+            try self.requirePatient(procedure.patientId, db)
+            var p = procedure
+            try p.insert(db)
+            for var i in images { i.procedureId = p.id!; try i.insert(db) }
+            return p.id!
+        }
+    }
+
+    // MARK: Reading
+
+    public func patients() throws -> [Patient] { try queue.read { try Patient.order(Column("id")).fetchAll($0) } }
+    public func encounters(of patient: String? = nil) throws -> [Encounter] {
+        try queue.read { db in
+            var r = Encounter.order(Column("date"), Column("id"))
+            if let patient { r = r.filter(Column("patientId") == patient) }
+            return try r.fetchAll(db)
+        }
+    }
+    public func procedures(of patient: String? = nil) throws -> [ProcedureRecord] {
+        try queue.read { db in
+            var r = ProcedureRecord.order(Column("date"), Column("id"))
+            if let patient { r = r.filter(Column("patientId") == patient) }
+            return try r.fetchAll(db)
+        }
+    }
+    public func findings() throws -> [FindingRecord] { try queue.read { try FindingRecord.order(Column("id")).fetchAll($0) } }
+    public func images() throws -> [ImageRecord] { try queue.read { try ImageRecord.order(Column("id")).fetchAll($0) } }
+
+    public func patient(_ id: String) throws -> Patient {
+        guard let p = try queue.read({ try Patient.fetchOne($0, key: id) }) else { throw unknownPatient(id) }
+        return p
+    }
+
+    /// `PRAGMA integrity_check` and `foreign_key_check`: "ok" when the file is sound.
+    public func integrityCheck() throws -> String {
+        try queue.read { db in
+            let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ")
+            let dangling = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").count
+            return dangling == 0 ? integrity : "\(integrity); \(dangling) dangling foreign keys"
+        }
+    }
+
+    // MARK: Validation
+
+    func validate(_ p: Patient) throws {
+        guard (1...40).contains(p.id.count), p.id.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
+            throw ClinicalError("patient id '\(p.id)' must be 1–40 letters, digits, '-', '_' or '.' (a pseudonym, not a name)")
+        }
+        guard Self.sexes.contains(p.sex) else { throw ClinicalError("sex '\(p.sex)' is not allowed: \(Self.sexes.joined(separator: ", "))") }
+        let year = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: today).year!
+        guard (1900...year).contains(p.yearOfBirth) else { throw ClinicalError("year of birth \(p.yearOfBirth) is outside 1900–\(year)") }
+        _ = try BodyMassIndex(heightCm: p.heightCm, weightKg: p.weightKg)
+    }
+
+    func validate(_ e: Encounter) throws {
+        try checkDate(e.date)
+        guard Self.kinds.contains(e.kind) else { throw ClinicalError("encounter kind '\(e.kind)' is not allowed: \(Self.kinds.joined(separator: ", "))") }
+        if let a = e.odiAnswers { _ = try OswestryIndex.parse(a) }
+        if let p = e.painNRS { _ = try PainScore(p) }
+        if e.gpcLowPercent != nil || e.gpcHighPercent != nil {
+            guard let lo = e.gpcLowPercent, let hi = e.gpcHighPercent else { throw ClinicalError("global perceived change needs both ends of its range") }
+            _ = try GlobalPerceivedChange(lowPercent: lo, highPercent: hi)
+        }
+    }
+
+    func validate(_ p: ProcedureRecord) throws {
+        try checkDate(p.date)
+        guard Self.levels.contains(p.level) else { throw ClinicalError("level '\(p.level)' is not allowed: \(Self.levels.joined(separator: ", "))") }
+        guard Self.sides.contains(p.side) else { throw ClinicalError("side '\(p.side)' is not allowed: \(Self.sides.joined(separator: ", "))") }
+        guard Self.guidances.contains(p.guidance) else { throw ClinicalError("guidance '\(p.guidance)' is not allowed: \(Self.guidances.joined(separator: ", "))") }
+        for (name, v) in [("reference air kerma", p.referenceAirKermaMGy), ("dose–area product", p.doseAreaProductMGyCm2)] {
+            if let v, !(v.isFinite && v >= 0) { throw ClinicalError("\(name) \(v) must be a finite number ≥ 0") }
+        }
+    }
+
+    func validate(_ i: ImageRecord) throws {
+        guard !i.path.isEmpty else { throw ClinicalError("an image needs a path") }
+        guard Self.imageKinds.contains(i.kind) else { throw ClinicalError("image kind '\(i.kind)' is not allowed: \(Self.imageKinds.joined(separator: ", "))") }
+    }
+
+    func validate(_ f: FindingRecord) throws {
+        _ = try Finding(name: f.name, positive: f.positive ?? false)
+        guard (f.positive == nil) != (f.mrcGrade == nil) else { throw ClinicalError("finding '\(f.name)' needs either + / − or an MRC grade") }
+        if let g = f.mrcGrade { _ = try MuscleGrade.parse(g) }
+    }
+
+    /// An ISO calendar date (yyyy-MM-dd) that is not in the future.
+    func checkDate(_ text: String) throws {
+        let f = DateFormatter()
+        f.calendar = Calendar(identifier: .gregorian); f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC"); f.dateFormat = "yyyy-MM-dd"; f.isLenient = false
+        guard text.count == 10, let d = f.date(from: text), f.string(from: d) == text else {
+            throw ClinicalError("date '\(text)' is not a calendar date written yyyy-MM-dd")
+        }
+        guard text <= f.string(from: today) else { throw ClinicalError("date \(text) is in the future (today is \(f.string(from: today)))") }
+    }
+
+    func requirePatient(_ id: String, _ db: Database) throws {
+        guard try Patient.exists(db, key: id) else { throw unknownPatient(id) }
+    }
+
+    func unknownPatient(_ id: String) -> ClinicalError {
+        ClinicalError("unknown patient id '\(id)': add it first with `parsguide registry add-patient`")
+    }
+
+    /// One transaction; database errors become messages naming the constraint.
+    func write<T>(_ body: @escaping (Database) throws -> T) throws -> T {
+        do { return try queue.write(body) } catch let e as DatabaseError {
+            throw Self.describe(e)
+        }
+    }
+
+    static func describe(_ e: DatabaseError) -> ClinicalError {
+        switch e.extendedResultCode {
+        case .SQLITE_CONSTRAINT_FOREIGNKEY: ClinicalError("refused by the database: a reference points to no row (foreign key); nothing was written")
+        case .SQLITE_CONSTRAINT_CHECK: ClinicalError("refused by the database: \(e.message ?? "a CHECK constraint failed"); nothing was written")
+        case .SQLITE_CONSTRAINT_NOTNULL: ClinicalError("refused by the database: \(e.message ?? "a required value is missing"); nothing was written")
+        case .SQLITE_CONSTRAINT_PRIMARYKEY, .SQLITE_CONSTRAINT_UNIQUE: ClinicalError("refused by the database: \(e.message ?? "duplicate key"); nothing was written")
+        default: ClinicalError("database error: \(e.message ?? e.description)")
+        }
+    }
+}
