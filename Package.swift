@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Fluoroscopy", targets: ["Fluoroscopy"]),
         .library(name: "Procedure", targets: ["Procedure"]),
         .library(name: "Clinical", targets: ["Clinical"]),
+        .library(name: "Illustration", targets: ["Illustration"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -30,6 +31,7 @@ let package = Package(
         .target(name: "Imaging", dependencies: ["CPNG", "CZlib"]),
         .target(name: "Ultrasound", dependencies: ["Anatomy", "Imaging"]),
         .target(name: "Fluoroscopy", dependencies: ["Anatomy", "Imaging"]),
+        .target(name: "Illustration", dependencies: ["Anatomy", "Imaging", "Ultrasound", "Fluoroscopy"]),
         // Outcome scales and the case registry; knows nothing of images.
         .target(name: "Clinical", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Procedure", dependencies: [
@@ -39,7 +41,7 @@ let package = Package(
         .target(
             name: "ParsGuideCommands",
             dependencies: [
-                "Anatomy", "Imaging", "Ultrasound", "Fluoroscopy", "Procedure", "Clinical",
+                "Anatomy", "Imaging", "Ultrasound", "Fluoroscopy", "Procedure", "Clinical", "Illustration",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -50,6 +52,7 @@ let package = Package(
         .testTarget(name: "UltrasoundTests", dependencies: ["Ultrasound", "Anatomy"]),
         .testTarget(name: "FluoroscopyTests", dependencies: ["Fluoroscopy", "Anatomy", "Imaging"]),
         .testTarget(name: "ClinicalTests", dependencies: ["Clinical"]),
+        .testTarget(name: "IllustrationTests", dependencies: ["Illustration", "Anatomy", "Fluoroscopy", "Ultrasound", "Imaging"]),
         .testTarget(name: "ProcedureTests", dependencies: ["Procedure", "Anatomy", "Ultrasound", "Fluoroscopy"]),
         .testTarget(name: "ParsGuideCommandsTests", dependencies: ["ParsGuideCommands", "Anatomy", "Imaging", "Ultrasound", "Fluoroscopy", "Clinical"]),
     ]

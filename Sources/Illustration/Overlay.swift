@@ -1,0 +1,101 @@
+import Anatomy
+import Foundation
+import Imaging
+import Ultrasound
+
+/// Analytic objects drawn into an illustration with the anatomy, depth-sorted along each ray.
+public enum Overlay: Sendable {
+    /// The needle as a shaded steel cylinder of its gauge (drawn 2× thicker so it shows at figure size).
+    case needle(NeedleShaft)
+    /// The probe body above its footprint and its image plane as a translucent fan.
+    case probe(ProbePose, Transducer, BModeSettings)
+    /// Spheres at world points (radius mm).
+    case markers([Vector3], radiusMm: Double, colour: RGB)
+    /// A rod from `from` to `to` (e.g. toward the X-ray source), radius mm.
+    case rod(from: Vector3, to: Vector3, radiusMm: Double, colour: RGB)
+
+    struct Hit {
+        var t: Double
+        var normal: Vector3
+        var colour: RGB
+        var alpha: Double
+        /// Flat overlays (the fan) are not lit.
+        var lit: Bool
+    }
+
+    /// Every surface this overlay presents to the ray o + t·d, t > 0.
+    func hits(origin o: Vector3, direction d: Vector3) -> [Hit] {
+        switch self {
+        case .needle(let n):
+            guard let h = Self.cylinder(o, d, a: n.hubMm, b: n.tipMm, radius: max(n.outerDiameterMm, 0.6)) else { return [] }
+            return [Hit(t: h.t, normal: h.normal, colour: RGB(150, 156, 166), alpha: 1, lit: true)]
+        case .probe(let pose, let transducer, let settings):
+            var out: [Hit] = []
+            // The probe's body: a box resting on the skin, above the face.
+            let half = Vector3(transducer.apertureMm / 2 + 3, transducer.elementHeightMm / 2 + 4, 14)
+            let centre = pose.centreMm - pose.beam * half.z
+            if let h = Self.box(o, d, centre: centre, axes: (pose.azimuth, pose.elevation, pose.beam), half: half) {
+                out.append(Hit(t: h.t, normal: h.normal, colour: RGB(60, 66, 78), alpha: 1, lit: true))
+            }
+            // The image plane: where the ray crosses it inside the field of view.
+            let denom = d.dot(pose.elevation)
+            if abs(denom) > 1e-9 {
+                let t = (pose.centreMm - o).dot(pose.elevation) / denom
+                if t > 0, FieldOfView(transducer: transducer, settings: settings).contains(pose.probePoint(ofWorld: o + d * t)) {
+                    out.append(Hit(t: t, normal: pose.elevation, colour: RGB(70, 150, 255), alpha: 0.28, lit: false))
+                }
+            }
+            return out
+        case let .markers(points, radius, colour):
+            return points.compactMap { c in Self.sphere(o, d, centre: c, radius: radius).map { Hit(t: $0.t, normal: $0.normal, colour: colour, alpha: 1, lit: true) } }
+        case let .rod(a, b, radius, colour):
+            guard let h = Self.cylinder(o, d, a: a, b: b, radius: radius) else { return [] }
+            return [Hit(t: h.t, normal: h.normal, colour: colour, alpha: 1, lit: true)]
+        }
+    }
+
+    /// First entry of the ray into the finite cylinder a–b.
+    static func cylinder(_ o: Vector3, _ d: Vector3, a: Vector3, b: Vector3, radius r: Double) -> (t: Double, normal: Vector3)? {
+        let axis = (b - a).normalized, length = (b - a).length
+        let m = o - a
+        let dp = d - axis * d.dot(axis), mp = m - axis * m.dot(axis)
+        let qa = dp.dot(dp), qb = 2 * dp.dot(mp), qc = mp.dot(mp) - r * r
+        guard qa > 1e-12 else { return nil }
+        let disc = qb * qb - 4 * qa * qc
+        guard disc > 0 else { return nil }
+        for t in [(-qb - disc.squareRoot()) / (2 * qa), (-qb + disc.squareRoot()) / (2 * qa)] where t > 0 {
+            let p = o + d * t, s = (p - a).dot(axis)
+            if s >= 0 && s <= length {
+                let radial = (p - a) - axis * s
+                return (t, radial.normalized)
+            }
+        }
+        return nil
+    }
+
+    static func sphere(_ o: Vector3, _ d: Vector3, centre: Vector3, radius: Double) -> (t: Double, normal: Vector3)? {
+        let m = o - centre
+        let b = m.dot(d), c = m.dot(m) - radius * radius
+        let disc = b * b - c
+        guard disc > 0 else { return nil }
+        let t = -b - disc.squareRoot()
+        guard t > 0 else { return nil }
+        return (t, (o + d * t - centre).normalized)
+    }
+
+    /// Entry into an oriented box (slab method).
+    static func box(_ o: Vector3, _ d: Vector3, centre: Vector3, axes: (Vector3, Vector3, Vector3), half: Vector3) -> (t: Double, normal: Vector3)? {
+        var tIn = -Double.infinity, tOut = Double.infinity, normal = Vector3.zero
+        for (axis, h) in [(axes.0, half.x), (axes.1, half.y), (axes.2, half.z)] {
+            let e = axis.dot(centre - o), f = axis.dot(d)
+            if abs(f) < 1e-12 { if abs(e) > h { return nil }; continue }
+            var t1 = (e - h) / f, t2 = (e + h) / f
+            var n = axis * -1
+            if t1 > t2 { swap(&t1, &t2); n = axis }
+            if t1 > tIn { tIn = t1; normal = n }
+            tOut = min(tOut, t2)
+        }
+        guard tIn <= tOut, tIn > 0 else { return nil }
+        return (tIn, normal)
+    }
+}

@@ -1,0 +1,99 @@
+import Anatomy
+import ArgumentParser
+import Fluoroscopy
+import Foundation
+import Illustration
+import Imaging
+import Procedure
+import Ultrasound
+
+/// `parsguide illustrate`: a shaded 3D picture of the subject from an ultrasound or a fluoroscopy pose.
+struct IllustrateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "illustrate",
+        abstract: "Draw a 3D illustration of the subject from a probe pose or a C-arm view, with needle, probe, plane and contrast.",
+        discussion: """
+        --us-pose takes a view preset (sagittal-facets, pars-oblique, transverse; with --level, --side, \
+        --rotation-deg) or a pose JSON file (plan.json and `parsguide ultrasound --json` output work): the camera \
+        looks at the probe, its image plane and the anatomy it cuts from a three-quarter view. --fluoro-view takes \
+        ap, lateral, oblique-left or oblique-right: the camera is the C-arm itself (isocentre the plan's target, or \
+        --isocenter), so the picture overlays the `parsguide fluoro` shot of the same view pixel for pixel. \
+        --plan adds its needle (tip on the target); --translucent right draws the right side's structures at a \
+        quarter of their opacity.
+        """)
+
+    @Option(help: "Subject folder written by `parsguide phantom`.") var subject: String
+    @Option(name: .customLong("us-pose"), help: "A view preset or a pose JSON file.") var usPose: String?
+    @Option(name: .customLong("fluoro-view"), help: "ap, lateral, oblique-left or oblique-right.") var fluoroView: String?
+    @Option(help: "A plan from `parsguide plan`: its needle, and its probe pose for --us-pose plan.") var plan: String?
+    @Option(help: "Level of a view preset.") var level: String = "L5"
+    @Option(help: "Side of a view preset.") var side: String = "left"
+    @Option(name: .customLong("rotation-deg"), help: "Rotation of pars-oblique from sagittal, degrees.") var rotationDeg: Double = 30
+    @Option(help: "C-arm isocentre: L5-left, a landmark, or x,y,z (default: the plan's target, else L5).") var isocenter: String?
+    @Option(help: "Draw this side's structures translucent: left or right.") var translucent: String?
+    @Option(help: "Iodine volume (mg I/mL) from `parsguide inject`.") var contrast: String?
+    @Flag(help: "Draw the skin as a faint envelope.") var skin = false
+    @Option(help: "Picture size WIDTHxHEIGHT (a C-arm view is square: WIDTH is used).") var size: String = "1024x768"
+    @Option(help: "Output PNG.") var out: String
+
+    func run() throws {
+        guard (usPose == nil) != (fluoroView == nil) else { throw ValidationError("give exactly one of --us-pose and --fluoro-view") }
+        let dims = size.lowercased().split(separator: "x").compactMap { Int($0) }
+        guard dims.count == 2, (16...4096).contains(dims[0]), (16...4096).contains(dims[1]) else {
+            throw ValidationError("--size '\(size)' is not WIDTHxHEIGHT with sides 16–4096")
+        }
+        let planning = try PlanningSubject.load(directory: subject)
+        let plan = try self.plan.map { try NeedlePlan.read(path: $0, for: planning) }
+        var renderer = SurfaceRenderer(labels: planning.labels)
+        if let translucent {
+            guard let s = Side(rawValue: translucent) else { throw ValidationError("--translucent '\(translucent)' is not left or right") }
+            renderer.translucentSide = s
+        }
+        renderer.midlineXMm = planning.landmarks["L5.spinousProcessTip"]?.x ?? 0
+        if skin { renderer.styles[.skin] = .translucentSkin }
+        if let contrast { renderer.contrast = try NIfTI.read(path: contrast).float32 }
+        if let plan { renderer.overlays.append(.needle(try plan.needle.shaft(tipMm: plan.targetPoint, direction: plan.unitDirection))) }
+        let camera: Camera
+        if let usPose {
+            let pose = try resolvePose(usPose, subject: planning, plan: plan)
+            renderer.overlays.append(.probe(pose, .c52, BModeSettings()))
+            camera = try .threeQuarter(of: pose, focus: plan?.targetPoint, width: dims[0], height: dims[1])
+        } else {
+            guard let view = CArm.View(rawValue: fluoroView!) else {
+                throw ValidationError("unknown --fluoro-view '\(fluoroView!)': allowed \(CArm.View.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            let iso = try isocentre(planning, plan: plan)
+            camera = .fluoroscopy(try CArm(isocentreMm: iso, sourceDirection: view.sourceDirection(), pixels: dims[0]))
+        }
+        let clock = ContinuousClock()
+        var picture: RGBImage?
+        let elapsed = clock.measure { picture = renderer.render(camera) }
+        try PNG.write(picture!, to: out)
+        print(String(format: "wrote %@ (%d×%d, %.0f ms)", out, camera.width, camera.height, Double(elapsed.components.attoseconds) * 1e-15 + Double(elapsed.components.seconds) * 1000))
+    }
+
+    private func resolvePose(_ text: String, subject: PlanningSubject, plan: NeedlePlan?) throws -> ProbePose {
+        if text == "plan" {
+            guard let plan else { throw ValidationError("--us-pose plan needs --plan") }
+            return try plan.probePose
+        }
+        if let view = ProbeView(rawValue: text) {
+            guard let level = SpinalLevel(rawValue: level.uppercased()), let side = Side(rawValue: side.lowercased()) else {
+                throw ValidationError("--level \(level) --side \(side): give a level L2–L5 and left or right")
+            }
+            return try view.pose(level: level, side: side, rotation: .degrees(rotationDeg), labels: subject.labels, landmarks: subject.landmarks)
+        }
+        guard FileManager.default.fileExists(atPath: text) else {
+            throw ValidationError("--us-pose '\(text)' is neither a view (\(ProbeView.allCases.map(\.rawValue).joined(separator: ", ")), plan) nor a pose file")
+        }
+        return try PoseFile.read(path: text)
+    }
+
+    private func isocentre(_ subject: PlanningSubject, plan: NeedlePlan?) throws -> Vector3 {
+        guard let isocenter else { return plan?.targetPoint ?? subject.landmarks["L5.bodyCentre"]! }
+        if let p = try? parseVector(isocenter, flag: "--isocenter") { return p }
+        if let p = subject.landmarks[isocenter] { return p }
+        let (level, side) = try subject.target(isocenter)
+        return subject.landmarks[Subject.parsLandmarkName(level: level, side: side)]!
+    }
+}
