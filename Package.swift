@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Procedure", targets: ["Procedure"]),
         .library(name: "Clinical", targets: ["Clinical"]),
         .library(name: "Illustration", targets: ["Illustration"]),
+        .library(name: "Report", targets: ["Report"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -32,6 +33,7 @@ let package = Package(
         .target(name: "Ultrasound", dependencies: ["Anatomy", "Imaging"]),
         .target(name: "Fluoroscopy", dependencies: ["Anatomy", "Imaging"]),
         .target(name: "Illustration", dependencies: ["Anatomy", "Imaging", "Ultrasound", "Fluoroscopy"]),
+        .target(name: "Report"),
         // Outcome scales and the case registry; knows nothing of images.
         .target(name: "Clinical", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Procedure", dependencies: [
@@ -41,7 +43,7 @@ let package = Package(
         .target(
             name: "ParsGuideCommands",
             dependencies: [
-                "Anatomy", "Imaging", "Ultrasound", "Fluoroscopy", "Procedure", "Clinical", "Illustration",
+                "Anatomy", "Imaging", "Ultrasound", "Fluoroscopy", "Procedure", "Clinical", "Illustration", "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -54,6 +56,6 @@ let package = Package(
         .testTarget(name: "ClinicalTests", dependencies: ["Clinical"]),
         .testTarget(name: "IllustrationTests", dependencies: ["Illustration", "Anatomy", "Fluoroscopy", "Ultrasound", "Imaging"]),
         .testTarget(name: "ProcedureTests", dependencies: ["Procedure", "Anatomy", "Ultrasound", "Fluoroscopy"]),
-        .testTarget(name: "ParsGuideCommandsTests", dependencies: ["ParsGuideCommands", "Anatomy", "Imaging", "Ultrasound", "Fluoroscopy", "Clinical"]),
+        .testTarget(name: "ParsGuideCommandsTests", dependencies: ["ParsGuideCommands", "Anatomy", "Imaging", "Ultrasound", "Fluoroscopy", "Clinical", "Report", "Illustration"]),
     ]
 )

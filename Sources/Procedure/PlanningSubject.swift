@@ -29,7 +29,7 @@ public struct PlanningSubject: Sendable {
         return PlanningSubject(directory: dir, labels: labels, document: document, fingerprint: Self.fingerprint(of: bytes))
     }
 
-    static func fingerprint(of data: Data) -> String {
+    public static func fingerprint(of data: Data) -> String {
         var h: UInt64 = 0xcbf29ce484222325
         for b in data { h = (h ^ UInt64(b)) &* 0x100000001b3 }
         return String(h, radix: 16)

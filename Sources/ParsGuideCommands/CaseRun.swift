@@ -1,0 +1,221 @@
+import Anatomy
+import Clinical
+import Fluoroscopy
+import Foundation
+import Illustration
+import Imaging
+import Procedure
+import Report
+import Ultrasound
+
+/// The whole published case, end to end: subject → ultrasound views → plans → rehearsal → contrast →
+/// fluoroscopy → 3D illustrations → registry → CARE report. `parsguide case` is a thin shell over it.
+struct CaseRun {
+    struct Options {
+        var out = "case-report"
+        /// nil: `out/parsguide.sqlite`, made afresh.
+        var db: String?
+        var seed: UInt64 = 1
+        var heightCm = 177.0, weightKg = 74.0, ageYears = 51.0
+        var sex: Sex = .male
+        var defects = "L5-left,L5-right"
+        var level = SpinalLevel.l5
+        var voxelMm = 0.5
+        /// Side of every square figure panel, pixels.
+        var panelPixels = 512
+    }
+
+    /// The published case's outcome and examination (the mission's record).
+    static let baselineODI = 17, followUpODI = 10, perceivedChange = "80–90 %", followUpMonths = 3
+    static let dates = (baseline: "2025-01-06", procedure: "2025-01-13", followUp: "2025-04-14")
+
+    let options: Options
+    let progress: (String) -> Void
+
+    func run() throws -> CaseRecord {
+        let o = options
+        let clock = ContinuousClock(), start = clock.now
+        var stage = 0
+        func step(_ what: String) {
+            stage += 1
+            let s = (clock.now - start).components
+            progress(String(format: "[%2d/10 %5.1f s] %@", stage, Double(s.seconds) + Double(s.attoseconds) * 1e-18, what))
+        }
+        let figures = (o.out as NSString).appendingPathComponent("figures")
+        try FileManager.default.createDirectory(atPath: figures, withIntermediateDirectories: true)
+        let p = o.panelPixels
+
+        step("building the subject (\(o.voxelMm) mm voxels)")
+        var phantom = PhantomOptions()
+        phantom.habitus = try Habitus(heightCm: o.heightCm, weightKg: o.weightKg, sex: o.sex, ageYears: o.ageYears)
+        phantom.defects = try ParsDefect.parseList(o.defects)
+        phantom.voxelMm = o.voxelMm
+        phantom.seed = o.seed
+        let subject = try LumbarPhantom.build(phantom.validated())
+        let document = SubjectDocument(subject, files: [:])
+        try document.encoded().write(to: URL(fileURLWithPath: (o.out as NSString).appendingPathComponent("subject.json")))
+        let planning = PlanningSubject(directory: o.out, labels: subject.labels, document: document,
+                                       fingerprint: PlanningSubject.fingerprint(of: try document.encoded()))
+        let labels = subject.labels, landmarks = subject.landmarks
+        let level = o.level
+
+        step("planning both in-plane approaches")
+        let sides: [Side] = [.left, .right]
+        let plans = try sides.map { try InPlanePlanner().plan(planning, target: "\(level.rawValue)-\($0.rawValue)") }
+        let left = plans[0], right = plans[1]
+
+        step("rehearsing both insertions")
+        let rehearsals = try plans.map { try Insertion.rehearse($0, on: planning, stepMm: 2) }
+
+        step("ultrasound: sagittal facets and the rotated pars view")
+        var settings = BModeSettings()
+        settings.imageWidth = p; settings.imageHeight = p; settings.seed = o.seed
+        settings = try settings.validated()
+        let simulator = try BModeSimulator(transducer: .c52, settings: settings)
+        let sagittal = try ProbeView.sagittalFacets.pose(level: level, side: .left, labels: labels, landmarks: landmarks)
+        let sagittalFrame = simulator.render(labels: labels, pose: sagittal)
+        try PNG.write(sagittalFrame.image, to: "\(figures)/fig1a.png")
+        let leftShaft = try left.needle.shaft(tipMm: left.targetPoint, direction: left.unitDirection)
+        let rightShaft = try right.needle.shaft(tipMm: right.targetPoint, direction: right.unitDirection)
+        let obliquePose = try left.probePose
+        let obliqueFrame = simulator.render(labels: labels, pose: obliquePose, needle: leftShaft)
+        let located = StructureLocator.locate(frame: obliqueFrame, labels: labels, landmarks: landmarks, level: level, side: .left,
+                                              depthMm: settings.depthMm, transducer: .c52, lineCount: settings.lineCount)
+        try PNG.write(obliqueFrame.annotated(located), to: "\(figures)/fig1c.png")
+        // The rehearsal of the left approach as an animated GIF (a frame every 4 mm).
+        var frames: [GrayImage] = []
+        var small = settings
+        small.imageWidth = min(p, 320); small.imageHeight = min(p, 320)
+        let smallSimulator = try BModeSimulator(transducer: .c52, settings: small.validated())
+        for step in rehearsals[0].steps where step.index % 2 == 1 || step.index == rehearsals[0].steps.count - 1 {
+            let tip = Vector3(step.tipMm[0], step.tipMm[1], step.tipMm[2])
+            frames.append(smallSimulator.render(labels: labels, pose: obliquePose, needle: try left.needle.shaft(tipMm: tip, direction: rehearsals[0].direction)).image)
+        }
+        try GIF.write(frames, delayMs: 300, to: "\(figures)/insertion-left.gif")
+
+        step("contrast: iohexol at the left target")
+        let contrast = try ContrastSpread.inject(labels: labels, tipMm: left.targetPoint, volumeMl: 0.3)
+
+        step("fluoroscopy: AP, left oblique, lateral with contrast, AP with the right needle")
+        let scene = FluoroScene(volume: try AttenuationVolume(subjectCT: subject.ct, labels: labels), labels: labels, landmarks: landmarks)
+        let drr = DRRRenderer(volume: scene.volume)
+        let spectrum = try Spectrum.tungsten(kVp: 80)
+        let body = landmarks["\(level.rawValue).bodyCentre"] ?? left.targetPoint
+        let shots: [(id: String, view: CArm.View, iso: Vector3, needle: NeedleShaft, iodine: Bool)] = [
+            ("fig2a", .ap, body, leftShaft, false), ("fig2c", .obliqueLeft, left.targetPoint, leftShaft, false),
+            ("fig2e", .lateral, body, leftShaft, true), ("fig2g", .ap, body, rightShaft, true),
+        ]
+        var ledger = DoseLedger()
+        var carms: [String: CArm] = [:]
+        for shot in shots {
+            let carm = try CArm(isocentreMm: shot.iso, sourceDirection: shot.view.sourceDirection(), pixels: p)
+            let image = drr.render(carm, Exposure(spectrum: spectrum, needle: shot.needle, contrast: shot.iodine ? contrast.concentration : nil))
+            ledger.record(ShotDose(carm: carm, kVp: 80, mAs: 2, sourceToSkinMm: scene.sourceToSkinMm(carm)))
+            try PNG.write(FluoroscopyDisplay.image(image), to: "\(figures)/\(shot.id).png")
+            carms[shot.id] = carm
+        }
+
+        step("3D illustrations of every view")
+        let midline = landmarks["\(level.rawValue).spinousProcessTip"]?.x ?? 0
+        func illustrate(_ id: String, camera: Camera, overlays: [Overlay], iodine: Bool = false, translucent: Side? = nil) throws {
+            var r = SurfaceRenderer(labels: labels)
+            r.overlays = overlays
+            r.midlineXMm = midline
+            r.translucentSide = translucent
+            if iodine { r.contrast = contrast.concentration }
+            try PNG.write(r.render(camera), to: "\(figures)/\(id).png")
+        }
+        try illustrate("fig1b", camera: .threeQuarter(of: sagittal, width: p, height: p), overlays: [.probe(sagittal, .c52, settings)])
+        try illustrate("fig1d", camera: .threeQuarter(of: obliquePose, focus: left.targetPoint, width: p, height: p),
+                       overlays: [.probe(obliquePose, .c52, settings), .needle(leftShaft)])
+        try illustrate("fig2b", camera: .fluoroscopy(carms["fig2a"]!), overlays: [.needle(leftShaft)])
+        try illustrate("fig2d", camera: .fluoroscopy(carms["fig2c"]!), overlays: [.needle(leftShaft)])
+        try illustrate("fig2f", camera: .fluoroscopy(carms["fig2e"]!), overlays: [.needle(leftShaft)], iodine: true, translucent: .right)
+        try illustrate("fig2h", camera: .fluoroscopy(carms["fig2g"]!), overlays: [.needle(rightShaft)], iodine: true)
+
+        step("the injectate and its maximum doses")
+        let injectates = try sides.map { try Injectate.flagship(side: "\(level.rawValue)-\($0.rawValue)") }
+        _ = try Injectate.checkTotals(injectates)
+
+        step("storing the case in the registry")
+        let dbPath = o.db ?? (o.out as NSString).appendingPathComponent("parsguide.sqlite")
+        if o.db == nil { try? FileManager.default.removeItem(atPath: dbPath) }
+        let registry = try Registry(path: dbPath)
+        let existing = Set(try registry.patients().map(\.id))
+        let patientId = (1...).lazy.map { "CASE-\($0)" }.first { !existing.contains($0) }!
+        let yearOfBirth = 2025 - Int(o.ageYears)
+        try registry.add(Patient(id: patientId, sex: o.sex.rawValue, yearOfBirth: yearOfBirth, heightCm: o.heightCm, weightKg: o.weightKg))
+        let findings: [(String, String)] = [("extension-rotation test", "positive"), ("slump test", "negative"), ("hip abduction", "4+/5")]
+        try registry.add(Encounter(patientId: patientId, date: Self.dates.baseline, kind: "baseline",
+                                   odiAnswers: Self.answers(try OswestryIndex.total(Self.baselineODI))),
+                         findings: findings.map { name, result in
+                             result.contains("/") ? FindingRecord(encounterId: 0, name: name, mrcGrade: result)
+                                 : FindingRecord(encounterId: 0, name: name, positive: result == "positive")
+                         })
+        let figureNames = ["fig1a", "fig1b", "fig1c", "fig1d", "fig2a", "fig2b", "fig2c", "fig2d", "fig2e", "fig2f", "fig2g", "fig2h"]
+        try registry.add(ProcedureRecord(patientId: patientId, date: Self.dates.procedure, level: level.rawValue, side: "bilateral", guidance: "both",
+                                         needle: left.needle.name, injectate: "triamcinolone 20 mg in 0.5 mL bupivacaine 0.5 % per side after 0.3 mL iohexol 240",
+                                         planPath: "case.json", confirmationPath: "figures",
+                                         referenceAirKermaMGy: ledger.totalReferenceAirKermaMGy, doseAreaProductMGyCm2: ledger.totalDoseAreaProductMGyCm2),
+                         images: figureNames.map { ImageRecord(procedureId: 0, path: "figures/\($0).png", kind: $0.hasPrefix("fig1") ? ($0 == "fig1a" || $0 == "fig1c" ? "ultrasound" : "illustration") : (["fig2a", "fig2c", "fig2e", "fig2g"].contains($0) ? "fluoroscopy" : "illustration")) })
+        try registry.add(Encounter(patientId: patientId, date: Self.dates.followUp, kind: "follow-up",
+                                   odiAnswers: Self.answers(try OswestryIndex.total(Self.followUpODI)), gpcLowPercent: 80, gpcHighPercent: 90))
+
+        step("writing report.html and case.json")
+        let before = try OswestryIndex.total(Self.baselineODI), after = try OswestryIndex.total(Self.followUpODI)
+        let change = OswestryChange(baseline: before, followUp: after)
+        let bmi = try BodyMassIndex(heightCm: o.heightCm, weightKg: o.weightKg)
+        let captions: [String: String] = [
+            "fig1a": "Sagittal ultrasound over the \(level.rawValue) facet column (left), probe marker cranial.",
+            "fig1b": "3D illustration of the sagittal probe position and its image plane.",
+            "fig1c": "Probe rotated \(Int(left.pose.rotationDeg))°: \(level.rawValue) superior articular process, pars, lamina, spinous process and dura, with the needle in plane.",
+            "fig1d": "3D illustration of the rotated probe, its plane and the needle on the left \(level.rawValue) pars defect.",
+            "fig2a": "AP fluoroscopy with the needle at the left \(level.rawValue) pars.",
+            "fig2b": "3D illustration from the same C-arm position.",
+            "fig2c": "Left ipsilateral oblique (35°): the needle at the neck of the Scotty dog.",
+            "fig2d": "3D illustration from the same oblique.",
+            "fig2e": "Lateral after 0.3 mL iohexol: contrast in the defect and the facet joint.",
+            "fig2f": "3D illustration from the lateral, right-side structures translucent.",
+            "fig2g": "AP with contrast on the left and the needle at the right \(level.rawValue) pars before injectate.",
+            "fig2h": "3D illustration from the same AP.",
+        ]
+        let record = CaseRecord(
+            title: "Ultrasound-guided injection of bilateral \(level.rawValue) pars interarticularis defects with multiplanar fluoroscopic confirmation: a simulated case report",
+            seed: o.seed,
+            patient: .init(id: patientId, sex: o.sex.rawValue, ageYears: o.ageYears, heightCm: o.heightCm, weightKg: o.weightKg,
+                           bmi: bmi.value, bmiBand: bmi.band.rawValue, defects: subject.defects.map(\.name)),
+            findings: findings.map { .init(name: $0.0, result: $0.1) },
+            timeline: [
+                .init(date: Self.dates.baseline, what: "Baseline: ODI \(Self.baselineODI)/50; examination; bilateral \(level.rawValue) pars defects"),
+                .init(date: Self.dates.procedure, what: "Ultrasound-guided bilateral \(level.rawValue) pars injections, fluoroscopic confirmation with iohexol"),
+                .init(date: Self.dates.followUp, what: "\(Self.followUpMonths)-month follow-up: ODI \(Self.followUpODI)/50, \(Self.perceivedChange) improvement"),
+            ],
+            approaches: zip(plans, zip(rehearsals, injectates)).map { plan, pair in
+                let (rehearsal, injectate) = pair
+                return .init(target: plan.target.name, targetStructure: plan.target.structure, needle: plan.needle.name, entryMm: plan.entryMm,
+                             targetMm: plan.target.pointMm, depthToTargetMm: plan.depthToTargetMm, angleToProbeFaceDeg: plan.angleToProbeFaceDeg,
+                             angleToSkinDeg: plan.angleToSkinDeg, entryOffsetFromProbeMm: plan.entryOffsetFromProbeMm, probeRotationDeg: plan.pose.rotationDeg,
+                             probeTiltDeg: plan.pose.tiltDeg, clearancesMm: plan.clearancesMm, tipToTargetMm: rehearsal.metrics.finalTipToTargetMm,
+                             rehearsalVisibleFraction: rehearsal.metrics.visibleFraction, rehearsalSteps: rehearsal.metrics.steps,
+                             injectate: injectate.doses.map { .init(drug: $0.drug.name, volumeMl: $0.volumeMl, mg: $0.mg) }, warnings: plan.warnings)
+            },
+            contrast: .init(side: "left", injectedMl: contrast.injectedMl, placedMl: contrast.placedMl, reachedMl: contrast.reachedMl),
+            radiation: .init(exposures: ledger.exposures, totalMAs: ledger.totalMAs, referenceAirKermaMGy: ledger.totalReferenceAirKermaMGy,
+                             doseAreaProductMGyCm2: ledger.totalDoseAreaProductMGyCm2, publishedFluoroscopySecondsPerPars: 42, parsInjected: 2),
+            outcome: .init(baselineODI: Self.baselineODI, baselineODIPercent: before.percent, baselineBand: before.band.rawValue,
+                           followUpODI: Self.followUpODI, followUpODIPercent: after.percent, followUpBand: after.band.rawValue,
+                           changePoints: change.points, changePercent: change.relativePercent, minimalImportantChangePoints: change.thresholdPoints,
+                           minimalImportantChangePercent: change.thresholdRelativePercent, importantImprovement: change.importantImprovement,
+                           globalPerceivedChange: Self.perceivedChange, followUpMonths: Self.followUpMonths),
+            figures: figureNames.map { .init(id: $0, file: "figures/\($0).png", caption: captions[$0]!, width: p, height: p) },
+            registryFile: o.db == nil ? "parsguide.sqlite" : dbPath,
+            simulationStatement: "Simulated with ParsGuide: the anatomy is a population-mean lumbar model (L2–L5) scaled to the patient's habitus with modelled defects; the ultrasound images, fluoroscopic shots, needle paths, contrast spread and radiation figures are computed, not acquired. The patient's habitus, the technique, the injectate and the outcomes (ODI \(Self.baselineODI) → \(Self.followUpODI)/50, \(Self.perceivedChange)) are those of the published case.")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(record).write(to: URL(fileURLWithPath: (o.out as NSString).appendingPathComponent("case.json")))
+        try Data(CaseReport.html(record).utf8).write(to: URL(fileURLWithPath: (o.out as NSString).appendingPathComponent("report.html")))
+        return record
+    }
+
+    static func answers(_ odi: OswestryIndex) -> String { odi.answers.map { $0.map(String.init) ?? "-" }.joined(separator: ",") }
+}

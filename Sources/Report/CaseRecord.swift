@@ -1,0 +1,149 @@
+/// Every number of the case report, machine-readable: `case.json`. Key names are a public contract.
+public struct CaseRecord: Codable, Sendable, Equatable {
+    public struct Patient: Codable, Sendable, Equatable {
+        public var id: String
+        public var sex: String
+        public var ageYears: Double
+        public var heightCm: Double
+        public var weightKg: Double
+        public var bmi: Double
+        public var bmiBand: String
+        public var defects: [String]
+
+        public init(id: String, sex: String, ageYears: Double, heightCm: Double, weightKg: Double, bmi: Double, bmiBand: String, defects: [String]) {
+            self.id = id; self.sex = sex; self.ageYears = ageYears; self.heightCm = heightCm; self.weightKg = weightKg; self.bmi = bmi; self.bmiBand = bmiBand; self.defects = defects
+        }
+    }
+
+    public struct Finding: Codable, Sendable, Equatable {
+        public var name: String
+        /// "positive", "negative" or an MRC grade such as "4+/5".
+        public var result: String
+
+        public init(name: String, result: String) {
+            self.name = name; self.result = result
+        }
+    }
+
+    public struct Event: Codable, Sendable, Equatable {
+        public var date: String
+        public var what: String
+
+        public init(date: String, what: String) {
+            self.date = date; self.what = what
+        }
+    }
+
+    public struct Approach: Codable, Sendable, Equatable {
+        /// `L5-left`.
+        public var target: String
+        public var targetStructure: String
+        public var needle: String
+        public var entryMm: [Double]
+        public var targetMm: [Double]
+        public var depthToTargetMm: Double
+        public var angleToProbeFaceDeg: Double
+        public var angleToSkinDeg: Double
+        public var entryOffsetFromProbeMm: Double
+        public var probeRotationDeg: Double
+        public var probeTiltDeg: Double
+        public var clearancesMm: [String: Double]
+        public var tipToTargetMm: Double
+        public var rehearsalVisibleFraction: Double
+        public var rehearsalSteps: Int
+        public var injectate: [Dose]
+        public var warnings: [String]
+
+        public init(target: String, targetStructure: String, needle: String, entryMm: [Double], targetMm: [Double], depthToTargetMm: Double, angleToProbeFaceDeg: Double, angleToSkinDeg: Double, entryOffsetFromProbeMm: Double, probeRotationDeg: Double, probeTiltDeg: Double, clearancesMm: [String: Double], tipToTargetMm: Double, rehearsalVisibleFraction: Double, rehearsalSteps: Int, injectate: [Dose], warnings: [String]) {
+            self.target = target; self.targetStructure = targetStructure; self.needle = needle; self.entryMm = entryMm; self.targetMm = targetMm; self.depthToTargetMm = depthToTargetMm; self.angleToProbeFaceDeg = angleToProbeFaceDeg; self.angleToSkinDeg = angleToSkinDeg; self.entryOffsetFromProbeMm = entryOffsetFromProbeMm; self.probeRotationDeg = probeRotationDeg; self.probeTiltDeg = probeTiltDeg; self.clearancesMm = clearancesMm; self.tipToTargetMm = tipToTargetMm; self.rehearsalVisibleFraction = rehearsalVisibleFraction; self.rehearsalSteps = rehearsalSteps; self.injectate = injectate; self.warnings = warnings
+        }
+    }
+
+    public struct Dose: Codable, Sendable, Equatable {
+        public var drug: String
+        public var volumeMl: Double
+        public var mg: Double
+
+        public init(drug: String, volumeMl: Double, mg: Double) {
+            self.drug = drug; self.volumeMl = volumeMl; self.mg = mg
+        }
+    }
+
+    public struct Contrast: Codable, Sendable, Equatable {
+        public var side: String
+        public var injectedMl: Double
+        public var placedMl: Double
+        /// mL per tissue reached.
+        public var reachedMl: [String: Double]
+
+        public init(side: String, injectedMl: Double, placedMl: Double, reachedMl: [String: Double]) {
+            self.side = side; self.injectedMl = injectedMl; self.placedMl = placedMl; self.reachedMl = reachedMl
+        }
+    }
+
+    public struct Radiation: Codable, Sendable, Equatable {
+        public var exposures: Int
+        public var totalMAs: Double
+        public var referenceAirKermaMGy: Double
+        public var doseAreaProductMGyCm2: Double
+        /// Published fluoroscopy time per pars injected under fluoroscopic guidance (data sheet §5d).
+        public var publishedFluoroscopySecondsPerPars: Double
+        public var parsInjected: Int
+
+        public init(exposures: Int, totalMAs: Double, referenceAirKermaMGy: Double, doseAreaProductMGyCm2: Double, publishedFluoroscopySecondsPerPars: Double, parsInjected: Int) {
+            self.exposures = exposures; self.totalMAs = totalMAs; self.referenceAirKermaMGy = referenceAirKermaMGy; self.doseAreaProductMGyCm2 = doseAreaProductMGyCm2; self.publishedFluoroscopySecondsPerPars = publishedFluoroscopySecondsPerPars; self.parsInjected = parsInjected
+        }
+    }
+
+    public struct Outcome: Codable, Sendable, Equatable {
+        public var baselineODI: Int
+        public var baselineODIPercent: Double
+        public var baselineBand: String
+        public var followUpODI: Int
+        public var followUpODIPercent: Double
+        public var followUpBand: String
+        public var changePoints: Double
+        public var changePercent: Double
+        public var minimalImportantChangePoints: Double
+        public var minimalImportantChangePercent: Double
+        public var importantImprovement: Bool
+        public var globalPerceivedChange: String
+        public var followUpMonths: Int
+
+        public init(baselineODI: Int, baselineODIPercent: Double, baselineBand: String, followUpODI: Int, followUpODIPercent: Double, followUpBand: String, changePoints: Double, changePercent: Double, minimalImportantChangePoints: Double, minimalImportantChangePercent: Double, importantImprovement: Bool, globalPerceivedChange: String, followUpMonths: Int) {
+            self.baselineODI = baselineODI; self.baselineODIPercent = baselineODIPercent; self.baselineBand = baselineBand; self.followUpODI = followUpODI; self.followUpODIPercent = followUpODIPercent; self.followUpBand = followUpBand; self.changePoints = changePoints; self.changePercent = changePercent; self.minimalImportantChangePoints = minimalImportantChangePoints; self.minimalImportantChangePercent = minimalImportantChangePercent; self.importantImprovement = importantImprovement; self.globalPerceivedChange = globalPerceivedChange; self.followUpMonths = followUpMonths
+        }
+    }
+
+    public struct Figure: Codable, Sendable, Equatable {
+        /// `fig1a`.
+        public var id: String
+        /// Relative path, e.g. `figures/fig1a.png`.
+        public var file: String
+        public var caption: String
+        public var width: Int
+        public var height: Int
+
+        public init(id: String, file: String, caption: String, width: Int, height: Int) {
+            self.id = id; self.file = file; self.caption = caption; self.width = width; self.height = height
+        }
+    }
+
+    public var title: String
+    public var seed: UInt64
+    public var patient: Patient
+    public var findings: [Finding]
+    public var timeline: [Event]
+    public var approaches: [Approach]
+    public var contrast: Contrast
+    public var radiation: Radiation
+    public var outcome: Outcome
+    public var figures: [Figure]
+    public var registryFile: String
+    /// What is simulated and what comes from the published case.
+    public var simulationStatement: String
+
+    public init(title: String, seed: UInt64, patient: Patient, findings: [Finding], timeline: [Event], approaches: [Approach], contrast: Contrast, radiation: Radiation, outcome: Outcome, figures: [Figure], registryFile: String, simulationStatement: String) {
+        self.title = title; self.seed = seed; self.patient = patient; self.findings = findings; self.timeline = timeline; self.approaches = approaches; self.contrast = contrast; self.radiation = radiation; self.outcome = outcome; self.figures = figures; self.registryFile = registryFile; self.simulationStatement = simulationStatement
+    }
+}
