@@ -28,7 +28,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     /// Suites that exist so far; later issues add theirs.
-    static let available: [Suite] = [.phantom, .ultrasound, .fluoro]
+    static let available: [Suite] = [.phantom, .ultrasound, .fluoro, .illustrate, .case_]
 
     func run() throws {
         let suites = suite == .all ? Self.available : [suite]
@@ -41,6 +41,8 @@ struct BenchCommand: ParsableCommand {
             case .phantom: results += try phantomBenchmarks()
             case .ultrasound: results += try ultrasoundBenchmarks()
             case .fluoro: results += try fluoroBenchmarks()
+            case .illustrate: results += try illustrateBenchmarks()
+            case .case_: results += try caseBenchmarks()
             default: break
             }
         }

@@ -1,0 +1,41 @@
+import Anatomy
+import Fluoroscopy
+import Foundation
+import Illustration
+import Procedure
+import Ultrasound
+
+extension BenchCommand {
+    /// `illustrate.us`: a 1024×768 three-quarter view of the left L5 pars-oblique probe pose with its plane
+    /// and a needle; `illustrate.fluoro`: the left oblique C-arm view at 1024×1024, with the needle (the
+    /// flagship subject at `--voxel-mm`). Target: ≤ 1 s per 1024×768 picture on 2 cores.
+    func illustrateBenchmarks() throws -> [BenchmarkResult] {
+        var options = PhantomOptions()
+        options.voxelMm = voxelMm
+        let subject = try LumbarPhantom.build(try options.validated())
+        let pars = subject.landmarks["L5.left.pars"]!
+        let pose = try ProbeView.parsOblique.pose(level: .l5, side: .left, labels: subject.labels, landmarks: subject.landmarks)
+        let needle = try NeedleShaft(tipMm: pars + Vector3(0, 4, 0), hubMm: pars + Vector3(30, 70, 45))
+        var renderer = SurfaceRenderer(labels: subject.labels)
+        renderer.overlays = [.probe(pose, .c52, BModeSettings()), .needle(needle)]
+        let us = try Camera.threeQuarter(of: pose, focus: pars, width: 1024, height: 768)
+        let carm = try CArm(isocentreMm: pars, sourceDirection: CArm.View.obliqueLeft.sourceDirection(), pixels: 1024)
+        var fluoro = SurfaceRenderer(labels: subject.labels)
+        fluoro.overlays = [.needle(needle)]
+        return [
+            try BenchmarkResult.measure(name: "illustrate.us", runs: runs) { _ = renderer.render(us) },
+            try BenchmarkResult.measure(name: "illustrate.fluoro", runs: runs) { _ = fluoro.render(.fluoroscopy(carm)) },
+        ]
+    }
+
+    /// `case`: `parsguide case` end to end into a temporary folder (default subject, 512-pixel panels).
+    /// Target: ≤ 60 s on 2 cores, aim ≤ 15 s.
+    func caseBenchmarks() throws -> [BenchmarkResult] {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("parsguide-bench-case-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var o = CaseRun.Options()
+        o.out = dir
+        o.voxelMm = voxelMm
+        return [try BenchmarkResult.measure(name: "case", runs: runs) { _ = try CaseRun(options: o, progress: { _ in }).run() }]
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import Imaging
+import Testing
+@testable import ParsGuideCommands
+@testable import Report
+
+/// The whole case at 1 mm and 128-pixel panels (the default is 0.5 mm and 512: see the benchmark).
+@Suite(.serialized) struct CaseCommandTests {
+    static func runCase(_ name: String) throws -> (String, CaseRecord) {
+        var o = CaseRun.Options()
+        o.out = CommandLineTests.temp(name)
+        try? FileManager.default.removeItem(atPath: o.out)
+        o.voxelMm = 1
+        o.panelPixels = 128
+        return (o.out, try CaseRun(options: o, progress: { _ in }).run())
+    }
+
+    @Test("The case writes every panel, the rehearsal, the report with the 13 CARE sections and its numbers; same seed, same figures")
+    func theCaseEndToEnd() throws {
+        let (dir, record) = try Self.runCase("case-a")
+        let (again, _) = try Self.runCase("case-b")
+        defer { for d in [dir, again] { try? FileManager.default.removeItem(atPath: d) } }
+        let panels = ["fig1a", "fig1b", "fig1c", "fig1d", "fig2a", "fig2b", "fig2c", "fig2d", "fig2e", "fig2f", "fig2g", "fig2h"]
+        #expect(record.figures.map(\.id) == panels)
+        for id in panels {
+            let image = try PNG.readRGB(path: "\(dir)/figures/\(id).png")
+            #expect(image.width == 128 && image.height == 128, "\(id) is \(image.width)×\(image.height)")
+            // Not blank: the central half of the panel holds varied content.
+            var values: [Int] = []
+            for y in 32..<96 { for x in 32..<96 { let p = image[x, y]; values.append(Int(p.r) + Int(p.g) + Int(p.b)) } }
+            let mean = Double(values.reduce(0, +)) / Double(values.count)
+            let sd = (values.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / Double(values.count)).squareRoot()
+            #expect(sd > 10, "\(id) looks blank (SD \(sd))")
+            let a = try Data(contentsOf: URL(fileURLWithPath: "\(dir)/figures/\(id).png")), b = try Data(contentsOf: URL(fileURLWithPath: "\(again)/figures/\(id).png"))
+            #expect(a == b, "\(id) differs between two runs with the same seed")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: "\(dir)/figures/insertion-left.gif")).prefix(6) == Data("GIF89a".utf8))
+        let html = try String(contentsOfFile: "\(dir)/report.html", encoding: .utf8)
+        var cursor = html.startIndex
+        for section in CaseReport.careSections {
+            let heading = "<h2>\(section)</h2>"
+            let found = try #require(html.range(of: heading, range: cursor..<html.endIndex), "CARE section '\(section)' missing or out of order")
+            cursor = found.upperBound
+        }
+        for number in ["17/50", "10/50", "34 %", "20 %", "80–90 %", "BMI 23.6", "−14".replacingOccurrences(of: "−", with: "-"), "triamcinolone", "bupivacaine 0.5 %", "iohexol"] {
+            #expect(html.contains(number), "the report lacks \(number)")
+        }
+        #expect(!html.contains("src=\"/"), "figures must be referenced relatively")
+        let decoded = try JSONDecoder().decode(CaseRecord.self, from: Data(contentsOf: URL(fileURLWithPath: "\(dir)/case.json")))
+        #expect(decoded == record)
+        #expect(record.outcome.importantImprovement && record.outcome.changePoints == -14)
+        #expect(record.approaches.count == 2 && record.approaches.allSatisfy { $0.tipToTargetMm < 0.5 })
+        #expect(FileManager.default.fileExists(atPath: "\(dir)/parsguide.sqlite"))
+    }
+}
