@@ -33,6 +33,7 @@ struct IllustrateCommand: ParsableCommand {
     @Option(help: "Draw this side's structures translucent: left or right.") var translucent: String?
     @Option(help: "Iodine volume (mg I/mL) from `parsguide inject`.") var contrast: String?
     @Flag(help: "Draw the skin as a faint envelope.") var skin = false
+    @Option(help: "Also draw the X-ray beam of this C-arm view as an arrow from the isocentre toward its source (ap, lateral, oblique-left, oblique-right).") var xray: String?
     @Option(help: "Picture size WIDTHxHEIGHT (a C-arm view is square: WIDTH is used).") var size: String = "1024x768"
     @Option(help: "Output PNG.") var out: String
 
@@ -53,6 +54,14 @@ struct IllustrateCommand: ParsableCommand {
         if skin { renderer.styles[.skin] = .translucentSkin }
         if let contrast { renderer.contrast = try NIfTI.read(path: contrast).float32 }
         if let plan { renderer.overlays.append(.needle(try plan.needle.shaft(tipMm: plan.targetPoint, direction: plan.unitDirection))) }
+        if let xray {
+            guard let view = CArm.View(rawValue: xray) else {
+                throw ValidationError("unknown --xray '\(xray)': allowed \(CArm.View.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            let iso = try isocentre(planning, plan: plan)
+            renderer.overlays.append(.rod(from: iso, to: iso + view.sourceDirection() * 150, radiusMm: 1.5, colour: RGB(255, 140, 0)))
+            renderer.overlays.append(.markers([iso + view.sourceDirection() * 150], radiusMm: 4, colour: RGB(255, 140, 0)))
+        }
         let camera: Camera
         if let usPose {
             let pose = try resolvePose(usPose, subject: planning, plan: plan)
