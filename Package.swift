@@ -13,11 +13,14 @@ let package = Package(
         .library(name: "Clinical", targets: ["Clinical"]),
         .library(name: "Illustration", targets: ["Illustration"]),
         .library(name: "Report", targets: ["Report"]),
+        .library(name: "Server", targets: ["Server"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
     ],
     targets: [
         // System libraries (Debian: zlib1g-dev, libpng-dev).
@@ -34,6 +37,12 @@ let package = Package(
         .target(name: "Fluoroscopy", dependencies: ["Anatomy", "Imaging"]),
         .target(name: "Illustration", dependencies: ["Anatomy", "Imaging", "Ultrasound", "Fluoroscopy"]),
         .target(name: "Report"),
+        // The web simulator; the only module that needs Hummingbird.
+        .target(name: "Server", dependencies: [
+            "Anatomy", "Imaging", "Ultrasound", "Fluoroscopy", "Procedure", "Illustration", "Clinical",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+        ]),
         // Outcome scales and the case registry; knows nothing of images.
         .target(name: "Clinical", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Procedure", dependencies: [
@@ -43,7 +52,7 @@ let package = Package(
         .target(
             name: "ParsGuideCommands",
             dependencies: [
-                "Anatomy", "Imaging", "Ultrasound", "Fluoroscopy", "Procedure", "Clinical", "Illustration", "Report",
+                "Anatomy", "Imaging", "Ultrasound", "Fluoroscopy", "Procedure", "Clinical", "Illustration", "Report", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -54,6 +63,10 @@ let package = Package(
         .testTarget(name: "UltrasoundTests", dependencies: ["Ultrasound", "Anatomy"]),
         .testTarget(name: "FluoroscopyTests", dependencies: ["Fluoroscopy", "Anatomy", "Imaging"]),
         .testTarget(name: "ClinicalTests", dependencies: ["Clinical"]),
+        .testTarget(name: "ServerTests", dependencies: [
+            "Server", "Anatomy", "Ultrasound", "Imaging",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(name: "IllustrationTests", dependencies: ["Illustration", "Anatomy", "Fluoroscopy", "Ultrasound", "Imaging"]),
         .testTarget(name: "ProcedureTests", dependencies: ["Procedure", "Anatomy", "Ultrasound", "Fluoroscopy"]),
         .testTarget(name: "ParsGuideCommandsTests", dependencies: ["ParsGuideCommands", "Anatomy", "Imaging", "Ultrasound", "Fluoroscopy", "Clinical", "Report", "Illustration"]),

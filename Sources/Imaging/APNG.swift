@@ -46,19 +46,25 @@ public enum APNG {
 
     /// Scanlines with filter type 0, deflated.
     private static func deflate(_ image: GrayImage, path: String) throws -> Data {
-        var raw = [UInt8](); raw.reserveCapacity((image.width + 1) * image.height)
-        for row in 0..<image.height {
+        try deflate(rows: image.pixels, width: image.width, height: image.height, bytesPerPixel: 1, path: path)
+    }
+
+    static func deflate(rows pixels: [UInt8], width: Int, height: Int, bytesPerPixel: Int, path: String) throws -> Data {
+        let stride = width * bytesPerPixel
+        var raw = [UInt8](); raw.reserveCapacity((stride + 1) * height)
+        for row in 0..<height {
             raw.append(0)
-            raw.append(contentsOf: image.pixels[row * image.width..<(row + 1) * image.width])
+            raw.append(contentsOf: pixels[row * stride..<(row + 1) * stride])
         }
         var size = compressBound(uLong(raw.count))
         var buffer = [UInt8](repeating: 0, count: Int(size))
-        let status = compress2(&buffer, &size, raw, uLong(raw.count), 6)
+        // Level 1: fast enough for interactive frames, and still well compressed for medical images.
+        let status = compress2(&buffer, &size, raw, uLong(raw.count), 1)
         guard status == Z_OK else { throw ImagingError.png(path: path, reason: "zlib error \(status)") }
         return Data(buffer[0..<Int(size)])
     }
 
-    private static func chunk(_ type: String, _ body: Data, into out: inout Data) {
+    static func chunk(_ type: String, _ body: Data, into out: inout Data) {
         out.appendBigEndian(UInt32(body.count))
         let typed = Data(type.utf8) + body
         out.append(typed)

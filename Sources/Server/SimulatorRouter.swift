@@ -1,0 +1,194 @@
+import Anatomy
+import Clinical
+import Fluoroscopy
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Procedure
+import Ultrasound
+
+/// The request context: JSON in and out, request bodies capped at 64 KiB.
+public struct SimulatorContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public init(source: Source) { coreContext = .init(source: source) }
+    public var maxUploadSize: Int { 64 * 1024 }
+}
+
+/// The HTTP API under `/api` and the page at `/`. Handlers copy a session's state out of the actor,
+/// render outside it (sessions render in parallel), and write back only what changed.
+public enum SimulatorRouter {
+    public static func make(scene: SimulatorScene, capacity: Int = 8, idleSeconds: Double = 900) -> Router<SimulatorContext> {
+        let store = SessionStore(scene: scene, capacity: capacity, idleSeconds: idleSeconds)
+        let router = Router(context: SimulatorContext.self)
+        router.add(middleware: ErrorMiddleware())
+
+        router.get("/") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+                     body: .init(byteBuffer: ByteBuffer(string: SimulatorPage.html)))
+        }
+        router.post("/api/sessions") { _, _ -> SessionState in
+            let (id, s) = try await store.create()
+            return SessionState(id: id, s)
+        }
+        router.get("/api/sessions/:id/probe") { _, context -> SessionState in
+            let id = try context.parameters.require("id")
+            return SessionState(id: id, try await store.snapshot(id))
+        }
+        router.post("/api/sessions/:id/probe") { request, context -> SessionState in
+            let id = try context.parameters.require("id")
+            let change = try await request.decode(as: SimulatorSession.ProbeChange.self, context: context)
+            return try await store.with(id) { s in try s.change(change); return SessionState(id: id, s) }
+        }
+        router.post("/api/sessions/:id/needle") { request, context -> SessionState in
+            let id = try context.parameters.require("id")
+            let action = try await request.decode(as: SimulatorSession.NeedleAction.self, context: context)
+            // Planning takes a moment: do it on a copy, outside the actor.
+            var s = try await store.snapshot(id)
+            try s.needle(action)
+            let changed = s
+            return try await store.with(id) { live in
+                live.pose = changed.pose; live.tiltDeg = changed.tiltDeg; live.insertion = changed.insertion
+                return SessionState(id: id, live)
+            }
+        }
+        router.get("/api/sessions/:id/ultrasound.png") { _, context -> Response in
+            let id = try context.parameters.require("id")
+            let s = try await store.snapshot(id)
+            return png(try s.ultrasoundPNG(), numbers: SessionState(id: id, s).headerFields)
+        }
+        router.get("/api/sessions/:id/illustration.png") { _, context -> Response in
+            let id = try context.parameters.require("id")
+            return png(try await store.snapshot(id).illustrationPNG(), numbers: [:])
+        }
+        router.post("/api/sessions/:id/fluoro") { request, context -> Response in
+            let id = try context.parameters.require("id")
+            let shot = try await request.decode(as: SimulatorSession.FluoroRequest.self, context: context)
+            var s = try await store.snapshot(id)
+            let (data, dose) = try s.fluoroPNG(shot)
+            let ledger = try await store.with(id) { live in live.ledger.record(dose); return live.ledger }
+            return png(data, numbers: [
+                "X-ParsGuide-Exposures": "\(ledger.exposures)",
+                "X-ParsGuide-Shot-Reference-Air-Kerma-mGy": String(format: "%.4f", dose.referenceAirKermaMGy),
+                "X-ParsGuide-Total-Reference-Air-Kerma-mGy": String(format: "%.4f", ledger.totalReferenceAirKermaMGy),
+                "X-ParsGuide-Total-DAP-mGy-cm2": String(format: "%.2f", ledger.totalDoseAreaProductMGyCm2),
+            ])
+        }
+        router.post("/api/sessions/:id/contrast") { request, context -> ContrastState in
+            let id = try context.parameters.require("id")
+            let body = try await request.decode(as: ContrastRequest.self, context: context)
+            var s = try await store.snapshot(id)
+            let result = try s.inject(volumeMl: body.volumeMl)
+            try await store.with(id) { live in live.contrast = result }
+            return ContrastState(injectedMl: result.injectedMl, placedMl: result.placedMl, reachedMl: result.reachedMl, tipTissue: result.tipTissue, events: result.events)
+        }
+        router.get("/api/sessions/:id/metrics") { _, context -> MetricsState in
+            let id = try context.parameters.require("id")
+            let s = try await store.snapshot(id)
+            return MetricsState(insertion: s.insertion?.metrics, exposures: s.ledger.exposures,
+                                referenceAirKermaMGy: s.ledger.totalReferenceAirKermaMGy, doseAreaProductMGyCm2: s.ledger.totalDoseAreaProductMGyCm2)
+        }
+        router.post("/api/sessions/:id/save") { request, context -> SavedState in
+            let id = try context.parameters.require("id")
+            let body = try await request.decode(as: SaveRequest.self, context: context)
+            guard let path = scene.registryPath else { throw SessionError.badRequest("saving is off: start the server with --db FILE") }
+            let s = try await store.snapshot(id)
+            let registry = try Registry(path: path)
+            let procedure = ProcedureRecord(patientId: body.patientId, date: body.date, level: "L5", side: s.target.hasSuffix("left") ? "left" : "right",
+                                            guidance: s.ledger.exposures > 0 ? "both" : "ultrasound", needle: s.insertion?.needle.name,
+                                            injectate: s.contrast.map { String(format: "iohexol 240 %.2f mL (simulated rehearsal)", $0.injectedMl) },
+                                            referenceAirKermaMGy: s.ledger.totalReferenceAirKermaMGy, doseAreaProductMGyCm2: s.ledger.totalDoseAreaProductMGyCm2)
+            do { return SavedState(procedureId: try registry.add(procedure)) } catch let e as ClinicalError { throw SessionError.badRequest(e.description) }
+        }
+        router.delete("/api/sessions/:id") { _, context -> Response in
+            try await store.delete(try context.parameters.require("id"))
+            return Response(status: .noContent)
+        }
+        return router
+    }
+
+    static func png(_ data: Data, numbers: [String: String]) -> Response {
+        var headers: HTTPFields = [.contentType: "image/png", .cacheControl: "no-store"]
+        for (k, v) in numbers { if let name = HTTPField.Name(k) { headers[name] = v } }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// Turns session errors into 400 / 404 with a JSON body `{"error": {"message": …}}`.
+struct ErrorMiddleware: RouterMiddleware {
+    typealias Context = SimulatorContext
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do { return try await next(request, context) } catch SessionError.badRequest(let m) {
+            throw HTTPError(.badRequest, message: m)
+        } catch SessionError.notFound(let m) {
+            throw HTTPError(.notFound, message: m)
+        } catch let e as ProcedureError {
+            throw HTTPError(.badRequest, message: e.description)
+        } catch let e as UltrasoundError {
+            throw HTTPError(.badRequest, message: e.description)
+        }
+    }
+}
+
+struct ContrastRequest: Codable { var volumeMl: Double }
+struct SaveRequest: Codable { var patientId: String; var date: String }
+struct SavedState: ResponseEncodable { var procedureId: Int64 }
+struct ContrastState: ResponseEncodable { var injectedMl: Double; var placedMl: Double; var reachedMl: [String: Double]; var tipTissue: String; var events: [String] }
+struct MetricsState: ResponseEncodable {
+    var insertion: InsertionMetrics?
+    var exposures: Int
+    var referenceAirKermaMGy: Double
+    var doseAreaProductMGyCm2: Double
+}
+
+/// What the page shows after every request: the pose, the settings, the needle's readouts, the ledger.
+struct SessionState: ResponseEncodable {
+    struct Needle: Codable {
+        var tipMm: [Double]
+        var insertedMm: Double
+        var tipDepthMm: Double
+        var tipToTargetMm: Double
+        var visible: Bool
+        var tissue: String
+        var events: [String]
+    }
+    var id: String
+    var preset: String
+    var target: String
+    var worldFromProbe: [[Double]]
+    var tiltDeg: Double
+    var depthMm: Double
+    var gainDB: Double
+    var focusMm: Double
+    var needle: Needle?
+    var exposures: Int
+    var referenceAirKermaMGy: Double
+
+    init(id: String, _ s: SimulatorSession) {
+        self.id = id
+        preset = s.preset; target = s.target
+        worldFromProbe = s.pose.worldFromProbe.rows.map { [$0.x, $0.y, $0.z, $0.w] }
+        tiltDeg = s.tiltDeg
+        depthMm = s.settings.depthMm; gainDB = s.settings.gainDB; focusMm = s.settings.focusMm
+        if let i = s.insertion {
+            let last = i.steps.last
+            let tip = i.tipMm
+            needle = Needle(tipMm: [tip.x, tip.y, tip.z], insertedMm: i.insertedMm, tipDepthMm: s.pose.probePoint(ofWorld: tip).z,
+                            tipToTargetMm: (tip - i.target).length, visible: last?.inView ?? false, tissue: last?.tissue ?? "skin", events: last?.events ?? [])
+        }
+        exposures = s.ledger.exposures
+        referenceAirKermaMGy = s.ledger.totalReferenceAirKermaMGy
+    }
+
+    var headerFields: [String: String] {
+        ["X-ParsGuide-Depth-mm": String(depthMm), "X-ParsGuide-Preset": preset]
+    }
+}
+
+/// Runs the simulator's HTTP server until the process is stopped.
+public enum SimulatorServer {
+    public static func run(scene: SimulatorScene, host: String, port: Int, capacity: Int) async throws {
+        let app = Application(router: SimulatorRouter.make(scene: scene, capacity: capacity),
+                              configuration: .init(address: .hostname(host, port: port), serverName: "ParsGuide"))
+        try await app.runService()
+    }
+}

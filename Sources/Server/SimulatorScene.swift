@@ -1,0 +1,32 @@
+import Anatomy
+import Fluoroscopy
+import Foundation
+import Procedure
+import Ultrasound
+
+/// What every session shares and never changes: the subject, its DRR volume, the transducer.
+public struct SimulatorScene: Sendable {
+    public let planning: PlanningSubject
+    public let fluoro: FluoroScene
+    public let transducer: Transducer = .c52
+    /// Where `save` writes (set by the server's operator, never by a request); nil: saving is off.
+    public let registryPath: String?
+
+    public init(subject: Subject, registryPath: String? = nil) throws {
+        let document = SubjectDocument(subject, files: [:])
+        planning = PlanningSubject(directory: "(built in memory)", labels: subject.labels, document: document,
+                                   fingerprint: PlanningSubject.fingerprint(of: try document.encoded()))
+        fluoro = FluoroScene(volume: try AttenuationVolume(subjectCT: subject.ct, labels: subject.labels), labels: subject.labels, landmarks: subject.landmarks)
+        self.registryPath = registryPath
+    }
+
+    /// A subject folder written by `parsguide phantom`.
+    public init(directory: String, registryPath: String? = nil) throws {
+        planning = try PlanningSubject.load(directory: directory)
+        fluoro = try FluoroScene.load(subject: directory, ct: nil, labels: nil, format: .verse)
+        self.registryPath = registryPath
+    }
+
+    public var labels: Volume<UInt8> { planning.labels }
+    public var landmarks: [String: Vector3] { planning.landmarks }
+}

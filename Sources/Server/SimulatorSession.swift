@@ -1,0 +1,198 @@
+import Anatomy
+import Fluoroscopy
+import Foundation
+import Imaging
+import Illustration
+import Procedure
+import Ultrasound
+
+/// One trainee's state: probe, B-mode settings, needle, shots, contrast. Every change is range-checked;
+/// a bad value throws `SessionError.badRequest` naming it and what is allowed.
+struct SimulatorSession: Sendable {
+    let scene: SimulatorScene
+    var pose: ProbePose
+    var preset: String
+    var target: String
+    var settings: BModeSettings
+    var tiltDeg = 0.0
+    var insertion: Insertion?
+    var ledger = DoseLedger()
+    var contrast: ContrastSpread.Result?
+    var lastUsed = Date()
+
+    static let presets = ["sagittal-facets-left", "sagittal-facets-right", "pars-oblique-left", "pars-oblique-right"]
+
+    init(scene: SimulatorScene) throws {
+        self.scene = scene
+        var s = BModeSettings()
+        s.imageWidth = 512; s.imageHeight = 512
+        settings = s
+        preset = "pars-oblique-left"
+        target = "L5-left"
+        pose = try ProbeView.parsOblique.pose(level: .l5, side: .left, labels: scene.labels, landmarks: scene.landmarks)
+    }
+
+    // MARK: Probe
+
+    struct ProbeChange: Codable, Sendable {
+        var preset: String?
+        var slideMm: Double?
+        var acrossMm: Double?
+        var rotateDeg: Double?
+        var tiltDeg: Double?
+        var depthMm: Double?
+        var gainDB: Double?
+        var focusMm: Double?
+    }
+
+    mutating func change(_ c: ProbeChange) throws {
+        if let preset = c.preset {
+            guard Self.presets.contains(preset) else { throw SessionError.badRequest("preset '\(preset)' is not one of \(Self.presets.joined(separator: ", "))") }
+            let side: Side = preset.hasSuffix("left") ? .left : .right
+            let view: ProbeView = preset.hasPrefix("pars") ? .parsOblique : .sagittalFacets
+            pose = try view.pose(level: .l5, side: side, labels: scene.labels, landmarks: scene.landmarks)
+            self.preset = preset
+            target = "L5-\(side.rawValue)"
+            tiltDeg = 0
+            insertion = nil
+        }
+        var next = pose
+        if let v = c.slideMm { try Self.check("slideMm", v, -60...60, "mm"); next = next.translated(byMm: Vector3(0, 0, v)) }
+        if let v = c.acrossMm { try Self.check("acrossMm", v, -60...60, "mm"); next = next.translated(byMm: Vector3(v, 0, 0)) }
+        if let v = c.rotateDeg { try Self.check("rotateDeg", v, -180...180, "°"); next = try next.rotatedAboutBeam(by: .degrees(v)) }
+        if let v = c.tiltDeg {
+            try Self.check("tiltDeg", v, -45...45, "°")
+            try Self.check("total tilt", tiltDeg + v, -45...45, "°")
+            next = try next.tilted(by: .degrees(v))
+            tiltDeg += v
+        }
+        if next != pose {
+            // Moved: set it back onto the skin along its beam, from above.
+            let above = next.centreMm - next.beam * 100
+            do { next = try ProbePose.onSkin(of: scene.labels, pointMm: above, beam: next.beam, azimuth: next.azimuth) } catch {
+                throw SessionError.badRequest("the probe would leave the body: \(error)")
+            }
+            pose = next
+        }
+        var s = settings
+        if let v = c.depthMm { try Self.check("depthMm", v, BModeSettings.depthRangeMm, "mm"); s.depthMm = v }
+        if let v = c.gainDB { try Self.check("gainDB", v, -40...60, "dB"); s.gainDB = v }
+        if let v = c.focusMm { try Self.check("focusMm", v, 10...s.depthMm, "mm"); s.focusMm = v }
+        do { settings = try s.validated() } catch { throw SessionError.badRequest("\(error)") }
+    }
+
+    // MARK: Needle
+
+    struct NeedleAction: Codable, Sendable {
+        /// entry, angle, advance, withdraw, use-plan.
+        var action: String
+        /// entry: distance beyond the probe's cranial end, mm.
+        var offsetMm: Double?
+        /// entry / angle: in-plane angle to the probe face, degrees.
+        var angleDeg: Double?
+        /// advance / withdraw, mm.
+        var mm: Double?
+    }
+
+    mutating func needle(_ a: NeedleAction) throws {
+        switch a.action {
+        case "entry":
+            let offset = a.offsetMm ?? 12, angle = a.angleDeg ?? 35
+            try Self.check("offsetMm", offset, 0...60, "mm")
+            try Self.check("angleDeg", angle, 5...85, "°")
+            let face = pose.centreMm - pose.azimuth * (scene.transducer.apertureMm / 2 + offset)
+            let entry: Vector3
+            do { entry = try ProbePose.onSkin(of: scene.labels, pointMm: face - pose.beam * 100, beam: pose.beam, azimuth: pose.azimuth).centreMm } catch {
+                throw SessionError.badRequest("no skin under the entry point: \(error)")
+            }
+            insertion = Insertion(subject: scene.planning, pose: pose, entry: entry, direction: direction(angleDeg: angle), target: targetPoint(), needle: .standard)
+        case "angle":
+            let angle = a.angleDeg ?? .nan
+            try Self.check("angleDeg", angle, 5...85, "°")
+            guard var i = insertion else { throw SessionError.badRequest("set the entry first (action: entry)") }
+            try i.apply(.redirect(direction: direction(angleDeg: angle), keepMm: i.insertedMm))
+            insertion = i
+        case "advance", "withdraw":
+            let mm = a.mm ?? .nan
+            try Self.check("mm", mm, 0.1...20, "mm")
+            guard var i = insertion else { throw SessionError.badRequest("set the entry first (action: entry)") }
+            try i.apply(a.action == "advance" ? .advance(mm) : .withdraw(mm))
+            insertion = i
+        case "use-plan":
+            let plan: NeedlePlan
+            do { plan = try InPlanePlanner().plan(scene.planning, target: target) } catch { throw SessionError.badRequest("\(error)") }
+            pose = try plan.probePose
+            tiltDeg = plan.pose.tiltDeg
+            insertion = Insertion(subject: scene.planning, pose: pose, entry: plan.entry, direction: plan.unitDirection, target: plan.targetPoint, needle: plan.needle)
+        default:
+            throw SessionError.badRequest("needle action '\(a.action)' is not one of entry, angle, advance, withdraw, use-plan")
+        }
+    }
+
+    func direction(angleDeg: Double) -> Vector3 {
+        let a = angleDeg * .pi / 180
+        return (pose.azimuth * cos(a) + pose.beam * sin(a)).normalized
+    }
+
+    func targetPoint() -> Vector3 {
+        let parts = target.split(separator: "-")
+        return scene.landmarks["\(parts[0]).\(parts[1]).pars"] ?? pose.centreMm
+    }
+
+    var shaft: NeedleShaft? { insertion?.shaft }
+
+    // MARK: Images
+
+    func ultrasoundPNG() throws -> Data {
+        let simulator = try BModeSimulator(transducer: scene.transducer, settings: settings)
+        return try PNG.encode(simulator.render(labels: scene.labels, pose: pose, needle: shaft).image)
+    }
+
+    struct FluoroRequest: Codable, Sendable {
+        var view: String
+        var obliqueDeg: Double?
+        var cranialDeg: Double?
+    }
+
+    mutating func fluoroPNG(_ r: FluoroRequest) throws -> (Data, ShotDose) {
+        guard let view = CArm.View(rawValue: r.view) else {
+            throw SessionError.badRequest("view '\(r.view)' is not one of \(CArm.View.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let oblique = r.obliqueDeg ?? CArm.View.defaultObliqueDegrees, cranial = r.cranialDeg ?? 0
+        try Self.check("obliqueDeg", oblique, -90...90, "°")
+        try Self.check("cranialDeg", cranial, -45...45, "°")
+        let carm = try CArm(isocentreMm: targetPoint(), sourceDirection: view.sourceDirection(obliqueDegrees: oblique, cranialDegrees: cranial), pixels: 512)
+        let exposure = Exposure(spectrum: try Spectrum.tungsten(kVp: 80), needle: shaft, contrast: contrast?.concentration)
+        let image = DRRRenderer(volume: scene.fluoro.volume).render(carm, exposure)
+        let dose = ShotDose(carm: carm, kVp: 80, mAs: 2, sourceToSkinMm: scene.fluoro.sourceToSkinMm(carm))
+        ledger.record(dose)
+        return (try PNG.encode(FluoroscopyDisplay.image(image)), dose)
+    }
+
+    mutating func inject(volumeMl: Double) throws -> ContrastSpread.Result {
+        try Self.check("volumeMl", volumeMl, 0.01...5, "mL")
+        guard let tip = insertion?.tipMm, (insertion?.insertedMm ?? 0) > 0 else { throw SessionError.badRequest("insert the needle before injecting") }
+        do { contrast = try ContrastSpread.inject(labels: scene.labels, tipMm: tip, volumeMl: volumeMl) } catch {
+            throw SessionError.badRequest("\(error)")
+        }
+        return contrast!
+    }
+
+    func illustrationPNG() throws -> Data {
+        var r = SurfaceRenderer(labels: scene.labels)
+        r.overlays = [.probe(pose, scene.transducer, settings)] + (shaft.map { [.needle($0)] } ?? [])
+        r.contrast = contrast?.concentration
+        return try PNG.encode(r.render(.threeQuarter(of: pose, focus: targetPoint(), width: 480, height: 360)))
+    }
+
+    static func check(_ name: String, _ value: Double, _ range: ClosedRange<Double>, _ unit: String) throws {
+        guard value.isFinite, range.contains(value) else {
+            throw SessionError.badRequest("\(name) \(value) is outside \(range.lowerBound)…\(range.upperBound) \(unit)")
+        }
+    }
+}
+
+enum SessionError: Error {
+    case badRequest(String)
+    case notFound(String)
+}
