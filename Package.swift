@@ -64,7 +64,8 @@ let package = Package(
         .testTarget(name: "FluoroscopyTests", dependencies: ["Fluoroscopy", "Anatomy", "Imaging"]),
         .testTarget(name: "ClinicalTests", dependencies: ["Clinical"]),
         .testTarget(name: "ServerTests", dependencies: [
-            "Server", "Anatomy", "Ultrasound", "Imaging",
+            "Server", "Anatomy", "Ultrasound", "Imaging", "ParsGuideCommands",
+            .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "IllustrationTests", dependencies: ["Illustration", "Anatomy", "Fluoroscopy", "Ultrasound", "Imaging"]),

@@ -27,14 +27,8 @@ struct BenchCommand: ParsableCommand {
         guard (1...100).contains(runs) else { throw ValidationError("--runs \(runs) is out of range: allowed 1–100") }
     }
 
-    /// Suites that exist so far; later issues add theirs.
-    static let available: [Suite] = [.phantom, .ultrasound, .fluoro, .illustrate, .case_]
-
     func run() throws {
-        let suites = suite == .all ? Self.available : [suite]
-        guard suites.allSatisfy(Self.available.contains) else {
-            throw ValidationError("benchmark suite '\(suite.rawValue)' is not implemented yet; available: \(Self.available.map(\.rawValue).joined(separator: ", ")), all")
-        }
+        let suites = suite == .all ? Suite.allCases.filter { $0 != .all } : [suite]
         var results: [BenchmarkResult] = []
         for s in suites {
             switch s {

@@ -1,0 +1,141 @@
+import Anatomy
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Imaging
+import Testing
+@testable import ParsGuideCommands
+@testable import Server
+
+/// The API in process (HummingbirdTesting's router client) on a 1 mm flagship subject written to disk,
+/// so the CLI can render the same pose for the pixel comparison.
+@Suite(.serialized) struct ServerTests {
+    static let subjectDir = Result { () throws -> String in
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("parsguide-server-\(getpid())").path
+        if let e = Self.cli(["phantom", "--out", dir, "--voxel-mm", "1", "--force"]) { throw e }
+        return dir
+    }
+    static let scene = Result { try SimulatorScene(directory: try subjectDir.get()) }
+
+    static func app(capacity: Int = 8) throws -> some ApplicationProtocol {
+        Application(router: SimulatorRouter.make(scene: try scene.get(), capacity: capacity))
+    }
+
+    static func json(_ body: String) -> ByteBuffer { ByteBuffer(string: body) }
+
+    /// Runs a CLI command in process; the error it threw, if any.
+    static func cli(_ args: [String]) -> Error? {
+        do {
+            var command = try ParsGuide.parseAsRoot(args)
+            try command.run()
+            return nil
+        } catch { return error }
+    }
+    static let jsonHeaders: HTTPFields = [.contentType: "application/json"]
+
+    static func createSession(_ client: some TestClientProtocol) async throws -> String {
+        try await client.execute(uri: "/api/sessions", method: .post) { r in
+            #expect(r.status == .ok)
+            let object = try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as? [String: Any]
+            return try #require(object?["id"] as? String)
+        }
+    }
+
+    @Test func everyEndpointAnswers() async throws {
+        try await Self.app().test(.router) { client in
+            try await client.execute(uri: "/", method: .get) { r in
+                #expect(r.status == .ok && String(buffer: r.body).contains("ParsGuide simulator"))
+                #expect(!String(buffer: r.body).contains("http://") && !String(buffer: r.body).contains("https://"), "the page loads nothing from the network")
+            }
+            let id = try await Self.createSession(client)
+            try await client.execute(uri: "/api/sessions/\(id)/probe", method: .get) { r in #expect(r.status == .ok) }
+            try await client.execute(uri: "/api/sessions/\(id)/probe", method: .post, headers: Self.jsonHeaders,
+                                     body: Self.json(#"{"preset":"pars-oblique-right","slideMm":2,"rotateDeg":-3,"tiltDeg":2,"depthMm":100,"gainDB":12,"focusMm":50}"#)) { r in
+                #expect(r.status == .ok)
+                let s = String(buffer: r.body)
+                #expect(s.contains("\"preset\":\"pars-oblique-right\"") && s.contains("\"depthMm\":100"))
+            }
+            try await client.execute(uri: "/api/sessions/\(id)/ultrasound.png", method: .get) { r in
+                #expect(r.status == .ok && r.headers[.contentType] == "image/png" && r.body.readableBytes > 1000)
+            }
+            for body in [#"{"action":"entry","offsetMm":10,"angleDeg":35}"#, #"{"action":"advance","mm":10}"#, #"{"action":"angle","angleDeg":30}"#,
+                         #"{"action":"withdraw","mm":2}"#, #"{"action":"use-plan"}"#, #"{"action":"advance","mm":15}"#] {
+                try await client.execute(uri: "/api/sessions/\(id)/needle", method: .post, headers: Self.jsonHeaders, body: Self.json(body)) { r in
+                    #expect(r.status == .ok, "\(body): \(String(buffer: r.body))")
+                    #expect(String(buffer: r.body).contains("tipToTargetMm"))
+                }
+            }
+            try await client.execute(uri: "/api/sessions/\(id)/fluoro", method: .post, headers: Self.jsonHeaders, body: Self.json(#"{"view":"ap"}"#)) { r in
+                #expect(r.status == .ok && r.headers[.contentType] == "image/png")
+                #expect(r.headers[HTTPField.Name("X-ParsGuide-Exposures")!] == "1")
+            }
+            try await client.execute(uri: "/api/sessions/\(id)/contrast", method: .post, headers: Self.jsonHeaders, body: Self.json(#"{"volumeMl":0.2}"#)) { r in
+                #expect(r.status == .ok && String(buffer: r.body).contains("placedMl"))
+            }
+            try await client.execute(uri: "/api/sessions/\(id)/illustration.png", method: .get) { r in #expect(r.status == .ok && r.body.readableBytes > 1000) }
+            try await client.execute(uri: "/api/sessions/\(id)/metrics", method: .get) { r in
+                #expect(r.status == .ok && String(buffer: r.body).contains("\"exposures\":1"))
+            }
+            try await client.execute(uri: "/api/sessions/\(id)/save", method: .post, headers: Self.jsonHeaders, body: Self.json(#"{"patientId":"P1","date":"2025-01-01"}"#)) { r in
+                #expect(r.status == .badRequest && String(buffer: r.body).contains("saving is off"))
+            }
+            try await client.execute(uri: "/api/sessions/\(id)", method: .delete) { r in #expect(r.status == .noContent) }
+            try await client.execute(uri: "/api/sessions/\(id)/metrics", method: .get) { r in #expect(r.status == .notFound) }
+        }
+    }
+
+    @Test func badValuesAreRefusedWithJSONErrors() async throws {
+        try await Self.app().test(.router) { client in
+            let id = try await Self.createSession(client)
+            for (path, body) in [("probe", #"{"rotateDeg":1e9}"#), ("probe", #"{"depthMm":-5}"#), ("probe", #"{"slideMm":"NaN"}"#), ("probe", #"{"preset":"../../etc/passwd"}"#),
+                                 ("needle", #"{"action":"advance","mm":5}"#), ("needle", #"{"action":"fly"}"#), ("needle", #"{"action":"entry","angleDeg":400}"#),
+                                 ("fluoro", #"{"view":"top"}"#), ("fluoro", #"{"view":"ap","obliqueDeg":1e300}"#), ("contrast", #"{"volumeMl":-1}"#),
+                                 ("probe", "not json")] {
+                try await client.execute(uri: "/api/sessions/\(id)/\(path)", method: .post, headers: Self.jsonHeaders, body: Self.json(body)) { r in
+                    #expect(r.status == .badRequest, "\(path) \(body) → \(r.status)")
+                    #expect(String(buffer: r.body).contains("\"error\""), "\(path) \(body): \(String(buffer: r.body))")
+                }
+            }
+            // Bodies over 64 KiB are refused outright.
+            try await client.execute(uri: "/api/sessions/\(id)/probe", method: .post, headers: Self.jsonHeaders,
+                                     body: ByteBuffer(string: String(repeating: " ", count: 70_000) + "{}")) { r in
+                #expect(r.status == .contentTooLarge)
+            }
+            try await client.execute(uri: "/api/sessions/unknown/ultrasound.png", method: .get) { r in #expect(r.status == .notFound) }
+        }
+    }
+
+    @Test func sessionsAreIndependentAndBounded() async throws {
+        try await Self.app(capacity: 3).test(.router) { client in
+            let a = try await Self.createSession(client), b = try await Self.createSession(client)
+            try await client.execute(uri: "/api/sessions/\(a)/needle", method: .post, headers: Self.jsonHeaders, body: Self.json(#"{"action":"entry"}"#)) { r in #expect(r.status == .ok) }
+            try await client.execute(uri: "/api/sessions/\(a)/needle", method: .post, headers: Self.jsonHeaders, body: Self.json(#"{"action":"advance","mm":12}"#)) { r in #expect(r.status == .ok) }
+            try await client.execute(uri: "/api/sessions/\(b)/probe", method: .get) { r in
+                #expect(!String(buffer: r.body).contains("\"needle\""), "session b must not see a's needle")
+            }
+            // Use a again, so that b is the least recently used; creating past the capacity evicts it.
+            try await client.execute(uri: "/api/sessions/\(a)/probe", method: .get) { r in #expect(r.status == .ok) }
+            let c = try await Self.createSession(client), d = try await Self.createSession(client)
+            try await client.execute(uri: "/api/sessions/\(b)/probe", method: .get) { r in #expect(r.status == .notFound) }
+            for live in [a, c, d] { try await client.execute(uri: "/api/sessions/\(live)/probe", method: .get) { r in #expect(r.status == .ok) } }
+        }
+    }
+
+    @Test func theAPIImagesTheSamePixelsAsTheCLI() async throws {
+        let dir = try Self.subjectDir.get()
+        let cli = FileManager.default.temporaryDirectory.appendingPathComponent("parsguide-server-cli-\(getpid()).png").path
+        defer { try? FileManager.default.removeItem(atPath: cli) }
+        #expect(Self.cli(["ultrasound", "--subject", dir, "--view", "pars-oblique", "--level", "L5", "--side", "left", "--size", "512x512", "--out", cli]) == nil)
+        let expected = try PNG.readRGB(path: cli)
+        let served = FileManager.default.temporaryDirectory.appendingPathComponent("parsguide-server-api-\(getpid()).png").path
+        defer { try? FileManager.default.removeItem(atPath: served) }
+        try await Self.app().test(.router) { client in
+            let id = try await Self.createSession(client)
+            try await client.execute(uri: "/api/sessions/\(id)/ultrasound.png", method: .get) { r in
+                try Data(buffer: r.body).write(to: URL(fileURLWithPath: served))
+            }
+        }
+        #expect(try PNG.readRGB(path: served) == expected)
+    }
+}
