@@ -210,9 +210,7 @@ struct CaseRun {
             figures: figureNames.map { .init(id: $0, file: "figures/\($0).png", caption: captions[$0]!, width: p, height: p) },
             registryFile: o.db == nil ? "parsguide.sqlite" : dbPath,
             simulationStatement: "Simulated with ParsGuide: the anatomy is a population-mean lumbar model (L2–L5) scaled to the patient's habitus with modelled defects; the ultrasound images, fluoroscopic shots, needle paths, contrast spread and radiation figures are computed, not acquired. The patient's habitus, the technique, the injectate and the outcomes (ODI \(Self.baselineODI) → \(Self.followUpODI)/50, \(Self.perceivedChange)) are those of the published case.")
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(record).write(to: URL(fileURLWithPath: (o.out as NSString).appendingPathComponent("case.json")))
+        try writeJSON(record, to: (o.out as NSString).appendingPathComponent("case.json"))
         try Data(CaseReport.html(record).utf8).write(to: URL(fileURLWithPath: (o.out as NSString).appendingPathComponent("report.html")))
         return record
     }

@@ -16,11 +16,7 @@ struct ConfirmCommand: ParsableCommand {
         structure and its distance to the target, and the dose ledger (reference air kerma, DAP) of the set.
         """)
 
-    @Option(help: "Subject folder written by `parsguide phantom`.")
-    var subject: String
-
-    @Option(help: "A plan written by `parsguide plan` on this subject.")
-    var plan: String
+    @OptionGroup var input: PlanInputOptions
 
     @Option(help: "Iodine volume from `parsguide inject` (mg I/mL): adds AP and lateral after contrast.")
     var contrast: String?
@@ -36,9 +32,8 @@ struct ConfirmCommand: ParsableCommand {
 
     func run() throws {
         guard (64...2048).contains(size) else { throw ValidationError("--size \(size) is out of range: allowed 64–2048") }
-        let subject = try PlanningSubject.load(directory: self.subject)
-        let plan = try NeedlePlan.read(path: self.plan, for: subject)
-        let scene = try FluoroScene.load(subject: self.subject, ct: nil, labels: nil, format: .verse)
+        let (subject, plan) = try input.load()
+        let scene = try FluoroScene.load(subject: input.subject, ct: nil, labels: nil, format: .verse)
         let iodine = try contrast.map { try NIfTI.read(path: $0).float32 }
         let set = try Confirmation.render(scene: scene, labels: subject.labels, plan: plan, tipMm: try tip.map { try parseVector($0, flag: "--tip") },
                                           contrast: iodine, pixels: size)
@@ -53,9 +48,7 @@ struct ConfirmCommand: ParsableCommand {
                                         tipStructure: set.tipStructure, files: files, shots: set.shots.map { .init(name: $0.name, dose: $0.dose) },
                                         exposures: set.ledger.exposures, totalReferenceAirKermaMGy: set.ledger.totalReferenceAirKermaMGy,
                                         totalDoseAreaProductMGyCm2: set.ledger.totalDoseAreaProductMGyCm2)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(report).write(to: URL(fileURLWithPath: (out as NSString).appendingPathComponent("confirm.json")))
+        try writeJSON(report, to: (out as NSString).appendingPathComponent("confirm.json"))
         print(String(format: "wrote %@: %d shots, tip in the %@ %.1f mm from the target; reference air kerma %.2f mGy, DAP %.1f mGy·cm²",
                      out, set.shots.count, set.tipStructure, set.tipToTargetMm, set.ledger.totalReferenceAirKermaMGy, set.ledger.totalDoseAreaProductMGyCm2))
     }

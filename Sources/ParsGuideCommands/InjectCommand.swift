@@ -18,11 +18,7 @@ struct InjectCommand: ParsableCommand {
         session totals against the maximum doses (data sheet §9).
         """)
 
-    @Option(help: "Subject folder written by `parsguide phantom`.")
-    var subject: String
-
-    @Option(help: "A plan written by `parsguide plan` on this subject.")
-    var plan: String
+    @OptionGroup var input: PlanInputOptions
 
     @Option(name: .customLong("volume-ml"), help: "Volume injected, mL (0 < V ≤ 10; 0.2–0.5 mL confirms a needle).")
     var volumeMl: Double = 0.3
@@ -46,8 +42,7 @@ struct InjectCommand: ParsableCommand {
                 doses.append((try Drug.named(String(parts[0])), ml))
             }
         }
-        let subject = try PlanningSubject.load(directory: self.subject)
-        let plan = try NeedlePlan.read(path: self.plan, for: subject)
+        let (subject, plan) = try input.load()
         let injectate = try Injectate(side: plan.target.name, doses: doses)
         let (totals, warnings) = try Injectate.checkTotals([injectate])
         let result = try ContrastSpread.inject(labels: subject.labels, tipMm: plan.targetPoint, volumeMl: volumeMl, drug: drug)
@@ -57,9 +52,7 @@ struct InjectCommand: ParsableCommand {
         let report = InjectionReport(target: plan.target.name, drug: drug.name, injectedMl: result.injectedMl, placedMl: result.placedMl,
                                      reachedMl: result.reachedMl, tipTissue: result.tipTissue, events: result.events,
                                      sessionTotalsMg: totals, warnings: warnings, contrastFile: "contrast.nii.gz")
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(report).write(to: URL(fileURLWithPath: (out as NSString).appendingPathComponent("injection.json")))
+        try writeJSON(report, to: (out as NSString).appendingPathComponent("injection.json"))
         let reached = result.reachedMl.sorted { $0.value > $1.value }.map { String(format: "%@ %.3f mL", $0.key, $0.value) }.joined(separator: ", ")
         print(String(format: "wrote %@: %.3f of %.3f mL placed from the %@: %@", out, result.placedMl, result.injectedMl, result.tipTissue, reached))
         for e in result.events + warnings { print("warning: \(e)") }

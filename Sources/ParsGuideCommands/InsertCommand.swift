@@ -19,11 +19,7 @@ struct InsertCommand: ParsableCommand {
         overall the Perk Tutor-style metrics.
         """)
 
-    @Option(help: "Subject folder written by `parsguide phantom`.")
-    var subject: String
-
-    @Option(help: "A plan written by `parsguide plan` on this subject.")
-    var plan: String
+    @OptionGroup var input: PlanInputOptions
 
     @Option(name: .customLong("steps-mm"), help: "Advance per step, mm (0.25–20).")
     var stepsMm: Double = 2
@@ -42,8 +38,7 @@ struct InsertCommand: ParsableCommand {
 
     func run() throws {
         guard (64...2048).contains(size) else { throw ValidationError("--size \(size) is out of range: allowed 64–2048") }
-        let subject = try PlanningSubject.load(directory: self.subject)
-        let plan = try NeedlePlan.read(path: self.plan, for: subject)
+        let (subject, plan) = try input.load()
         let insertion = try Insertion.rehearse(plan, on: subject, stepMm: stepsMm, deviation: .degrees(deviationDeg))
         let framesDir = (out as NSString).appendingPathComponent("frames")
         try FileManager.default.createDirectory(atPath: framesDir, withIntermediateDirectories: true)
@@ -63,9 +58,7 @@ struct InsertCommand: ParsableCommand {
         FileHandle.standardError.write(Data("\n".utf8))
         try APNG.write(frames, delayMs: 250, to: (out as NSString).appendingPathComponent("insertion.png"))
         let report = InsertionReport(plan: plan, stepMm: stepsMm, deviationDeg: deviationDeg, insertion: insertion)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(report).write(to: URL(fileURLWithPath: (out as NSString).appendingPathComponent("metrics.json")))
+        try writeJSON(report, to: (out as NSString).appendingPathComponent("metrics.json"))
         let m = report.metrics
         print(String(format: "wrote %@: %d steps, tip %.1f mm from the target in %@, visible %.0f %% of steps, %d redirections, %d bone contacts, %d dural punctures, tip lost from view %d×",
                      out, m.steps, m.finalTipToTargetMm, m.finalTissue, 100 * m.visibleFraction, m.redirections, m.boneContacts, m.duralPunctures, m.tipLostFromView))

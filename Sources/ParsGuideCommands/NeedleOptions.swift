@@ -30,7 +30,16 @@ struct NeedleOptions: ParsableArguments {
 
 /// Pretty, key-sorted JSON for the commands' `--json` reports.
 func prettyJSON<T: Encodable>(_ value: T) throws -> String {
+    String(decoding: try prettyJSONData(value), as: UTF8.self)
+}
+
+func prettyJSONData<T: Encodable>(_ value: T) throws -> Data {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    return String(decoding: try encoder.encode(value), as: UTF8.self)
+    return try encoder.encode(value)
+}
+
+/// Writes a value as pretty, key-sorted JSON to `path`.
+func writeJSON<T: Encodable>(_ value: T, to path: String) throws {
+    try prettyJSONData(value).write(to: URL(fileURLWithPath: path))
 }

@@ -40,6 +40,7 @@ button:hover { background: #3a4452; } label { margin-right: .6em; } input[type=n
 <label>C-arm oblique <input id="obl" type="number" value="35" min="-90" max="90">°</label><label>cranial <input id="cra" type="number" value="0" min="-45" max="45">°</label></div>
 <div id="dose" class="readout"></div>
 <h3>3D</h3><img id="ill" class="ill" alt="3D illustration"><div><button id="refresh3d">refresh 3D</button><button id="metrics">session metrics</button></div>
+<div><label>patient id <input id="patient" size="10" value="CASE-1"></label><label>date <input id="date" type="date"></label><button id="save">save to registry</button></div>
 <div id="metricsOut" class="readout"></div>
 </section></main>
 <script>
@@ -84,6 +85,9 @@ $("withdraw").onclick = () => act(() => needle({action: "withdraw", mm: Number($
 $("inject").onclick = () => act(async () => { const r = await (await api("/contrast", "POST", {volumeMl: Number($("volume").value)})).json();
   $("events").textContent = "contrast: " + Object.entries(r.reachedMl).map(([k, v]) => `${k} ${v.toFixed(2)} mL`).join(", "); });
 $("refresh3d").onclick = () => act(async () => { const r = await api("/illustration.png"); $("ill").src = URL.createObjectURL(await r.blob()); });
+$("save").onclick = () => act(async () => { const r = await (await api("/save", "POST", {patientId: $("patient").value, date: $("date").value})).json();
+  $("metricsOut").textContent = `saved as procedure ${r.procedureId}`; });
+$("date").value = new Date().toISOString().slice(0, 10);
 $("metrics").onclick = () => act(async () => { $("metricsOut").textContent = JSON.stringify(await (await api("/metrics")).json(), null, 1); });
 document.addEventListener("keydown", (e) => {
   if (e.target.tagName === "INPUT") return;
