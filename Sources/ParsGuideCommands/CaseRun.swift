@@ -157,7 +157,7 @@ struct CaseRun {
                                          needle: left.needle.name, injectate: "triamcinolone 20 mg in 0.5 mL bupivacaine 0.5 % per side after 0.3 mL iohexol 240",
                                          planPath: "case.json", confirmationPath: "figures",
                                          referenceAirKermaMGy: ledger.totalReferenceAirKermaMGy, doseAreaProductMGyCm2: ledger.totalDoseAreaProductMGyCm2),
-                         images: figureNames.map { ImageRecord(procedureId: 0, path: "figures/\($0).png", kind: $0.hasPrefix("fig1") ? ($0 == "fig1a" || $0 == "fig1c" ? "ultrasound" : "illustration") : (["fig2a", "fig2c", "fig2e", "fig2g"].contains($0) ? "fluoroscopy" : "illustration")) })
+                         images: figureNames.map { ImageRecord(procedureId: 0, path: "figures/\($0).png", kind: Self.imageKind(of: $0)) })
         try registry.add(Encounter(patientId: patientId, date: Self.dates.followUp, kind: "follow-up",
                                    odiAnswers: Self.answers(try OswestryIndex.total(Self.followUpODI)), gpcLowPercent: 80, gpcHighPercent: 90))
 
@@ -213,6 +213,16 @@ struct CaseRun {
         try writeJSON(record, to: (o.out as NSString).appendingPathComponent("case.json"))
         try Data(CaseReport.html(record).utf8).write(to: URL(fileURLWithPath: (o.out as NSString).appendingPathComponent("report.html")))
         return record
+    }
+
+    /// The registry's kind of a figure panel: A and C of figure 1 are ultrasound, the shots of figure 2
+    /// fluoroscopy, the rest 3D illustrations.
+    static func imageKind(of id: String) -> String {
+        switch id {
+        case "fig1a", "fig1c": "ultrasound"
+        case "fig2a", "fig2c", "fig2e", "fig2g": "fluoroscopy"
+        default: "illustration"
+        }
     }
 
     static func answers(_ odi: OswestryIndex) -> String { odi.answers.map { $0.map(String.init) ?? "-" }.joined(separator: ",") }

@@ -65,6 +65,8 @@ public enum ContrastSpread {
             static func < (a: Entry, b: Entry) -> Bool { a.cost < b.cost }
         }
         let n = g.dimensions
+        /// (i, j, k) of a linear voxel index.
+        func voxel(_ index: Int) -> SIMD3<Int> { SIMD3(index % n.x, (index / n.x) % n.y, index / (n.x * n.y)) }
         let startIndex = g.linearIndex(start.x, start.y, start.z)
         var heap = Heap<Entry>([Entry(cost: 0, index: startIndex)])
         var settled = Set<Int>()
@@ -76,7 +78,8 @@ public enum ContrastSpread {
                 let fraction = min(1, remaining)
                 filled.append((e.index, fraction))
                 remaining -= fraction
-                let i = e.index % n.x, j = (e.index / n.x) % n.y, k = e.index / (n.x * n.y)
+                let q = voxel(e.index)
+                let (i, j, k) = (q.x, q.y, q.z)
                 for (di, dj, dk) in [(1, 0, 0), (-1, 0, 0), (0, 1, 0), (0, -1, 0), (0, 0, 1), (0, 0, -1)] {
                     let a = i + di, b = j + dj, c = k + dk
                     guard g.contains(a, b, c) else { continue }
@@ -92,7 +95,7 @@ public enum ContrastSpread {
         // Crop to the filled voxels plus one voxel.
         var lo = SIMD3<Int>(repeating: .max), hi = SIMD3<Int>(repeating: .min)
         for f in filled {
-            let p = SIMD3(f.index % n.x, (f.index / n.x) % n.y, f.index / (n.x * n.y))
+            let p = voxel(f.index)
             lo = pointwiseMin(lo, p); hi = pointwiseMax(hi, p)
         }
         lo = pointwiseMax(lo &- 1, .zero); hi = pointwiseMin(hi &+ 1, n &- 1)
@@ -106,7 +109,7 @@ public enum ContrastSpread {
         var reached: [String: Double] = [:]
         labels.voxels.withUnsafeBufferPointer { v in
             for f in filled {
-                let p = SIMD3(f.index % n.x, (f.index / n.x) % n.y, f.index / (n.x * n.y)) &- lo
+                let p = voxel(f.index) &- lo
                 // A partly filled voxel holds the same iodine mass spread over the whole voxel.
                 concentration[p.x, p.y, p.z] = Float(mgPerMl * f.fraction)
                 reached[Tissue(rawValue: v[f.index])?.name ?? "label \(v[f.index])", default: 0] += f.fraction * voxelMl
