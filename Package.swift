@@ -34,7 +34,9 @@ let package = Package(
         ),
         .target(name: "Imaging", dependencies: ["CPNG", "CZlib"]),
         .target(name: "Ultrasound", dependencies: ["Anatomy", "Imaging"]),
-        .target(name: "Fluoroscopy", dependencies: ["Anatomy", "Imaging"]),
+        // The DRR's vector slab walk (AVX2, chosen at run time); plain C, no flags.
+        .target(name: "CDRRKernel"),
+        .target(name: "Fluoroscopy", dependencies: ["Anatomy", "Imaging", "CDRRKernel"]),
         .target(name: "Illustration", dependencies: ["Anatomy", "Imaging", "Ultrasound", "Fluoroscopy"]),
         .target(name: "Report"),
         // The web simulator; the only module that needs Hummingbird.

@@ -30,7 +30,10 @@ public struct AttenuationVolume: Sendable {
     }
 
     private init<S: Sequence>(grid: Grid, values: S, count: Int) throws where S.Element == Float {
-        var codes = [UInt16](repeating: 0, count: count)
+        // One spare element past the last voxel: the packet kernel reads codes as 32-bit words.
+        var codes = [UInt16]()
+        codes.reserveCapacity(count + 2)
+        codes.append(contentsOf: repeatElement(0, count: count))
         var lowest = Float.infinity, highest = -Float.infinity
         var i = 0
         for v in values {
@@ -61,19 +64,30 @@ public struct AttenuationVolume: Sendable {
     /// HU −1000 and below: no material.
     static let airCode: UInt16 = 24
 
-    /// g/cm³ of water-equivalent material and of cortical bone per code.
-    static let waterDensity: [Float] = (0..<codeCount).map { c in
-        let hu = Double(c - 1024)
-        return Float(hu < 0 ? max(0, 1 + hu / 1000) : max(0, 1 - hu / corticalBoneHU))
-    }
-    static let boneDensity: [Float] = (0..<codeCount).map { c in
-        let hu = Double(c - 1024)
-        return Float(hu <= 0 ? 0 : hu / corticalBoneHU * XRayMaterial.corticalBone.densityGPerCm3)
-    }
-    /// 1 + HU/1000 clipped at 0: the monochromatic mode's μ/μ_water.
-    static let relativeToWater: [Float] = (0..<codeCount).map { c in Float(max(0, 1 + Double(c - 1024) / 1000)) }
+    /// (water, bone) densities per code, g/cm³ of water-equivalent material and of cortical bone: the
+    /// decomposition above as a formula of HU.
+    static let materials = DensityFormula(c0: 1, c1: 1 / 1000, c2: -1 / corticalBoneHU, c3: XRayMaterial.corticalBone.densityGPerCm3 / corticalBoneHU)
+    /// (1 + HU/1000 clipped at 0, 0): the monochromatic mode's μ/μ_water.
+    static let relativeToWater = DensityFormula(c0: 1, c1: 1 / 1000, c2: 1 / 1000, c3: 0)
 
-    /// (water, bone) densities per code, and (1 + HU/1000, 0) for the monochromatic mode.
-    static let densities: [SIMD2<Float>] = (0..<codeCount).map { SIMD2(waterDensity[$0], boneDensity[$0]) }
-    static let monochromatic: [SIMD2<Float>] = (0..<codeCount).map { SIMD2(relativeToWater[$0], 0) }
+    static let densities = materials.table(codeCount: codeCount)
+    static let monochromatic = relativeToWater.table(codeCount: codeCount)
+}
+
+/// Two densities per voxel as a piecewise-linear function of h = HU = code − 1024:
+/// first = max(0, c0 + c1·min(h, 0) + c2·max(h, 0)), second = c3·max(h, 0). The scalar walks read it
+/// as a table per code; the packet kernel evaluates the same formula.
+struct DensityFormula: Sendable {
+    let c0: Double, c1: Double, c2: Double, c3: Double
+
+    func first(hu h: Double) -> Double { max(0, c0 + c1 * min(h, 0) + c2 * max(h, 0)) }
+    func second(hu h: Double) -> Double { c3 * max(h, 0) }
+
+    /// (first, second) per code 0..<codeCount.
+    func table(codeCount: Int) -> [SIMD2<Float>] {
+        (0..<codeCount).map { c in
+            let h = Double(c - 1024)
+            return SIMD2(Float(first(hu: h)), Float(second(hu: h)))
+        }
+    }
 }

@@ -41,6 +41,13 @@ public struct DRRRenderer: Sendable {
     /// 512×512×133 CT), not for a single shot.
     public let session: Bool
 
+    /// Whether packets of rays go through the vector kernel where the processor has it (tests turn it
+    /// off to compare with the voxel walk).
+    var vectorKernel = true
+    /// Whether uniform blocks are crossed in one step; nil: when at least half the blocks holding
+    /// material are uniform (tests force it either way).
+    var crossBlocks: Bool?
+
     public init(volume: AttenuationVolume, session: Bool = false) {
         self.volume = volume
         self.session = session
@@ -98,63 +105,86 @@ public struct DRRRenderer: Sendable {
         // Blocks pay where most of the body is piecewise constant (a subject: 72 % of its 8³ blocks with
         // material are uniform; 158 → 100 ms for AP); in a CT whose every voxel carries noise they only
         // add steps (112 → 133 ms), so the plain walk serves it.
-        let useBlocks = volume.blocks.uniformMaterialFraction >= 0.5
+        let useBlocks = crossBlocks ?? (volume.blocks.uniformMaterialFraction >= 0.5)
         let blockDimensions = volume.blocks.dimensions
         let prefix = PrefixPointers(x: sums[0]?.sums, y: sums[1]?.sums, z: sums[2]?.sums)
-        codes.withUnsafeBufferPointer { codes in
+        /// Σ ℓ·ρ (water, bone) in g·mm/cm³ along one ray, walked voxel by voxel.
+        @Sendable func scalarMass(_ c: SharedPointers, _ d: Vector3, _ length: Double) -> SIMD2<Float> {
+            if empty { return .zero }
+            if let axis = dominantAxis(d), let p = prefix[axis] {
+                return traversal.integrateRuns(start: source, direction: d, lengthMm: length, codes: c.codes,
+                                               table: c.densities, prefix: UnsafePointer(p), axis: axis)
+            } else if useBlocks {
+                return traversal.integrateBlocks(start: source, direction: d, lengthMm: length, codes: c.codes, table: c.densities,
+                                                 blocks: c.blocks, blockDimensions: blockDimensions)
+            }
+            return traversal.integrate(start: source, direction: d, lengthMm: length, codes: c.codes, table: c.densities)
+        }
+        /// The detector's reading of one pixel, from its ray's water and bone mass (g/cm²) plus contrast
+        /// and needle.
+        @Sendable func expose(row: Int, column: Int, _ d: Vector3, _ length: Double, _ mass: SIMD2<Float>) {
+            let aw = Double(mass.x), ab = Double(mass.y)
+            var ai = 0.0
+            if let ct = contrastTraversal, let contrast = exposure.contrast {
+                contrast.voxels.withUnsafeBufferPointer { mg in
+                    ct.traverse(start: source, direction: d, lengthMm: length) { v, l in ai += l * Double(mg[v]) }
+                }
+                ai /= 10 * 1000  // mm·mg/mL → g/cm²
+            }
+            let afe = exposure.needle.map { Self.chordMm(start: source, direction: d, needle: $0) / 10 * XRayMaterial.steel.densityGPerCm3 } ?? 0
+            var t: Float = 0
+            if ai == 0, afe == 0, let table, let fast = table.transmission(water: aw, bone: ab) {
+                t = fast
+            } else {
+                for b in 0..<bins {
+                    // Mono: aw is Σℓ·(1 + HU/1000) in cm and water[b] is μ_water per cm.
+                    let mu = mono ? water[b] * Float(aw) : water[b] * Float(aw) + bone[b] * Float(ab)
+                    t += weights[b] * expf(-(mu + iodine[b] * Float(ai) + steel[b] * Float(afe)))
+                }
+            }
+            let i = row * n + column
+            out.transmission[i] = t
+            out.integral[i] = -logf(max(t, .leastNormalMagnitude))
+        }
+        // Runs (session mode) serve the rays they were built for; every other ray goes in packets of 8
+        // through the vector slab walk where the processor has it, one by one otherwise.
+        let packets = vectorKernel && !empty && runSlope < 0
+        volume.withPacketKernel(mono ? AttenuationVolume.relativeToWater : AttenuationVolume.materials, useBlocks: useBlocks) { kernel in
+          let kernel = packets ? kernel : nil
+          codes.withUnsafeBufferPointer { codes in
             densityTable.withUnsafeBufferPointer { densityTable in
                   volume.blocks.codes.withUnsafeBufferPointer { blocks in
                     let c = SharedPointers(codes: codes.baseAddress!, densities: UnsafeRawPointer(densityTable.baseAddress!).assumingMemoryBound(to: Float.self),
                                            blocks: blocks.baseAddress!)
                     // Square tiles of rays, not rows: neighbouring rays in both directions share the
                     // cache lines of the voxels they cross.
-                    let tile = 16, tilesPerSide = (n + tile - 1) / tile
+                    let tile = 16, tilesPerSide = (n + tile - 1) / tile, width = PacketKernel.width
                     DispatchQueue.concurrentPerform(iterations: tilesPerSide * tilesPerSide) { tileIndex in
                         let row0 = (tileIndex / tilesPerSide) * tile, column0 = (tileIndex % tilesPerSide) * tile
-                        for row in row0..<min(row0 + tile, n) { for column in column0..<min(column0 + tile, n) {
-                            let target = carm.detectorPoint(column: Double(column), row: Double(row))
-                            let d = (target - source).normalized, length = (target - source).length
-                            // Σ ℓ·ρ in g/cm² (ℓ in mm → cm).
-                            let mass: SIMD2<Float>
-                            if empty {
-                                mass = .zero
-                            } else {
-                                if let axis = dominantAxis(d), let p = prefix[axis] {
-                                    mass = traversal.integrateRuns(start: source, direction: d, lengthMm: length, codes: c.codes,
-                                                                   table: c.densities, prefix: UnsafePointer(p), axis: axis) / 10
-                                } else if useBlocks {
-                                    mass = traversal.integrateBlocks(start: source, direction: d, lengthMm: length, codes: c.codes, table: c.densities,
-                                                                     blocks: c.blocks, blockDimensions: blockDimensions) / 10
-                                } else {
-                                    mass = traversal.integrate(start: source, direction: d, lengthMm: length, codes: c.codes, table: c.densities) / 10
+                        let columnEnd = min(column0 + tile, n)
+                        var directions = [Vector3](repeating: .zero, count: width), lengths = [Double](repeating: 0, count: width)
+                        var masses = [SIMD2<Float>](repeating: .zero, count: width)
+                        for row in row0..<min(row0 + tile, n) {
+                            var column = column0
+                            while column < columnEnd {
+                                let count = kernel != nil && columnEnd - column >= width ? width : 1
+                                for l in 0..<count {
+                                    let target = carm.detectorPoint(column: Double(column + l), row: Double(row))
+                                    directions[l] = (target - source).normalized; lengths[l] = (target - source).length
                                 }
-                            }
-                            let aw = Double(mass.x), ab = Double(mass.y)
-                            var ai = 0.0
-                            if let ct = contrastTraversal, let contrast = exposure.contrast {
-                                contrast.voxels.withUnsafeBufferPointer { mg in
-                                    ct.traverse(start: source, direction: d, lengthMm: length) { v, l in ai += l * Double(mg[v]) }
+                                let together = count == width && kernel!.integrate(source: source, directions: directions, lengthsMm: lengths, mass: &masses)
+                                for l in 0..<count {
+                                    // Σ ℓ·ρ in g/cm² (ℓ in mm → cm).
+                                    let mass = (together ? masses[l] : scalarMass(c, directions[l], lengths[l])) / 10
+                                    expose(row: row, column: column + l, directions[l], lengths[l], mass)
                                 }
-                                ai /= 10 * 1000  // mm·mg/mL → g/cm²
+                                column += count
                             }
-                            let afe = exposure.needle.map { Self.chordMm(start: source, direction: d, needle: $0) / 10 * XRayMaterial.steel.densityGPerCm3 } ?? 0
-                            var t: Float = 0
-                            if ai == 0, afe == 0, let table, let fast = table.transmission(water: aw, bone: ab) {
-                                t = fast
-                            } else {
-                                for b in 0..<bins {
-                                    // Mono: aw is Σℓ·(1 + HU/1000) in cm and water[b] is μ_water per cm.
-                                    let mu = mono ? water[b] * Float(aw) : water[b] * Float(aw) + bone[b] * Float(ab)
-                                    t += weights[b] * expf(-(mu + iodine[b] * Float(ai) + steel[b] * Float(afe)))
-                                }
-                            }
-                            let i = row * n + column
-                            out.transmission[i] = t
-                            out.integral[i] = -logf(max(t, .leastNormalMagnitude))
-                        } }
+                        }
                     }
                   }
             }
+          }
         }
         return DRRImage(carm: carm, transmission: Array(transmission), lineIntegral: Array(integral))
     }

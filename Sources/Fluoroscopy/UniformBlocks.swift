@@ -9,7 +9,8 @@ struct UniformBlocks: Sendable {
     static let size = 8
     /// Blocks per axis.
     let dimensions: SIMD3<Int>
-    /// Per block, x fastest: the uniform code, or −1 when the block is mixed.
+    /// Per block, x fastest: the uniform code, or −1 when the block is mixed (or reaches past the grid's
+    /// edge holding anything but air).
     let codes: [Int32]
     /// Fraction of the blocks holding any material (not only air) that are uniform.
     let uniformMaterialFraction: Double
@@ -39,7 +40,12 @@ struct UniformBlocks: Sendable {
                         } }
                         var uniform = 0, material = 0
                         for slot in 0..<first.count {
-                            let c = first[slot]
+                            var c = first[slot]
+                            // A block reaching past the grid's edge is uniform only in air: rays crossing
+                            // it in one step would otherwise carry its material beyond the grid.
+                            let partial = n.x % b != 0 && slot % nb.x == nb.x - 1 || n.y % b != 0 && slot / nb.x == nb.y - 1
+                                || n.z % b != 0 && kb == nb.z - 1
+                            if partial, c != Int32(airCode) { c = -1 }
                             out.base[slot + nb.x * nb.y * kb] = c
                             if c != Int32(airCode) { material += 1; if c >= 0 { uniform += 1 } }
                         }

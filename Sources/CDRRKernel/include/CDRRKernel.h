@@ -1,0 +1,48 @@
+#ifndef PARSGUIDE_CDRRKERNEL_H
+#define PARSGUIDE_CDRRKERNEL_H
+
+#include <stdint.h>
+
+/// A volume of material codes prepared for the packet kernel. Codes are HU + 1024 (see
+/// AttenuationVolume); per voxel, with h = code − 1024:
+///   first  = max(0, c0 + c1·min(h, 0) + c2·max(h, 0))
+///   second = c3·max(h, 0)
+/// which reproduces the renderer's (water, bone) and monochromatic density tables exactly in form.
+typedef struct {
+    /// x fastest; must stay readable for 2 bytes past the last voxel (the kernel gathers 32-bit words).
+    const uint16_t *codes;
+    int32_t dimensions[3];
+    /// Inclusive index bounds of the voxels that are not air; everything outside is air.
+    int32_t lower[3];
+    int32_t upper[3];
+    /// The code of air (contributes nothing).
+    int32_t airCode;
+    float c0, c1, c2, c3;
+} PGDRRVolume;
+
+/// Which blocks of 8³ voxels (aligned on multiples of 8) hold one code throughout: the code, or −1.
+/// A block that reaches past the grid's edge may be uniform only in air.
+typedef struct {
+    const int32_t *codes;
+    int32_t dimensions[3];
+    /// Linear steps of one block along each axis (1, nx, nx·ny in blocks).
+    int32_t stride[3];
+} PGDRRBlocks;
+
+/// 1 when this processor runs the vector kernel (x86-64 with AVX2 and FMA), else 0.
+int pg_drr_kernel_available(void);
+
+/// Exact line integrals of 8 rays from one point, walked together slab by slab along their common
+/// dominant index axis (at most three voxel segments per slab and ray). With `blocks` (may be NULL),
+/// 8 slabs are crossed at once wherever every block the rays meet in them is uniform.
+///
+/// Index space is shifted by ½ (voxel i spans [i, i + 1)); `origin` (3) is the rays' common start there,
+/// `directions` (8 × 3) the index-space images of unit world directions, `lengthsMm` (8) the rays'
+/// lengths, so that t in mm runs from 0 to the length. Writes Σ ℓ·first and Σ ℓ·second (ℓ in mm) per ray
+/// and returns 1, or returns 0 and writes nothing when the packet does not qualify (no kernel on this
+/// processor, rays without a common dominant axis, a start or end inside the occupied slab, a volume too
+/// large for 32-bit indices): the caller then walks those rays one by one.
+int pg_drr_integrate8(const PGDRRVolume *volume, const PGDRRBlocks *blocks, const double *origin, const double *directions,
+                      const double *lengthsMm, float *first, float *second);
+
+#endif

@@ -1,0 +1,64 @@
+import Anatomy
+import CDRRKernel
+
+/// Eight rays from one source integrated together by the vector slab walk (`CDRRKernel`): the same exact
+/// line integral as `VoxelTraversal.integrate`, for packets whose rays share a dominant index axis. Holds
+/// raw pointers into the volume's codes (read only, so shared by the workers): use it only inside `AttenuationVolume.withPacketKernel`.
+struct PacketKernel: @unchecked Sendable {
+    static let width = 8
+    static var isAvailable: Bool { pg_drr_kernel_available() != 0 }
+
+    private var volume: PGDRRVolume
+    private var blocks: PGDRRBlocks?
+    private let indexFromWorld: Matrix4
+
+    fileprivate init(volume: PGDRRVolume, blocks: PGDRRBlocks?, indexFromWorld: Matrix4) {
+        self.volume = volume
+        self.blocks = blocks
+        self.indexFromWorld = indexFromWorld
+    }
+
+    /// Σ ℓ·(first, second) in mm for 8 rays from `source` along unit world `directions` over
+    /// `lengthsMm`, written to `mass`; false (nothing written) when the packet does not qualify.
+    func integrate(source: Vector3, directions: UnsafePointer<Vector3>, lengthsMm: UnsafePointer<Double>,
+                   mass: UnsafeMutablePointer<SIMD2<Float>>) -> Bool {
+        let q0 = indexFromWorld.apply(source) + 0.5
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 + 3 * Self.width) { q in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * Self.width) { out in
+                q[0] = q0.x; q[1] = q0.y; q[2] = q0.z
+                for l in 0..<Self.width {
+                    let d = indexFromWorld.applyToDirection(directions[l])
+                    q[3 + 3 * l] = d.x; q[4 + 3 * l] = d.y; q[5 + 3 * l] = d.z
+                }
+                let base = q.baseAddress!, o = out.baseAddress!
+                var v = volume, b = blocks
+                let done = b == nil ? pg_drr_integrate8(&v, nil, base, base + 3, lengthsMm, o, o + Self.width)
+                    : pg_drr_integrate8(&v, &b!, base, base + 3, lengthsMm, o, o + Self.width)
+                guard done != 0 else { return false }
+                for l in 0..<Self.width { mass[l] = SIMD2(o[l], o[Self.width + l]) }
+                return true
+            }
+        }
+    }
+}
+
+extension AttenuationVolume {
+    /// Runs `body` with a packet kernel over this volume and density formula (crossing uniform blocks in
+    /// one step when `useBlocks`), or with nil when the processor has no vector kernel or the volume
+    /// holds no material.
+    func withPacketKernel<R>(_ formula: DensityFormula, useBlocks: Bool, _ body: (PacketKernel?) -> R) -> R {
+        guard PacketKernel.isAvailable, let box = occupied else { return body(nil) }
+        return codes.withUnsafeBufferPointer { codes in blocks.codes.withUnsafeBufferPointer { blockCodes in
+            let n = grid.dimensions
+            let v = PGDRRVolume(codes: codes.baseAddress!, dimensions: (Int32(n.x), Int32(n.y), Int32(n.z)),
+                                lower: (Int32(box.lower.x), Int32(box.lower.y), Int32(box.lower.z)),
+                                upper: (Int32(box.upper.x), Int32(box.upper.y), Int32(box.upper.z)),
+                                airCode: Int32(Self.airCode),
+                                c0: Float(formula.c0), c1: Float(formula.c1), c2: Float(formula.c2), c3: Float(formula.c3))
+            let nb = blocks.dimensions
+            let b = PGDRRBlocks(codes: blockCodes.baseAddress!, dimensions: (Int32(nb.x), Int32(nb.y), Int32(nb.z)),
+                                stride: (1, Int32(nb.x), Int32(nb.x * nb.y)))
+            return body(PacketKernel(volume: v, blocks: useBlocks ? b : nil, indexFromWorld: grid.indexFromWorld))
+        } }
+    }
+}
