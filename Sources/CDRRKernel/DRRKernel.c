@@ -11,6 +11,7 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -36,11 +37,14 @@ __attribute__((target("avx2,fma"))) static inline __m256i offsetOf(__m256 iu, __
                             _mm256_mullo_epi32(_mm256_cvttps_epi32(iv), b->strideV));
 }
 
+/// All-ones lanes where cell index i lies in [low, high].
+__attribute__((target("avx2,fma"))) static inline __m256 within(__m256 i, __m256 low, __m256 high) {
+    return _mm256_and_ps(_mm256_cmp_ps(i, low, _CMP_GE_OQ), _mm256_cmp_ps(i, high, _CMP_LE_OQ));
+}
+
 /// All-ones lanes where voxel (u, v) lies inside the occupied box.
 __attribute__((target("avx2,fma"))) static inline __m256 inside(__m256 iu, __m256 iv, const Box *b) {
-    __m256 u = _mm256_and_ps(_mm256_cmp_ps(iu, b->lowU, _CMP_GE_OQ), _mm256_cmp_ps(iu, b->highU, _CMP_LE_OQ));
-    __m256 v = _mm256_and_ps(_mm256_cmp_ps(iv, b->lowV, _CMP_GE_OQ), _mm256_cmp_ps(iv, b->highV, _CMP_LE_OQ));
-    return _mm256_and_ps(u, v);
+    return _mm256_and_ps(within(iu, b->lowU, b->highU), within(iv, b->lowV, b->highV));
 }
 
 typedef struct {
@@ -62,24 +66,27 @@ __attribute__((target("avx2,fma"))) static inline void fetch(const uint16_t *cod
     decode(_mm256_mask_i32gather_epi32(d->air, (const int *)codes, index, _mm256_castps_si256(mask), 2), d, first, positive);
 }
 
-/// The rays' constants and their position: U and V at the start of the current slab, with the entry
-/// voxel's (U, V) offset and whether it lies inside the occupied box.
+/// The rays' constants and their position: at the start of slab j0 + k, U and V, their voxel indices
+/// and whether each lies in the occupied box, the entry voxel's linear index, and the sums so far.
 typedef struct {
     __m256 slopeU, slopeV, startU, startV, inverseU, inverseV;
-    __m256 ua, va, iua, iva, in;
-    __m256i offset;
+    /// ± the linear step of one voxel along U and V, in each ray's direction.
+    __m256i stepU, stepV;
+    __m256 k, ua, va, iua, iva, inU, inV;
+    __m256i index;
     __m256 accFirst, accPositive;
 } Rays;
 
-/// Places the rays at slab j0 + k.
-__attribute__((target("avx2,fma"))) static inline void seat(Rays *r, int k, const Box *box) {
-    const __m256 kk = _mm256_set1_ps((float)k);
-    r->ua = _mm256_fmadd_ps(kk, r->slopeU, r->startU);
-    r->va = _mm256_fmadd_ps(kk, r->slopeV, r->startV);
+/// Places the rays at the start of slab j = j0 + k.
+__attribute__((target("avx2,fma"))) static inline void seat(Rays *r, int j, int k, int64_t strideD, const Box *box) {
+    r->k = _mm256_set1_ps((float)k);
+    r->ua = _mm256_fmadd_ps(r->k, r->slopeU, r->startU);
+    r->va = _mm256_fmadd_ps(r->k, r->slopeV, r->startV);
     r->iua = _mm256_floor_ps(r->ua);
     r->iva = _mm256_floor_ps(r->va);
-    r->offset = offsetOf(r->iua, r->iva, box);
-    r->in = inside(r->iua, r->iva, box);
+    r->index = _mm256_add_epi32(offsetOf(r->iua, r->iva, box), _mm256_set1_epi32((int)(j * strideD)));
+    r->inU = within(r->iua, box->lowU, box->highU);
+    r->inV = within(r->iva, box->lowV, box->highV);
 }
 
 /// Fraction of a slab at which each ray crosses a boundary of its minor axis (1 where it does not),
@@ -90,17 +97,20 @@ __attribute__((target("avx2,fma"))) static inline __m256 crossing(__m256 a, __m2
     return _mm256_blendv_ps(one, _mm256_min_ps(one, _mm256_max_ps(zero, f)), crosses);
 }
 
-/// Walks slab j = j0 + k − 1 voxel by voxel (three segments at most) and moves the rays to its far face.
-__attribute__((target("avx2,fma"))) static inline void fineSlab(Rays *r, int j, int k, const uint16_t *codes, int64_t strideD,
+/// Walks the current slab voxel by voxel (three segments at most) and moves the rays to its far face.
+__attribute__((target("avx2,fma"))) static inline void fineSlab(Rays *r, const uint16_t *codes, __m256i slabStep,
                                                                 const Box *box, const Decoder *decoder) {
     const __m256 one = _mm256_set1_ps(1);
-    const __m256 kk = _mm256_set1_ps((float)k);
-    const __m256 ub = _mm256_fmadd_ps(kk, r->slopeU, r->startU), vb = _mm256_fmadd_ps(kk, r->slopeV, r->startV);
+    r->k = _mm256_add_ps(r->k, one);
+    const __m256 ub = _mm256_fmadd_ps(r->k, r->slopeU, r->startU), vb = _mm256_fmadd_ps(r->k, r->slopeV, r->startV);
     const __m256 iub = _mm256_floor_ps(ub), ivb = _mm256_floor_ps(vb);
     const __m256 crossU = _mm256_cmp_ps(r->iua, iub, _CMP_NEQ_UQ), crossV = _mm256_cmp_ps(r->iva, ivb, _CMP_NEQ_UQ);
-    const __m256i slab = _mm256_set1_epi32((int)(j * strideD));
+    // Fetch a few slabs ahead: the walk's misses are the cost on a large volume.
+    int ahead[8];
+    _mm256_storeu_si256((__m256i *)ahead, _mm256_add_epi32(r->index, _mm256_slli_epi32(slabStep, 3)));
+    for (int l = 0; l < 8; l++) _mm_prefetch((const char *)(codes + ahead[l]), _MM_HINT_T0);
     __m256 first0, positive0;
-    fetch(codes, _mm256_add_epi32(r->offset, slab), r->in, decoder, &first0, &positive0);
+    fetch(codes, r->index, _mm256_and_ps(r->inU, r->inV), decoder, &first0, &positive0);
     const __m256 crossAny = _mm256_or_ps(crossU, crossV);
     if (_mm256_testz_ps(crossAny, crossAny)) {
         r->accFirst = _mm256_add_ps(r->accFirst, first0);
@@ -109,35 +119,40 @@ __attribute__((target("avx2,fma"))) static inline void fineSlab(Rays *r, int j, 
         const __m256 fu = crossing(r->ua, r->iua, iub, r->inverseU, one, crossU);
         const __m256 fv = crossing(r->va, r->iva, ivb, r->inverseV, one, crossV);
         const __m256 p = _mm256_min_ps(fu, fv), q = _mm256_max_ps(fu, fv);
-        // The middle voxel: U crossed first → (ub, va); V first → (ua, vb).
+        // The middle voxel: U crossed first → (ub, va); V first → (ua, vb). Indices step by ±1 voxel.
         const __m256 uFirst = _mm256_cmp_ps(fu, fv, _CMP_LT_OQ);
-        const __m256 ium = _mm256_blendv_ps(r->iua, iub, uFirst), ivm = _mm256_blendv_ps(ivb, r->iva, uFirst);
+        const __m256i du = _mm256_and_si256(_mm256_castps_si256(crossU), r->stepU);
+        const __m256i dv = _mm256_and_si256(_mm256_castps_si256(crossV), r->stepV);
+        const __m256 inUb = within(iub, box->lowU, box->highU), inVb = within(ivb, box->lowV, box->highV);
+        const __m256 inM = _mm256_blendv_ps(_mm256_and_ps(r->inU, inVb), _mm256_and_ps(inUb, r->inV), uFirst);
+        const __m256i indexM = _mm256_add_epi32(r->index, _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(dv), _mm256_castsi256_ps(du), uFirst)));
+        const __m256i index1 = _mm256_add_epi32(r->index, _mm256_add_epi32(du, dv));
         __m256 firstM, positiveM;
-        fetch(codes, _mm256_add_epi32(offsetOf(ium, ivm, box), slab), _mm256_and_ps(inside(ium, ivm, box), crossAny),
-              decoder, &firstM, &positiveM);
-        const __m256i offset1 = offsetOf(iub, ivb, box);
-        const __m256 in1 = inside(iub, ivb, box);
+        fetch(codes, indexM, _mm256_and_ps(inM, crossAny), decoder, &firstM, &positiveM);
         // The exit voxel differs from the middle one only where the ray crosses both boundaries.
         const __m256 both = _mm256_and_ps(crossU, crossV);
         __m256 first1 = decoder->zero, positive1 = decoder->zero;
         if (!_mm256_testz_ps(both, both)) {
-            fetch(codes, _mm256_add_epi32(offset1, slab), _mm256_and_ps(in1, both), decoder, &first1, &positive1);
+            fetch(codes, index1, _mm256_and_ps(_mm256_and_ps(inUb, inVb), both), decoder, &first1, &positive1);
         }
         const __m256 wm = _mm256_sub_ps(q, p), w1 = _mm256_sub_ps(one, q);
         r->accFirst = _mm256_fmadd_ps(p, first0, _mm256_fmadd_ps(wm, firstM, _mm256_fmadd_ps(w1, first1, r->accFirst)));
         r->accPositive = _mm256_fmadd_ps(p, positive0, _mm256_fmadd_ps(wm, positiveM, _mm256_fmadd_ps(w1, positive1, r->accPositive)));
-        r->offset = offset1;
-        r->in = in1;
+        r->index = index1;
+        r->inU = inUb; r->inV = inVb;
     }
+    r->index = _mm256_add_epi32(r->index, slabStep);
     r->ua = ub; r->va = vb; r->iua = iub; r->iva = ivb;
 }
 
-/// Crosses the 8 slabs of block layer J = j/8 in one step when every block the rays meet there is
-/// uniform (the same three-segment rule, on the block grid); returns 0, changing nothing, otherwise.
+/// Crosses the n = `blocks->size` slabs of block layer j/n in one step when every block the rays meet
+/// there is uniform (the same three-segment rule, on the block grid); returns 0, changing nothing,
+/// otherwise.
 __attribute__((target("avx2,fma"))) static inline int blockSlab(Rays *r, int j, int k, const PGDRRBlocks *blocks, int D, int U, int V,
-                                                                const Box *box, const Decoder *decoder) {
-    const __m256 one = _mm256_set1_ps(1), eighth = _mm256_set1_ps(0.125f), eight = _mm256_set1_ps(8);
-    const __m256 kk = _mm256_set1_ps((float)(k + 7));
+                                                                int64_t strideD, const Box *box, const Decoder *decoder) {
+    const int n = blocks->size;
+    const __m256 eighth = _mm256_set1_ps(1.0f / n), eight = _mm256_set1_ps((float)n);
+    const __m256 kk = _mm256_set1_ps((float)(k + n));
     const __m256 ub = _mm256_fmadd_ps(kk, r->slopeU, r->startU), vb = _mm256_fmadd_ps(kk, r->slopeV, r->startV);
     const __m256 bua = _mm256_floor_ps(_mm256_mul_ps(r->ua, eighth)), bva = _mm256_floor_ps(_mm256_mul_ps(r->va, eighth));
     const __m256 bub = _mm256_floor_ps(_mm256_mul_ps(ub, eighth)), bvb = _mm256_floor_ps(_mm256_mul_ps(vb, eighth));
@@ -151,14 +166,15 @@ __attribute__((target("avx2,fma"))) static inline int blockSlab(Rays *r, int j, 
     const __m256 lowU = _mm256_setzero_ps(), highU = _mm256_set1_ps((float)(blocks->dimensions[U] - 1));
     const __m256 highV = _mm256_set1_ps((float)(blocks->dimensions[V] - 1));
     const Box grid = {lowU, highU, lowU, highV, _mm256_set1_epi32(blocks->stride[U]), _mm256_set1_epi32(blocks->stride[V])};
-    const __m256i layer = _mm256_set1_epi32((j >> 3) * blocks->stride[D]);
+    const __m256i layer = _mm256_set1_epi32((j / n) * blocks->stride[D]);
     const int *map = (const int *)blocks->codes;
     #define BLOCK(bu, bv, mask) _mm256_mask_i32gather_epi32(decoder->air, map, _mm256_add_epi32(offsetOf(bu, bv, &grid), layer), \
                                                              _mm256_castps_si256(_mm256_and_ps(inside(bu, bv, &grid), mask)), 4)
     const __m256 all = _mm256_castsi256_ps(_mm256_set1_epi32(-1));
+    // Most layers cross no block boundary: then only the entry block is looked up.
     const __m256i code0 = BLOCK(bua, bva, all);
-    const __m256i codeM = BLOCK(bum, bvm, crossAny);
-    const __m256i code1 = BLOCK(bub, bvb, both);
+    const __m256i codeM = _mm256_testz_ps(crossAny, crossAny) ? decoder->air : BLOCK(bum, bvm, crossAny);
+    const __m256i code1 = _mm256_testz_ps(both, both) ? decoder->air : BLOCK(bub, bvb, both);
     #undef BLOCK
     // Mixed blocks hold −1: any sign bit means the voxels must be walked.
     if (!_mm256_testz_si256(_mm256_or_si256(code0, _mm256_or_si256(codeM, code1)), _mm256_set1_epi32(INT32_MIN))) return 0;
@@ -170,13 +186,13 @@ __attribute__((target("avx2,fma"))) static inline int blockSlab(Rays *r, int j, 
     const __m256 wm = _mm256_sub_ps(q, p), w1 = _mm256_sub_ps(eight, q);
     r->accFirst = _mm256_fmadd_ps(p, first0, _mm256_fmadd_ps(wm, firstM, _mm256_fmadd_ps(w1, first1, r->accFirst)));
     r->accPositive = _mm256_fmadd_ps(p, positive0, _mm256_fmadd_ps(wm, positiveM, _mm256_fmadd_ps(w1, positive1, r->accPositive)));
-    seat(r, k + 7, box);
+    seat(r, j + n, k + n, strideD, box);
     return 1;
 }
 
 /// The slab walk of 8 rays over slabs j0…j1 of axis D; u0/v0 are the rays' U and V at D = j0, su/sv
 /// their slopes dU/dD and dV/dD. Returns the sums of first and of max(h, 0) over slab fractions.
-__attribute__((target("avx2,fma"))) static void walk8(const PGDRRVolume *volume, const PGDRRBlocks *blocks, int D, int U, int V, int j0, int j1,
+__attribute__((target("avx2,fma"))) static void walk8(const PGDRRVolume *volume, const PGDRRBlocks *blocks, const PGDRRBlocks *subBlocks, int D, int U, int V, int j0, int j1,
                                                       const float *u0, const float *v0, const float *su, const float *sv,
                                                       float *sumFirst, float *sumPositive) {
     const int64_t stride[3] = {1, volume->dimensions[0], (int64_t)volume->dimensions[0] * volume->dimensions[1]};
@@ -196,28 +212,36 @@ __attribute__((target("avx2,fma"))) static void walk8(const PGDRRVolume *volume,
     // 1/slope where the ray moves along that axis (a ray that does not never crosses it).
     r.inverseU = _mm256_blendv_ps(_mm256_div_ps(one, r.slopeU), zero, _mm256_cmp_ps(r.slopeU, zero, _CMP_EQ_OQ));
     r.inverseV = _mm256_blendv_ps(_mm256_div_ps(one, r.slopeV), zero, _mm256_cmp_ps(r.slopeV, zero, _CMP_EQ_OQ));
+    const __m256i strideU = _mm256_set1_epi32((int)stride[U]), strideV = _mm256_set1_epi32((int)stride[V]);
+    r.stepU = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(strideU), _mm256_castsi256_ps(_mm256_sub_epi32(_mm256_setzero_si256(), strideU)),
+                                                   _mm256_cmp_ps(r.slopeU, zero, _CMP_LT_OQ)));
+    r.stepV = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(strideV), _mm256_castsi256_ps(_mm256_sub_epi32(_mm256_setzero_si256(), strideV)),
+                                                   _mm256_cmp_ps(r.slopeV, zero, _CMP_LT_OQ)));
     r.accFirst = zero; r.accPositive = zero;
-    seat(&r, 0, &box);
+    seat(&r, j0, 0, stride[D], &box);
+    const __m256i slabStep = _mm256_set1_epi32((int)stride[D]);
     const uint16_t *codes = volume->codes;
     int j = j0;
     if (blocks) {
-        // Voxel slabs up to the first block layer, then block layers where every block met is uniform.
-        const int aligned = (j0 + 7) & ~7;
-        for (; j < aligned && j <= j1; j++) fineSlab(&r, j, j - j0 + 1, codes, stride[D], &box, &decoder);
-        while (j + 7 <= j1) {
-            if (!blockSlab(&r, j, j - j0 + 1, blocks, D, U, V, &box, &decoder)) {
-                for (int e = j + 8; j < e; j++) fineSlab(&r, j, j - j0 + 1, codes, stride[D], &box, &decoder);
-            } else {
-                j += 8;
+        // Voxel slabs up to the first block layer, then block layers where every block met is uniform;
+        // a layer that is not is tried again in sub-blocks, then walked voxel by voxel.
+        const int n = blocks->size, m = subBlocks ? subBlocks->size : n;
+        const int aligned = (j0 + n - 1) / n * n;
+        for (; j < aligned && j <= j1; j++) fineSlab(&r, codes, slabStep, &box, &decoder);
+        for (; j + n - 1 <= j1; j += n) {
+            if (blockSlab(&r, j, j - j0, blocks, D, U, V, stride[D], &box, &decoder)) continue;
+            for (int s = j; s < j + n; s += m) {
+                if (subBlocks && blockSlab(&r, s, s - j0, subBlocks, D, U, V, stride[D], &box, &decoder)) continue;
+                for (int e = 0; e < m; e++) fineSlab(&r, codes, slabStep, &box, &decoder);
             }
         }
     }
-    for (; j <= j1; j++) fineSlab(&r, j, j - j0 + 1, codes, stride[D], &box, &decoder);
+    for (; j <= j1; j++) fineSlab(&r, codes, slabStep, &box, &decoder);
     _mm256_storeu_ps(sumFirst, r.accFirst);
     _mm256_storeu_ps(sumPositive, r.accPositive);
 }
 
-int pg_drr_integrate8(const PGDRRVolume *volume, const PGDRRBlocks *blocks, const double *origin, const double *directions,
+int pg_drr_integrate8(const PGDRRVolume *volume, const PGDRRBlocks *blocks, const PGDRRBlocks *subBlocks, const double *origin, const double *directions,
                       const double *lengthsMm, float *first, float *second) {
     if (!pg_drr_kernel_available()) return 0;
     const int64_t voxels = (int64_t)volume->dimensions[0] * volume->dimensions[1] * volume->dimensions[2];
@@ -280,7 +304,7 @@ int pg_drr_integrate8(const PGDRRVolume *volume, const PGDRRBlocks *blocks, cons
         perSlab[l] = (float)(1 / fabs(d[D]));
     }
     if (j1 >= j0) {
-        walk8(volume, blocks, D, U, V, j0, j1, u0, v0, su, sv, sumFirst, sumPositive);
+        walk8(volume, blocks, subBlocks, D, U, V, j0, j1, u0, v0, su, sv, sumFirst, sumPositive);
     } else {
         for (int l = 0; l < 8; l++) sumFirst[l] = sumPositive[l] = 0;
     }
@@ -295,9 +319,9 @@ int pg_drr_integrate8(const PGDRRVolume *volume, const PGDRRBlocks *blocks, cons
 
 int pg_drr_kernel_available(void) { return 0; }
 
-int pg_drr_integrate8(const PGDRRVolume *volume, const PGDRRBlocks *blocks, const double *origin, const double *directions,
+int pg_drr_integrate8(const PGDRRVolume *volume, const PGDRRBlocks *blocks, const PGDRRBlocks *subBlocks, const double *origin, const double *directions,
                       const double *lengthsMm, float *first, float *second) {
-    (void)volume; (void)blocks; (void)origin; (void)directions; (void)lengthsMm; (void)first; (void)second;
+    (void)volume; (void)blocks; (void)subBlocks; (void)origin; (void)directions; (void)lengthsMm; (void)first; (void)second;
     return 0;
 }
 

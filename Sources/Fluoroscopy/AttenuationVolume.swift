@@ -17,6 +17,8 @@ public struct AttenuationVolume: Sendable {
     let prefixSums = PrefixSumCache()
     /// Which 8³ blocks hold one code throughout.
     let blocks: UniformBlocks
+    /// Which 4³ blocks do: the packet kernel's second try inside a mixed 8³ block.
+    let subBlocks: UniformBlocks
 
     public static let corticalBoneHU = 1935.0
     static let codeCount = 4096
@@ -59,6 +61,7 @@ public struct AttenuationVolume: Sendable {
         } }
         occupied = hi.x >= 0 ? (lo, hi) : nil
         blocks = UniformBlocks(codes: codes, dimensions: n, airCode: Self.airCode)
+        subBlocks = UniformBlocks(codes: codes, dimensions: n, airCode: Self.airCode, size: 4)
     }
 
     /// HU −1000 and below: no material.

@@ -9,10 +9,11 @@ struct PacketKernel: @unchecked Sendable {
     static var isAvailable: Bool { pg_drr_kernel_available() != 0 }
 
     private var volume: PGDRRVolume
-    private var blocks: PGDRRBlocks?
+    /// The 8³ and 4³ block maps, or nil where uniform blocks are not crossed in one step.
+    private var blocks: (PGDRRBlocks, PGDRRBlocks)?
     private let indexFromWorld: Matrix4
 
-    fileprivate init(volume: PGDRRVolume, blocks: PGDRRBlocks?, indexFromWorld: Matrix4) {
+    fileprivate init(volume: PGDRRVolume, blocks: (PGDRRBlocks, PGDRRBlocks)?, indexFromWorld: Matrix4) {
         self.volume = volume
         self.blocks = blocks
         self.indexFromWorld = indexFromWorld
@@ -31,9 +32,13 @@ struct PacketKernel: @unchecked Sendable {
                     q[3 + 3 * l] = d.x; q[4 + 3 * l] = d.y; q[5 + 3 * l] = d.z
                 }
                 let base = q.baseAddress!, o = out.baseAddress!
-                var v = volume, b = blocks
-                let done = b == nil ? pg_drr_integrate8(&v, nil, base, base + 3, lengthsMm, o, o + Self.width)
-                    : pg_drr_integrate8(&v, &b!, base, base + 3, lengthsMm, o, o + Self.width)
+                var v = volume
+                let done: Int32
+                if var (coarse, fine) = blocks {
+                    done = pg_drr_integrate8(&v, &coarse, &fine, base, base + 3, lengthsMm, o, o + Self.width)
+                } else {
+                    done = pg_drr_integrate8(&v, nil, nil, base, base + 3, lengthsMm, o, o + Self.width)
+                }
                 guard done != 0 else { return false }
                 for l in 0..<Self.width { mass[l] = SIMD2(o[l], o[Self.width + l]) }
                 return true
@@ -48,17 +53,20 @@ extension AttenuationVolume {
     /// holds no material.
     func withPacketKernel<R>(_ formula: DensityFormula, useBlocks: Bool, _ body: (PacketKernel?) -> R) -> R {
         guard PacketKernel.isAvailable, let box = occupied else { return body(nil) }
-        return codes.withUnsafeBufferPointer { codes in blocks.codes.withUnsafeBufferPointer { blockCodes in
+        return codes.withUnsafeBufferPointer { codes in blocks.codes.withUnsafeBufferPointer { coarse in subBlocks.codes.withUnsafeBufferPointer { fine in
             let n = grid.dimensions
             let v = PGDRRVolume(codes: codes.baseAddress!, dimensions: (Int32(n.x), Int32(n.y), Int32(n.z)),
                                 lower: (Int32(box.lower.x), Int32(box.lower.y), Int32(box.lower.z)),
                                 upper: (Int32(box.upper.x), Int32(box.upper.y), Int32(box.upper.z)),
                                 airCode: Int32(Self.airCode),
                                 c0: Float(formula.c0), c1: Float(formula.c1), c2: Float(formula.c2), c3: Float(formula.c3))
-            let nb = blocks.dimensions
-            let b = PGDRRBlocks(codes: blockCodes.baseAddress!, dimensions: (Int32(nb.x), Int32(nb.y), Int32(nb.z)),
-                                stride: (1, Int32(nb.x), Int32(nb.x * nb.y)))
-            return body(PacketKernel(volume: v, blocks: useBlocks ? b : nil, indexFromWorld: grid.indexFromWorld))
-        } }
+            func map(_ blocks: UniformBlocks, _ codes: UnsafeBufferPointer<Int32>) -> PGDRRBlocks {
+                let nb = blocks.dimensions
+                return PGDRRBlocks(codes: codes.baseAddress!, size: Int32(blocks.size), dimensions: (Int32(nb.x), Int32(nb.y), Int32(nb.z)),
+                                   stride: (1, Int32(nb.x), Int32(nb.x * nb.y)))
+            }
+            let maps = useBlocks ? (map(blocks, coarse), map(subBlocks, fine)) : nil
+            return body(PacketKernel(volume: v, blocks: maps, indexFromWorld: grid.indexFromWorld))
+        } } }
     }
 }

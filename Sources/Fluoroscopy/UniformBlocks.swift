@@ -6,7 +6,10 @@ import Foundation
 /// wherever the volume is piecewise constant (air around the body, a subject whose soft tissues have one
 /// density per label). A two-level grid in the manner of Amanatides & Woo's macro-cells.
 struct UniformBlocks: Sendable {
+    /// The scalar walk's block size, and the packet kernel's coarse one.
     static let size = 8
+    /// Voxels per block side.
+    let size: Int
     /// Blocks per axis.
     let dimensions: SIMD3<Int>
     /// Per block, x fastest: the uniform code, or −1 when the block is mixed (or reaches past the grid's
@@ -15,8 +18,9 @@ struct UniformBlocks: Sendable {
     /// Fraction of the blocks holding any material (not only air) that are uniform.
     let uniformMaterialFraction: Double
 
-    init(codes voxels: [UInt16], dimensions n: SIMD3<Int>, airCode: UInt16) {
-        let b = Self.size
+    init(codes voxels: [UInt16], dimensions n: SIMD3<Int>, airCode: UInt16, size: Int = UniformBlocks.size) {
+        let b = size
+        self.size = size
         let nb = (n &+ (b - 1)) / b
         dimensions = nb
         var codes = [Int32](repeating: -1, count: nb.x * nb.y * nb.z)

@@ -20,10 +20,12 @@ typedef struct {
     float c0, c1, c2, c3;
 } PGDRRVolume;
 
-/// Which blocks of 8³ voxels (aligned on multiples of 8) hold one code throughout: the code, or −1.
-/// A block that reaches past the grid's edge may be uniform only in air.
+/// Which blocks of size³ voxels (aligned on multiples of size) hold one code throughout: the code, or
+/// −1. A block that reaches past the grid's edge may be uniform only in air.
 typedef struct {
     const int32_t *codes;
+    /// Voxels per block side, a power of 2.
+    int32_t size;
     int32_t dimensions[3];
     /// Linear steps of one block along each axis (1, nx, nx·ny in blocks).
     int32_t stride[3];
@@ -33,8 +35,9 @@ typedef struct {
 int pg_drr_kernel_available(void);
 
 /// Exact line integrals of 8 rays from one point, walked together slab by slab along their common
-/// dominant index axis (at most three voxel segments per slab and ray). With `blocks` (may be NULL),
-/// 8 slabs are crossed at once wherever every block the rays meet in them is uniform.
+/// dominant index axis (at most three voxel segments per slab and ray). With `blocks` (may be NULL), a
+/// block's worth of slabs is crossed at once wherever every block the rays meet in them is uniform,
+/// and failing that, with `subBlocks` (may be NULL; a smaller size dividing the blocks'), a sub-block's.
 ///
 /// Index space is shifted by ½ (voxel i spans [i, i + 1)); `origin` (3) is the rays' common start there,
 /// `directions` (8 × 3) the index-space images of unit world directions, `lengthsMm` (8) the rays'
@@ -42,7 +45,7 @@ int pg_drr_kernel_available(void);
 /// and returns 1, or returns 0 and writes nothing when the packet does not qualify (no kernel on this
 /// processor, rays without a common dominant axis, a start or end inside the occupied slab, a volume too
 /// large for 32-bit indices): the caller then walks those rays one by one.
-int pg_drr_integrate8(const PGDRRVolume *volume, const PGDRRBlocks *blocks, const double *origin, const double *directions,
+int pg_drr_integrate8(const PGDRRVolume *volume, const PGDRRBlocks *blocks, const PGDRRBlocks *subBlocks, const double *origin, const double *directions,
                       const double *lengthsMm, float *first, float *second);
 
 #endif
