@@ -34,8 +34,9 @@ let package = Package(
         ),
         .target(name: "Imaging", dependencies: ["CPNG", "CZlib"]),
         .target(name: "Ultrasound", dependencies: ["Anatomy", "Imaging"]),
-        // The DRR's vector slab walk (AVX2, chosen at run time); plain C, no flags.
-        .target(name: "CDRRKernel"),
+        // The DRR's vector slab walk (AVX-512 or AVX2, chosen at run time); plain C, no flags. The walk
+        // itself is SlabWalk.inc, compiled once per instruction set.
+        .target(name: "CDRRKernel", exclude: ["SlabWalk.inc"]),
         .target(name: "Fluoroscopy", dependencies: ["Anatomy", "Imaging", "CDRRKernel"]),
         .target(name: "Illustration", dependencies: ["Anatomy", "Imaging", "Ultrasound", "Fluoroscopy"]),
         .target(name: "Report"),

@@ -1,260 +1,181 @@
-// The DRR's packet kernel: 8 rays walked together through a volume of material codes, slab by slab
-// along their dominant index axis D. A ray whose slope against D is at most 1 in each of the other two
-// index axes (U, V) crosses at most one U boundary and one V boundary inside a slab [j, j + 1), so the
-// slab holds at most three of its voxel segments: the voxel it enters in, a middle one, and the one it
-// leaves from. Their lengths are the fractions of the slab between the crossings, times the ray's length
-// per slab 1/|dD/dt|. The sum is the same exact line integral as the voxel walk (Siddon 1985; Jacobs et
-// al. 1998), computed without data-dependent branches per ray: 8 rays per AVX2 vector, one gather of
-// codes per slab, two more only in slabs where some ray crosses a boundary.
+// The DRR's packet kernel: rays from one source walked together through a volume of material codes,
+// slab by slab along their dominant index axis D. A ray whose slope against D is at most 1 in each of
+// the other two index axes (U, V) crosses at most one U boundary and one V boundary inside a slab
+// [j, j + 1), so the slab holds at most three of its voxel segments: the voxel it enters in, a middle
+// one, and the one it leaves from. Their lengths are the fractions of the slab between the crossings,
+// times the ray's length per slab 1/|dD/dt|. The sum is the same exact line integral as the voxel walk
+// (Siddon 1985; Jacobs et al. 1998), computed without data-dependent branches per ray: one vector of
+// rays (8 with AVX2, 16 with AVX-512, chosen at run time), one gather of codes per slab, two more only
+// in slabs where some ray crosses a boundary. Uniform blocks (8³, then 4³) are crossed in one step by
+// the same rule on the block grid.
 
 #include "CDRRKernel.h"
 
 #include <math.h>
 #include <stdint.h>
-#include <stdlib.h>
 
 #if defined(__x86_64__)
 #include <immintrin.h>
 
-int pg_drr_kernel_available(void) {
-    static int cached = -1;
-    if (cached < 0) {
+enum { MAX_WIDTH = 16 };
+
+// ---- AVX2 + FMA: 8 rays a vector, lane masks as all-ones float lanes.
+#define NAME(x) x##8
+#define TARGET __attribute__((target("avx2,fma")))
+#define WIDTH 8
+typedef __m256 vf8;
+typedef __m256i vi8;
+typedef __m256 vm8;
+#define vf vf8
+#define vi vi8
+#define vm vm8
+#define F1 _mm256_set1_ps
+#define I1 _mm256_set1_epi32
+#define FZERO _mm256_setzero_ps()
+#define IZERO _mm256_setzero_si256()
+#define FADD _mm256_add_ps
+#define FSUB _mm256_sub_ps
+#define FMUL _mm256_mul_ps
+#define FDIV _mm256_div_ps
+#define FMA _mm256_fmadd_ps
+#define FMIN _mm256_min_ps
+#define FMAX _mm256_max_ps
+#define FFLOOR _mm256_floor_ps
+#define FLOADU _mm256_loadu_ps
+#define FSTOREU _mm256_storeu_ps
+#define IADD _mm256_add_epi32
+#define ISUB _mm256_sub_epi32
+#define IMUL _mm256_mullo_epi32
+#define IAND _mm256_and_si256
+#define IOR _mm256_or_si256
+#define ISLLI _mm256_slli_epi32
+#define ICVT _mm256_cvttps_epi32
+#define FCVT _mm256_cvtepi32_ps
+#define ISTOREU(p, v) _mm256_storeu_si256((__m256i *)(p), v)
+#define IANYNEG(v) (_mm256_movemask_ps(_mm256_castsi256_ps(v)) != 0)
+#define CMP _mm256_cmp_ps
+#define MAND _mm256_and_ps
+#define MOR _mm256_or_ps
+#define MNONE(m) _mm256_testz_ps(m, m)
+#define MALL _mm256_castsi256_ps(_mm256_set1_epi32(-1))
+/* b where m, else a */
+#define FSEL(m, a, b) _mm256_blendv_ps(a, b, m)
+#define MSEL(m, a, b) _mm256_blendv_ps(a, b, m)
+#define ISEL(m, a, b) _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(a), _mm256_castsi256_ps(b), m))
+#define IMASK(m, v) _mm256_and_si256(_mm256_castps_si256(m), v)
+#define GATHER(src, base, index, m, scale) _mm256_mask_i32gather_epi32(src, (const int *)(base), index, _mm256_castps_si256(m), scale)
+#include "SlabWalk.inc"
+#undef NAME
+#undef TARGET
+#undef WIDTH
+#undef vf
+#undef vi
+#undef vm
+#undef F1
+#undef I1
+#undef FZERO
+#undef IZERO
+#undef FADD
+#undef FSUB
+#undef FMUL
+#undef FDIV
+#undef FMA
+#undef FMIN
+#undef FMAX
+#undef FFLOOR
+#undef FLOADU
+#undef FSTOREU
+#undef IADD
+#undef ISUB
+#undef IMUL
+#undef IAND
+#undef IOR
+#undef ISLLI
+#undef ICVT
+#undef FCVT
+#undef ISTOREU
+#undef IANYNEG
+#undef CMP
+#undef MAND
+#undef MOR
+#undef MNONE
+#undef MALL
+#undef FSEL
+#undef MSEL
+#undef ISEL
+#undef IMASK
+#undef GATHER
+
+// ---- AVX-512F: 16 rays a vector, lane masks in mask registers.
+#define NAME(x) x##16
+#define TARGET __attribute__((target("avx512f,avx2,fma")))
+#define WIDTH 16
+typedef __m512 vf16;
+typedef __m512i vi16;
+typedef __mmask16 vm16;
+#define vf vf16
+#define vi vi16
+#define vm vm16
+#define F1 _mm512_set1_ps
+#define I1 _mm512_set1_epi32
+#define FZERO _mm512_setzero_ps()
+#define IZERO _mm512_setzero_si512()
+#define FADD _mm512_add_ps
+#define FSUB _mm512_sub_ps
+#define FMUL _mm512_mul_ps
+#define FDIV _mm512_div_ps
+#define FMA _mm512_fmadd_ps
+#define FMIN _mm512_min_ps
+#define FMAX _mm512_max_ps
+#define FFLOOR(x) _mm512_roundscale_ps(x, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC)
+#define FLOADU _mm512_loadu_ps
+#define FSTOREU _mm512_storeu_ps
+#define IADD _mm512_add_epi32
+#define ISUB _mm512_sub_epi32
+#define IMUL _mm512_mullo_epi32
+#define IAND _mm512_and_si512
+#define IOR _mm512_or_si512
+#define ISLLI _mm512_slli_epi32
+#define ICVT _mm512_cvttps_epi32
+#define FCVT _mm512_cvtepi32_ps
+#define ISTOREU(p, v) _mm512_storeu_si512((void *)(p), v)
+#define IANYNEG(v) (_mm512_cmplt_epi32_mask(v, _mm512_setzero_si512()) != 0)
+#define CMP _mm512_cmp_ps_mask
+#define MAND(a, b) ((vm16)((a) & (b)))
+#define MOR(a, b) ((vm16)((a) | (b)))
+#define MNONE(m) ((m) == 0)
+#define MALL ((vm16)0xFFFF)
+#define FSEL(m, a, b) _mm512_mask_blend_ps(m, a, b)
+#define MSEL(m, a, b) ((vm16)(((m) & (b)) | (~(m) & (a))))
+#define ISEL(m, a, b) _mm512_mask_blend_epi32(m, a, b)
+#define IMASK(m, v) _mm512_maskz_mov_epi32(m, v)
+#define GATHER(src, base, index, m, scale) _mm512_mask_i32gather_epi32(src, m, index, (const void *)(base), scale)
+#include "SlabWalk.inc"
+
+int pg_drr_kernel_width(void) {
+    static int width = -1;
+    if (width < 0) {
         __builtin_cpu_init();
-        cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+        width = __builtin_cpu_supports("avx512f") ? 16 : (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? 8 : 0);
     }
-    return cached;
+    return width;
 }
 
-typedef struct {
-    __m256 lowU, highU, lowV, highV;
-    __m256i strideU, strideV;
-} Box;
-
-/// The linear index of voxel (u, v) in slab 0 (D's part is added per slab). Out-of-box voxels may
-/// overflow; they are never read.
-__attribute__((target("avx2,fma"))) static inline __m256i offsetOf(__m256 iu, __m256 iv, const Box *b) {
-    return _mm256_add_epi32(_mm256_mullo_epi32(_mm256_cvttps_epi32(iu), b->strideU),
-                            _mm256_mullo_epi32(_mm256_cvttps_epi32(iv), b->strideV));
-}
-
-/// All-ones lanes where cell index i lies in [low, high].
-__attribute__((target("avx2,fma"))) static inline __m256 within(__m256 i, __m256 low, __m256 high) {
-    return _mm256_and_ps(_mm256_cmp_ps(i, low, _CMP_GE_OQ), _mm256_cmp_ps(i, high, _CMP_LE_OQ));
-}
-
-/// All-ones lanes where voxel (u, v) lies inside the occupied box.
-__attribute__((target("avx2,fma"))) static inline __m256 inside(__m256 iu, __m256 iv, const Box *b) {
-    return _mm256_and_ps(within(iu, b->lowU, b->highU), within(iv, b->lowV, b->highV));
-}
-
-typedef struct {
-    __m256i air, low16, hu0;
-    __m256 zero, c0, c1, c2;
-} Decoder;
-
-/// first(h) and max(h, 0) of codes in the low 16 bits of each lane.
-__attribute__((target("avx2,fma"))) static inline void decode(__m256i word, const Decoder *d, __m256 *first, __m256 *positive) {
-    __m256 h = _mm256_cvtepi32_ps(_mm256_sub_epi32(_mm256_and_si256(word, d->low16), d->hu0));
-    __m256 negative = _mm256_min_ps(h, d->zero);
-    *positive = _mm256_max_ps(h, d->zero);
-    *first = _mm256_max_ps(d->zero, _mm256_fmadd_ps(d->c2, *positive, _mm256_fmadd_ps(d->c1, negative, d->c0)));
-}
-
-/// Gathers the codes at `index` where `mask` is set (air elsewhere) and decodes them.
-__attribute__((target("avx2,fma"))) static inline void fetch(const uint16_t *codes, __m256i index, __m256 mask, const Decoder *d,
-                                                             __m256 *first, __m256 *positive) {
-    decode(_mm256_mask_i32gather_epi32(d->air, (const int *)codes, index, _mm256_castps_si256(mask), 2), d, first, positive);
-}
-
-/// The rays' constants and their position: at the start of slab j0 + k, U and V, their voxel indices
-/// and whether each lies in the occupied box, the entry voxel's linear index, and the sums so far.
-typedef struct {
-    __m256 slopeU, slopeV, startU, startV, inverseU, inverseV;
-    /// ± the linear step of one voxel along U and V, in each ray's direction.
-    __m256i stepU, stepV;
-    __m256 k, ua, va, iua, iva, inU, inV;
-    __m256i index;
-    __m256 accFirst, accPositive;
-} Rays;
-
-/// Places the rays at the start of slab j = j0 + k.
-__attribute__((target("avx2,fma"))) static inline void seat(Rays *r, int j, int k, int64_t strideD, const Box *box) {
-    r->k = _mm256_set1_ps((float)k);
-    r->ua = _mm256_fmadd_ps(r->k, r->slopeU, r->startU);
-    r->va = _mm256_fmadd_ps(r->k, r->slopeV, r->startV);
-    r->iua = _mm256_floor_ps(r->ua);
-    r->iva = _mm256_floor_ps(r->va);
-    r->index = _mm256_add_epi32(offsetOf(r->iua, r->iva, box), _mm256_set1_epi32((int)(j * strideD)));
-    r->inU = within(r->iua, box->lowU, box->highU);
-    r->inV = within(r->iva, box->lowV, box->highV);
-}
-
-/// Fraction of a slab at which each ray crosses a boundary of its minor axis (1 where it does not),
-/// from the cell indices at the slab's two faces, scaled by `cell` voxels per cell.
-__attribute__((target("avx2,fma"))) static inline __m256 crossing(__m256 a, __m256 ia, __m256 ib, __m256 inverse, __m256 cell, __m256 crosses) {
-    const __m256 one = _mm256_set1_ps(1), zero = _mm256_setzero_ps();
-    const __m256 f = _mm256_mul_ps(_mm256_sub_ps(_mm256_mul_ps(_mm256_max_ps(ia, ib), cell), a), inverse);
-    return _mm256_blendv_ps(one, _mm256_min_ps(one, _mm256_max_ps(zero, f)), crosses);
-}
-
-/// Walks the current slab voxel by voxel (three segments at most) and moves the rays to its far face.
-__attribute__((target("avx2,fma"))) static inline void fineSlab(Rays *r, const uint16_t *codes, __m256i slabStep,
-                                                                const Box *box, const Decoder *decoder) {
-    const __m256 one = _mm256_set1_ps(1);
-    r->k = _mm256_add_ps(r->k, one);
-    const __m256 ub = _mm256_fmadd_ps(r->k, r->slopeU, r->startU), vb = _mm256_fmadd_ps(r->k, r->slopeV, r->startV);
-    const __m256 iub = _mm256_floor_ps(ub), ivb = _mm256_floor_ps(vb);
-    const __m256 crossU = _mm256_cmp_ps(r->iua, iub, _CMP_NEQ_UQ), crossV = _mm256_cmp_ps(r->iva, ivb, _CMP_NEQ_UQ);
-    // Fetch a few slabs ahead: the walk's misses are the cost on a large volume.
-    int ahead[8];
-    _mm256_storeu_si256((__m256i *)ahead, _mm256_add_epi32(r->index, _mm256_slli_epi32(slabStep, 3)));
-    for (int l = 0; l < 8; l++) _mm_prefetch((const char *)(codes + ahead[l]), _MM_HINT_T0);
-    __m256 first0, positive0;
-    fetch(codes, r->index, _mm256_and_ps(r->inU, r->inV), decoder, &first0, &positive0);
-    const __m256 crossAny = _mm256_or_ps(crossU, crossV);
-    if (_mm256_testz_ps(crossAny, crossAny)) {
-        r->accFirst = _mm256_add_ps(r->accFirst, first0);
-        r->accPositive = _mm256_add_ps(r->accPositive, positive0);
-    } else {
-        const __m256 fu = crossing(r->ua, r->iua, iub, r->inverseU, one, crossU);
-        const __m256 fv = crossing(r->va, r->iva, ivb, r->inverseV, one, crossV);
-        const __m256 p = _mm256_min_ps(fu, fv), q = _mm256_max_ps(fu, fv);
-        // The middle voxel: U crossed first → (ub, va); V first → (ua, vb). Indices step by ±1 voxel.
-        const __m256 uFirst = _mm256_cmp_ps(fu, fv, _CMP_LT_OQ);
-        const __m256i du = _mm256_and_si256(_mm256_castps_si256(crossU), r->stepU);
-        const __m256i dv = _mm256_and_si256(_mm256_castps_si256(crossV), r->stepV);
-        const __m256 inUb = within(iub, box->lowU, box->highU), inVb = within(ivb, box->lowV, box->highV);
-        const __m256 inM = _mm256_blendv_ps(_mm256_and_ps(r->inU, inVb), _mm256_and_ps(inUb, r->inV), uFirst);
-        const __m256i indexM = _mm256_add_epi32(r->index, _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(dv), _mm256_castsi256_ps(du), uFirst)));
-        const __m256i index1 = _mm256_add_epi32(r->index, _mm256_add_epi32(du, dv));
-        __m256 firstM, positiveM;
-        fetch(codes, indexM, _mm256_and_ps(inM, crossAny), decoder, &firstM, &positiveM);
-        // The exit voxel differs from the middle one only where the ray crosses both boundaries.
-        const __m256 both = _mm256_and_ps(crossU, crossV);
-        __m256 first1 = decoder->zero, positive1 = decoder->zero;
-        if (!_mm256_testz_ps(both, both)) {
-            fetch(codes, index1, _mm256_and_ps(_mm256_and_ps(inUb, inVb), both), decoder, &first1, &positive1);
-        }
-        const __m256 wm = _mm256_sub_ps(q, p), w1 = _mm256_sub_ps(one, q);
-        r->accFirst = _mm256_fmadd_ps(p, first0, _mm256_fmadd_ps(wm, firstM, _mm256_fmadd_ps(w1, first1, r->accFirst)));
-        r->accPositive = _mm256_fmadd_ps(p, positive0, _mm256_fmadd_ps(wm, positiveM, _mm256_fmadd_ps(w1, positive1, r->accPositive)));
-        r->index = index1;
-        r->inU = inUb; r->inV = inVb;
-    }
-    r->index = _mm256_add_epi32(r->index, slabStep);
-    r->ua = ub; r->va = vb; r->iua = iub; r->iva = ivb;
-}
-
-/// Crosses the n = `blocks->size` slabs of block layer j/n in one step when every block the rays meet
-/// there is uniform (the same three-segment rule, on the block grid); returns 0, changing nothing,
-/// otherwise.
-__attribute__((target("avx2,fma"))) static inline int blockSlab(Rays *r, int j, int k, const PGDRRBlocks *blocks, int D, int U, int V,
-                                                                int64_t strideD, const Box *box, const Decoder *decoder) {
-    const int n = blocks->size;
-    const __m256 eighth = _mm256_set1_ps(1.0f / n), eight = _mm256_set1_ps((float)n);
-    const __m256 kk = _mm256_set1_ps((float)(k + n));
-    const __m256 ub = _mm256_fmadd_ps(kk, r->slopeU, r->startU), vb = _mm256_fmadd_ps(kk, r->slopeV, r->startV);
-    const __m256 bua = _mm256_floor_ps(_mm256_mul_ps(r->ua, eighth)), bva = _mm256_floor_ps(_mm256_mul_ps(r->va, eighth));
-    const __m256 bub = _mm256_floor_ps(_mm256_mul_ps(ub, eighth)), bvb = _mm256_floor_ps(_mm256_mul_ps(vb, eighth));
-    const __m256 crossU = _mm256_cmp_ps(bua, bub, _CMP_NEQ_UQ), crossV = _mm256_cmp_ps(bva, bvb, _CMP_NEQ_UQ);
-    const __m256 crossAny = _mm256_or_ps(crossU, crossV), both = _mm256_and_ps(crossU, crossV);
-    const __m256 fu = crossing(r->ua, bua, bub, _mm256_mul_ps(r->inverseU, eighth), eight, crossU);
-    const __m256 fv = crossing(r->va, bva, bvb, _mm256_mul_ps(r->inverseV, eighth), eight, crossV);
-    const __m256 uFirst = _mm256_cmp_ps(fu, fv, _CMP_LT_OQ);
-    const __m256 bum = _mm256_blendv_ps(bua, bub, uFirst), bvm = _mm256_blendv_ps(bvb, bva, uFirst);
-    // Blocks outside the grid are air; the block layer is inside it.
-    const __m256 lowU = _mm256_setzero_ps(), highU = _mm256_set1_ps((float)(blocks->dimensions[U] - 1));
-    const __m256 highV = _mm256_set1_ps((float)(blocks->dimensions[V] - 1));
-    const Box grid = {lowU, highU, lowU, highV, _mm256_set1_epi32(blocks->stride[U]), _mm256_set1_epi32(blocks->stride[V])};
-    const __m256i layer = _mm256_set1_epi32((j / n) * blocks->stride[D]);
-    const int *map = (const int *)blocks->codes;
-    #define BLOCK(bu, bv, mask) _mm256_mask_i32gather_epi32(decoder->air, map, _mm256_add_epi32(offsetOf(bu, bv, &grid), layer), \
-                                                             _mm256_castps_si256(_mm256_and_ps(inside(bu, bv, &grid), mask)), 4)
-    const __m256 all = _mm256_castsi256_ps(_mm256_set1_epi32(-1));
-    // Most layers cross no block boundary: then only the entry block is looked up.
-    const __m256i code0 = BLOCK(bua, bva, all);
-    const __m256i codeM = _mm256_testz_ps(crossAny, crossAny) ? decoder->air : BLOCK(bum, bvm, crossAny);
-    const __m256i code1 = _mm256_testz_ps(both, both) ? decoder->air : BLOCK(bub, bvb, both);
-    #undef BLOCK
-    // Mixed blocks hold −1: any sign bit means the voxels must be walked.
-    if (!_mm256_testz_si256(_mm256_or_si256(code0, _mm256_or_si256(codeM, code1)), _mm256_set1_epi32(INT32_MIN))) return 0;
-    __m256 first0, positive0, firstM, positiveM, first1, positive1;
-    decode(code0, decoder, &first0, &positive0);
-    decode(codeM, decoder, &firstM, &positiveM);
-    decode(code1, decoder, &first1, &positive1);
-    const __m256 p = _mm256_mul_ps(eight, _mm256_min_ps(fu, fv)), q = _mm256_mul_ps(eight, _mm256_max_ps(fu, fv));
-    const __m256 wm = _mm256_sub_ps(q, p), w1 = _mm256_sub_ps(eight, q);
-    r->accFirst = _mm256_fmadd_ps(p, first0, _mm256_fmadd_ps(wm, firstM, _mm256_fmadd_ps(w1, first1, r->accFirst)));
-    r->accPositive = _mm256_fmadd_ps(p, positive0, _mm256_fmadd_ps(wm, positiveM, _mm256_fmadd_ps(w1, positive1, r->accPositive)));
-    seat(r, j + n, k + n, strideD, box);
-    return 1;
-}
-
-/// The slab walk of 8 rays over slabs j0…j1 of axis D; u0/v0 are the rays' U and V at D = j0, su/sv
-/// their slopes dU/dD and dV/dD. Returns the sums of first and of max(h, 0) over slab fractions.
-__attribute__((target("avx2,fma"))) static void walk8(const PGDRRVolume *volume, const PGDRRBlocks *blocks, const PGDRRBlocks *subBlocks, int D, int U, int V, int j0, int j1,
-                                                      const float *u0, const float *v0, const float *su, const float *sv,
-                                                      float *sumFirst, float *sumPositive) {
-    const int64_t stride[3] = {1, volume->dimensions[0], (int64_t)volume->dimensions[0] * volume->dimensions[1]};
-    Box box = {
-        _mm256_set1_ps((float)volume->lower[U]), _mm256_set1_ps((float)volume->upper[U]),
-        _mm256_set1_ps((float)volume->lower[V]), _mm256_set1_ps((float)volume->upper[V]),
-        _mm256_set1_epi32((int)stride[U]), _mm256_set1_epi32((int)stride[V]),
-    };
-    Decoder decoder = {
-        _mm256_set1_epi32(volume->airCode), _mm256_set1_epi32(0xFFFF), _mm256_set1_epi32(1024),
-        _mm256_setzero_ps(), _mm256_set1_ps(volume->c0), _mm256_set1_ps(volume->c1), _mm256_set1_ps(volume->c2),
-    };
-    const __m256 one = _mm256_set1_ps(1), zero = _mm256_setzero_ps();
-    Rays r;
-    r.slopeU = _mm256_loadu_ps(su); r.slopeV = _mm256_loadu_ps(sv);
-    r.startU = _mm256_loadu_ps(u0); r.startV = _mm256_loadu_ps(v0);
-    // 1/slope where the ray moves along that axis (a ray that does not never crosses it).
-    r.inverseU = _mm256_blendv_ps(_mm256_div_ps(one, r.slopeU), zero, _mm256_cmp_ps(r.slopeU, zero, _CMP_EQ_OQ));
-    r.inverseV = _mm256_blendv_ps(_mm256_div_ps(one, r.slopeV), zero, _mm256_cmp_ps(r.slopeV, zero, _CMP_EQ_OQ));
-    const __m256i strideU = _mm256_set1_epi32((int)stride[U]), strideV = _mm256_set1_epi32((int)stride[V]);
-    r.stepU = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(strideU), _mm256_castsi256_ps(_mm256_sub_epi32(_mm256_setzero_si256(), strideU)),
-                                                   _mm256_cmp_ps(r.slopeU, zero, _CMP_LT_OQ)));
-    r.stepV = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(strideV), _mm256_castsi256_ps(_mm256_sub_epi32(_mm256_setzero_si256(), strideV)),
-                                                   _mm256_cmp_ps(r.slopeV, zero, _CMP_LT_OQ)));
-    r.accFirst = zero; r.accPositive = zero;
-    seat(&r, j0, 0, stride[D], &box);
-    const __m256i slabStep = _mm256_set1_epi32((int)stride[D]);
-    const uint16_t *codes = volume->codes;
-    int j = j0;
-    if (blocks) {
-        // Voxel slabs up to the first block layer, then block layers where every block met is uniform;
-        // a layer that is not is tried again in sub-blocks, then walked voxel by voxel.
-        const int n = blocks->size, m = subBlocks ? subBlocks->size : n;
-        const int aligned = (j0 + n - 1) / n * n;
-        for (; j < aligned && j <= j1; j++) fineSlab(&r, codes, slabStep, &box, &decoder);
-        for (; j + n - 1 <= j1; j += n) {
-            if (blockSlab(&r, j, j - j0, blocks, D, U, V, stride[D], &box, &decoder)) continue;
-            for (int s = j; s < j + n; s += m) {
-                if (subBlocks && blockSlab(&r, s, s - j0, subBlocks, D, U, V, stride[D], &box, &decoder)) continue;
-                for (int e = 0; e < m; e++) fineSlab(&r, codes, slabStep, &box, &decoder);
-            }
-        }
-    }
-    for (; j <= j1; j++) fineSlab(&r, codes, slabStep, &box, &decoder);
-    _mm256_storeu_ps(sumFirst, r.accFirst);
-    _mm256_storeu_ps(sumPositive, r.accPositive);
-}
-
-int pg_drr_integrate8(const PGDRRVolume *volume, const PGDRRBlocks *blocks, const PGDRRBlocks *subBlocks, const double *origin, const double *directions,
-                      const double *lengthsMm, float *first, float *second) {
-    if (!pg_drr_kernel_available()) return 0;
+int pg_drr_integrate(int width, const PGDRRVolume *volume, const PGDRRBlocks *blocks, const PGDRRBlocks *subBlocks, const double *origin,
+                     const double *directions, const double *lengthsMm, float *first, float *second) {
+    // 8 runs wherever 16 does.
+    if (!(width == 16 || width == 8) || width > pg_drr_kernel_width()) return 0;
     const int64_t voxels = (int64_t)volume->dimensions[0] * volume->dimensions[1] * volume->dimensions[2];
     if (voxels >= INT32_MAX) return 0;
     // The packet's dominant axis: the largest summed |direction| component.
     double total[3] = {0, 0, 0};
-    for (int l = 0; l < 8; l++) for (int a = 0; a < 3; a++) total[a] += fabs(directions[3 * l + a]);
+    for (int l = 0; l < width; l++) for (int a = 0; a < 3; a++) total[a] += fabs(directions[3 * l + a]);
     const int D = total[0] >= total[1] && total[0] >= total[2] ? 0 : (total[1] >= total[2] ? 1 : 2);
     const int U = (D + 1) % 3, V = (D + 2) % 3;
 
-    int empty[8];
+    int empty[MAX_WIDTH];
     double dLow = INFINITY, dHigh = -INFINITY;
-    for (int l = 0; l < 8; l++) {
+    for (int l = 0; l < width; l++) {
         const double *d = directions + 3 * l;
         // Clip to the occupied box, as the voxel walk does.
         double tIn = 0, tOut = lengthsMm[l];
@@ -281,15 +202,15 @@ int pg_drr_integrate8(const PGDRRVolume *volume, const PGDRRBlocks *blocks, cons
         dHigh = fmax(dHigh, fmax(a, b));
     }
     if (dLow > dHigh) {
-        for (int l = 0; l < 8; l++) first[l] = second[l] = 0;
+        for (int l = 0; l < width; l++) first[l] = second[l] = 0;
         return 1;
     }
     int j0 = (int)floor(dLow), j1 = (int)ceil(dHigh) - 1;
     if (j0 < volume->lower[D]) j0 = volume->lower[D];
     if (j1 > volume->upper[D]) j1 = volume->upper[D];
 
-    float u0[8], v0[8], su[8], sv[8], perSlab[8], sumFirst[8], sumPositive[8];
-    for (int l = 0; l < 8; l++) {
+    float u0[MAX_WIDTH], v0[MAX_WIDTH], su[MAX_WIDTH], sv[MAX_WIDTH], perSlab[MAX_WIDTH], sumFirst[MAX_WIDTH], sumPositive[MAX_WIDTH];
+    for (int l = 0; l < width; l++) {
         const double *d = directions + 3 * l;
         if (empty[l]) {
             // Parked outside the box: reads nothing, adds nothing.
@@ -304,11 +225,12 @@ int pg_drr_integrate8(const PGDRRVolume *volume, const PGDRRBlocks *blocks, cons
         perSlab[l] = (float)(1 / fabs(d[D]));
     }
     if (j1 >= j0) {
-        walk8(volume, blocks, subBlocks, D, U, V, j0, j1, u0, v0, su, sv, sumFirst, sumPositive);
+        if (width == 16) walk16(volume, blocks, subBlocks, D, U, V, j0, j1, u0, v0, su, sv, sumFirst, sumPositive);
+        else walk8(volume, blocks, subBlocks, D, U, V, j0, j1, u0, v0, su, sv, sumFirst, sumPositive);
     } else {
-        for (int l = 0; l < 8; l++) sumFirst[l] = sumPositive[l] = 0;
+        for (int l = 0; l < width; l++) sumFirst[l] = sumPositive[l] = 0;
     }
-    for (int l = 0; l < 8; l++) {
+    for (int l = 0; l < width; l++) {
         first[l] = perSlab[l] * sumFirst[l];
         second[l] = perSlab[l] * volume->c3 * sumPositive[l];
     }
@@ -317,11 +239,11 @@ int pg_drr_integrate8(const PGDRRVolume *volume, const PGDRRBlocks *blocks, cons
 
 #else
 
-int pg_drr_kernel_available(void) { return 0; }
+int pg_drr_kernel_width(void) { return 0; }
 
-int pg_drr_integrate8(const PGDRRVolume *volume, const PGDRRBlocks *blocks, const PGDRRBlocks *subBlocks, const double *origin, const double *directions,
-                      const double *lengthsMm, float *first, float *second) {
-    (void)volume; (void)blocks; (void)subBlocks; (void)origin; (void)directions; (void)lengthsMm; (void)first; (void)second;
+int pg_drr_integrate(int width, const PGDRRVolume *volume, const PGDRRBlocks *blocks, const PGDRRBlocks *subBlocks, const double *origin,
+                     const double *directions, const double *lengthsMm, float *first, float *second) {
+    (void)width; (void)volume; (void)blocks; (void)subBlocks; (void)origin; (void)directions; (void)lengthsMm; (void)first; (void)second;
     return 0;
 }
 

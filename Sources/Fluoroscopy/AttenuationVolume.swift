@@ -13,8 +13,6 @@ public struct AttenuationVolume: Sendable {
     let codes: [UInt16]
     /// Inclusive index bounds of the voxels denser than air (HU > −1000); nil if there are none.
     let occupied: (lower: SIMD3<Int>, upper: SIMD3<Int>)?
-    /// Running sums along the axes rays have needed so far (built on first use, kept).
-    let prefixSums = PrefixSumCache()
     /// Which 8³ blocks hold one code throughout.
     let blocks: UniformBlocks
     /// Which 4³ blocks do: the packet kernel's second try inside a mixed 8³ block.

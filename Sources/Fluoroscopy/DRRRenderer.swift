@@ -36,22 +36,24 @@ public struct DRRImage: Sendable {
 /// physics. Rows are rendered in parallel; each pixel depends only on its own ray.
 public struct DRRRenderer: Sendable {
     public let volume: AttenuationVolume
-    /// Build running sums along the dominant axes on the first shot and walk rays in runs with them
-    /// (`PrefixSums`): worth it for a session of many shots of one volume (≈ 0.3 s to build for a
-    /// 512×512×133 CT), not for a single shot.
-    public let session: Bool
 
     /// Whether packets of rays go through the vector kernel where the processor has it (tests turn it
     /// off to compare with the voxel walk).
     var vectorKernel = true
+    /// Rays per packet of the vector kernel, one of `packetWidths` (benchmarks compare them); nil: the
+    /// widest.
+    public var packetWidth: Int?
     /// Whether uniform blocks are crossed in one step; nil: when at least half the blocks holding
     /// material are uniform (tests force it either way).
     var crossBlocks: Bool?
 
-    public init(volume: AttenuationVolume, session: Bool = false) {
+    public init(volume: AttenuationVolume) {
         self.volume = volume
-        self.session = session
     }
+
+    /// The packet widths this processor's vector kernel runs, widest first: [16, 8] with AVX-512,
+    /// [8] with AVX2 only, [] elsewhere (every ray is then walked on its own, exactly as well).
+    public static var packetWidths: [Int] { PacketKernel.widths }
 
     public func render(_ carm: CArm, _ exposure: Exposure) -> DRRImage {
         let n = carm.pixels
@@ -76,45 +78,15 @@ public struct DRRRenderer: Sendable {
         let source = carm.sourceMm
         let codes = volume.codes
         let densityTable = mono ? AttenuationVolume.monochromatic : AttenuationVolume.densities
-        // Each ray walks runs along its dominant index axis using that axis's running sums: find the
-        // axes this shot needs and build (or reuse) their sums first.
-        let m = volume.grid.indexFromWorld
-        /// The dominant index axis of a ray, or nil when it crosses the other axes too often for runs
-        /// to pay (more than one crossing per three voxels: then the plain walk is faster).
-        // Runs pay only where they are long and their running sums stay small: measured on 2 cores,
-        // 114 → 85 ms for the 512×512×133 CT (280 MB of sums), but 158 → 286 ms for the 0.5 mm subject
-        // (1.8 GB of sums, where the scattered sum reads cost more than the voxels they skip).
-        let sumBytes = 8 * volume.grid.voxelCount
-        let runSlope = session && sumBytes <= 1 << 30 ? 0.35 : -1
-        @Sendable func dominantAxis(_ d: Vector3) -> Int? {
-            let q = m.applyToDirection(d)
-            let a = abs(q.x), b = abs(q.y), c = abs(q.z)
-            let axis = a >= b && a >= c ? 0 : (b >= c ? 1 : 2)
-            return (a + b + c - max(a, max(b, c))) / max(a, max(b, c)) < runSlope ? axis : nil
-        }
-        var needed = Set<Int>()
-        for row in 0..<(runSlope > 0 ? n : 0) { for column in 0..<n {
-            if let axis = dominantAxis((carm.detectorPoint(column: Double(column), row: Double(row)) - source).normalized) { needed.insert(axis) }
-        } }
-        let tableName = mono ? "monochromatic" : "densities"
-        let sums = (0..<3).map { axis in
-            needed.contains(axis) && !empty
-                ? volume.prefixSums.sums(codes: volume.codes, dimensions: volume.grid.dimensions, axis: axis, tableName: tableName, table: densityTable)
-                : nil
-        }
         // Blocks pay where most of the body is piecewise constant (a subject: 72 % of its 8³ blocks with
         // material are uniform; 158 → 100 ms for AP); in a CT whose every voxel carries noise they only
         // add steps (112 → 133 ms), so the plain walk serves it.
         let useBlocks = crossBlocks ?? (volume.blocks.uniformMaterialFraction >= 0.5)
         let blockDimensions = volume.blocks.dimensions
-        let prefix = PrefixPointers(x: sums[0]?.sums, y: sums[1]?.sums, z: sums[2]?.sums)
         /// Σ ℓ·ρ (water, bone) in g·mm/cm³ along one ray, walked voxel by voxel.
         @Sendable func scalarMass(_ c: SharedPointers, _ d: Vector3, _ length: Double) -> SIMD2<Float> {
             if empty { return .zero }
-            if let axis = dominantAxis(d), let p = prefix[axis] {
-                return traversal.integrateRuns(start: source, direction: d, lengthMm: length, codes: c.codes,
-                                               table: c.densities, prefix: UnsafePointer(p), axis: axis)
-            } else if useBlocks {
+            if useBlocks {
                 return traversal.integrateBlocks(start: source, direction: d, lengthMm: length, codes: c.codes, table: c.densities,
                                                  blocks: c.blocks, blockDimensions: blockDimensions)
             }
@@ -146,10 +118,10 @@ public struct DRRRenderer: Sendable {
             out.transmission[i] = t
             out.integral[i] = -logf(max(t, .leastNormalMagnitude))
         }
-        // Runs (session mode) serve the rays they were built for; every other ray goes in packets of 8
-        // through the vector slab walk where the processor has it, one by one otherwise.
-        let packets = vectorKernel && !empty && runSlope < 0
-        volume.withPacketKernel(mono ? AttenuationVolume.relativeToWater : AttenuationVolume.materials, useBlocks: useBlocks) { kernel in
+        // Rays go in packets through the vector slab walk where the processor has it, one by one
+        // (and where a packet does not qualify) through the voxel walk: the same integrals.
+        let packets = vectorKernel && !empty
+        volume.withPacketKernel(width: packetWidth, mono ? AttenuationVolume.relativeToWater : AttenuationVolume.materials, useBlocks: useBlocks) { kernel in
           let kernel = packets ? kernel : nil
           codes.withUnsafeBufferPointer { codes in
             densityTable.withUnsafeBufferPointer { densityTable in
@@ -158,27 +130,31 @@ public struct DRRRenderer: Sendable {
                                            blocks: blocks.baseAddress!)
                     // Square tiles of rays, not rows: neighbouring rays in both directions share the
                     // cache lines of the voxels they cross.
-                    let tile = 16, tilesPerSide = (n + tile - 1) / tile, width = PacketKernel.width
+                    let tile = 16, tilesPerSide = (n + tile - 1) / tile, width = kernel?.width ?? 1
+                    // A packet is a patch of 8 × 2 pixels (or a row of 8): rays close together meet the same
+                    // blocks (4 × 4 and 16 × 1 were slower, measured side by side).
+                    let packetColumns = min(8, width), packetRows = width / packetColumns
                     DispatchQueue.concurrentPerform(iterations: tilesPerSide * tilesPerSide) { tileIndex in
                         let row0 = (tileIndex / tilesPerSide) * tile, column0 = (tileIndex % tilesPerSide) * tile
-                        let columnEnd = min(column0 + tile, n)
                         var directions = [Vector3](repeating: .zero, count: width), lengths = [Double](repeating: 0, count: width)
+                        var pixels = [(row: Int, column: Int)](repeating: (0, 0), count: width)
                         var masses = [SIMD2<Float>](repeating: .zero, count: width)
-                        for row in row0..<min(row0 + tile, n) {
-                            var column = column0
-                            while column < columnEnd {
-                                let count = kernel != nil && columnEnd - column >= width ? width : 1
-                                for l in 0..<count {
-                                    let target = carm.detectorPoint(column: Double(column + l), row: Double(row))
-                                    directions[l] = (target - source).normalized; lengths[l] = (target - source).length
-                                }
-                                let together = count == width && kernel!.integrate(source: source, directions: directions, lengthsMm: lengths, mass: &masses)
+                        for packetRow in stride(from: row0, to: min(row0 + tile, n), by: packetRows) {
+                            for packetColumn in stride(from: column0, to: min(column0 + tile, n), by: packetColumns) {
+                                var count = 0
+                                for row in packetRow..<min(packetRow + packetRows, n) { for column in packetColumn..<min(packetColumn + packetColumns, n) {
+                                    let target = carm.detectorPoint(column: Double(column), row: Double(row))
+                                    directions[count] = (target - source).normalized; lengths[count] = (target - source).length
+                                    pixels[count] = (row, column)
+                                    count += 1
+                                } }
+                                let together = kernel != nil && count == width
+                                    && kernel!.integrate(source: source, directions: directions, lengthsMm: lengths, mass: &masses)
                                 for l in 0..<count {
                                     // Σ ℓ·ρ in g/cm² (ℓ in mm → cm).
                                     let mass = (together ? masses[l] : scalarMass(c, directions[l], lengths[l])) / 10
-                                    expose(row: row, column: column + l, directions[l], lengths[l], mass)
+                                    expose(row: pixels[l].row, column: pixels[l].column, directions[l], lengths[l], mass)
                                 }
-                                column += count
                             }
                         }
                     }
@@ -217,11 +193,6 @@ private struct SharedPointers: @unchecked Sendable {
     /// (water, bone) pairs per code, flattened.
     let densities: UnsafePointer<Float>
     let blocks: UnsafePointer<Int32>
-}
-
-private struct PrefixPointers: @unchecked Sendable {
-    let x: UnsafeMutablePointer<Float>?, y: UnsafeMutablePointer<Float>?, z: UnsafeMutablePointer<Float>?
-    subscript(axis: Int) -> UnsafeMutablePointer<Float>? { axis == 0 ? x : (axis == 1 ? y : z) }
 }
 
 private struct PixelSink: @unchecked Sendable {

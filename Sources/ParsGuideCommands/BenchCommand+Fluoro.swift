@@ -5,8 +5,9 @@ import Foundation
 extension BenchCommand {
     /// `fluoro.ct512`: a 512×512 polychromatic (80 kVp) AP shot of a synthetic 512×512×133 Int16 CT
     /// (0.8 × 0.8 × 2.5 mm, a water cylinder with a bone ring — the size of a clinical lumbar CT);
-    /// `fluoro.ct512.session`: the same with running sums reused across shots; `fluoro.subject.<view>`:
-    /// shots of the flagship subject's CT at `--voxel-mm` at L5, AP, left oblique and lateral.
+    /// `fluoro.subject.<view>`: shots of the flagship subject's CT at `--voxel-mm` at L5, AP, left
+    /// oblique and lateral. Each with the widest packets this processor runs; where that is AVX-512,
+    /// the same shots again with AVX2's 8-ray packets (`….avx2`), for machines without it.
     func fluoroBenchmarks() throws -> [BenchmarkResult] {
         let grid = try Grid(dimensions: SIMD3(512, 512, 133), spacingMm: Vector3(0.8, 0.8, 2.5), originMm: Vector3(-204.4, -204.4, -165))
         var hu = [Int16](repeating: -1000, count: grid.voxelCount)
@@ -23,23 +24,24 @@ extension BenchCommand {
         let ct = try AttenuationVolume(hounsfield: Volume(grid: grid, voxels: hu))
         let spectrum = try Spectrum.tungsten(kVp: 80)
         let ap = try CArm(isocentreMm: .zero, sourceDirection: CArm.View.ap.sourceDirection())
-        var results: [BenchmarkResult] = []
-        results.append(try BenchmarkResult.measure(name: "fluoro.ct512", runs: runs) {
-            _ = DRRRenderer(volume: ct).render(ap, Exposure(spectrum: spectrum))
-        })
-        // A session (web UI, rehearsal): running sums built once on the warm-up shot, then reused.
-        results.append(try BenchmarkResult.measure(name: "fluoro.ct512.session", runs: runs) {
-            _ = DRRRenderer(volume: ct, session: true).render(ap, Exposure(spectrum: spectrum))
-        })
         var options = PhantomOptions()
         options.voxelMm = voxelMm
         let subject = try LumbarPhantom.build(try options.validated())
         let volume = try AttenuationVolume(subjectCT: subject.ct, labels: subject.labels)
+        var shots = [("fluoro.ct512", ct, ap)]
         for view in [CArm.View.ap, .obliqueLeft, .lateral] {
-            let carm = try CArm(isocentreMm: subject.landmarks["L5.bodyCentre"]!, sourceDirection: view.sourceDirection())
-            results.append(try BenchmarkResult.measure(name: "fluoro.subject.\(view.rawValue)", runs: runs) {
-                _ = DRRRenderer(volume: volume).render(carm, Exposure(spectrum: spectrum))
-            })
+            shots.append(("fluoro.subject.\(view.rawValue)", volume, try CArm(isocentreMm: subject.landmarks["L5.bodyCentre"]!, sourceDirection: view.sourceDirection())))
+        }
+        var results: [BenchmarkResult] = []
+        let widths: [(suffix: String, width: Int?)] = DRRRenderer.packetWidths.count > 1 ? [("", nil), (".avx2", 8)] : [("", nil)]
+        for (suffix, width) in widths {
+            for (name, volume, carm) in shots {
+                var renderer = DRRRenderer(volume: volume)
+                renderer.packetWidth = width
+                results.append(try BenchmarkResult.measure(name: name + suffix, runs: runs) {
+                    _ = renderer.render(carm, Exposure(spectrum: spectrum))
+                })
+            }
         }
         return results
     }

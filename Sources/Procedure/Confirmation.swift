@@ -29,7 +29,7 @@ public struct Confirmation: Sendable {
         let side = plan.target.name.lowercased().hasSuffix("right") ? "right" : "left"
         let spectrum = try Spectrum.tungsten(kVp: kVp)
         let needle = try plan.needle.shaft(tipMm: tip, direction: plan.unitDirection)
-        let renderer = DRRRenderer(volume: scene.volume, session: true)
+        let renderer = DRRRenderer(volume: scene.volume)
         var views: [(String, CArm.View, Volume<Float>?)] = [("ap-needle", .ap, nil), ("oblique-\(side)-needle", side == "left" ? .obliqueLeft : .obliqueRight, nil),
                                                             ("lateral-needle", .lateral, nil)]
         if let contrast { views += [("ap-contrast", .ap, contrast), ("lateral-contrast", .lateral, contrast)] }

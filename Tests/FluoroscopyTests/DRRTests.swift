@@ -54,27 +54,7 @@ import Testing
         #expect(worst < 0.005, "worst relative error \(worst)")
     }
 
-    /// The session mode walks rays in runs with running sums: the same line integrals as the
-    /// voxel-by-voxel walk, on a textured phantom, in every view (including rays too oblique for runs).
-    @Test(arguments: [CArm.View.ap, .obliqueLeft, .lateral])
-    func sessionRunsGiveTheSameLineIntegrals(view: CArm.View) throws {
-        var state: UInt64 = 12345
-        let ct = Self.phantom(n: 48, voxelMm: 1.5) { p in
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return p.x * p.x + p.y * p.y < 30 * 30 ? Int16(Int(state >> 53) % 2000 - 200) : -1000
-        }
-        let volume = try AttenuationVolume(hounsfield: ct)
-        var carm = try Self.carm(view, pixels: 64, detectorMm: 120)
-        carm.sourceDirection = (carm.sourceDirection + Vector3(0.02, 0.03, 0.05)).normalized
-        let exposure = Exposure(spectrum: try .monochromatic(keV: 60), waterScaledMonochromatic: true)
-        let plain = DRRRenderer(volume: volume).render(carm, exposure)
-        let runs = DRRRenderer(volume: volume, session: true).render(carm, exposure)
-        var worst: Float = 0
-        for (a, b) in zip(plain.lineIntegral, runs.lineIntegral) { worst = max(worst, abs(a - b) / max(a, 1e-3)) }
-        #expect(worst < 1e-4, "largest relative difference \(worst)")
-    }
-
-    /// The vector slab walk (8 rays a packet) gives the voxel walk's line integrals: a textured phantom
+    /// The vector slab walk (8 and 16 rays a packet, as the processor allows) gives the voxel walk's line integrals: a textured phantom
     /// on an anisotropic grid, in the standard views and in views tilted off every axis (shallow and
     /// steep minor slopes, packets too close to 45° for slabs fall back), polychromatic and monochromatic.
     /// Tolerance: 2·10⁻⁴ relative, or 10⁻⁵ absolute for rays that barely graze the phantom (the kernel
@@ -82,7 +62,7 @@ import Testing
     @Test(arguments: [Vector3(0, -1, 0), Vector3(-1, 0, 0), Vector3(0, 0, 1), Vector3(-0.57, -0.82, 0),
                       Vector3(-0.7, -0.7, 0.14), Vector3(0.3, -0.5, 0.81), Vector3(0.02, -0.99, 0.05)])
     func packetKernelGivesTheVoxelWalksIntegrals(sourceDirection: Vector3) throws {
-        try #require(PacketKernel.isAvailable, "this processor has no AVX2: the scalar walk serves every ray")
+        try #require(!DRRRenderer.packetWidths.isEmpty, "this processor has no AVX2: the scalar walk serves every ray")
         var state: UInt64 = 99
         let grid = try Grid(dimensions: SIMD3(40, 52, 23), spacingMm: Vector3(1.3, 1.1, 2.5), originMm: Vector3(-26, -28, -28))
         var hu = [Int16](repeating: -1000, count: grid.voxelCount)
@@ -98,16 +78,19 @@ import Testing
         let carm = try CArm(isocentreMm: Vector3(1, -2, 3), sourceDirection: sourceDirection, up: abs(sourceDirection.z) > 0.9 ? Vector3(0, 1, 0) : Vector3(0, 0, 1),
                             sadMm: 300, sidMm: 500, detectorMm: 160, pixels: 67)
         for exposure in [Exposure(spectrum: try .tungsten(kVp: 80)), Exposure(spectrum: try .monochromatic(keV: 60), waterScaledMonochromatic: true)] {
-            var walk = DRRRenderer(volume: volume)
+          for width in DRRRenderer.packetWidths {
+            var walk = DRRRenderer(volume: volume), packets = DRRRenderer(volume: volume)
             walk.vectorKernel = false
-            let a = walk.render(carm, exposure), b = DRRRenderer(volume: volume).render(carm, exposure)
+            packets.packetWidth = width
+            let a = walk.render(carm, exposure), b = packets.render(carm, exposure)
             var worst: Float = 0, hit = 0
             for (x, y) in zip(a.lineIntegral, b.lineIntegral) {
                 if x > 0.01 { hit += 1 }
                 worst = max(worst, abs(x - y) / max(x, 0.05))
             }
             #expect(hit > 67 * 67 / 6)
-            #expect(worst < 2e-4, "largest relative difference \(worst)")
+            #expect(worst < 2e-4, "\(width) rays a packet: largest relative difference \(worst)")
+          }
         }
     }
 
@@ -116,7 +99,7 @@ import Testing
     /// blocks), and tissue against the grid's far edges, whose partial blocks must not carry it further.
     @Test(arguments: [Vector3(0, -1, 0), Vector3(-1, 0, 0), Vector3(-0.57, -0.82, 0.1), Vector3(0.2, 0.3, 0.93)])
     func packetKernelCrossesUniformBlocksExactly(sourceDirection: Vector3) throws {
-        try #require(PacketKernel.isAvailable, "this processor has no AVX2: the scalar walk serves every ray")
+        try #require(!DRRRenderer.packetWidths.isEmpty, "this processor has no AVX2: the scalar walk serves every ray")
         let grid = try Grid(dimensions: SIMD3(121, 107, 89), spacingMm: Vector3(0.5, 0.6, 0.7), originMm: Vector3(-30, -32, -31))
         var hu = [Int16](repeating: -1000, count: grid.voxelCount)
         for k in 0..<89 { for j in 0..<107 { for i in 0..<121 {
@@ -132,14 +115,19 @@ import Testing
         let carm = try CArm(isocentreMm: Vector3(2, 1, -1), sourceDirection: sourceDirection, up: Vector3(0, 0, 1),
                             sadMm: 300, sidMm: 500, detectorMm: 200, pixels: 72)
         let exposure = Exposure(spectrum: try .monochromatic(keV: 60), waterScaledMonochromatic: true)
-        var walk = DRRRenderer(volume: volume), packets = DRRRenderer(volume: volume)
+        var walk = DRRRenderer(volume: volume)
         walk.vectorKernel = false
         walk.crossBlocks = false
-        packets.crossBlocks = true
-        let a = walk.render(carm, exposure), b = packets.render(carm, exposure)
-        var worst: Float = 0, at = 0
-        for (i, (x, y)) in zip(a.lineIntegral, b.lineIntegral).enumerated() where abs(x - y) / max(x, 0.05) > worst { worst = abs(x - y) / max(x, 0.05); at = i }
-        #expect(worst < 2e-4, "largest relative difference \(worst) at pixel \(at): \(a.lineIntegral[at]) against \(b.lineIntegral[at])")
+        let a = walk.render(carm, exposure)
+        for width in DRRRenderer.packetWidths {
+            var packets = DRRRenderer(volume: volume)
+            packets.crossBlocks = true
+            packets.packetWidth = width
+            let b = packets.render(carm, exposure)
+            var worst: Float = 0, at = 0
+            for (i, (x, y)) in zip(a.lineIntegral, b.lineIntegral).enumerated() where abs(x - y) / max(x, 0.05) > worst { worst = abs(x - y) / max(x, 0.05); at = i }
+            #expect(worst < 2e-4, "\(width) rays a packet: largest relative difference \(worst) at pixel \(at): \(a.lineIntegral[at]) against \(b.lineIntegral[at])")
+        }
     }
 
     /// The packet kernel's density formula is the scalar walks' table, code by code.

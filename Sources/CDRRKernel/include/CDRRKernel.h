@@ -31,21 +31,23 @@ typedef struct {
     int32_t stride[3];
 } PGDRRBlocks;
 
-/// 1 when this processor runs the vector kernel (x86-64 with AVX2 and FMA), else 0.
-int pg_drr_kernel_available(void);
+/// Rays per packet of the vector kernel on this processor: 16 (AVX-512F), 8 (AVX2 and FMA), or 0 (none:
+/// the caller walks every ray itself).
+int pg_drr_kernel_width(void);
 
-/// Exact line integrals of 8 rays from one point, walked together slab by slab along their common
-/// dominant index axis (at most three voxel segments per slab and ray). With `blocks` (may be NULL), a
-/// block's worth of slabs is crossed at once wherever every block the rays meet in them is uniform,
-/// and failing that, with `subBlocks` (may be NULL; a smaller size dividing the blocks'), a sub-block's.
+/// Exact line integrals of `width` (16 or 8, at most pg_drr_kernel_width()) rays from one point, walked together slab
+/// by slab along their common dominant index axis (at most three voxel segments per slab and ray). With
+/// `blocks` (may be NULL), a block's worth of slabs is crossed at once wherever every block the rays
+/// meet in them is uniform, and failing that, with `subBlocks` (may be NULL; a smaller size dividing
+/// the blocks'), a sub-block's.
 ///
 /// Index space is shifted by ½ (voxel i spans [i, i + 1)); `origin` (3) is the rays' common start there,
-/// `directions` (8 × 3) the index-space images of unit world directions, `lengthsMm` (8) the rays'
-/// lengths, so that t in mm runs from 0 to the length. Writes Σ ℓ·first and Σ ℓ·second (ℓ in mm) per ray
-/// and returns 1, or returns 0 and writes nothing when the packet does not qualify (no kernel on this
-/// processor, rays without a common dominant axis, a start or end inside the occupied slab, a volume too
-/// large for 32-bit indices): the caller then walks those rays one by one.
-int pg_drr_integrate8(const PGDRRVolume *volume, const PGDRRBlocks *blocks, const PGDRRBlocks *subBlocks, const double *origin, const double *directions,
-                      const double *lengthsMm, float *first, float *second);
+/// `directions` (width × 3) the index-space images of unit world directions, `lengthsMm` (width) the
+/// rays' lengths, so that t in mm runs from 0 to the length. Writes Σ ℓ·first and Σ ℓ·second (ℓ in mm)
+/// per ray and returns 1, or returns 0 and writes nothing when the packet does not qualify (another
+/// width, rays without a common dominant axis, a start or end inside the occupied slab range, a volume
+/// too large for 32-bit indices): the caller then walks those rays one by one.
+int pg_drr_integrate(int width, const PGDRRVolume *volume, const PGDRRBlocks *blocks, const PGDRRBlocks *subBlocks,
+                     const double *origin, const double *directions, const double *lengthsMm, float *first, float *second);
 
 #endif
