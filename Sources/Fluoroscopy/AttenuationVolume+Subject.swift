@@ -1,4 +1,5 @@
 import Anatomy
+import Foundation
 
 extension AttenuationVolume {
     /// A subject's CT for ray casting, with each soft-tissue label at its mean HU and bone voxel by voxel.
@@ -12,11 +13,40 @@ extension AttenuationVolume {
         guard ct.grid.dimensions == labels.grid.dimensions else {
             throw FluoroscopyError.invalid("the subject's CT (\(ct.grid.dimensions)) and labels (\(labels.grid.dimensions)) differ in size")
         }
-        var sum = [Double](repeating: 0, count: 256), count = [Int](repeating: 0, count: 256)
-        for (h, l) in zip(ct.voxels, labels.voxels) { sum[Int(l)] += Double(h); count[Int(l)] += 1 }
-        let mean = (0..<256).map { count[$0] > 0 ? Int16((sum[$0] / Double(count[$0])).rounded()) : 0 }
-        var voxels = ct.voxels
-        for (v, l) in labels.voxels.enumerated() where l != Tissue.air.rawValue && !Tissue.isBone(l) { voxels[v] = mean[Int(l)] }
-        try self.init(hounsfield: Volume(grid: ct.grid, voxels: voxels))
+        // Each label's mean HU, summed in parallel chunks.
+        let chunk = 1 << 22, count = ct.voxels.count, chunks = (count + chunk - 1) / chunk
+        var partial = [Int](repeating: 0, count: 512 * chunks)
+        ct.voxels.withUnsafeBufferPointer { hu in labels.voxels.withUnsafeBufferPointer { labels in
+            partial.withUnsafeMutableBufferPointer { partial in
+                let (hu, labels, out) = (SendableBase(hu.baseAddress!), SendableBase(labels.baseAddress!), SendableBase(partial.baseAddress!))
+                DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                    let sums = out.base + 512 * c  // [sum of HU per label, voxels per label]
+                    for v in c * chunk..<min(count, c * chunk + chunk) {
+                        let l = Int(labels.base[v])
+                        sums[l] += Int(hu.base[v]); sums[256 + l] += 1
+                    }
+                }
+            }
+        } }
+        var mean = [Int](repeating: 0, count: 256), soft = [Bool](repeating: false, count: 256)
+        for l in 0..<256 {
+            let (sum, n) = (0..<chunks).reduce((0, 0)) { ($0.0 + partial[512 * $1 + l], $0.1 + partial[512 * $1 + 256 + l]) }
+            mean[l] = n > 0 ? Int((Double(sum) / Double(n)).rounded()) : 0
+            soft[l] = l != Int(Tissue.air.rawValue) && !Tissue.isBone(UInt8(l))
+        }
+        let (means, softTissue) = (mean, soft)
+        try self.init(grid: ct.grid) { range, codes in
+            ct.voxels.withUnsafeBufferPointer { hu in labels.voxels.withUnsafeBufferPointer { labels in
+                Self.encode(range, codes) { v in
+                    let l = Int(labels[v])
+                    return softTissue[l] ? means[l] : Int(hu[v])
+                }
+            } }
+        }
     }
+}
+
+private struct SendableBase<T>: @unchecked Sendable {
+    let base: T
+    init(_ base: T) { self.base = base }
 }

@@ -22,26 +22,71 @@ public struct AttenuationVolume: Sendable {
     static let codeCount = 4096
 
     public init(hounsfield: Volume<Int16>) throws {
-        try self.init(grid: hounsfield.grid, values: hounsfield.voxels.lazy.map { Float($0) }, count: hounsfield.voxels.count)
+        try self.init(grid: hounsfield.grid) { range, codes in
+            hounsfield.voxels.withUnsafeBufferPointer { hu in Self.encode(range, codes) { Int(hu[$0]) } }
+        }
     }
 
     public init(hounsfield: Volume<Float>) throws {
-        try self.init(grid: hounsfield.grid, values: hounsfield.voxels.lazy.map { $0 }, count: hounsfield.voxels.count)
+        try self.init(grid: hounsfield.grid) { range, codes in
+            hounsfield.voxels.withUnsafeBufferPointer { hu in
+                var lowest = Float.infinity, highest = -Float.infinity
+                for v in range {
+                    let h = hu[v]
+                    guard h.isFinite else { return .nonFinite(at: v) }
+                    lowest = min(lowest, h); highest = max(highest, h)
+                    codes[v] = Self.code(hu: Int(min(max(h, -2000), 5000).rounded()))
+                }
+                return .span(lowest: lowest, highest: highest)
+            }
+        }
     }
 
-    private init<S: Sequence>(grid: Grid, values: S, count: Int) throws where S.Element == Float {
+    /// What encoding a range of voxels found: their extreme HU, or a value that is not a number.
+    enum EncodedRange: Sendable {
+        case span(lowest: Float, highest: Float)
+        case nonFinite(at: Int)
+    }
+
+    /// Everything at or below −1000 HU is empty: one code, so that air blocks are uniform.
+    @inline(__always) static func code(hu: Int) -> UInt16 {
+        UInt16(truncatingIfNeeded: min(max(hu + 1024, Int(airCode)), codeCount - 1))
+    }
+
+    /// Codes for `range` from integer HU per voxel.
+    @inline(__always) static func encode(_ range: Range<Int>, _ codes: UnsafeMutablePointer<UInt16>, hu: (Int) -> Int) -> EncodedRange {
+        var lowest = Int.max, highest = Int.min
+        for v in range {
+            let h = hu(v)
+            lowest = min(lowest, h); highest = max(highest, h)
+            codes[v] = code(hu: h)
+        }
+        return .span(lowest: Float(lowest), highest: Float(highest))
+    }
+
+    /// Encodes the voxels in parallel chunks (`encode` writes the codes of its range), checks the HU
+    /// range, and finds the occupied box and the block maps.
+    init(grid: Grid, encode: @Sendable (Range<Int>, UnsafeMutablePointer<UInt16>) -> EncodedRange) throws {
+        let count = grid.voxelCount, chunk = 1 << 20, chunks = (count + chunk - 1) / chunk
+        var found = [EncodedRange](repeating: .span(lowest: .infinity, highest: -.infinity), count: chunks)
         // One spare element past the last voxel: the packet kernel reads codes as 32-bit words.
-        var codes = [UInt16]()
-        codes.reserveCapacity(count + 2)
-        codes.append(contentsOf: repeatElement(0, count: count))
+        let codes = [UInt16](unsafeUninitializedCapacity: count + 2) { buffer, initialized in
+            let out = CodeSink(base: buffer.baseAddress!)
+            found.withUnsafeMutableBufferPointer { found in
+                let results = RangeSink(base: found.baseAddress!)
+                DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                    results.base[c] = encode(c * chunk..<min(count, c * chunk + chunk), out.base)
+                }
+            }
+            buffer[count] = Self.airCode; buffer[count + 1] = Self.airCode
+            initialized = count
+        }
         var lowest = Float.infinity, highest = -Float.infinity
-        var i = 0
-        for v in values {
-            guard v.isFinite else { throw FluoroscopyError.invalid("the CT holds a non-finite value at voxel \(i)") }
-            lowest = min(lowest, v); highest = max(highest, v)
-            // Everything at or below −1000 HU is empty: one code, so that air blocks are uniform.
-            codes[i] = UInt16(min(max(Int((v + 1024).rounded()), Int(Self.airCode)), Self.codeCount - 1))
-            i += 1
+        for f in found {
+            switch f {
+            case .nonFinite(let v): throw FluoroscopyError.invalid("the CT holds a non-finite value at voxel \(v)")
+            case .span(let lo, let hi): lowest = min(lowest, lo); highest = max(highest, hi)
+            }
         }
         // A CT in HU has air, near −1000, around the body.
         guard lowest <= -500 else {
@@ -49,17 +94,34 @@ public struct AttenuationVolume: Sendable {
         }
         self.grid = grid
         self.codes = codes
-        var lo = SIMD3<Int>(Int.max, Int.max, Int.max), hi = SIMD3<Int>(-1, -1, -1)
-        let n = grid.dimensions
-        for k in 0..<n.z { for j in 0..<n.y {
-            let row = n.x * (j + n.y * k)
-            for i in 0..<n.x where codes[row + i] > Self.airCode {
-                lo = pointwiseMin(lo, SIMD3(i, j, k)); hi = pointwiseMax(hi, SIMD3(i, j, k))
+        occupied = Self.occupiedBox(codes, grid.dimensions)
+        blocks = UniformBlocks(codes: codes, dimensions: grid.dimensions, airCode: Self.airCode)
+        subBlocks = UniformBlocks(codes: codes, dimensions: grid.dimensions, airCode: Self.airCode, size: 4)
+    }
+
+    /// Inclusive index bounds of the codes above air, one z-slice per task; nil if there are none.
+    static func occupiedBox(_ codes: [UInt16], _ n: SIMD3<Int>) -> (lower: SIMD3<Int>, upper: SIMD3<Int>)? {
+        var slices = [(lower: SIMD3<Int>, upper: SIMD3<Int>)?](repeating: nil, count: n.z)
+        codes.withUnsafeBufferPointer { codes in
+            let codes = CodeSource(base: codes.baseAddress!)
+            slices.withUnsafeMutableBufferPointer { slices in
+                let out = BoxSink(base: slices.baseAddress!)
+                DispatchQueue.concurrentPerform(iterations: n.z) { k in
+                    var lo = SIMD3<Int>(Int.max, Int.max, k), hi = SIMD3<Int>(-1, -1, k)
+                    for j in 0..<n.y {
+                        let row = codes.base + n.x * (j + n.y * k)
+                        guard let first = (0..<n.x).first(where: { row[$0] > airCode }) else { continue }
+                        let last = (first..<n.x).last(where: { row[$0] > airCode })!
+                        lo.x = min(lo.x, first); hi.x = max(hi.x, last)
+                        lo.y = min(lo.y, j); hi.y = max(hi.y, j)
+                    }
+                    out.base[k] = hi.x >= 0 ? (lo, hi) : nil
+                }
             }
-        } }
-        occupied = hi.x >= 0 ? (lo, hi) : nil
-        blocks = UniformBlocks(codes: codes, dimensions: n, airCode: Self.airCode)
-        subBlocks = UniformBlocks(codes: codes, dimensions: n, airCode: Self.airCode, size: 4)
+        }
+        let found = slices.compactMap { $0 }
+        guard let first = found.first else { return nil }
+        return found.dropFirst().reduce(first) { (pointwiseMin($0.lower, $1.lower), pointwiseMax($0.upper, $1.upper)) }
     }
 
     /// HU −1000 and below: no material.
@@ -92,3 +154,8 @@ struct DensityFormula: Sendable {
         }
     }
 }
+
+private struct CodeSink: @unchecked Sendable { let base: UnsafeMutablePointer<UInt16> }
+private struct CodeSource: @unchecked Sendable { let base: UnsafePointer<UInt16> }
+private struct RangeSink: @unchecked Sendable { let base: UnsafeMutablePointer<AttenuationVolume.EncodedRange> }
+private struct BoxSink: @unchecked Sendable { let base: UnsafeMutablePointer<(lower: SIMD3<Int>, upper: SIMD3<Int>)?> }
