@@ -131,9 +131,9 @@ public struct DRRRenderer: Sendable {
                     // Square tiles of rays, not rows: neighbouring rays in both directions share the
                     // cache lines of the voxels they cross.
                     let tile = 16, tilesPerSide = (n + tile - 1) / tile, width = kernel?.width ?? 1
-                    // A packet is a patch of 8 × 2 pixels (or a row of 8): rays close together meet the same
-                    // blocks (4 × 4 and 16 × 1 were slower, measured side by side).
-                    let packetColumns = min(8, width), packetRows = width / packetColumns
+                    // A packet is a patch of 2 rows of pixels (8 × 2 for 16 rays, 4 × 2 for 8): rays close
+                    // together meet the same blocks (4 × 4, 16 × 1 and 8 × 1 were slower, measured side by side).
+                    let packetRows = min(2, width), packetColumns = width / packetRows
                     DispatchQueue.concurrentPerform(iterations: tilesPerSide * tilesPerSide) { tileIndex in
                         let row0 = (tileIndex / tilesPerSide) * tile, column0 = (tileIndex % tilesPerSide) * tile
                         var directions = [Vector3](repeating: .zero, count: width), lengths = [Double](repeating: 0, count: width)
