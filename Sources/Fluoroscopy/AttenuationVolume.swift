@@ -35,7 +35,7 @@ public struct AttenuationVolume: Sendable {
                     let h = hu[v]
                     guard h.isFinite else { return .nonFinite(at: v) }
                     lowest = min(lowest, h); highest = max(highest, h)
-                    codes[v] = Self.code(hu: Int(min(max(h, -2000), 5000).rounded()))
+                    codes[v] = Self.code(hu: Int((min(max(h, -2000), 5000) + 1024).rounded()) - 1024)
                 }
                 return .span(lowest: lowest, highest: highest)
             }

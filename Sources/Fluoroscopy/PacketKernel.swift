@@ -1,9 +1,10 @@
 import Anatomy
 import CDRRKernel
 
-/// Rays from one source integrated together, 8 or 16 at a time, by the vector slab walk (`CDRRKernel`): the same exact
-/// line integral as `VoxelTraversal.integrate`, for packets whose rays share a dominant index axis. Holds
-/// raw pointers into the volume's codes (read only, so shared by the workers): use it only inside `AttenuationVolume.withPacketKernel`.
+/// Rays from one source integrated together, 8 or 16 at a time, by the vector slab walk (`CDRRKernel`):
+/// the same exact line integral as `VoxelTraversal.integrate`, for packets whose rays share a dominant
+/// index axis. Holds raw pointers into the volume's codes and block maps (read only, so shared by the
+/// workers): use it only inside `AttenuationVolume.withPacketKernel`.
 struct PacketKernel: @unchecked Sendable {
     /// The packet widths this processor runs, widest first (16 with AVX-512, 8 with AVX2; none without).
     static let widths = [16, 8].filter { $0 <= Int(pg_drr_kernel_width()) }
