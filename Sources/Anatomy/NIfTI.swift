@@ -83,7 +83,8 @@ public enum NIfTI {
         if !inter.isFinite { inter = 0 }
         let scaled = slope != 1 || inter != 0
 
-        let payload = data.subdata(in: (data.startIndex + start)..<(data.startIndex + needed))
+        // A slice shares the decoded bytes (no copy of a volume that may be hundreds of MB).
+        let payload = data[(data.startIndex + start)..<(data.startIndex + needed)]
         let swapped = r.swapped
         switch datatype {
         case 2 where !scaled: return .uint8(Volume(grid: grid, voxels: [UInt8](payload)))
@@ -144,8 +145,10 @@ public enum NIfTI {
     }
 
     static func load<T: FixedWidthInteger>(_ payload: Data, _ count: Int, _ swapped: Bool, _: T.Type) -> [T] {
-        var out = [T](repeating: 0, count: count)
-        out.withUnsafeMutableBytes { dst in _ = payload.copyBytes(to: dst.bindMemory(to: UInt8.self)) }
+        var out = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            _ = payload.copyBytes(to: UnsafeMutableRawBufferPointer(buffer).bindMemory(to: UInt8.self))
+            initialized = count
+        }
         if swapped { for i in 0..<count { out[i] = out[i].byteSwapped } }
         return out
     }
