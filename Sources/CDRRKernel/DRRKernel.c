@@ -213,9 +213,10 @@ int pg_drr_integrate(int width, const PGDRRVolume *volume, const PGDRRBlocks *bl
     for (int l = 0; l < width; l++) {
         const double *d = directions + 3 * l;
         if (empty[l]) {
-            // Parked outside the box: reads nothing, adds nothing.
+            // Parked far outside the grid, voxels and blocks alike: reads nothing, adds nothing, and
+            // never makes its packet's block layers look mixed.
             su[l] = sv[l] = 0; perSlab[l] = 0;
-            u0[l] = (float)(volume->lower[U] - 4); v0[l] = (float)(volume->lower[V] - 4);
+            u0[l] = v0[l] = -1e6f;
             continue;
         }
         const double slopeU = d[U] / d[D], slopeV = d[V] / d[D];
