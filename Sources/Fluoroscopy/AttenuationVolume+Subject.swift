@@ -18,7 +18,7 @@ extension AttenuationVolume {
         var partial = [Int](repeating: 0, count: 512 * chunks)
         ct.voxels.withUnsafeBufferPointer { hu in labels.voxels.withUnsafeBufferPointer { labels in
             partial.withUnsafeMutableBufferPointer { partial in
-                let (hu, labels, out) = (SendableBase(hu.baseAddress!), SendableBase(labels.baseAddress!), SendableBase(partial.baseAddress!))
+                let (hu, labels, out) = (SharedPointer(hu.baseAddress!), SharedPointer(labels.baseAddress!), SharedPointer(partial.baseAddress!))
                 DispatchQueue.concurrentPerform(iterations: chunks) { c in
                     let sums = out.base + 512 * c  // [sum of HU per label, voxels per label]
                     for v in c * chunk..<min(count, c * chunk + chunk) {
@@ -28,13 +28,11 @@ extension AttenuationVolume {
                 }
             }
         } }
-        var mean = [Int](repeating: 0, count: 256), soft = [Bool](repeating: false, count: 256)
-        for l in 0..<256 {
+        let means = (0..<256).map { l in
             let (sum, n) = (0..<chunks).reduce((0, 0)) { ($0.0 + partial[512 * $1 + l], $0.1 + partial[512 * $1 + 256 + l]) }
-            mean[l] = n > 0 ? Int((Double(sum) / Double(n)).rounded()) : 0
-            soft[l] = l != Int(Tissue.air.rawValue) && !Tissue.isBone(UInt8(l))
+            return n > 0 ? Int((Double(sum) / Double(n)).rounded()) : 0
         }
-        let (means, softTissue) = (mean, soft)
+        let softTissue = (0..<256).map { l in l != Int(Tissue.air.rawValue) && !Tissue.isBone(UInt8(l)) }
         try self.init(grid: ct.grid) { range, codes in
             ct.voxels.withUnsafeBufferPointer { hu in labels.voxels.withUnsafeBufferPointer { labels in
                 Self.encode(range, codes) { v in
@@ -44,9 +42,4 @@ extension AttenuationVolume {
             } }
         }
     }
-}
-
-private struct SendableBase<T>: @unchecked Sendable {
-    let base: T
-    init(_ base: T) { self.base = base }
 }

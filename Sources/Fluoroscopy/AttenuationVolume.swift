@@ -71,9 +71,9 @@ public struct AttenuationVolume: Sendable {
         var found = [EncodedRange](repeating: .span(lowest: .infinity, highest: -.infinity), count: chunks)
         // One spare element past the last voxel: the packet kernel reads codes as 32-bit words.
         let codes = [UInt16](unsafeUninitializedCapacity: count + 2) { buffer, initialized in
-            let out = CodeSink(base: buffer.baseAddress!)
+            let out = SharedPointer(buffer.baseAddress!)
             found.withUnsafeMutableBufferPointer { found in
-                let results = RangeSink(base: found.baseAddress!)
+                let results = SharedPointer(found.baseAddress!)
                 DispatchQueue.concurrentPerform(iterations: chunks) { c in
                     results.base[c] = encode(c * chunk..<min(count, c * chunk + chunk), out.base)
                 }
@@ -103,9 +103,9 @@ public struct AttenuationVolume: Sendable {
     static func occupiedBox(_ codes: [UInt16], _ n: SIMD3<Int>) -> (lower: SIMD3<Int>, upper: SIMD3<Int>)? {
         var slices = [(lower: SIMD3<Int>, upper: SIMD3<Int>)?](repeating: nil, count: n.z)
         codes.withUnsafeBufferPointer { codes in
-            let codes = CodeSource(base: codes.baseAddress!)
+            let codes = SharedPointer(codes.baseAddress!)
             slices.withUnsafeMutableBufferPointer { slices in
-                let out = BoxSink(base: slices.baseAddress!)
+                let out = SharedPointer(slices.baseAddress!)
                 DispatchQueue.concurrentPerform(iterations: n.z) { k in
                     var lo = SIMD3<Int>(Int.max, Int.max, k), hi = SIMD3<Int>(-1, -1, k)
                     for j in 0..<n.y {
@@ -154,8 +154,3 @@ struct DensityFormula: Sendable {
         }
     }
 }
-
-private struct CodeSink: @unchecked Sendable { let base: UnsafeMutablePointer<UInt16> }
-private struct CodeSource: @unchecked Sendable { let base: UnsafePointer<UInt16> }
-private struct RangeSink: @unchecked Sendable { let base: UnsafeMutablePointer<AttenuationVolume.EncodedRange> }
-private struct BoxSink: @unchecked Sendable { let base: UnsafeMutablePointer<(lower: SIMD3<Int>, upper: SIMD3<Int>)?> }

@@ -7,7 +7,7 @@ import Foundation
 /// density per label). A two-level grid in the manner of Amanatides & Woo's macro-cells.
 struct UniformBlocks: Sendable {
     /// The scalar walk's block size, and the packet kernel's coarse one.
-    static let size = 8
+    static let defaultSize = 8
     /// Voxels per block side.
     let size: Int
     /// Blocks per axis.
@@ -18,7 +18,7 @@ struct UniformBlocks: Sendable {
     /// Fraction of the blocks holding any material (not only air) that are uniform.
     let uniformMaterialFraction: Double
 
-    init(codes voxels: [UInt16], dimensions n: SIMD3<Int>, airCode: UInt16, size: Int = UniformBlocks.size) {
+    init(codes voxels: [UInt16], dimensions n: SIMD3<Int>, airCode: UInt16, size: Int = UniformBlocks.defaultSize) {
         let b = size
         self.size = size
         let nb = (n &+ (b - 1)) / b
@@ -26,12 +26,12 @@ struct UniformBlocks: Sendable {
         var codes = [Int32](repeating: -1, count: nb.x * nb.y * nb.z)
         // One z-slab of blocks per task; each writes only its own slab.
         let tallies = codes.withUnsafeMutableBufferPointer { out -> [(uniform: Int, material: Int)] in
-            let out = BlockSink(base: out.baseAddress!)
+            let out = SharedPointer(out.baseAddress!)
             return voxels.withUnsafeBufferPointer { v in
-                let v = VoxelSource(base: v.baseAddress!)
+                let v = SharedPointer(v.baseAddress!)
                 var tallies = [(uniform: Int, material: Int)](repeating: (0, 0), count: nb.z)
                 tallies.withUnsafeMutableBufferPointer { tallies in
-                    let tallies = TallySink(base: tallies.baseAddress!)
+                    let tallies = SharedPointer(tallies.baseAddress!)
                     DispatchQueue.concurrentPerform(iterations: nb.z) { kb in
                         var first = [Int32](repeating: -2, count: nb.x * nb.y)  // -2: not seen yet
                         for k in kb * b..<min(kb * b + b, n.z) { for j in 0..<n.y {
@@ -64,7 +64,3 @@ struct UniformBlocks: Sendable {
         uniformMaterialFraction = material > 0 ? Double(uniform) / Double(material) : 1
     }
 }
-
-private struct BlockSink: @unchecked Sendable { let base: UnsafeMutablePointer<Int32> }
-private struct VoxelSource: @unchecked Sendable { let base: UnsafePointer<UInt16> }
-private struct TallySink: @unchecked Sendable { let base: UnsafeMutablePointer<(uniform: Int, material: Int)> }

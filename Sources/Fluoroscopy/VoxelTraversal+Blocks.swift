@@ -9,7 +9,7 @@ extension VoxelTraversal {
     func integrateBlocks(start: Vector3, direction: Vector3, lengthMm: Double, codes: UnsafePointer<UInt16>,
                          table: UnsafePointer<Float>, blocks: UnsafePointer<Int32>, blockDimensions nb: SIMD3<Int>) -> SIMD2<Float> {
         guard let w = Walk(self, start: start, direction: direction, lengthMm: lengthMm) else { return .zero }
-        let size = UniformBlocks.size, q0 = w.q0, dq = w.dq, tExit = w.tExit
+        let size = UniformBlocks.defaultSize, q0 = w.q0, dq = w.dq, tExit = w.tExit
         let n = dimensions
         var first = 0.0, second = 0.0
         // The voxel walk, valid from the ray's entry until a uniform block is skipped.

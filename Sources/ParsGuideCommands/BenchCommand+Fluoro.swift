@@ -6,8 +6,9 @@ extension BenchCommand {
     /// `fluoro.ct512`: a 512×512 polychromatic (80 kVp) AP shot of a synthetic 512×512×133 Int16 CT
     /// (0.8 × 0.8 × 2.5 mm, a water cylinder with a bone ring — the size of a clinical lumbar CT);
     /// `fluoro.subject.<view>`: shots of the flagship subject's CT at `--voxel-mm` at L5, AP, left
-    /// oblique and lateral; `fluoro.subject.prepare`: turning that CT into a renderable volume. Each with the widest packets this processor runs; where that is AVX-512,
-    /// the same shots again with AVX2's 8-ray packets (`….avx2`), for machines without it.
+    /// oblique and lateral; `fluoro.subject.prepare`: turning that CT into a renderable volume. Shots
+    /// use the widest packets this processor runs; where that is AVX-512, they are taken again with
+    /// AVX2's 8-ray packets (`….avx2`), for machines without it.
     func fluoroBenchmarks() throws -> [BenchmarkResult] {
         let grid = try Grid(dimensions: SIMD3(512, 512, 133), spacingMm: Vector3(0.8, 0.8, 2.5), originMm: Vector3(-204.4, -204.4, -165))
         var hu = [Int16](repeating: -1000, count: grid.voxelCount)
@@ -27,11 +28,13 @@ extension BenchCommand {
         var options = PhantomOptions()
         options.voxelMm = voxelMm
         let subject = try LumbarPhantom.build(try options.validated())
-        var volume = try AttenuationVolume(subjectCT: subject.ct, labels: subject.labels)
-        // Preparing a CT for rendering (codes, label means, occupied box, block maps): load time, not render time.
+        // Preparing a CT for rendering (codes, label means, occupied box, block maps): load time, not
+        // render time. Its warm-up run makes the volume the shots use.
+        var prepared: AttenuationVolume?
         let prepare = try BenchmarkResult.measure(name: "fluoro.subject.prepare", runs: min(runs, 3)) {
-            volume = try AttenuationVolume(subjectCT: subject.ct, labels: subject.labels)
+            prepared = try AttenuationVolume(subjectCT: subject.ct, labels: subject.labels)
         }
+        let volume = prepared!
         var shots = [("fluoro.ct512", ct, ap)]
         for view in [CArm.View.ap, .obliqueLeft, .lateral] {
             shots.append(("fluoro.subject.\(view.rawValue)", volume, try CArm(isocentreMm: subject.landmarks["L5.bodyCentre"]!, sourceDirection: view.sourceDirection())))
