@@ -5,6 +5,7 @@ let package = Package(
     name: "ParsGuide",
     products: [
         .executable(name: "parsguide", targets: ["parsguide"]),
+        .library(name: "ParsGuideCore", targets: ["ParsGuideCore"]),
         .library(name: "Anatomy", targets: ["Anatomy"]),
         .library(name: "Imaging", targets: ["Imaging"]),
         .library(name: "Ultrasound", targets: ["Ultrasound"]),
@@ -27,12 +28,14 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
 
+        // The lowest layer: safe output files and folders, error sentences. Depends on nothing.
+        .target(name: "ParsGuideCore"),
         .target(
             name: "Anatomy",
-            dependencies: ["CZlib"],
+            dependencies: ["ParsGuideCore", "CZlib"],
             resources: [.copy("Resources/lumbar-mean-shape")]
         ),
-        .target(name: "Imaging", dependencies: ["CPNG", "CZlib"]),
+        .target(name: "Imaging", dependencies: ["ParsGuideCore", "CPNG", "CZlib"]),
         .target(name: "Ultrasound", dependencies: ["Anatomy", "Imaging"]),
         // The DRR's vector slab walk (AVX-512 or AVX2, chosen at run time); plain C, no flags. The walk
         // itself is SlabWalk.inc, compiled once per instruction set.
@@ -47,7 +50,7 @@ let package = Package(
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         // Outcome scales and the case registry; knows nothing of images.
-        .target(name: "Clinical", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Clinical", dependencies: ["ParsGuideCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Procedure", dependencies: [
             "Anatomy", "Imaging", "Ultrasound", "Fluoroscopy",
             .product(name: "HeapModule", package: "swift-collections"),
@@ -55,14 +58,15 @@ let package = Package(
         .target(
             name: "ParsGuideCommands",
             dependencies: [
-                "Anatomy", "Imaging", "Ultrasound", "Fluoroscopy", "Procedure", "Clinical", "Illustration", "Report", "Server",
+                "ParsGuideCore", "Anatomy", "Imaging", "Ultrasound", "Fluoroscopy", "Procedure", "Clinical", "Illustration", "Report", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "parsguide", dependencies: ["ParsGuideCommands"]),
 
+        .testTarget(name: "ParsGuideCoreTests", dependencies: ["ParsGuideCore"]),
         .testTarget(name: "AnatomyTests", dependencies: ["Anatomy"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "ParsGuideCore"]),
         .testTarget(name: "UltrasoundTests", dependencies: ["Ultrasound", "Anatomy"]),
         .testTarget(name: "FluoroscopyTests", dependencies: ["Fluoroscopy", "Anatomy", "Imaging"]),
         .testTarget(name: "ClinicalTests", dependencies: ["Clinical"]),
@@ -73,6 +77,9 @@ let package = Package(
         ]),
         .testTarget(name: "IllustrationTests", dependencies: ["Illustration", "Anatomy", "Fluoroscopy", "Ultrasound", "Imaging"]),
         .testTarget(name: "ProcedureTests", dependencies: ["Procedure", "Anatomy", "Ultrasound", "Fluoroscopy"]),
-        .testTarget(name: "ParsGuideCommandsTests", dependencies: ["ParsGuideCommands", "Anatomy", "Imaging", "Ultrasound", "Fluoroscopy", "Clinical", "Report", "Illustration"]),
+        .testTarget(name: "ParsGuideCommandsTests", dependencies: [
+            "ParsGuideCommands", "ParsGuideCore", "Anatomy", "Imaging", "Ultrasound", "Fluoroscopy", "Clinical", "Report", "Illustration",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
     ]
 )

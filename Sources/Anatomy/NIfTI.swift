@@ -1,3 +1,4 @@
+import ParsGuideCore
 import Foundation
 
 /// NIfTI-1 single-file images (`.nii`, `.nii.gz`).
@@ -212,14 +213,13 @@ public enum NIfTI {
     }
 
     /// Writes a volume to `path`; a name ending in `.gz` is gzip-compressed on all cores.
-    /// The file appears whole or not at all (written to a temporary name, then renamed).
+    /// The file appears whole or not at all (written to a temporary name, then renamed); `OutputFile`'s
+    /// rules apply (never over a link, a device or another kind of file).
     public static func write<E: NIfTIScalar>(_ volume: Volume<E>, to path: String,
                                              description: String = "ParsGuide", gzipLevel: Int32 = 1) throws {
         var data = try encode(volume, description: description)
         if path.hasSuffix(".gz") { data = try Gzip.compressParallel(data, level: gzipLevel) }
-        do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-            throw AnatomyError.fileWriteFailed(path: path, reason: error.localizedDescription)
-        }
+        try OutputFile.write(data, to: path, kind: .nifti)
     }
 }
 

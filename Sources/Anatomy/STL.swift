@@ -1,3 +1,4 @@
+import ParsGuideCore
 import Foundation
 
 /// STL triangle soups: binary (read and written) and ASCII (read and written).
@@ -38,11 +39,9 @@ public enum STL {
         return Data(s.utf8)
     }
 
-    /// Writes a binary STL atomically.
+    /// Writes a binary STL atomically (`OutputFile`'s rules: never over a link, a device or another kind of file).
     public static func write(_ mesh: TriangleMesh, to path: String) throws {
-        do { try encodeBinary(mesh).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-            throw AnatomyError.fileWriteFailed(path: path, reason: error.localizedDescription)
-        }
+        try OutputFile.write(encodeBinary(mesh), to: path, kind: .stl)
     }
 
     public static func read(path: String) throws -> TriangleMesh {

@@ -20,16 +20,66 @@ public final class Registry: Sendable {
     public static let guidances = ["ultrasound", "fluoroscopy", "both"]
     public static let imageKinds = ["ultrasound", "fluoroscopy", "illustration", "other"]
 
-    public init(path: String, today: Date = Date()) throws {
+    /// How a registry file is opened.
+    public enum OpenMode: Sendable {
+        /// Create the file (or fill a 0-byte one) with the schema when it is missing; the commands that add
+        /// patients or import.
+        case create
+        /// The file must already be a ParsGuide registry; may write (add encounters, procedures).
+        case existing
+        /// The file must already be a ParsGuide registry; never written (show, list, summary, export).
+        case readOnly
+    }
+
+    /// Opens the registry at `path`. A file that is not SQLite, or a SQLite database with tables that are
+    /// not ParsGuide's, is refused and left as it was; outside `.create` nothing is created.
+    public init(path: String, today: Date = Date(), mode: OpenMode = .create) throws {
         self.path = path
         self.today = today
+        try Self.checkPlace(path, mode: mode)
         var config = Configuration()
         config.foreignKeysEnabled = true
+        config.readonly = mode == .readOnly
         do {
             queue = try DatabaseQueue(path: path, configuration: config)
-            try Self.migrator.migrate(queue)
+            let tables = try queue.read { db in
+                try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+            }
+            let ours = Set(Self.tables + ["grdb_migrations"])
+            if let foreign = tables.first(where: { !ours.contains($0) }) {
+                throw ClinicalError("\(path) is a SQLite database that ParsGuide did not write (it has a table '\(foreign)'); it was left as it was")
+            }
+            if mode != .create && !tables.contains("patient") {
+                throw ClinicalError("\(path) holds no registry yet: add a patient first (registry add-patient) or import one (registry import-csv)")
+            }
+            if mode != .readOnly { try Self.migrator.migrate(queue) }
         } catch let error as DatabaseError {
-            throw ClinicalError("cannot open the registry \(path): \(error.message ?? error.description)")
+            throw ClinicalError("cannot open the registry \(path): \(error.message ?? error.description) (is it a ParsGuide registry?)")
+        }
+    }
+
+    /// Refuses a path where no registry can be: missing (unless creating), a folder, a link or a device.
+    public static func checkPlace(_ path: String, mode: OpenMode) throws {
+        guard !path.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw ClinicalError("--db is empty: give the registry file (default parsguide.sqlite)")
+        }
+        var st = stat()
+        guard lstat(path, &st) == 0 else {
+            guard mode == .create else {
+                throw ClinicalError("no registry at \(path): add a patient first (registry add-patient) or import one (registry import-csv)")
+            }
+            let parent = (path as NSString).deletingLastPathComponent
+            var isDir: ObjCBool = false
+            guard parent.isEmpty || (FileManager.default.fileExists(atPath: parent, isDirectory: &isDir) && isDir.boolValue) else {
+                throw ClinicalError("cannot create the registry \(path): its folder \(parent) does not exist")
+            }
+            return
+        }
+        guard st.st_mode & S_IFMT == S_IFREG else {
+            throw ClinicalError("\(path) is not a registry file (it is a folder, a link or a special file); it was left as it was")
+        }
+        if st.st_size == 0 && mode != .create {
+            throw ClinicalError("\(path) is empty, not a registry: add a patient first (registry add-patient) or import one (registry import-csv)")
         }
     }
 

@@ -1,3 +1,4 @@
+import ParsGuideCore
 import CZlib
 import Foundation
 
@@ -39,9 +40,7 @@ public enum APNG {
             }
         }
         chunk("IEND", Data(), into: &out)
-        do { try out.write(to: URL(fileURLWithPath: path)) } catch {
-            throw ImagingError.png(path: path, reason: error.localizedDescription)
-        }
+        try OutputFile.write(out, to: path, kind: .png)
     }
 
     /// Scanlines with filter type 0, deflated.

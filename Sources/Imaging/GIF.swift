@@ -1,3 +1,4 @@
+import ParsGuideCore
 import Foundation
 
 /// Animated GIF (GIF89a) of grey 8-bit frames: a 256-level grey palette, LZW-compressed, looping. Written
@@ -33,9 +34,7 @@ public enum GIF {
             out.append(0x00)
         }
         out.append(0x3B)
-        do { try out.write(to: URL(fileURLWithPath: path)) } catch {
-            throw ImagingError.png(path: path, reason: error.localizedDescription)
-        }
+        try OutputFile.write(out, to: path, kind: .gif)
     }
 
     /// LZW with 8-bit symbols: codes packed least-significant bit first.

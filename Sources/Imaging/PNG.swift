@@ -1,3 +1,4 @@
+import ParsGuideCore
 import CPNG
 import Foundation
 
@@ -25,27 +26,30 @@ public enum PNG {
         try write(path: path, width: image.width, height: image.height, colorType: PNG_COLOR_TYPE_RGB, bytes: bytes)
     }
 
-    /// Writes through the simplified libpng API to a temporary file, then renames it into place.
+    /// Encodes through the simplified libpng API in memory, then writes with `OutputFile`'s rules (a
+    /// temporary file renamed into place; never over a link, a device or a file that is not a PNG).
     private static func write(path: String, width: Int, height: Int, colorType: Int32, bytes: [UInt8]) throws {
         var img = png_image()
         img.version = UInt32(PNG_IMAGE_VERSION)
         img.width = UInt32(width)
         img.height = UInt32(height)
         img.format = colorType == PNG_COLOR_TYPE_GRAY ? UInt32(PNG_FORMAT_GRAY) : UInt32(PNG_FORMAT_RGB)
-        let tmp = path + ".tmp-\(getpid())"
-        let ok = bytes.withUnsafeBytes { buf in
-            png_image_write_to_file(&img, tmp, 0, buf.baseAddress, 0, nil)
+        var size: png_alloc_size_t = 0
+        let sized = bytes.withUnsafeBytes { png_image_write_to_memory(&img, nil, &size, 0, $0.baseAddress, 0, nil) }
+        guard sized != 0, size > 0 else { throw ImagingError.png(path: path, reason: libpngMessage(&img)) }
+        var data = Data(count: Int(size))
+        let ok = data.withUnsafeMutableBytes { out in
+            bytes.withUnsafeBytes { png_image_write_to_memory(&img, out.baseAddress, &size, 0, $0.baseAddress, 0, nil) }
         }
-        guard ok != 0 else {
-            let message = withUnsafeBytes(of: img.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            png_image_free(&img)
-            unlink(tmp)
-            throw ImagingError.png(path: path, reason: message.isEmpty ? "write failed" : message)
-        }
-        guard rename(tmp, path) == 0 else {
-            unlink(tmp)
-            throw ImagingError.png(path: path, reason: "cannot move the file into place (errno \(errno))")
-        }
+        guard ok != 0 else { throw ImagingError.png(path: path, reason: libpngMessage(&img)) }
+        png_image_free(&img)
+        try OutputFile.write(data.prefix(Int(size)), to: path, kind: .png)
+    }
+
+    private static func libpngMessage(_ img: inout png_image) -> String {
+        let message = withUnsafeBytes(of: img.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        png_image_free(&img)
+        return message.isEmpty ? "encoding failed" : message
     }
 
     /// Reads any PNG as 8-bit RGB (used by tests and golden-image checks).

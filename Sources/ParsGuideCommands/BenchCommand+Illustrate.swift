@@ -36,6 +36,10 @@ extension BenchCommand {
         var o = CaseRun.Options()
         o.out = dir
         o.voxelMm = voxelMm
-        return [try BenchmarkResult.measure(name: "case", runs: runs) { _ = try CaseRun(options: o, progress: { _ in }).run() }]
+        return [try BenchmarkResult.measure(name: "case", runs: runs) {
+            // Each run writes a new folder (a case folder is replaced only with --force).
+            try? FileManager.default.removeItem(atPath: dir)
+            _ = try CaseRun(options: o, progress: { _ in }).run()
+        }]
     }
 }

@@ -4,6 +4,7 @@ import Fluoroscopy
 import Foundation
 import Illustration
 import Imaging
+import ParsGuideCore
 import Procedure
 import Report
 import Ultrasound
@@ -30,10 +31,22 @@ struct CaseRun {
     static let dates = (baseline: "2025-01-06", procedure: "2025-01-13", followUp: "2025-04-14")
 
     let options: Options
+    /// Where the case goes: checked before the run, written whole at its end.
+    let folder: OutputFolder
     let progress: (String) -> Void
 
-    func run() throws -> CaseRecord {
+    /// `folder` defaults to `options.out`, which must then be new or empty.
+    init(options: Options, folder: OutputFolder? = nil, progress: @escaping (String) -> Void) throws {
+        self.options = options
+        self.folder = try folder ?? OutputFolder(options.out, command: "case", force: false)
+        self.progress = progress
+    }
+
+    /// Runs the case into `folder` and moves it into place. Returns the record and what the folder
+    /// replaced (a sentence), if anything.
+    func run() throws -> (record: CaseRecord, replaced: String?) {
         let o = options
+        let dir = try folder.begin()
         let clock = ContinuousClock(), start = clock.now
         var stage = 0
         func step(_ what: String) {
@@ -41,7 +54,7 @@ struct CaseRun {
             let s = (clock.now - start).components
             progress(String(format: "[%2d/10 %5.1f s] %@", stage, Double(s.seconds) + Double(s.attoseconds) * 1e-18, what))
         }
-        let figures = (o.out as NSString).appendingPathComponent("figures")
+        let figures = (dir as NSString).appendingPathComponent("figures")
         try FileManager.default.createDirectory(atPath: figures, withIntermediateDirectories: true)
         let p = o.panelPixels
 
@@ -53,7 +66,7 @@ struct CaseRun {
         phantom.seed = o.seed
         let subject = try LumbarPhantom.build(phantom.validated())
         let document = SubjectDocument(subject, files: [:])
-        try document.encoded().write(to: URL(fileURLWithPath: (o.out as NSString).appendingPathComponent("subject.json")))
+        try OutputFile.write(document.encoded(), to: (dir as NSString).appendingPathComponent("subject.json"), kind: .json)
         let planning = PlanningSubject(directory: o.out, labels: subject.labels, document: document,
                                        fingerprint: PlanningSubject.fingerprint(of: try document.encoded()))
         let labels = subject.labels, landmarks = subject.landmarks
@@ -138,8 +151,7 @@ struct CaseRun {
         _ = try Injectate.checkTotals(injectates)
 
         step("storing the case in the registry")
-        let dbPath = o.db ?? (o.out as NSString).appendingPathComponent("parsguide.sqlite")
-        if o.db == nil { try? FileManager.default.removeItem(atPath: dbPath) }
+        let dbPath = o.db ?? (dir as NSString).appendingPathComponent("parsguide.sqlite")
         let registry = try Registry(path: dbPath)
         let existing = Set(try registry.patients().map(\.id))
         let patientId = (1...).lazy.map { "CASE-\($0)" }.first { !existing.contains($0) }!
@@ -208,11 +220,11 @@ struct CaseRun {
                            minimalImportantChangePercent: change.thresholdRelativePercent, importantImprovement: change.importantImprovement,
                            globalPerceivedChange: Self.perceivedChange, followUpMonths: Self.followUpMonths),
             figures: figureNames.map { .init(id: $0, file: "figures/\($0).png", caption: captions[$0]!, width: p, height: p) },
-            registryFile: o.db == nil ? "parsguide.sqlite" : dbPath,
+            registryFile: o.db ?? "parsguide.sqlite",
             simulationStatement: "Simulated with ParsGuide: the anatomy is a population-mean lumbar model (L2–L5) scaled to the patient's habitus with modelled defects; the ultrasound images, fluoroscopic shots, needle paths, contrast spread and radiation figures are computed, not acquired. The patient's habitus, the technique, the injectate and the outcomes (ODI \(Self.baselineODI) → \(Self.followUpODI)/50, \(Self.perceivedChange)) are those of the published case.")
-        try writeJSON(record, to: (o.out as NSString).appendingPathComponent("case.json"))
-        try Data(CaseReport.html(record).utf8).write(to: URL(fileURLWithPath: (o.out as NSString).appendingPathComponent("report.html")))
-        return record
+        try writeJSON(record, to: (dir as NSString).appendingPathComponent("case.json"))
+        try OutputFile.write(Data(CaseReport.html(record).utf8), to: (dir as NSString).appendingPathComponent("report.html"), kind: .html)
+        return (record, try folder.commit())
     }
 
     /// The registry's kind of a figure panel: A and C of figure 1 are ultrasound, the shots of figure 2

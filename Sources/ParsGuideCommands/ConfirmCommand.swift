@@ -4,6 +4,7 @@ import Fluoroscopy
 import Foundation
 import Imaging
 import Procedure
+import ParsGuideCore
 
 /// `parsguide confirm`: the multiplanar fluoroscopic confirmation of a plan's needle (and contrast).
 struct ConfirmCommand: ParsableCommand {
@@ -27,28 +28,33 @@ struct ConfirmCommand: ParsableCommand {
     @Option(help: "Detector pixels per side.")
     var size: Int = 512
 
-    @Option(help: "Output folder (created).")
+    @Option(help: "Output folder: new or empty, or with --force one that ParsGuide wrote.")
     var out: String
+
+    @Flag(help: "Replace a non-empty output folder that ParsGuide wrote (never any other folder).")
+    var force = false
 
     func run() throws {
         guard (64...2048).contains(size) else { throw ValidationError("--size \(size) is out of range: allowed 64–2048") }
+        let folder = try OutputFolder(out, command: "confirm", force: force)
         let (subject, plan) = try input.load()
         let scene = try FluoroScene.load(subject: input.subject, ct: nil, labels: nil, format: .verse)
         let iodine = try contrast.map { try NIfTI.read(path: $0).float32 }
         let set = try Confirmation.render(scene: scene, labels: subject.labels, plan: plan, tipMm: try tip.map { try parseVector($0, flag: "--tip") },
                                           contrast: iodine, pixels: size)
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let dir = try folder.begin()
         var files: [String: String] = [:]
         for shot in set.shots {
             let file = "fl-\(shot.name).png"
-            try PNG.write(shot.image, to: (out as NSString).appendingPathComponent(file))
+            try PNG.write(shot.image, to: (dir as NSString).appendingPathComponent(file))
             files[shot.name] = file
         }
         let report = ConfirmationReport(target: plan.target.name, tipMm: [set.tipMm.x, set.tipMm.y, set.tipMm.z], tipToTargetMm: set.tipToTargetMm,
                                         tipStructure: set.tipStructure, files: files, shots: set.shots.map { .init(name: $0.name, dose: $0.dose) },
                                         exposures: set.ledger.exposures, totalReferenceAirKermaMGy: set.ledger.totalReferenceAirKermaMGy,
                                         totalDoseAreaProductMGyCm2: set.ledger.totalDoseAreaProductMGyCm2)
-        try writeJSON(report, to: (out as NSString).appendingPathComponent("confirm.json"))
+        try writeJSON(report, to: (dir as NSString).appendingPathComponent("confirm.json"))
+        if let replaced = try folder.commit() { print(replaced) }
         print(String(format: "wrote %@: %d shots, tip in the %@ %.1f mm from the target; reference air kerma %.2f mGy, DAP %.1f mGy·cm²",
                      out, set.shots.count, set.tipStructure, set.tipToTargetMm, set.ledger.totalReferenceAirKermaMGy, set.ledger.totalDoseAreaProductMGyCm2))
     }

@@ -3,6 +3,7 @@ import ArgumentParser
 import Fluoroscopy
 import Foundation
 import Imaging
+import ParsGuideCore
 
 /// `parsguide fluoro`: a C-arm shot (DRR) of the subject or of a CT.
 struct FluoroCommand: ParsableCommand {
@@ -100,6 +101,7 @@ struct FluoroCommand: ParsableCommand {
         try FluoroscopyError.check("mAs", mas, in: 0.01...1000, unit: "mAs")
         try FluoroscopyError.check("oblique angle", obliqueDeg, in: -90...90, unit: "°")
         try FluoroscopyError.check("cranial tilt", cranialDeg, in: -60...60, unit: "°")
+        try checkOutputFiles([(out, .png, "--out"), (raw, .nifti, "--raw")])
     }
 
     func run() throws {

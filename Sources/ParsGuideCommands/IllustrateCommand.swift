@@ -6,6 +6,7 @@ import Illustration
 import Imaging
 import Procedure
 import Ultrasound
+import ParsGuideCore
 
 /// `parsguide illustrate`: a shaded 3D picture of the subject from an ultrasound or a fluoroscopy pose.
 struct IllustrateCommand: ParsableCommand {
@@ -36,6 +37,8 @@ struct IllustrateCommand: ParsableCommand {
     @Option(help: "Also draw the X-ray beam of this C-arm view as an arrow from the isocentre toward its source (ap, lateral, oblique-left, oblique-right).") var xray: String?
     @Option(help: "Picture size WIDTHxHEIGHT (a C-arm view is square: WIDTH is used).") var size: String = "1024x768"
     @Option(help: "Output PNG.") var out: String
+
+    func validate() throws { try checkOutputFiles([(out, .png, "--out")]) }
 
     func run() throws {
         guard (usPose == nil) != (fluoroView == nil) else { throw ValidationError("give exactly one of --us-pose and --fluoro-view") }

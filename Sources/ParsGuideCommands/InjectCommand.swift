@@ -2,6 +2,7 @@ import Anatomy
 import ArgumentParser
 import Foundation
 import Procedure
+import ParsGuideCore
 
 /// `parsguide inject`: spread an injected volume from the plan's tip; write the iodine volume.
 struct InjectCommand: ParsableCommand {
@@ -29,10 +30,14 @@ struct InjectCommand: ParsableCommand {
     @Option(help: "Also injected on this side, checked against maximum doses: DRUG:ML,… e.g. triamcinolone-40:0.5,bupivacaine-0.5:0.5")
     var medication: String?
 
-    @Option(help: "Output folder (created).")
+    @Option(help: "Output folder: new or empty, or with --force one that ParsGuide wrote.")
     var out: String
 
+    @Flag(help: "Replace a non-empty output folder that ParsGuide wrote (never any other folder).")
+    var force = false
+
     func run() throws {
+        let folder = try OutputFolder(out, command: "inject", force: force)
         let drug = try Drug.named(self.drug)
         var doses: [(Drug, Double)] = [(drug, volumeMl)]
         if let medication {
@@ -46,13 +51,14 @@ struct InjectCommand: ParsableCommand {
         let injectate = try Injectate(side: plan.target.name, doses: doses)
         let (totals, warnings) = try Injectate.checkTotals([injectate])
         let result = try ContrastSpread.inject(labels: subject.labels, tipMm: plan.targetPoint, volumeMl: volumeMl, drug: drug)
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        let volumePath = (out as NSString).appendingPathComponent("contrast.nii.gz")
+        let dir = try folder.begin()
+        let volumePath = (dir as NSString).appendingPathComponent("contrast.nii.gz")
         try NIfTI.write(result.concentration, to: volumePath, description: "ParsGuide \(drug.name) mg/mL")
         let report = InjectionReport(target: plan.target.name, drug: drug.name, injectedMl: result.injectedMl, placedMl: result.placedMl,
                                      reachedMl: result.reachedMl, tipTissue: result.tipTissue, events: result.events,
                                      sessionTotalsMg: totals, warnings: warnings, contrastFile: "contrast.nii.gz")
-        try writeJSON(report, to: (out as NSString).appendingPathComponent("injection.json"))
+        try writeJSON(report, to: (dir as NSString).appendingPathComponent("injection.json"))
+        if let replaced = try folder.commit() { print(replaced) }
         let reached = result.reachedMl.sorted { $0.value > $1.value }.map { String(format: "%@ %.3f mL", $0.key, $0.value) }.joined(separator: ", ")
         print(String(format: "wrote %@: %.3f of %.3f mL placed from the %@: %@", out, result.placedMl, result.injectedMl, result.tipTissue, reached))
         for e in result.events + warnings { print("warning: \(e)") }

@@ -4,6 +4,7 @@ import Foundation
 import Imaging
 import Procedure
 import Ultrasound
+import ParsGuideCore
 
 /// `parsguide insert`: rehearse a plan's insertion step by step under simulated ultrasound.
 struct InsertCommand: ParsableCommand {
@@ -33,14 +34,19 @@ struct InsertCommand: ParsableCommand {
     @Option(help: "Speckle seed.")
     var seed: UInt64 = 1
 
-    @Option(help: "Output folder (created).")
+    @Option(help: "Output folder: new or empty, or with --force one that ParsGuide wrote.")
     var out: String
+
+    @Flag(help: "Replace a non-empty output folder that ParsGuide wrote (never any other folder).")
+    var force = false
 
     func run() throws {
         guard (64...2048).contains(size) else { throw ValidationError("--size \(size) is out of range: allowed 64–2048") }
+        let folder = try OutputFolder(out, command: "insert", force: force)
         let (subject, plan) = try input.load()
         let insertion = try Insertion.rehearse(plan, on: subject, stepMm: stepsMm, deviation: .degrees(deviationDeg))
-        let framesDir = (out as NSString).appendingPathComponent("frames")
+        let dir = try folder.begin()
+        let framesDir = (dir as NSString).appendingPathComponent("frames")
         try FileManager.default.createDirectory(atPath: framesDir, withIntermediateDirectories: true)
         var settings = BModeSettings()
         settings.imageWidth = size; settings.imageHeight = size; settings.seed = seed
@@ -56,9 +62,10 @@ struct InsertCommand: ParsableCommand {
             FileHandle.standardError.write(Data("\rstep \(n + 1)/\(insertion.steps.count)".utf8))
         }
         FileHandle.standardError.write(Data("\n".utf8))
-        try APNG.write(frames, delayMs: 250, to: (out as NSString).appendingPathComponent("insertion.png"))
+        try APNG.write(frames, delayMs: 250, to: (dir as NSString).appendingPathComponent("insertion.png"))
         let report = InsertionReport(plan: plan, stepMm: stepsMm, deviationDeg: deviationDeg, insertion: insertion)
-        try writeJSON(report, to: (out as NSString).appendingPathComponent("metrics.json"))
+        try writeJSON(report, to: (dir as NSString).appendingPathComponent("metrics.json"))
+        if let replaced = try folder.commit() { print(replaced) }
         let m = report.metrics
         print(String(format: "wrote %@: %d steps, tip %.1f mm from the target in %@, visible %.0f %% of steps, %d redirections, %d bone contacts, %d dural punctures, tip lost from view %d×",
                      out, m.steps, m.finalTipToTargetMm, m.finalTissue, 100 * m.visibleFraction, m.redirections, m.boneContacts, m.duralPunctures, m.tipLostFromView))

@@ -1,6 +1,7 @@
 import Anatomy
 import ArgumentParser
 import Foundation
+import ParsGuideCore
 
 /// The needle flags shared by `ultrasound` and `fluoro`.
 struct NeedleOptions: ParsableArguments {
@@ -39,7 +40,7 @@ func prettyJSONData<T: Encodable>(_ value: T) throws -> Data {
     return try encoder.encode(value)
 }
 
-/// Writes a value as pretty, key-sorted JSON to `path`.
+/// Writes a value as pretty, key-sorted JSON to `path` (`OutputFile`'s rules).
 func writeJSON<T: Encodable>(_ value: T, to path: String) throws {
-    try prettyJSONData(value).write(to: URL(fileURLWithPath: path))
+    try OutputFile.write(prettyJSONData(value), to: path, kind: .json)
 }

@@ -1,6 +1,7 @@
 import Anatomy
 import ArgumentParser
 import Foundation
+import ParsGuideCore
 
 /// `parsguide phantom`: builds the parametric lumbar subject and writes it to a folder.
 struct PhantomCommand: ParsableCommand {
@@ -13,7 +14,7 @@ struct PhantomCommand: ParsableCommand {
         Defaults reproduce the flagship patient: a 51-year-old man, 177 cm, 74 kg, bilateral L5 pars defects.
         """)
 
-    @Option(name: .long, help: "Output folder (must be new or empty unless --force).")
+    @Option(name: .long, help: "Output folder: new or empty, or with --force one that ParsGuide wrote.")
     var out: String
 
     @Option(name: .customLong("height-cm"), help: "Height, cm (120–220).")
@@ -46,7 +47,7 @@ struct PhantomCommand: ParsableCommand {
     @Flag(help: "Also write binary STL surfaces of each bone and the dura (marching cubes).")
     var meshes = false
 
-    @Flag(help: "Replace an existing, non-empty output folder.")
+    @Flag(help: "Replace a non-empty output folder that ParsGuide wrote (never any other folder).")
     var force = false
 
     func options() throws -> PhantomOptions {
@@ -64,11 +65,11 @@ struct PhantomCommand: ParsableCommand {
     func run() throws {
         let options = try options()
         // Refuse a bad destination before spending seconds on the build.
-        try SubjectWriter.checkDestination(out, force: force)
+        let folder = try OutputFolder(out, command: "phantom", force: force)
         let clock = ContinuousClock(), start = clock.now
         let progress = Progress(start: start)
         let subject = try LumbarPhantom.build(options, progress: progress.say)
-        try SubjectWriter.write(subject, to: out, force: force, meshes: meshes, progress: progress.say)
+        if let replaced = try SubjectWriter.write(subject, to: folder, meshes: meshes, progress: progress.say) { progress.say(replaced) }
         let g = subject.labels.grid
         print("wrote \(out): \(g.dimensions.x)×\(g.dimensions.y)×\(g.dimensions.z) voxels of \(options.voxelMm) mm, "
             + "BMI \(String(format: "%.1f", options.habitus.bodyMassIndex)), "

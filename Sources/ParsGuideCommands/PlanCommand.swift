@@ -2,6 +2,7 @@ import Anatomy
 import ArgumentParser
 import Foundation
 import Procedure
+import ParsGuideCore
 
 /// `parsguide plan`: an in-plane ultrasound-guided needle path to a pars target.
 struct PlanCommand: ParsableCommand {
@@ -32,6 +33,10 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "Where to write the plan.")
     var out: String = "plan.json"
 
+    func validate() throws {
+        try checkOutputFiles([(out, .json, "--out")])
+    }
+
     func run() throws {
         guard rotationDeg.isFinite, (0...60).contains(rotationDeg) else {
             throw ValidationError("--rotation-deg \(rotationDeg) is out of range: allowed 0–60")
@@ -41,7 +46,7 @@ struct PlanCommand: ParsableCommand {
         planner.needle = try needle.map(Needle.parse)
         let subject = try PlanningSubject.load(directory: self.subject)
         let plan = try planner.plan(subject, target: target)
-        try plan.encoded().write(to: URL(fileURLWithPath: out))
+        try OutputFile.write(plan.encoded(), to: out, kind: .json)
         print(String(format: "wrote %@: %@ → %@, %.1f mm at %.0f° to the probe face (%.0f° to the beam), entry %.1f mm beyond the probe's cranial end; clearances dura %.1f, nerve roots %.1f mm",
                      out, plan.needle.name, plan.target.structure, plan.depthToTargetMm, plan.angleToProbeFaceDeg, plan.angleToBeamDeg,
                      plan.entryOffsetFromProbeMm, plan.clearancesMm["dura"] ?? .nan, plan.clearancesMm["nerveRoot"] ?? .nan))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Clinical
 import Foundation
+import ParsGuideCore
 
 /// `parsguide registry …`: the case registry in a SQLite file.
 struct RegistryCommand: ParsableCommand {
@@ -18,13 +19,10 @@ struct RegistryCommand: ParsableCommand {
         @Option(help: "The registry file (created on first use).")
         var db: String = "parsguide.sqlite"
 
-        /// Opens the registry; only the commands that add patients or import create a missing file, so a
-        /// refused request never leaves an empty registry behind.
-        func open(create: Bool = false) throws -> Registry {
-            guard create || FileManager.default.fileExists(atPath: db) else {
-                throw ValidationError("no registry at \(db): add a patient first (registry add-patient) or import one (registry import-csv)")
-            }
-            return try Registry(path: db)
+        /// Opens the registry: only the commands that add patients or import create a missing file, so a
+        /// refused request never leaves an empty registry behind; reading commands never write.
+        func open(_ mode: Registry.OpenMode = .existing) throws -> Registry {
+            try Registry(path: db, mode: mode)
         }
     }
 
@@ -39,7 +37,7 @@ struct RegistryCommand: ParsableCommand {
 
         func run() throws {
             let bmi = try BodyMassIndex(heightCm: heightCm, weightKg: weightKg)
-            let registry = try database.open(create: true)
+            let registry = try database.open(.create)
             let p = Patient(id: id, sex: sex, yearOfBirth: yearOfBirth, heightCm: heightCm, weightKg: weightKg)
             try registry.add(p)
             print(String(format: "added patient %@ (BMI %.1f, %@) to %@", id, bmi.value, bmi.band.rawValue, registry.path))
@@ -120,7 +118,7 @@ struct RegistryCommand: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let registry = try database.open()
+            let registry = try database.open(.readOnly)
             let p = try registry.patient(patient)
             let encounters = try registry.encounters(of: patient), procedures = try registry.procedures(of: patient)
             let encounterIds = Set(encounters.compactMap(\.id)), procedureIds = Set(procedures.compactMap(\.id))
@@ -155,7 +153,7 @@ struct RegistryCommand: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let registry = try database.open()
+            let registry = try database.open(.readOnly)
             let patients = try registry.patients()
             if json { print(try prettyJSON(patients)); return }
             let encounters = try registry.encounters(), procedures = try registry.procedures()
@@ -169,10 +167,13 @@ struct RegistryCommand: ParsableCommand {
     struct ExportCSV: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "export-csv", abstract: "Write every table as CSV (patient.csv, encounter.csv, …) into a folder.")
         @OptionGroup var database: Database
-        @Option(help: "Output folder (created).") var out: String
+        @Option(help: "Output folder: new or empty, or with --force one that ParsGuide wrote.") var out: String
+        @Flag(help: "Replace a non-empty output folder that ParsGuide wrote (never any other folder).") var force = false
 
         func run() throws {
-            try database.open().exportCSV(to: out)
+            let folder = try OutputFolder(out, command: "registry export-csv", force: force)
+            try database.open(.readOnly).exportCSV(to: folder.begin())
+            if let replaced = try folder.commit() { print(replaced) }
             print("wrote \(Registry.tables.map { "\($0).csv" }.joined(separator: ", ")) to \(out)")
         }
     }
@@ -184,7 +185,13 @@ struct RegistryCommand: ParsableCommand {
         @Option(name: .customLong("pause-after-rows"), help: .hidden) var pauseAfterRows: Int?
 
         func run() throws {
-            let n = try database.open(create: true).importCSV(from: from, pauseAfterRows: pauseAfterRows)
+            // A registry this import creates is removed again if the import fails: a refusal leaves nothing.
+            let existed = FileManager.default.fileExists(atPath: database.db)
+            let n: Int
+            do { n = try database.open(.create).importCSV(from: from, pauseAfterRows: pauseAfterRows) } catch {
+                if !existed { for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: database.db + suffix) } }
+                throw error
+            }
             print("imported \(n) rows from \(from)")
         }
     }
@@ -197,9 +204,11 @@ struct RegistryCommand: ParsableCommand {
         @Option(help: "Also write the slope graph (SVG) here.") var svg: String?
         @Flag(help: "Print JSON.") var json = false
 
+        func validate() throws { try checkOutputFiles([(svg, .svg, "--svg")]) }
+
         func run() throws {
-            let s = try CohortSummary(registry: try database.open(), thresholdPoints: micPoints, thresholdRelativePercent: micPercent)
-            if let svg { try Data(s.svg().utf8).write(to: URL(fileURLWithPath: svg)) }
+            let s = try CohortSummary(registry: try database.open(.readOnly), thresholdPoints: micPoints, thresholdRelativePercent: micPercent)
+            if let svg { try OutputFile.write(Data(s.svg().utf8), to: svg, kind: .svg, flag: "--svg") }
             if json { print(try prettyJSON(s)); return }
             print("\(s.cases) patient\(s.cases == 1 ? "" : "s"), \(s.pairedCases) with baseline and follow-up ODI")
             guard let b = s.baselineODI, let f = s.followUpODI, let m = s.meanChangePoints else { return }

@@ -2,6 +2,7 @@ import Anatomy
 import ArgumentParser
 import Foundation
 import Imaging
+import ParsGuideCore
 
 /// `parsguide slice`: renders one plane of a subject's labels or CT to PNG.
 struct SliceCommand: ParsableCommand {
@@ -48,6 +49,7 @@ struct SliceCommand: ParsableCommand {
         guard (atMm == nil) != (atLandmark == nil) else {
             throw ValidationError("give exactly one of --at-mm and --at-landmark")
         }
+        try checkOutputFiles([(out, .png, "--out")])
     }
 
     func run() throws {

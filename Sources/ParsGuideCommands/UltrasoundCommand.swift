@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import Imaging
 import Ultrasound
+import ParsGuideCore
 
 /// `parsguide ultrasound`: a simulated B-mode frame of a subject at a preset or explicit probe pose,
 /// or a point target for validation.
@@ -118,6 +119,7 @@ struct UltrasoundCommand: ParsableCommand {
         guard ["left", "right"].contains(marker) else { throw ValidationError("--marker '\(marker)' is not allowed: left or right") }
         guard pixelMm.isFinite, (0.005...1).contains(pixelMm) else { throw ValidationError("--pixel-mm \(pixelMm) is out of range: allowed 0.005–1") }
         guard windowMm.isFinite, (1...100).contains(windowMm) else { throw ValidationError("--window-mm \(windowMm) is out of range: allowed 1–100") }
+        try checkOutputFiles([(out, .png, "--out"), (labelsOut, .png, "--labels-out"), (raw, .nifti, "--raw")])
     }
 
     func run() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Imaging
+import ParsGuideCore
 
 @Suite struct PNGTests {
     static func temp(_ name: String) -> String {
@@ -24,7 +25,11 @@ import Testing
 
     @Test("Writing into a missing folder fails cleanly and leaves no file")
     func badPath() {
-        #expect(throws: ImagingError.self) { try PNG.write(GrayImage(width: 2, height: 2), to: "/nonexistent-dir/x.png") }
+        // Output rules live in ParsGuideCore: the error names the path and says why.
+        #expect(throws: OutputError.badParent(path: "/nonexistent-dir/x.png", flag: "--out", reason: "its folder /nonexistent-dir does not exist; create it first")) {
+            try PNG.write(GrayImage(width: 2, height: 2), to: "/nonexistent-dir/x.png")
+        }
+        #expect(!FileManager.default.fileExists(atPath: "/nonexistent-dir"))
         #expect(throws: ImagingError.self) { try PNG.readRGB(path: "/nonexistent-dir/x.png") }
     }
 

@@ -12,7 +12,7 @@ import Testing
         try? FileManager.default.removeItem(atPath: o.out)
         o.voxelMm = 1
         o.panelPixels = 128
-        return (o.out, try CaseRun(options: o, progress: { _ in }).run())
+        return (o.out, try CaseRun(options: o, progress: { _ in }).run().record)
     }
 
     @Test("The case writes every panel, the rehearsal, the report with the 13 CARE sections and its numbers; same seed, same figures")

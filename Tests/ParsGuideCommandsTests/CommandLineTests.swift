@@ -42,7 +42,7 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 
-    @Test("A non-empty output folder is refused without --force and its contents are kept")
+    @Test("A non-empty folder ParsGuide did not write is refused, with or without --force, and its contents are kept")
     func nonEmptyOutput() throws {
         let dir = Self.temp("full")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -50,7 +50,9 @@ import Testing
         let keep = dir + "/keep.txt"
         try Data("precious".utf8).write(to: URL(fileURLWithPath: keep))
         let error = Self.run(["phantom", "--out", dir, "--voxel-mm", "2"])
-        #expect(Self.message(error).contains("not empty") && Self.message(error).contains("--force"))
+        // Not written by ParsGuide: refused, and --force would not change that.
+        #expect(Self.message(error).contains("ParsGuide did not write it") && Self.message(error).contains("even with --force"), "\(Self.message(error))")
+        #expect(Self.message(Self.run(["phantom", "--out", dir, "--voxel-mm", "2", "--force"])).contains("ParsGuide did not write it"))
         #expect(try String(contentsOfFile: keep, encoding: .utf8) == "precious")
     }
 

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# The bad-input table, run against the release binary in a sandbox working folder (issue 19):
+# every command that writes is given outputs it must refuse — empty names, the working folder, its
+# parents, the home folder, /, folders ParsGuide did not write, links, FIFOs and devices. Each must exit
+# 1–125 (an error, not a signal), print a message naming the flag, and leave the sandbox as it was.
+#
+# Usage: scripts/check-bad-inputs.sh   (builds the release binary when missing)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+bin=$root/.build/release/parsguide
+[ -x "$bin" ] || swift build -c release --product parsguide >/dev/null
+
+sandbox=$(mktemp -d)
+trap 'rm -rf "$sandbox"' EXIT
+cd "$sandbox"
+echo precious > sentinel.txt
+mkdir foreign && echo precious > foreign/keep.txt
+ln -s sentinel.txt link.png
+mkfifo fifo.png
+printf 'SQLite format 3\0' > parsguide.sqlite
+before=$(ls -laR --time-style=+ . | sha256sum)
+
+passed=0 failed=0
+# expect NAME EXPECTED_TEXT -- ARGS...: the command must fail with 1–125 and print EXPECTED_TEXT.
+expect() {
+  local name=$1 text=$2; shift 3
+  local out rc
+  out=$(timeout 120 "$bin" "$@" 2>&1 </dev/null); rc=$?
+  if [ "$rc" -ge 1 ] && [ "$rc" -le 125 ] && grep -qF -- "$text" <<<"$out"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL $name: exit $rc, expected '$text' in: $(head -c 400 <<<"$out")"
+  fi
+}
+
+folder_commands=(
+  "phantom --voxel-mm 2"
+  "case --voxel-mm 2"
+  "insert --subject nowhere --plan nowhere.json"
+  "inject --subject nowhere --plan nowhere.json"
+  "confirm --subject nowhere --plan nowhere.json"
+  "registry export-csv --db nowhere.sqlite"
+)
+for c in "${folder_commands[@]}"; do
+  read -r -a args <<<"$c"
+  expect "$c --out ''" "--out is empty" -- "${args[@]}" --out ""
+  expect "$c --out ' '" "--out is empty" -- "${args[@]}" --out " "
+  expect "$c --out ." "working folder" -- "${args[@]}" --out . --force
+  expect "$c --out \$PWD" "working folder" -- "${args[@]}" --out "$PWD" --force
+  expect "$c --out .." "parent of the working folder" -- "${args[@]}" --out .. --force
+  expect "$c --out /" "root folder" -- "${args[@]}" --out / --force
+  expect "$c --out \$HOME" "home folder" -- "${args[@]}" --out "$HOME" --force
+  expect "$c --out foreign" "ParsGuide did not write it" -- "${args[@]}" --out foreign --force
+  expect "$c --out link.png" "symbolic link" -- "${args[@]}" --out link.png --force
+  expect "$c --out fifo.png" "FIFO" -- "${args[@]}" --out fifo.png --force
+done
+
+png_commands=(
+  "slice --subject nowhere --plane axial --at-mm 0"
+  "ultrasound --phantom point --depth-mm 50"
+  "fluoro --ct nowhere.nii --view ap"
+  "illustrate --subject nowhere --fluoro-view ap"
+)
+for c in "${png_commands[@]}"; do
+  read -r -a args <<<"$c"
+  expect "$c --out ''" "--out is empty" -- "${args[@]}" --out ""
+  expect "$c --out link.png" "symbolic link" -- "${args[@]}" --out link.png
+  expect "$c --out fifo.png" "FIFO" -- "${args[@]}" --out fifo.png
+  expect "$c --out /dev/null" "device" -- "${args[@]}" --out /dev/null
+  expect "$c --out parsguide.sqlite" "not a PNG image" -- "${args[@]}" --out parsguide.sqlite
+  expect "$c --out sentinel.txt" "not a PNG image" -- "${args[@]}" --out sentinel.txt
+  expect "$c --out foreign" "a folder" -- "${args[@]}" --out foreign
+  expect "$c --out missing/x.png" "does not exist" -- "${args[@]}" --out missing/x.png
+done
+expect "plan --out sentinel.txt" "not a JSON document" -- plan --subject nowhere --target L5-left --out sentinel.txt
+expect "registry summary --svg sentinel.txt" "not an SVG drawing" -- registry summary --db nowhere.sqlite --svg sentinel.txt
+expect "registry list --db parsguide.sqlite" "parsguide.sqlite" -- registry list --db parsguide.sqlite
+expect "registry list --db ''" "--db is empty" -- registry list --db ""
+expect "case --db sentinel.txt" "sentinel.txt" -- case --out new-case --db sentinel.txt --voxel-mm 2
+
+after=$(ls -laR --time-style=+ . | sha256sum)
+if [ "$before" != "$after" ] || [ "$(cat sentinel.txt)" != precious ] || [ "$(cat foreign/keep.txt)" != precious ]; then
+  failed=$((failed + 1))
+  echo "FAIL the sandbox changed:"; ls -laR .
+fi
+echo "bad inputs: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
