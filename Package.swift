@@ -33,7 +33,7 @@ let package = Package(
         .target(
             name: "Anatomy",
             dependencies: ["ParsGuideCore", "CZlib"],
-            resources: [.copy("Resources/lumbar-mean-shape")]
+            resources: [.copy("Resources/lumbar-mean-shape"), .copy("Resources/bodyparts3d")]
         ),
         .target(name: "Imaging", dependencies: ["ParsGuideCore", "CPNG", "CZlib"]),
         .target(name: "Ultrasound", dependencies: ["Anatomy", "Imaging"]),

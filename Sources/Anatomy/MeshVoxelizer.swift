@@ -84,3 +84,49 @@ public enum MeshVoxelizer {
         return (dz == 0 && dy < 0) || dz < 0
     }
 }
+
+extension MeshVoxelizer {
+    /// Like `fill`, for meshes that are not watertight (seams, small holes, as BodyParts3D's are): the
+    /// even-odd fill is run with rays along x, y and z, and a voxel is inside when at least two of the
+    /// three agree. A hole spoils the columns whose rays pass through it along one axis only, and the
+    /// other two axes outvote it.
+    /// - Returns: The number of voxels set.
+    @discardableResult
+    public static func fillRobust(_ mesh: TriangleMesh, into volume: inout Volume<UInt8>, label: UInt8,
+                                  overwrite: (UInt8) -> Bool = { _ in true }) -> Int {
+        let g = volume.grid
+        precondition(g.isAxisAligned, "voxelising needs an axis-aligned grid")
+        guard let b = mesh.bounds else { return 0 }
+        let box = IndexBox(grid: g, worldMin: Vector3(b.min) - g.spacingMm, worldMax: Vector3(b.max) + g.spacingMm)
+        guard !box.isEmpty else { return 0 }
+        let n = box.upper &- box.lower &+ 1
+        let s = g.spacingMm, lowerMm = g.worldFromIndex.apply(Vector3(box.lower))
+        var votes = [UInt8](repeating: 0, count: n.x * n.y * n.z)
+        for shift in 0..<3 {
+            // A cyclic permutation (a proper rotation) that brings axis `shift` to x.
+            func p<T>(_ v: SIMD3<T>) -> SIMD3<T> { shift == 0 ? v : shift == 1 ? SIMD3(v.y, v.z, v.x) : SIMD3(v.z, v.x, v.y) }
+            guard let grid = try? Grid(dimensions: p(n), spacingMm: p(s), originMm: p(lowerMm)) else { return 0 }
+            var pass = Volume<UInt8>(grid: grid, repeating: 0)
+            fill(mesh.mapVertices { p($0) }, into: &pass, label: 1)
+            let pn = p(n)
+            for k in 0..<n.z {
+                for j in 0..<n.y {
+                    for i in 0..<n.x {
+                        let q = p(SIMD3(i, j, k))
+                        votes[i + n.x * (j + n.y * k)] &+= pass.voxels[q.x + pn.x * (q.y + pn.y * q.z)]
+                    }
+                }
+            }
+        }
+        var count = 0
+        for k in 0..<n.z {
+            for j in 0..<n.y {
+                for i in 0..<n.x where votes[i + n.x * (j + n.y * k)] >= 2 {
+                    let lin = g.linearIndex(box.lower.x + i, box.lower.y + j, box.lower.z + k)
+                    if overwrite(volume.voxels[lin]) { volume.voxels[lin] = label; count += 1 }
+                }
+            }
+        }
+        return count
+    }
+}
