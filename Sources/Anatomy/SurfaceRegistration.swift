@@ -77,11 +77,14 @@ struct NearestPointIndex {
     }
 
     /// The point nearest to `p` (exact: shells grow until no unvisited cell can hold a nearer point).
-    func nearest(to p: Vector3) -> Vector3 {
+    func nearest(to p: Vector3) -> Vector3 { points[nearestIndex(to: p)!] }
+
+    /// The index of the point nearest to `p`; with `withinMm`, nil when none is that close.
+    func nearestIndex(to p: Vector3, withinMm: Double = .infinity) -> Int? {
         let c = cell(p)
         var best = Double.infinity, bestIndex = 0
         var r = 0
-        let maxR = max(dims.x, dims.y, dims.z)
+        let maxR = min(max(dims.x, dims.y, dims.z), withinMm.isFinite ? Int((withinMm / cellMm).rounded(.up)) + 1 : Int.max)
         while r <= maxR {
             for k in (c.z - r)...(c.z + r) where k >= 0 && k < dims.z {
                 for j in (c.y - r)...(c.y + r) where j >= 0 && j < dims.y {
@@ -99,6 +102,6 @@ struct NearestPointIndex {
             if best.isFinite, best.squareRoot() <= Double(r) * cellMm { break }
             r += 1
         }
-        return points[bestIndex]
+        return best.squareRoot() <= withinMm ? bestIndex : nil
     }
 }

@@ -1,0 +1,229 @@
+import Foundation
+
+/// Places BodyParts3D's sacrum and hip bones under the mean-shape L5.
+///
+/// 1. A similarity is fitted between BodyParts3D's L5 and the mean-shape L5 (`SurfaceRegistration`);
+///    carried by it, the sacrum and pelvis keep the real relations of one body to its L5.
+/// 2. The two L5s differ in detail (RMS ≈ 2.6 mm), so the joint is then seated: a small rigid motion of
+///    sacrum and pelvis together — a shift along the L5 inferior endplate's normal and along the
+///    posterior axis, and a tilt about the lateral axis through the endplate centre — chosen by grid
+///    search so that each S1 superior articular process lies `targetJointSpaceMm` from the L5 inferior
+///    articular process (never inside it), the L5–S1 disc keeps a middle height in the published range
+///    and the sacral slope stays inside 24–55° (Mac-Thiong 2011; DATASHEET §1d), moving as little as
+///    possible.
+public struct LumbosacralPlacement: Sendable {
+    /// BodyParts3D frame → world LPS mm, the fit and the seating together.
+    public var worldFromBodyParts3D: SimilarityTransform
+    /// The L5-to-L5 fit alone and its residual.
+    public var registration: SurfaceRegistration
+    /// The seating: shift along the L5 endplate normal (+ cranial), along the posterior axis (+ back),
+    /// mm, and tilt about +x, degrees.
+    public var seating: (normalMm: Double, posteriorMm: Double, tiltDegrees: Double)
+    public var sacrum: TriangleMesh
+    public var hipLeft: TriangleMesh
+    public var hipRight: TriangleMesh
+    /// The S1 superior endplate: centre (where the L5 endplate normal through the L5 centre meets it) and
+    /// cranial unit normal.
+    public var s1EndplateCentre: Vector3
+    public var s1EndplateNormal: Vector3
+    /// Closest approach of each S1 superior articular process to L5 (negative: overlap), mm.
+    public var jointSpaceMm: [Side: Double]
+    /// L5–S1 disc middle height: from the L5 inferior endplate centre along its normal to the S1 plane, mm.
+    public var discHeightMm: Double
+    /// Angle of the S1 endplate to the horizontal, degrees.
+    public var sacralSlopeDegrees: Double
+    /// Angle between the L5 inferior and S1 superior endplates (the L5–S1 wedge), degrees.
+    public var lumbosacralAngleDegrees: Double
+
+    /// Joint space aimed at: 1.5 mm, the middle of the 1–2 mm the issue asks (lumbar facet cartilage is
+    /// ~2 mm thick at most, ASRA 2019; DATASHEET §3).
+    public static let targetJointSpaceMm = 1.5
+    /// L5–S1 disc middle height 8.14 ± 1.90 mm (Shin 2024; DATASHEET §1d): the mean ± 2 SD is allowed.
+    public static let discHeightRangeMm = 4.34...11.94
+    public static let discHeightTargetMm = 8.14
+    /// Sacral slope, mean ± 2 SD, n = 709 (Mac-Thiong 2011; DATASHEET §1d).
+    public static let sacralSlopeRangeDegrees = 24.0...55.0
+
+    /// The placement under the shipped mean-shape L5, measured on a 1 mm voxelisation of it: the vertebrae
+    /// are not scaled with habitus, so every subject shares it. Computed once per process.
+    public static func standard() throws -> LumbosacralPlacement {
+        standardLock.lock(); defer { standardLock.unlock() }
+        if let p = standardCache { return p }
+        let l5 = try LumbarMeanShape.vertebrae()[.l5]!
+        let b = l5.bounds!
+        let grid = try Grid(dimensions: SIMD3(Int(b.max.x - b.min.x) + 7, Int(b.max.y - b.min.y) + 7, Int(b.max.z - b.min.z) + 7),
+                            spacingMm: Vector3(1, 1, 1), originMm: (Vector3(b.min) - 3).rounded(.down))
+        var volume = Volume<UInt8>(grid: grid, repeating: 0)
+        MeshVoxelizer.fill(l5, into: &volume, label: Tissue.l5.rawValue)
+        let geo = try VertebraGeometry.measure(level: .l5, label: Tissue.l5.rawValue, volume: volume, mesh: l5)
+        var iaps: [Side: Vector3] = [:]
+        for side in Side.allCases { iaps[side] = geo.sides[side]?.inferiorArticularProcess }
+        let p = try place(l5: l5, l5InferiorEndplate: (geo.inferiorEndplate.centre, geo.inferiorEndplate.normal), inferiorArticularProcesses: iaps)
+        standardCache = p
+        return p
+    }
+
+    nonisolated(unsafe) private static var standardCache: LumbosacralPlacement?
+    private static let standardLock = NSLock()
+
+    /// - Parameters:
+    ///   - l5: the mean-shape L5 in world LPS mm.
+    ///   - l5InferiorEndplate: its inferior endplate's centre and cranial unit normal.
+    ///   - inferiorArticularProcesses: L5's inferior articular process centres, by side.
+    public static func place(l5: TriangleMesh, l5InferiorEndplate: (centre: Vector3, normal: Vector3),
+                             inferiorArticularProcesses: [Side: Vector3]) throws -> LumbosacralPlacement {
+        let registration = SurfaceRegistration.fit(source: try BodyParts3D.mesh(.l5).vertices.map { Vector3($0) },
+                                                   target: l5.vertices.map { Vector3($0) })
+        let fit = registration.transform
+        let sacrum0 = fit.apply(to: try BodyParts3D.mesh(.sacrum))
+        let c = l5InferiorEndplate.centre, n = l5InferiorEndplate.normal.normalized
+        let lateral = Vector3(1, 0, 0), posterior = n.cross(lateral).normalized  // (0, n.z, −n.y): in the sagittal plane, ⟂ n
+        guard let s1 = s1Endplate(of: sacrum0, below: c, normal: n, lateral: lateral, posterior: posterior) else {
+            throw AnatomyError.geometry(reason: "the registered sacrum has no S1 endplate below the L5 endplate centre")
+        }
+        // Outward normals of the L5 vertices, and the sacral vertices that can meet each L5 process.
+        let l5Points = l5.vertices.map { Vector3($0) }, l5Normals = l5.vertexNormals()
+        let l5Index = NearestPointIndex(l5Points, cellMm: 2)
+        var sapPoints: [Side: [Vector3]] = [:]
+        for (side, iap) in inferiorArticularProcesses {
+            sapPoints[side] = sacrum0.vertices.map { Vector3($0) }.filter { ($0 - iap).length < 15 }
+        }
+        // Farther than 10 mm counts as 10 mm: only the closest approach matters.
+        func signedDistanceToL5(_ p: Vector3) -> Double {
+            guard let i = l5Index.nearestIndex(to: p, withinMm: 10) else { return 10 }
+            let d = p - l5Points[i]
+            return d.dot(l5Normals[i]) < 0 ? -d.length : d.length
+        }
+        // Sacral vertices that can meet each L5 inferior articular process: near it, and within 12 mm of
+        // L5 before seating (the seating moves them by less).
+        for (side, iap) in inferiorArticularProcesses {
+            sapPoints[side] = sacrum0.vertices.map { Vector3($0) }.filter { ($0 - iap).length < 15 && abs(signedDistanceToL5($0)) < 10 }
+        }
+        // The seating motion: tilt about x through c, then shift.
+        func motion(_ normalMm: Double, _ posteriorMm: Double, _ tiltDegrees: Double) -> SimilarityTransform {
+            let r = [Vector3(1, 0, 0), Vector3(0, 1, 0), Vector3(0, 0, 1)].map { $0.rotated(about: lateral, by: .degrees(tiltDegrees)) }
+            let rows = (0..<3).map { i in Vector3(r[0][i], r[1][i], r[2][i]) }
+            var m = SimilarityTransform(scale: 1, rotation: rows, translationMm: .zero)
+            m.translationMm = c - m.apply(c) + n * normalMm + posterior * posteriorMm
+            return m
+        }
+        struct Candidate { var cost: Double; var seat: (Double, Double, Double); var gaps: [Side: Double]; var disc: Double; var slope: Double; var angle: Double }
+        func evaluate(_ shiftN: Double, _ shiftP: Double, _ tilt: Double) -> Candidate {
+            let m = motion(shiftN, shiftP, tilt)
+            let normal = m.applyToDirection(s1.normal), centre = m.apply(s1.centre)
+            let disc = (c - centre).dot(normal) / max(1e-6, n.dot(normal))
+            let slope = acos(min(1, abs(normal.z))) * 180 / .pi
+            var gaps: [Side: Double] = [:]
+            var cost = 0.0
+            for (side, points) in sapPoints {
+                let gap = points.reduce(Double.infinity) { min($0, signedDistanceToL5(m.apply($1))) }
+                gaps[side] = gap
+                let miss = gap - targetJointSpaceMm
+                cost += gap < 0.75 ? 100 * miss * miss : miss * miss
+            }
+            let dd = (disc - discHeightTargetMm) / 1.9
+            cost += dd * dd * 0.25
+            if !discHeightRangeMm.contains(disc) { cost += 100 }
+            if !sacralSlopeRangeDegrees.contains(slope) { cost += 100 }
+            cost += (shiftN * shiftN + shiftP * shiftP) / 100 + (tilt / 10) * (tilt / 10)
+            return Candidate(cost: cost, seat: (shiftN, shiftP, tilt), gaps: gaps, disc: disc, slope: slope,
+                             angle: acos(min(1, n.dot(normal))) * 180 / .pi)
+        }
+        // Coarse to fine: (normal, posterior) mm and tilt ° around the best so far, each round a finer lattice.
+        var best = evaluate(0, 0, 0)
+        for (stepMm, stepDeg, reach) in [(2.5, 4.0, 2), (1.0, 1.5, 2), (0.25, 0.5, 2)] {
+            let centre = best.seat
+            for i in -reach...reach {
+                for j in -reach...reach {
+                    for k in -reach...reach {
+                        let sn = centre.0 + Double(i) * stepMm, sp = centre.1 + Double(j) * stepMm, t = centre.2 + Double(k) * stepDeg
+                        guard abs(sn) <= 6, abs(sp) <= 5, abs(t) <= 10 else { continue }
+                        let e = evaluate(sn, sp, t)
+                        if e.cost < best.cost { best = e }
+                    }
+                }
+            }
+        }
+        let b = best
+        let seat = motion(b.seat.0, b.seat.1, b.seat.2)
+        let world = seat.composed(after: fit)
+        return LumbosacralPlacement(
+            worldFromBodyParts3D: world, registration: registration, seating: b.seat,
+            sacrum: world.apply(to: try BodyParts3D.mesh(.sacrum)), hipLeft: world.apply(to: try BodyParts3D.mesh(.hipLeft)),
+            hipRight: world.apply(to: try BodyParts3D.mesh(.hipRight)),
+            s1EndplateCentre: seat.apply(s1.centre), s1EndplateNormal: seat.applyToDirection(s1.normal),
+            jointSpaceMm: b.gaps, discHeightMm: b.disc, sacralSlopeDegrees: b.slope, lumbosacralAngleDegrees: b.angle)
+    }
+
+    /// The S1 superior endplate of `sacrum`: rays parallel to −`normal` from a 16 × 12 mm patch of the L5
+    /// endplate plane around `centre` find the sacrum's first surface; a plane is fitted to the hits.
+    static func s1Endplate(of sacrum: TriangleMesh, below centre: Vector3, normal n: Vector3, lateral: Vector3,
+                           posterior: Vector3) -> (centre: Vector3, normal: Vector3)? {
+        var hits: [Vector3] = []
+        for a in stride(from: -8.0, through: 8.0, by: 2) {
+            for b in stride(from: -6.0, through: 6.0, by: 2) {
+                let origin = centre + lateral * a + posterior * b
+                if let t = sacrum.firstHit(from: origin, direction: -n, maxDistanceMm: 40) { hits.append(origin - n * t) }
+            }
+        }
+        guard hits.count >= 10 else { return nil }
+        // Plane through the hits: the normal is the covariance's least-spread direction, taken cranial.
+        let mean = hits.reduce(.zero, +) / Double(hits.count)
+        var cov = [[Double]](repeating: [0, 0, 0], count: 3)
+        for p in hits { let d = p - mean; for i in 0..<3 { for j in 0..<3 { cov[i][j] += d[i] * d[j] } } }
+        var normal = smallestEigenvector3(cov)
+        if normal.dot(n) < 0 { normal = -normal }
+        // Where the central ray meets that plane.
+        let t = (centre - mean).dot(normal) / n.dot(normal)
+        return (centre - n * t, normal)
+    }
+
+    /// The unit eigenvector of a symmetric 3×3 matrix with the smallest eigenvalue (via the 4×4 Jacobi of
+    /// `SimilarityTransform`, padded).
+    static func smallestEigenvector3(_ m: [[Double]]) -> Vector3 {
+        // Largest eigenvector of (trace·I − M) is the smallest of M; pad with a 4th axis of eigenvalue 0.
+        let trace = m[0][0] + m[1][1] + m[2][2] + 1
+        var a = [[Double]](repeating: [0, 0, 0, 0], count: 4)
+        for i in 0..<3 { for j in 0..<3 { a[i][j] = (i == j ? trace : 0) - m[i][j] } }
+        let e = SimilarityTransform.largestEigenvector(a)
+        return Vector3(e[0], e[1], e[2]).normalized
+    }
+}
+
+extension SimilarityTransform {
+    /// A direction carried by the rotation alone (unit in, unit out).
+    public func applyToDirection(_ d: Vector3) -> Vector3 {
+        Vector3(rotation[0].dot(d), rotation[1].dot(d), rotation[2].dot(d))
+    }
+}
+
+extension TriangleMesh {
+    /// Area-weighted outward vertex normals (for a mesh with outward, counter-clockwise triangles).
+    public func vertexNormals() -> [Vector3] {
+        var normals = [Vector3](repeating: .zero, count: vertices.count)
+        for t in triangles {
+            let a = Vector3(vertices[Int(t.x)]), b = Vector3(vertices[Int(t.y)]), c = Vector3(vertices[Int(t.z)])
+            let face = (b - a).cross(c - a)
+            for i in [t.x, t.y, t.z] { normals[Int(i)] += face }
+        }
+        return normals.map { $0.length > 0 ? $0.normalized : $0 }
+    }
+
+    /// Distance along `direction` (unit) from `origin` to the nearest triangle it meets within
+    /// `maxDistanceMm` (Möller–Trumbore), or nil.
+    public func firstHit(from origin: Vector3, direction d: Vector3, maxDistanceMm: Double) -> Double? {
+        var best: Double?
+        for t in triangles {
+            let a = Vector3(vertices[Int(t.x)]), b = Vector3(vertices[Int(t.y)]), c = Vector3(vertices[Int(t.z)])
+            let e1 = b - a, e2 = c - a, p = d.cross(e2), det = e1.dot(p)
+            guard abs(det) > 1e-12 else { continue }
+            let s = origin - a, u = s.dot(p) / det
+            guard u >= 0, u <= 1 else { continue }
+            let q = s.cross(e1), v = d.dot(q) / det
+            guard v >= 0, u + v <= 1 else { continue }
+            let dist = e2.dot(q) / det
+            if dist > 0, dist <= maxDistanceMm, dist < (best ?? .infinity) { best = dist }
+        }
+        return best
+    }
+}
