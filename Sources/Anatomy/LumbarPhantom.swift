@@ -1,7 +1,7 @@
 import Foundation
 
-/// Builds the parametric lumbar subject: L2–L5 from the population-mean mesh, a modelled sacrum,
-/// discs, facet joints, thecal sac, nerve roots, ligaments, pars defects, paraspinal muscle, fat and
+/// Builds the parametric lumbar subject: L2–L5 from the population-mean mesh, the BodyParts3D sacrum
+/// seated under L5 (`LumbosacralPlacement`), discs, facet joints, thecal sac, nerve roots, ligaments, pars defects, paraspinal muscle, fat and
 /// skin sized from the habitus, and a synthetic CT.
 ///
 /// Bony and canal structures are built first in a "spine grid" around the vertebrae; the torso is
@@ -15,10 +15,6 @@ public enum LumbarPhantom {
         public static let supraspinousMm = 3.0
         /// Thinnest subcutaneous fat allowed over the spinous processes: chosen.
         public static let minimumFatMm = 3.0
-        /// L5–S1 disc middle height 8.14 mm (Shin 2024, Brain Spine 5:104162; DATASHEET §1d, secondary).
-        public static let l5s1DiscHeightMm = 8.14
-        /// Target sacral slope: the mean of Mac-Thiong 2011's 24–55° (±2 SD) range, 39.5° (DATASHEET §1d).
-        public static let sacralSlopeDegrees = 39.5
         /// Thecal sac semi-axes at L2–L4 (lateral, AP): NOT FOUND; 8.5 × 6.5 mm gives ≈175 mm².
         public static let sacSemiAxesMm = (8.5, 6.5)
         /// Nerve-root radius: NOT FOUND; 2.5 mm chosen.
@@ -42,6 +38,8 @@ struct PhantomBuilder {
     var meshes: [SpinalLevel: TriangleMesh] = [:]
     var geo: [SpinalLevel: VertebraGeometry] = [:]
     var sacrum: SacrumFrame!
+    /// The S1 superior articular processes of the placed sacrum.
+    var s1SuperiorArticularProcess: [Side: Vector3] = [:]
     /// Bounding boxes of each label in the spine grid, refreshed before the landmarks and the cuts.
     var boneBoxes: [IndexBox?] = []
     var landmarks: [String: Vector3] = [:]
@@ -75,13 +73,12 @@ struct PhantomBuilder {
         for level in SpinalLevel.modelled {
             geo[level] = try VertebraGeometry.measure(level: level, label: level.tissue.rawValue, volume: spine, mesh: meshes[level]!)
         }
-        progress("facet joints L2-3 … L4-5")
-        for (u, l) in [(SpinalLevel.l2, SpinalLevel.l3), (.l3, .l4), (.l4, .l5)] {
+        progress("sacrum (BodyParts3D, seated under L5)")
+        try buildSacrum()
+        progress("facet joints L2-3 … L5-S1")
+        for (u, l) in [(SpinalLevel.l2, SpinalLevel.l3), (.l3, .l4), (.l4, .l5), (.l5, .s1)] {
             for side in Side.allCases { facetJoint(upper: u, lower: l, side: side) }
         }
-        progress("sacrum")
-        buildSacrum()
-        for side in Side.allCases { buildS1SuperiorArticularProcess(side) }
         progress("intervertebral discs")
         for (u, l) in [(SpinalLevel.l2, SpinalLevel.l3), (.l3, .l4), (.l4, .l5), (.l5, .s1)] { disc(upper: u, lower: l) }
         progress("thecal sac, epidural fat and nerve roots")

@@ -16,10 +16,12 @@ extension PhantomBuilder {
             return CanalStation(centre: g.canalCentre, canalHalfWidth: g.canalHalfWidthMm,
                                 canalHalfDepth: (g.canalBackA - g.canalFrontA) / 2, sacScale: 1)
         }
-        let s = sacrum!
-        for (w, scale) in [(4.0, 0.75), (30.0, 0.3), (34.0, 0.0)] {
-            out.append(CanalStation(centre: s.world(u: 0, v: s.canalCentreV + s.kyphosisV(w), w: w),
-                                    canalHalfWidth: s.canalHalfWidth(w), canalHalfDepth: s.canalHalfDepth(w), sacScale: scale))
+        // The measured sacral canal; the sac tapers from S1 and ends about S2, 34 mm below the endplate
+        // (the dural sac ends at S2 in most adults; chosen depth).
+        for section in sacrum.canal {
+            let scale = section.depthMm >= 34 ? 0 : max(0, 0.75 - 0.45 * (section.depthMm - 4) / 26)
+            out.append(CanalStation(centre: section.centre, canalHalfWidth: section.halfWidthMm,
+                                    canalHalfDepth: section.halfDepthMm, sacScale: scale))
         }
         return out.sorted { $0.centre.z > $1.centre.z }
     }

@@ -6,10 +6,10 @@ extension PhantomBuilder {
     /// cleft of at least ≈1.5 mm (facet cartilage is ~2 mm thick at most, ASRA 2019; DATASHEET §3).
     mutating func facetJoint(upper: SpinalLevel, lower: SpinalLevel, side: Side) {
         guard let iap = geo[upper]?.sides[side]?.inferiorArticularProcess,
-              let sap = geo[lower]?.sides[side]?.superiorArticularProcess else { return }
+              let sap = lower == .s1 ? s1SuperiorArticularProcess[side] : geo[lower]?.sides[side]?.superiorArticularProcess else { return }
         let centre = (iap + sap) / 2
         let region = box(around: centre, halfSizeMm: Vector3(16, 16, 18))
-        let u = upper.tissue.rawValue, l = lower.tissue.rawValue
+        let u = upper.tissue.rawValue, l = lower == .s1 ? Tissue.sacrum.rawValue : lower.tissue.rawValue
         let du = distances(in: region) { $0 == u }, dl = distances(in: region) { $0 == l }
         var n = 0
         forEachVoxel(in: region) { lin, p in
@@ -29,14 +29,18 @@ extension PhantomBuilder {
     /// In a frame whose axis joins the two body centres, height maps record the lowest bone of the
     /// upper body and the highest of the lower over each (s, t) cell; the disc is what lies between.
     mutating func disc(upper: SpinalLevel, lower: SpinalLevel) {
-        let uLabel = upper.tissue.rawValue, lLabel = lower.tissue.rawValue
+        let uLabel = upper.tissue.rawValue, lLabel = lower == .s1 ? Tissue.sacrum.rawValue : lower.tissue.rawValue
         guard let gu = geo[upper] else { return }
         let cu = gu.bodyCentre
         let cl: Vector3
         let lowerIsBody: (Vector3) -> Bool
         if lower == .s1 {
             cl = sacrum.world(u: 0, v: 0, w: 12)
-            lowerIsBody = { [sacrum] p in let q = sacrum!.local(p); return q.w < 25 && q.v < sacrum!.bodyRadiusV }
+            // The S1 body only: not the alae beside it (their tops face L5's transverse processes, not its body).
+            lowerIsBody = { [sacrum] p in
+                let q = sacrum!.local(p)
+                return q.w < 25 && q.v < sacrum!.bodyRadiusV && abs(q.u) < sacrum!.bodyRadiusU + 2
+            }
         } else {
             let gl = geo[lower]!
             cl = gl.bodyCentre
@@ -74,10 +78,11 @@ extension PhantomBuilder {
     /// processes of two neighbours (label 103), by filling vertical gaps between the two bones.
     mutating func ligaments(upper: SpinalLevel, lower: SpinalLevel) {
         guard let gu = geo[upper] else { return }
-        let uLabel = upper.tissue.rawValue, lLabel = lower.tissue.rawValue
+        let uLabel = upper.tissue.rawValue, lLabel = lower == .s1 ? Tissue.sacrum.rawValue : lower.tissue.rawValue
         let lowerBackY: Double, lowerTopZ: Double, lowerTipY: Double
         if lower == .s1 {
-            let top = sacrum.world(u: 0, v: sacrum.canalCentreV + sacrum.canalHalfDepth(0), w: 0)
+            // The back of the sacral canal at its top (the S1 lamina's front), or the frame's guess.
+            let top = sacrum.canal.first?.back ?? sacrum.world(u: 0, v: sacrum.bodyRadiusV + 13, w: 0)
             lowerBackY = top.y; lowerTopZ = top.z - 15; lowerTipY = top.y + 10
         } else {
             let gl = geo[lower]!

@@ -4,7 +4,8 @@
 /// `<L>.<side>.pars | superiorArticularProcess | inferiorArticularProcess | pedicle | lamina`, each
 /// moved to the nearest voxel of that vertebra's bone if its centroid fell outside it; facet joints
 /// `<U>-<L>.<side>.facetJoint` (the centroid of the joint's voxels); `<L>.<side>.skinOverPars` (the
-/// skin surface straight posterior to the pars); `S1.endplateCentre`.
+/// skin surface straight posterior to the pars); `S1.endplateCentre`, `S1.<side>.superiorArticularProcess`,
+/// `sacrum.promontory`.
 extension PhantomBuilder {
     mutating func collectLandmarks() {
         for level in SpinalLevel.modelled {
@@ -29,6 +30,13 @@ extension PhantomBuilder {
             }
         }
         landmarks["S1.endplateCentre"] = sacrum.origin
+        for side in Side.allCases {
+            if let sap = s1SuperiorArticularProcess[side] { landmarks["S1.\(side.rawValue).superiorArticularProcess"] = sap }
+        }
+        // The promontory: the anterior edge of the S1 endplate, in the midline.
+        var t = 0.0
+        while t < 40, spine.value(nearestTo: sacrum.world(u: 0, v: -t - h, w: 1)) == Tissue.sacrum.rawValue { t += h / 2 }
+        landmarks["sacrum.promontory"] = sacrum.world(u: 0, v: -t, w: 1)
         for (u, l) in [(SpinalLevel.l2, SpinalLevel.l3), (.l3, .l4), (.l4, .l5), (.l5, .s1)] {
             for side in Side.allCases {
                 guard let iap = geo[u]?.sides[side]?.inferiorArticularProcess else { continue }

@@ -1,104 +1,113 @@
 import Foundation
 
-/// The sacrum and the L5–S1 facet joints.
+/// The sacrum (BodyParts3D, seated under L5 by `LumbosacralPlacement`) and the L5–S1 facet joints.
 extension PhantomBuilder {
-    /// Places the sacrum below L5: the S1 endplate sits one L5–S1 disc height below the L5 inferior
-    /// endplate and is tilted further forward by the disc's wedge, chosen so the sacral slope comes to
-    /// `Layers.sacralSlopeDegrees` (clamped to a 5–20° wedge).
-    mutating func buildSacrum() {
+    /// Voxelises the placed sacrum (coccyx included, label 26) and sets up its frame and measured canal.
+    mutating func buildSacrum() throws {
+        let placement = try LumbosacralPlacement.standard()
+        let bone = Tissue.sacrum.rawValue
+        MeshVoxelizer.fillRobust(placement.sacrum, into: &spine, label: bone, overwrite: { $0 == 0 })
         let l5 = geo[.l5]!
-        let label = SpinalLevel.l5.tissue.rawValue
-        // The L5 inferior endplate plane, and the body's size near it.
+        // The L5 inferior endplate's size gives the S1 body's (the disc between them matches both).
         var halfWidth = 0.0, frontA = Double.infinity
+        let label = SpinalLevel.l5.tissue.rawValue
         forEachVoxel(in: box(around: l5.bodyCentre, halfSizeMm: Vector3(30, 30, 30))) { lin, p in
             guard spine.voxels[lin] == label else { return }
             let q = l5.local(p)
             guard q.a < l5.canalFrontA - 0.5, q.h < -5 else { return }
             halfWidth = max(halfWidth, abs(q.l)); frontA = min(frontA, q.a)
         }
-        let endplate = l5.inferiorEndplate.centre, l5Normal = l5.inferiorEndplate.normal
-        let l5SlopeDegrees = acos(min(1, l5Normal.z)) * 180 / .pi
-        let wedge = Angle.degrees(min(20, max(5, LumbarPhantom.Layers.sacralSlopeDegrees - l5SlopeDegrees)))
-        // Rotating the cranial axis about +x by a positive angle tips it forward (−y).
-        let up = l5Normal.rotated(about: Vector3(1, 0, 0), by: wedge)
-        let mid = (l5Normal + up).normalized
-        let origin = endplate - mid * LumbarPhantom.Layers.l5s1DiscHeightMm
-        measurements["l5InferiorEndplateSlopeDegrees"] = l5SlopeDegrees
-        let bodyRadiusV = (l5.canalFrontA - frontA) / 2
-        sacrum = SacrumFrame(origin: origin, up: up, posterior: Vector3(0, up.z, -up.y),
-                             bodyRadiusU: halfWidth, bodyRadiusV: bodyRadiusV)
-        measurements["sacralSlopeDegrees"] = acos(min(1, up.z)) * 180 / .pi
-        measurements["l5s1DiscWedgeDegrees"] = wedge.degrees
-
-        let s = sacrum!
-        let reach = s.lengthMm + 60
-        let region = box(around: s.world(u: 0, v: 10, w: s.lengthMm / 2), halfSizeMm: Vector3(60, reach / 2 + 10, reach / 2 + 10))
-        let bone = Tissue.sacrum.rawValue
-        forEachVoxel(in: region) { lin, p in
-            guard spine.voxels[lin] == 0 else { return }
-            let q = s.local(p)
-            if s.inBone(q.u, q.v, q.w) && !s.inCanal(q.u, q.v, q.w) { spine.voxels[lin] = bone }
-        }
-        // S1 foramina: tunnels from the canal to the pelvic surface, carrying the S1 roots.
+        let up = placement.s1EndplateNormal
+        let posterior = Vector3(0, up.z, -up.y).normalized
+        let apex = placement.sacrum.vertices.map { (Vector3($0) - placement.s1EndplateCentre).dot(-up) }.max() ?? 100
+        sacrum = SacrumFrame(origin: placement.s1EndplateCentre, up: up, posterior: posterior,
+                             bodyRadiusU: halfWidth, bodyRadiusV: (l5.canalFrontA - frontA) / 2, lengthMm: apex)
+        sacrum.canal = measureSacralCanal()
         for side in Side.allCases {
-            let from = s.world(u: side.sign * (s.canalHalfWidthTop - 2), v: s.canalCentreV, w: 10)
-            let to = s.world(u: side.sign * 30, v: -s.bodyRadiusV + 2, w: 38)
-            tube(from: from, to: to, radiusMm: 4.5, label: Tissue.otherSoftTissue.rawValue) { $0 == bone || $0 == 0 }
-            tube(from: from, to: to, radiusMm: LumbarPhantom.Layers.rootRadiusMm, label: Tissue.nerveRoot.rawValue) {
-                $0 == 0 || $0 == Tissue.otherSoftTissue.rawValue
+            s1SuperiorArticularProcess[side] = s1ArticularProcess(side)
+            measurements["L5-S1.\(side.rawValue).jointSpaceMm"] = placement.jointSpaceMm[side]
+        }
+        measurements["l5InferiorEndplateSlopeDegrees"] = acos(min(1, l5.inferiorEndplate.normal.z)) * 180 / .pi
+        measurements["sacralSlopeDegrees"] = placement.sacralSlopeDegrees
+        measurements["lumbosacralAngleDegrees"] = placement.lumbosacralAngleDegrees
+        measurements["l5s1DiscHeightMm"] = placement.discHeightMm
+        measurements["sacrumRegistrationRMSMm"] = placement.registration.symmetricRMSMm
+    }
+
+    /// The sacral canal from S1 to the hiatus, every 5 mm of depth below the S1 endplate. Where the mesh
+    /// has it (BodyParts3D models the canal only at S1), it is measured: from a point of the body in the
+    /// midline, along `posterior`, the first gap in the bone, and its width along x through the middle.
+    /// Below that it is modelled inside the real bone: under a roof of `roofMm` below the dorsal surface,
+    /// tapering to 3 × 5 mm (half-depth × half-width) at the hiatus (chosen), and carved into the bone.
+    mutating func measureSacralCanal() -> [SacrumFrame.CanalSection] {
+        let bone = Tissue.sacrum.rawValue
+        func isBone(_ p: Vector3) -> Bool { spine.value(nearestTo: p) == bone }
+        let step = h / 2
+        let roofMm = 5.0, hiatusW = min(85.0, sacrum.lengthMm - 25)
+        var sections: [SacrumFrame.CanalSection] = []
+        var measuredEnded = false
+        for w in stride(from: 4.0, through: hiatusW, by: 5) {
+            // The bone's extent along posterior in the midline: its front and its dorsal surface.
+            var t = -20.0
+            while t < 60, !isBone(sacrum.world(u: 0, v: t, w: w)) { t += step }
+            guard t < 60 else { continue }
+            let front = t
+            while t < 60, isBone(sacrum.world(u: 0, v: t, w: w)) { t += step }
+            let firstGap = t
+            while t < 60, !isBone(sacrum.world(u: 0, v: t, w: w)) { t += step }
+            if !measuredEnded, t < 60, t - firstGap >= 2 {
+                let centre = sacrum.world(u: 0, v: (firstGap + t) / 2, w: w)
+                var half = 0.0
+                while half < 25, !isBone(centre + Vector3(half, 0, 0)), !isBone(centre - Vector3(half, 0, 0)) { half += step }
+                sections.append(.init(depthMm: w, centre: centre, halfWidthMm: half, halfDepthMm: (t - firstGap) / 2,
+                                      back: sacrum.world(u: 0, v: t, w: w)))
+                continue
             }
+            measuredEnded = true
+            // No gap: model the canal under the dorsal surface (the last bone before 60 mm of nothing).
+            var back = firstGap
+            var u = firstGap
+            while u < 60 { if isBone(sacrum.world(u: 0, v: u, w: w)) { back = u }; u += step }
+            let last = sections.last
+            let f = min(1, max(0, (w - (last?.depthMm ?? 4)) / max(1, hiatusW - (last?.depthMm ?? 4))))
+            let halfDepth = (last?.halfDepthMm ?? 6) * (1 - f) + 3 * f, halfWidth = (last?.halfWidthMm ?? 12) * (1 - f) + 5 * f
+            let centreV = max(front + 4 + halfDepth, back - roofMm - halfDepth)
+            guard centreV + halfDepth < back else { continue }
+            sections.append(.init(depthMm: w, centre: sacrum.world(u: 0, v: centreV, w: w), halfWidthMm: halfWidth,
+                                  halfDepthMm: halfDepth, back: sacrum.world(u: 0, v: centreV + halfDepth, w: w)))
+        }
+        carveSacralCanal(sections)
+        return sections
+    }
+
+    /// Clears sacral bone inside the canal's cross-sections (ellipses in axial slices, interpolated in
+    /// z between sections), so the canal contents can fill it.
+    mutating func carveSacralCanal(_ sections: [SacrumFrame.CanalSection]) {
+        guard sections.count >= 2 else { return }
+        let stations = sections.map { CanalStation(centre: $0.centre, canalHalfWidth: $0.halfWidthMm, canalHalfDepth: $0.halfDepthMm, sacScale: 0) }
+            .sorted { $0.centre.z > $1.centre.z }
+        let bone = Tissue.sacrum.rawValue
+        let lo = Vector3(-30, stations.map(\.centre.y).min()! - 20, stations.last!.centre.z)
+        let hi = Vector3(30, stations.map(\.centre.y).max()! + 20, stations.first!.centre.z)
+        forEachVoxel(in: IndexBox(grid: grid, worldMin: lo, worldMax: hi)) { lin, p in
+            guard spine.voxels[lin] == bone else { return }
+            let st = station(atZ: p.z, stations)
+            guard st.canalHalfWidth > 0 else { return }
+            let dx = (p.x - st.centre.x) / st.canalHalfWidth, dy = (p.y - st.centre.y) / st.canalHalfDepth
+            if dx * dx + dy * dy <= 1 { spine.voxels[lin] = 0 }
         }
     }
 
-    /// Builds the S1 superior articular process on one side by carrying L5's own superior articular
-    /// process — and the L4–L5 joint cleft around it — from L4's inferior articular process to L5's,
-    /// turned by the L4→L5 change of tilt. The copy meets L5's inferior process as L5's meets L4's;
-    /// a pillar joins it to the sacral lamina, and a ≥0.75 mm cleft is kept against L5.
-    mutating func buildS1SuperiorArticularProcess(_ side: Side) {
-        guard let l4 = geo[.l4], let l5 = geo[.l5], let j4 = l4.sides[side]?.inferiorArticularProcess,
-              let j5 = l5.sides[side]?.inferiorArticularProcess, let pedicle5 = l5.sides[side]?.pedicle else { return }
-        let x = Vector3(1, 0, 0)
-        let theta = Angle.radians(atan2(l4.up.cross(l5.up).x, l4.up.dot(l5.up)))
-        let l5Label = SpinalLevel.l5.tissue.rawValue, bone = Tissue.sacrum.rawValue, joint = Tissue.facetJoint.rawValue
-        let pedicleH = l5.local(pedicle5).h, canalCentreA = l5.local(l5.canalCentre).a
-        let region = box(around: j5, halfSizeMm: Vector3(20, 22, 24))
-        var made: [Vector3] = []
-        var changes: [(Int, UInt8)] = []
-        forEachVoxel(in: region) { lin, q in
-            guard spine.voxels[lin] == 0 || spine.voxels[lin] == Tissue.epiduralFat.rawValue else { return }
-            let p = j4 + (q - j5).rotated(about: x, by: Angle.radians(-theta.radians))
-            guard let source = spine.value(nearestTo: p) else { return }
-            let lp = l5.local(p, side)
-            if source == l5Label, lp.l > 5, lp.a > canalCentreA - 4, lp.h > pedicleH + 2 {
-                changes.append((lin, bone)); made.append(q)
-            } else if source == joint, lp.l > 3 {
-                changes.append((lin, joint))
-            }
+    /// The S1 superior articular process on one side: the centroid of sacral bone within 10 mm of L5's
+    /// inferior articular process, lateral of the canal and above the S1 endplate.
+    func s1ArticularProcess(_ side: Side) -> Vector3? {
+        guard let iap = geo[.l5]?.sides[side]?.inferiorArticularProcess else { return nil }
+        var sum = Vector3.zero, n = 0.0
+        forEachVoxel(in: box(around: iap, halfSizeMm: Vector3(10, 10, 10))) { lin, p in
+            guard spine.voxels[lin] == Tissue.sacrum.rawValue, (p - iap).length <= 10, p.x * side.sign > 5, sacrum.local(p).w < 0 else { return }
+            sum += p; n += 1
         }
-        for (lin, value) in changes { spine.voxels[lin] = value }
-        // Pillar: from each new voxel, fill caudally until sacral bone is met (within 30 mm).
-        for q in made {
-            var path: [Int] = []
-            var t = h
-            while t <= 30 {
-                let p = q - sacrum.up * t
-                guard let ijk = grid.nearestIndex(toWorld: p) else { break }
-                let lin = grid.linearIndex(ijk.x, ijk.y, ijk.z)
-                let a = spine.voxels[lin]
-                if a == bone && !path.isEmpty && t > 2 * h { for n in path { spine.voxels[n] = bone }; break }
-                if a != 0 && a != bone && a != Tissue.epiduralFat.rawValue { break }
-                if a == 0 { path.append(lin) }
-                t += h
-            }
-        }
-        // Keep a cleft against L5.
-        let near = box(around: j5, halfSizeMm: Vector3(20, 22, 26))
-        let d5 = distances(in: near) { $0 == l5Label }
-        var n = 0
-        forEachVoxel(in: near) { lin, _ in
-            if spine.voxels[lin] == bone && d5[n] < 0.75 { spine.voxels[lin] = joint }
-            n += 1
-        }
+        return n > 0 ? snap(sum / n, to: Tissue.sacrum.rawValue) : nil
     }
 
     /// Sets `label` in voxels within `radiusMm` of the segment from `a` to `b` where `replace` holds.

@@ -77,6 +77,37 @@ enum TestSubjects {
         #expect(s.labels.value(nearestTo: skin + Vector3(0, 2, 0)) == 0)
     }
 
+    @Test("The BodyParts3D sacrum is seated: S1 landmarks in bone, joint spaces, disc and slope in range, a canal with the sac to S2")
+    func sacrum() throws {
+        let s = try TestSubjects.flagship.get()
+        for side in Side.allCases {
+            let sap = try #require(s.landmarks["S1.\(side.rawValue).superiorArticularProcess"])
+            #expect(s.labels.value(nearestTo: sap) == Tissue.sacrum.rawValue)
+            #expect(sap.x * side.sign > 10)
+            let space = try #require(s.measurements["L5-S1.\(side.rawValue).jointSpaceMm"])
+            #expect((0.75...2.25).contains(space), "\(side) joint space \(space) mm")
+        }
+        let s1 = try #require(s.landmarks["S1.endplateCentre"]), promontory = try #require(s.landmarks["sacrum.promontory"])
+        #expect(promontory.y < s1.y && abs(promontory.z - s1.z) < 10)  // the anterior edge of S1
+        #expect(LumbosacralPlacement.sacralSlopeRangeDegrees.contains(try #require(s.measurements["sacralSlopeDegrees"])))
+        #expect(LumbosacralPlacement.discHeightRangeMm.contains(try #require(s.measurements["l5s1DiscHeightMm"])))
+        // The thecal sac continues below the S1 endplate; the sacral canal (fat) reaches 50 mm further down.
+        let g = s.labels.grid
+        var sacBelowS1 = false, fatDeep = false
+        for k in 0..<g.dimensions.z {
+            let z = g.world(0, 0, k).z
+            guard z < s1.z - 5 else { continue }
+            for j in 0..<g.dimensions.y {
+                for i in 0..<g.dimensions.x {
+                    let v = s.labels[i, j, k]
+                    if v == Tissue.dura.rawValue || v == Tissue.cerebrospinalFluid.rawValue { sacBelowS1 = true }
+                    if v == Tissue.epiduralFat.rawValue, z < s1.z - 50 { fatDeep = true }
+                }
+            }
+        }
+        #expect(sacBelowS1 && fatDeep)
+    }
+
     @Test("Every structure of the contract is present", arguments: [
         Tissue.l2, .l3, .l4, .l5, .sacrum, .skin, .subcutaneousFat, .muscle, .ligament, .intervertebralDisc,
         .dura, .cerebrospinalFluid, .nerveRoot, .facetJoint, .parsDefect, .otherSoftTissue, .epiduralFat,
