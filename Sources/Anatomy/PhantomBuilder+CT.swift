@@ -16,23 +16,25 @@ extension PhantomBuilder {
         let bones = ([SpinalLevel.l2, .l3, .l4, .l5].map({ $0.tissue.rawValue }) + [Tissue.sacrum.rawValue])
             .compactMap { label in boxes[Int(label)].map { (label, $0.expanded(by: 2, within: grid)) } }
         let spineVoxels = spine.voxels, spineGrid = grid
-        let shells = ResultSlots<[Float]>(count: bones.count), thickness = ResultSlots<[Float]>(count: bones.count)
+        let shells = ResultSlots<[Float]>(count: bones.count), deep = ResultSlots<[Bool]>(count: bones.count)
         let thinRadius = max(1, Int((table.corticalBelowThicknessMm / 2 / h).rounded()))
+        let thin = Float(table.corticalBelowThicknessMm / 2)
         DispatchQueue.concurrentPerform(iterations: bones.count) { b in
             let (label, region) = bones[b]
             let d = spineVoxels.withUnsafeBufferPointer { v in
                 DistanceTransform.distancesMm(grid: spineGrid, box: region) { v[$0] != label }
             }
             shells[b] = d
-            thickness[b] = Self.maxFilter(d, size: region.size, radius: thinRadius)
+            deep[b] = Self.dilate(d.map { $0 >= thin }, size: region.size, radius: thinRadius)
         }
         var cortical = [Bool](repeating: false, count: spine.voxels.count)
-        let thin = Float(table.corticalBelowThicknessMm / 2)
         for (b, (label, region)) in bones.enumerated() {
-            let d = shells[b]!, reach = thickness[b]!
+            // Cortical: within the shell, or where no voxel of the bone within the thin radius lies deeper
+            // than half the thin-bone thickness (the bone there is thinner than it).
+            let d = shells[b]!, nearDeep = deep[b]!
             var n = 0
             forEachVoxel(in: region) { lin, _ in
-                if spine.voxels[lin] == label && (Double(d[n]) <= table.corticalShellMm || reach[n] < thin) { cortical[lin] = true }
+                if spine.voxels[lin] == label && (Double(d[n]) <= table.corticalShellMm || !nearDeep[n]) { cortical[lin] = true }
                 n += 1
             }
         }
@@ -96,21 +98,26 @@ extension PhantomBuilder {
         return y0v + (y1v - y0v) * fz
     }
 
-    /// The largest value within `radius` voxels along each axis (a separable cube max filter) of a
-    /// box-local array, x fastest.
-    static func maxFilter(_ values: [Float], size: SIMD3<Int>, radius: Int) -> [Float] {
-        var a = values, b = values
-        let strides = [1, size.x, size.x * size.y], counts = [size.x, size.y, size.z]
+    /// Whether any `true` lies within `radius` voxels along each axis (a separable cube dilation) of a
+    /// box-local mask, x fastest: running counts along each line, O(1) per voxel and axis.
+    static func dilate(_ mask: [Bool], size: SIMD3<Int>, radius: Int) -> [Bool] {
+        var a = mask
+        let counts = [size.x, size.y, size.z], strides = [1, size.x, size.x * size.y]
+        var line = [Int](repeating: 0, count: max(size.x, size.y, size.z) + 1)
         for axis in 0..<3 {
-            let stride = strides[axis], n = counts[axis]
-            for base in 0..<a.count where (base / stride) % n == 0 {
-                for i in 0..<n {
-                    var m = -Float.infinity
-                    for j in max(0, i - radius)...min(n - 1, i + radius) { m = max(m, a[base + j * stride]) }
-                    b[base + i * stride] = m
+            let n = counts[axis], stride = strides[axis]
+            let (o1, o2) = axis == 0 ? (size.y, size.z) : axis == 1 ? (size.x, size.z) : (size.x, size.y)
+            let (s1, s2) = axis == 0 ? (size.x, size.x * size.y) : axis == 1 ? (1, size.x * size.y) : (1, size.x)
+            for q in 0..<o2 {
+                for p in 0..<o1 {
+                    let base = p * s1 + q * s2
+                    // line[i] = number of trues among the first i voxels of this line.
+                    for i in 0..<n { line[i + 1] = line[i] + (a[base + i * stride] ? 1 : 0) }
+                    for i in 0..<n {
+                        a[base + i * stride] = line[min(n, i + radius + 1)] - line[max(0, i - radius)] > 0
+                    }
                 }
             }
-            swap(&a, &b)
         }
         return a
     }
