@@ -19,7 +19,9 @@ mkdir foreign && echo precious > foreign/keep.txt
 ln -s sentinel.txt link.png
 mkfifo fifo.png
 printf 'SQLite format 3\0' > parsguide.sqlite
-before=$(ls -laR --time-style=+ . | sha256sum)
+# The sandbox's state: every entry's path, type, size, mode and link target, and every regular file's bytes.
+state() { find . -printf '%p %y %s %m %l\n' | sort; find . -type f -exec sha256sum {} + | sort; }
+before=$(state | sha256sum)
 
 passed=0 failed=0
 # expect NAME EXPECTED_TEXT -- ARGS...: the command must fail with 1–125 and print EXPECTED_TEXT.
@@ -80,7 +82,7 @@ expect "registry list --db parsguide.sqlite" "parsguide.sqlite" -- registry list
 expect "registry list --db ''" "--db is empty" -- registry list --db ""
 expect "case --db sentinel.txt" "sentinel.txt" -- case --out new-case --db sentinel.txt --voxel-mm 2
 
-after=$(ls -laR --time-style=+ . | sha256sum)
+after=$(state | sha256sum)
 if [ "$before" != "$after" ] || [ "$(cat sentinel.txt)" != precious ] || [ "$(cat foreign/keep.txt)" != precious ]; then
   failed=$((failed + 1))
   echo "FAIL the sandbox changed:"; ls -laR .
