@@ -21,7 +21,7 @@ extension PhantomBuilder {
         for section in sacrum.canal {
             let scale = section.depthMm >= 34 ? 0 : max(0, 0.75 - 0.45 * (section.depthMm - 4) / 26)
             out.append(CanalStation(centre: section.centre, canalHalfWidth: section.halfWidthMm,
-                                    canalHalfDepth: section.halfDepthMm, sacScale: scale))
+                                    canalHalfDepth: section.axialHalfDepthMm, sacScale: scale))
         }
         return out.sorted { $0.centre.z > $1.centre.z }
     }

@@ -2,7 +2,7 @@ import Foundation
 
 /// The sacrum (BodyParts3D, seated under L5 by `LumbosacralPlacement`) and the L5–S1 facet joints.
 extension PhantomBuilder {
-    /// Voxelises the placed sacrum (coccyx included, label 26) and sets up its frame and measured canal.
+    /// Voxelises the placed sacrum (coccyx included, label 26) and sets up its frame and modelled canal.
     mutating func buildSacrum() throws {
         let placement = try LumbosacralPlacement.standard()
         let bone = Tissue.sacrum.rawValue
@@ -23,6 +23,11 @@ extension PhantomBuilder {
         sacrum = SacrumFrame(origin: placement.s1EndplateCentre, up: up, posterior: posterior,
                              bodyRadiusU: halfWidth, bodyRadiusV: (l5.canalFrontA - frontA) / 2, lengthMm: apex)
         sacrum.canal = measureSacralCanal()
+        for c in sacrum.canal {
+            measurements["sacralCanal.\(Int(c.depthMm))mm.halfWidthMm"] = c.halfWidthMm
+            measurements["sacralCanal.\(Int(c.depthMm))mm.halfDepthMm"] = c.halfDepthMm
+            measurements["sacralCanal.\(Int(c.depthMm))mm.centreZMm"] = c.centre.z
+        }
         for side in Side.allCases {
             s1SuperiorArticularProcess[side] = s1ArticularProcess(side)
             measurements["L5-S1.\(side.rawValue).jointSpaceMm"] = placement.jointSpaceMm[side]
@@ -34,61 +39,58 @@ extension PhantomBuilder {
         measurements["sacrumRegistrationRMSMm"] = placement.registration.symmetricRMSMm
     }
 
-    /// The sacral canal from S1 to the hiatus, every 5 mm of depth below the S1 endplate. Where the mesh
-    /// has it (BodyParts3D models the canal only at S1), it is measured: from a point of the body in the
-    /// midline, along `posterior`, the first gap in the bone, and its width along x through the middle.
-    /// Below that it is modelled inside the real bone: under a roof of `roofMm` below the dorsal surface,
-    /// tapering to 3 × 5 mm (half-depth × half-width) at the hiatus (chosen), and carved into the bone.
+    /// The sacral canal from S1 to the hiatus, every 5 mm of depth below the S1 endplate. BodyParts3D's
+    /// sacrum is a closed shell without its canal, so the canal is modelled inside the real bone: in the
+    /// midline, under a roof of `roofMm` below the dorsal surface, keeping ≥ 8 mm of bone in front; at S1
+    /// it continues L5's canal (15.6 × 28.2 mm, DATASHEET §1b), tapering to 6 × 10 mm at the hiatus
+    /// (chosen), and is carved into the bone.
     mutating func measureSacralCanal() -> [SacrumFrame.CanalSection] {
         let bone = Tissue.sacrum.rawValue
         func isBone(_ p: Vector3) -> Bool { spine.value(nearestTo: p) == bone }
         let step = h / 2
-        let roofMm = 5.0, hiatusW = min(85.0, sacrum.lengthMm - 25)
+        /// S1 lamina ≈ 6 mm thick (Wang 2024, DATASHEET §1b).
+        let roofMm = 6.0, hiatusW = min(85.0, sacrum.lengthMm - 25)
+        let top = (halfDepth: 15.6 / 2, halfWidth: 28.2 / 2), bottom = (halfDepth: 3.0, halfWidth: 5.0)
         var sections: [SacrumFrame.CanalSection] = []
-        var measuredEnded = false
         for w in stride(from: 4.0, through: hiatusW, by: 5) {
             // The bone's extent along posterior in the midline: its front and its dorsal surface.
             var t = -20.0
             while t < 60, !isBone(sacrum.world(u: 0, v: t, w: w)) { t += step }
             guard t < 60 else { continue }
             let front = t
-            while t < 60, isBone(sacrum.world(u: 0, v: t, w: w)) { t += step }
-            let firstGap = t
-            while t < 60, !isBone(sacrum.world(u: 0, v: t, w: w)) { t += step }
-            if !measuredEnded, t < 60, t - firstGap >= 2 {
-                let centre = sacrum.world(u: 0, v: (firstGap + t) / 2, w: w)
-                var half = 0.0
-                while half < 25, !isBone(centre + Vector3(half, 0, 0)), !isBone(centre - Vector3(half, 0, 0)) { half += step }
-                sections.append(.init(depthMm: w, centre: centre, halfWidthMm: half, halfDepthMm: (t - firstGap) / 2,
-                                      back: sacrum.world(u: 0, v: t, w: w)))
-                continue
-            }
-            measuredEnded = true
-            // No gap: model the canal under the dorsal surface (the last bone before 60 mm of nothing).
-            var back = firstGap
-            var u = firstGap
-            while u < 60 { if isBone(sacrum.world(u: 0, v: u, w: w)) { back = u }; u += step }
-            let last = sections.last
-            let f = min(1, max(0, (w - (last?.depthMm ?? 4)) / max(1, hiatusW - (last?.depthMm ?? 4))))
-            let halfDepth = (last?.halfDepthMm ?? 6) * (1 - f) + 3 * f, halfWidth = (last?.halfWidthMm ?? 12) * (1 - f) + 5 * f
-            let centreV = max(front + 4 + halfDepth, back - roofMm - halfDepth)
-            guard centreV + halfDepth < back else { continue }
+            var back = t
+            while t < 60 { if isBone(sacrum.world(u: 0, v: t, w: w)) { back = t }; t += step }
+            let f = (w - 4) / (hiatusW - 4)
+            var halfDepth = top.halfDepth * (1 - f) + bottom.halfDepth * f
+            let halfWidth = top.halfWidth * (1 - f) + bottom.halfWidth * f
+            halfDepth = min(halfDepth, (back - roofMm - front - 8) / 2)
+            guard halfDepth >= 1.5 else { continue }
+            let centreV = back - roofMm - halfDepth
             sections.append(.init(depthMm: w, centre: sacrum.world(u: 0, v: centreV, w: w), halfWidthMm: halfWidth,
                                   halfDepthMm: halfDepth, back: sacrum.world(u: 0, v: centreV + halfDepth, w: w)))
         }
-        carveSacralCanal(sections)
-        return sections
+        // Each station is drawn as an ellipse in an axial slice: keep them descending in z, and stretch the
+        // depth by the canal's slant (a tube at angle θ to vertical cuts an axial slice 1 / cos θ deeper).
+        var kept: [SacrumFrame.CanalSection] = []
+        for c in sections where kept.last.map({ c.centre.z < $0.centre.z - h }) ?? true { kept.append(c) }
+        for n in kept.indices {
+            let a = kept[max(0, n - 1)].centre, b = kept[min(kept.count - 1, n + 1)].centre
+            let cosine = max(0.35, abs((b - a).normalized.z))
+            kept[n].axialHalfDepthMm = kept[n].halfDepthMm / cosine
+        }
+        carveSacralCanal(kept)
+        return kept
     }
 
     /// Clears sacral bone inside the canal's cross-sections (ellipses in axial slices, interpolated in
     /// z between sections), so the canal contents can fill it.
     mutating func carveSacralCanal(_ sections: [SacrumFrame.CanalSection]) {
         guard sections.count >= 2 else { return }
-        let stations = sections.map { CanalStation(centre: $0.centre, canalHalfWidth: $0.halfWidthMm, canalHalfDepth: $0.halfDepthMm, sacScale: 0) }
+        let stations = sections.map { CanalStation(centre: $0.centre, canalHalfWidth: $0.halfWidthMm, canalHalfDepth: $0.axialHalfDepthMm, sacScale: 0) }
             .sorted { $0.centre.z > $1.centre.z }
         let bone = Tissue.sacrum.rawValue
-        let lo = Vector3(-30, stations.map(\.centre.y).min()! - 20, stations.last!.centre.z)
-        let hi = Vector3(30, stations.map(\.centre.y).max()! + 20, stations.first!.centre.z)
+        let lo = Vector3(-30, stations.map(\.centre.y).min()! - 30, stations.last!.centre.z)
+        let hi = Vector3(30, stations.map(\.centre.y).max()! + 30, stations.first!.centre.z)
         forEachVoxel(in: IndexBox(grid: grid, worldMin: lo, worldMax: hi)) { lin, p in
             guard spine.voxels[lin] == bone else { return }
             let st = station(atZ: p.z, stations)

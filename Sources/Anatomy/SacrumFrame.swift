@@ -1,7 +1,7 @@
 import Foundation
 
 /// The sacrum's frame, from the S1 superior endplate of the placed BodyParts3D sacrum
-/// (`LumbosacralPlacement`), and its canal as measured in the voxelised bone.
+/// (`LumbosacralPlacement`), and its canal (modelled in the bone: the mesh has none).
 ///
 /// Frame: origin at the centre of the S1 superior endplate; `up` is the endplate's cranial normal,
 /// `posterior` lies in the endplate and the sagittal plane, lateral is world x. Local coordinates
@@ -15,8 +15,8 @@ struct SacrumFrame {
     var bodyRadiusV: Double
     /// Length from the S1 endplate to the apex of the sacrum along `up`, mm (measured on the mesh).
     var lengthMm: Double
-    /// The sacral canal measured at depths below the endplate (`PhantomBuilder.measureSacralCanal`), from
-    /// S1 to where the thecal sac ends (≈ S2).
+    /// The sacral canal at depths below the endplate (`PhantomBuilder.measureSacralCanal`), from S1 to the
+    /// hiatus.
     var canal: [CanalSection] = []
 
     /// One cross-section of the sacral canal, world mm.
@@ -25,6 +25,8 @@ struct SacrumFrame {
         var centre: Vector3
         var halfWidthMm: Double
         var halfDepthMm: Double
+        /// The half-depth seen in an axial slice (larger where the canal slants).
+        var axialHalfDepthMm: Double = 0
         /// The back of the canal (the anterior surface of the lamina) in the midline.
         var back: Vector3
     }
