@@ -42,6 +42,9 @@ public struct SubjectDocument: Codable, Sendable {
     public var labels: [String: String]
     public var files: [String: String]
     public var seed: UInt64
+    /// The sources the anatomy is derived from, with their licences' attribution lines (absent in files
+    /// written before the BodyParts3D sacrum).
+    public var attribution: [String]?
 
     public init(_ s: Subject, files: [String: String]) {
         habitus = HabitusEntry(heightCm: s.habitus.heightCm, weightKg: s.habitus.weightKg,
@@ -59,7 +62,15 @@ public struct SubjectDocument: Codable, Sendable {
         labels = Dictionary(uniqueKeysWithValues: Tissue.allCases.map { (String($0.rawValue), $0.name) })
         self.files = files
         seed = s.seed
+        attribution = Self.attribution
     }
+
+    /// Where the subject's anatomy comes from; BodyParts3D's licence (CC BY-SA 2.1 JP) asks for its line
+    /// wherever derived volumes are shipped.
+    public static let attribution = [
+        "L2–L5: population-mean lumbar shape, Clouthier et al., J Biomech 2023;146:111421 (MIT licence)",
+        "Sacrum: " + BodyParts3D.attribution + "; Mitsuhashi et al., Nucleic Acids Res 2009;37:D782–D785",
+    ]
 
     static func round(_ v: Double, _ places: Int) -> Double {
         let f = pow(10, Double(places))

@@ -221,7 +221,7 @@ struct CaseRun {
                            globalPerceivedChange: Self.perceivedChange, followUpMonths: Self.followUpMonths),
             figures: figureNames.map { .init(id: $0, file: "figures/\($0).png", caption: captions[$0]!, width: p, height: p) },
             registryFile: o.db ?? "parsguide.sqlite",
-            simulationStatement: "Simulated with ParsGuide: the anatomy is a population-mean lumbar model (L2–L5) scaled to the patient's habitus with modelled defects; the ultrasound images, fluoroscopic shots, needle paths, contrast spread and radiation figures are computed, not acquired. The patient's habitus, the technique, the injectate and the outcomes (ODI \(Self.baselineODI) → \(Self.followUpODI)/50, \(Self.perceivedChange)) are those of the published case.")
+            simulationStatement: "Simulated with ParsGuide: the anatomy is a population-mean lumbar model (L2–L5) with the BodyParts3D sacrum seated under it, soft tissue sized to the patient's habitus and modelled defects; the ultrasound images, fluoroscopic shots, needle paths, contrast spread and radiation figures are computed, not acquired. The patient's habitus, the technique, the injectate and the outcomes (ODI \(Self.baselineODI) → \(Self.followUpODI)/50, \(Self.perceivedChange)) are those of the published case. Anatomy sources: \(SubjectDocument.attribution.joined(separator: "; ")).")
         try writeJSON(record, to: (dir as NSString).appendingPathComponent("case.json"))
         try OutputFile.write(Data(CaseReport.html(record).utf8), to: (dir as NSString).appendingPathComponent("report.html"), kind: .html)
         return (record, try folder.commit())
