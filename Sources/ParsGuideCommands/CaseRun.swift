@@ -180,7 +180,7 @@ struct CaseRun {
         let captions: [String: String] = [
             "fig1a": "Sagittal ultrasound over the \(level.rawValue) facet column (left), probe marker cranial.",
             "fig1b": "3D illustration of the sagittal probe position and its image plane.",
-            "fig1c": "Probe rotated \(Int(left.pose.rotationDeg))°: \(level.rawValue) superior articular process, pars, lamina, spinous process and dura, with the needle in plane.",
+            "fig1c": "Probe rotated \(Int(left.pose.rotationDeg))°: \(Self.listed(located.map(\.key), level: level)) in view, with the needle in plane.",
             "fig1d": "3D illustration of the rotated probe, its plane and the needle on the left \(level.rawValue) pars defect.",
             "fig2a": "AP fluoroscopy with the needle at the left \(level.rawValue) pars.",
             "fig2b": "3D illustration from the same C-arm position.",
@@ -235,6 +235,19 @@ struct CaseRun {
         case "fig2a", "fig2c", "fig2e", "fig2g": "fluoroscopy"
         default: "illustration"
         }
+    }
+
+    /// The structures a frame shows, named from its structure locator's keys (never a template).
+    static func listed(_ keys: [String], level: SpinalLevel) -> String {
+        let names: [String: String] = [
+            "superiorArticularProcess": "\(level.rawValue) superior articular process", "pars": "pars",
+            "lamina": "lamina", "spinousProcess": "spinous process", "dura": "dura",
+        ]
+        var parts = keys.compactMap { names[$0] }
+        let joints = keys.filter { $0.hasPrefix("facetJoint.") }.map { String($0.dropFirst("facetJoint.".count)) }
+        if !joints.isEmpty { parts.append("the \(joints.joined(separator: " and ")) facet joint\(joints.count > 1 ? "s" : "")") }
+        guard let last = parts.popLast() else { return "no annotated structure" }
+        return parts.isEmpty ? last : parts.joined(separator: ", ") + " and " + last
     }
 
     static func answers(_ odi: OswestryIndex) -> String { odi.answers.map { $0.map(String.init) ?? "-" }.joined(separator: ",") }
