@@ -7,6 +7,9 @@ import Foundation
 /// left, which makes the change to LPS a proper rotation (no mirror):
 /// `world = (y, −x, z)` — +x left, +y posterior, +z superior. The origin is kept.
 public enum LumbarMeanShape {
+    /// The levels the mean shape holds.
+    public static let levels: [SpinalLevel] = [.l2, .l3, .l4, .l5]
+
     /// The four vertebrae in world LPS millimetres, keyed L2…L5.
     public static func vertebrae() throws -> [SpinalLevel: TriangleMesh] {
         let mesh = try load()
@@ -16,7 +19,6 @@ public enum LumbarMeanShape {
         }
         // Sort by mean height, highest first.
         let sorted = parts.sorted { meanZ($0) > meanZ($1) }
-        let levels: [SpinalLevel] = [.l2, .l3, .l4, .l5]
         var out: [SpinalLevel: TriangleMesh] = [:]
         for (level, part) in zip(levels, sorted) {
             out[level] = part.mapVertices { SIMD3($0.y, -$0.x, $0.z) }

@@ -1,7 +1,7 @@
 import Foundation
 
-/// Builds the parametric lumbar subject: L2–L5 from the population-mean mesh, the BodyParts3D sacrum
-/// seated under L5 (`LumbosacralPlacement`), discs, facet joints, thecal sac, nerve roots, ligaments, pars defects, paraspinal muscle, fat and
+/// Builds the parametric lumbar subject: L2–L5 from the population-mean mesh, BodyParts3D's L1 set on L2
+/// (`L1Placement`), its sacrum and hip bones seated under L5 (`LumbosacralPlacement`), discs, facet joints, thecal sac, nerve roots, ligaments, pars defects, paraspinal muscle, fat and
 /// skin sized from the habitus, and a synthetic CT.
 ///
 /// Bony and canal structures are built first in a "spine grid" around the vertebrae; the torso is
@@ -38,6 +38,9 @@ struct PhantomBuilder {
     var meshes: [SpinalLevel: TriangleMesh] = [:]
     var geo: [SpinalLevel: VertebraGeometry] = [:]
     var sacrum: SacrumFrame!
+    /// The placed BodyParts3D sacrum and hip bones, world LPS mm.
+    var sacrumMesh: TriangleMesh?
+    var hipMeshes: [Side: TriangleMesh] = [:]
     /// The S1 superior articular processes of the placed sacrum.
     var s1SuperiorArticularProcess: [Side: Vector3] = [:]
     /// Bounding boxes of each label in the spine grid, refreshed before the landmarks and the cuts.
@@ -49,23 +52,26 @@ struct PhantomBuilder {
         self.options = options
         self.progress = progress
         self.h = options.voxelMm
-        progress("loading the L2–L5 mean shape")
+        progress("loading the L2–L5 mean shape and placing L1")
         meshes = try LumbarMeanShape.cachedVertebrae()
+        meshes[.l1] = try L1Placement.standard().l1
         // The spine grid: every bony and canal structure fits in it. Origins sit on the voxel
         // lattice (multiples of h) so the spine grid drops into the full grid by whole voxels.
-        let lo = Vector3(-80, -50, -215), hi = Vector3(80, 120, 66)
+        // z: from below the ischial tuberosities (the hip bones reach −237 mm) to above L1 (86 mm).
+        let lo = Vector3(-80, -50, -242), hi = Vector3(80, 120, 92)
         spine = Volume(grid: try Self.latticeGrid(lo: lo, hi: hi, h: options.voxelMm), repeating: 0)
     }
 
     /// An axis-aligned grid covering [lo, hi] whose voxel centres are multiples of `h`.
     static func latticeGrid(lo: Vector3, hi: Vector3, h: Double) throws -> Grid {
-        let first = (lo / h).rounded(.down), last = (hi / h).rounded(.up)
+        // The tolerance keeps a bound that already lies on the lattice (another grid's origin) on it.
+        let first = (lo / h + 1e-6).rounded(.down), last = (hi / h - 1e-6).rounded(.up)
         let n = last - first + 1
         return try Grid(dimensions: SIMD3(Int(n.x), Int(n.y), Int(n.z)), spacingMm: Vector3(h, h, h), originMm: first * h)
     }
 
     mutating func run() throws -> Subject {
-        progress("voxelising L2–L5")
+        progress("voxelising L1–L5")
         for level in SpinalLevel.modelled {
             MeshVoxelizer.fill(meshes[level]!, into: &spine, label: level.tissue.rawValue, overwrite: { $0 == 0 })
         }
@@ -75,17 +81,17 @@ struct PhantomBuilder {
         }
         progress("sacrum (BodyParts3D, seated under L5)")
         try buildSacrum()
-        progress("facet joints L2-3 … L5-S1")
-        for (u, l) in [(SpinalLevel.l2, SpinalLevel.l3), (.l3, .l4), (.l4, .l5), (.l5, .s1)] {
+        progress("facet joints L1-2 … L5-S1")
+        for (u, l) in Self.segments {
             for side in Side.allCases { facetJoint(upper: u, lower: l, side: side) }
         }
         progress("intervertebral discs")
-        for (u, l) in [(SpinalLevel.l2, SpinalLevel.l3), (.l3, .l4), (.l4, .l5), (.l5, .s1)] { disc(upper: u, lower: l) }
+        for (u, l) in Self.segments { disc(upper: u, lower: l) }
         progress("thecal sac, epidural fat and nerve roots")
         canalContents()
         nerveRoots()
         progress("ligaments")
-        for (u, l) in [(SpinalLevel.l2, SpinalLevel.l3), (.l3, .l4), (.l4, .l5), (.l5, .s1)] { ligaments(upper: u, lower: l) }
+        for (u, l) in Self.segments { ligaments(upper: u, lower: l) }
         progress("landmarks")
         boneBoxes = IndexBox.boundingEach(spine)
         collectLandmarks()
@@ -93,12 +99,17 @@ struct PhantomBuilder {
         try cutDefects()
         progress("torso, muscle, fat and skin")
         var labels = try layOutTorso()
+        progress("pelvis and sacroiliac joints")
+        addPelvis(to: &labels)
         progress("synthetic CT")
         let ct = synthesiseCT(labels: labels)
         finishLandmarks(labels: &labels)
         return Subject(habitus: options.habitus, defects: options.defects, labels: labels, ct: ct,
                        landmarks: landmarks, measurements: measurements, seed: options.seed)
     }
+
+    /// The motion segments, upper and lower level, cranial to caudal.
+    static let segments: [(SpinalLevel, SpinalLevel)] = [(.l1, .l2), (.l2, .l3), (.l3, .l4), (.l4, .l5), (.l5, .s1)]
 
     // MARK: Helpers
 

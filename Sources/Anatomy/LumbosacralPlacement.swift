@@ -50,12 +50,7 @@ public struct LumbosacralPlacement: Sendable {
         standardLock.lock(); defer { standardLock.unlock() }
         if let p = standardCache { return p }
         let l5 = try LumbarMeanShape.vertebrae()[.l5]!
-        let b = l5.bounds!
-        let grid = try Grid(dimensions: SIMD3(Int(b.max.x - b.min.x) + 7, Int(b.max.y - b.min.y) + 7, Int(b.max.z - b.min.z) + 7),
-                            spacingMm: Vector3(1, 1, 1), originMm: (Vector3(b.min) - 3).rounded(.down))
-        var volume = Volume<UInt8>(grid: grid, repeating: 0)
-        MeshVoxelizer.fill(l5, into: &volume, label: Tissue.l5.rawValue)
-        let geo = try VertebraGeometry.measure(level: .l5, label: Tissue.l5.rawValue, volume: volume, mesh: l5)
+        let geo = try VertebraGeometry.measuredAt1mm(level: .l5, mesh: l5)
         var iaps: [Side: Vector3] = [:]
         for side in Side.allCases { iaps[side] = geo.sides[side]?.inferiorArticularProcess }
         let p = try place(l5: l5, l5InferiorEndplate: (geo.inferiorEndplate.centre, geo.inferiorEndplate.normal), inferiorArticularProcesses: iaps)
@@ -81,78 +76,22 @@ public struct LumbosacralPlacement: Sendable {
         guard let s1 = s1Endplate(of: sacrum0, below: c, normal: n, lateral: lateral, posterior: posterior) else {
             throw AnatomyError.geometry(reason: "the registered sacrum has no S1 endplate below the L5 endplate centre")
         }
-        // Outward normals of the L5 vertices, and the sacral vertices that can meet each L5 process.
-        let l5Points = l5.vertices.map { Vector3($0) }, l5Normals = l5.vertexNormals()
-        let l5Index = NearestPointIndex(l5Points, cellMm: 2)
-        var sapPoints: [Side: [Vector3]] = [:]
-        for (side, iap) in inferiorArticularProcesses {
-            sapPoints[side] = sacrum0.vertices.map { Vector3($0) }.filter { ($0 - iap).length < 15 }
-        }
-        // Farther than 10 mm counts as 10 mm: only the closest approach matters.
-        func signedDistanceToL5(_ p: Vector3) -> Double {
-            guard let i = l5Index.nearestIndex(to: p, withinMm: 10) else { return 10 }
-            let d = p - l5Points[i]
-            return d.dot(l5Normals[i]) < 0 ? -d.length : d.length
-        }
-        // Sacral vertices that can meet each L5 inferior articular process: near it, and within 12 mm of
-        // L5 before seating (the seating moves them by less).
-        for (side, iap) in inferiorArticularProcesses {
-            sapPoints[side] = sacrum0.vertices.map { Vector3($0) }.filter { ($0 - iap).length < 15 && abs(signedDistanceToL5($0)) < 10 }
-        }
-        // The seating motion: tilt about x through c, then shift.
-        func motion(_ normalMm: Double, _ posteriorMm: Double, _ tiltDegrees: Double) -> SimilarityTransform {
-            let r = [Vector3(1, 0, 0), Vector3(0, 1, 0), Vector3(0, 0, 1)].map { $0.rotated(about: lateral, by: .degrees(tiltDegrees)) }
-            let rows = (0..<3).map { i in Vector3(r[0][i], r[1][i], r[2][i]) }
-            var m = SimilarityTransform(scale: 1, rotation: rows, translationMm: .zero)
-            m.translationMm = c - m.apply(c) + n * normalMm + posterior * posteriorMm
-            return m
-        }
-        struct Candidate { var cost: Double; var seat: (Double, Double, Double); var gaps: [Side: Double]; var disc: Double; var slope: Double; var angle: Double }
-        func evaluate(_ shiftN: Double, _ shiftP: Double, _ tilt: Double) -> Candidate {
-            let m = motion(shiftN, shiftP, tilt)
-            let normal = m.applyToDirection(s1.normal), centre = m.apply(s1.centre)
-            let disc = (c - centre).dot(normal) / max(1e-6, n.dot(normal))
-            let slope = acos(min(1, abs(normal.z))) * 180 / .pi
-            var gaps: [Side: Double] = [:]
-            var cost = 0.0
-            for (side, points) in sapPoints {
-                let gap = points.reduce(Double.infinity) { min($0, signedDistanceToL5(m.apply($1))) }
-                gaps[side] = gap
-                let miss = gap - targetJointSpaceMm
-                cost += gap < 0.75 ? 100 * miss * miss : miss * miss
-            }
-            let dd = (disc - discHeightTargetMm) / 1.9
-            cost += dd * dd * 0.25
-            if !discHeightRangeMm.contains(disc) { cost += 100 }
-            if !sacralSlopeRangeDegrees.contains(slope) { cost += 100 }
-            cost += (shiftN * shiftN + shiftP * shiftP) / 100 + (tilt / 10) * (tilt / 10)
-            return Candidate(cost: cost, seat: (shiftN, shiftP, tilt), gaps: gaps, disc: disc, slope: slope,
-                             angle: acos(min(1, n.dot(normal))) * 180 / .pi)
-        }
-        // Coarse to fine: (normal, posterior) mm and tilt ° around the best so far, each round a finer lattice.
-        var best = evaluate(0, 0, 0)
-        for (stepMm, stepDeg, reach) in [(2.5, 4.0, 2), (1.0, 1.5, 2), (0.25, 0.5, 2)] {
-            let centre = best.seat
-            for i in -reach...reach {
-                for j in -reach...reach {
-                    for k in -reach...reach {
-                        let sn = centre.0 + Double(i) * stepMm, sp = centre.1 + Double(j) * stepMm, t = centre.2 + Double(k) * stepDeg
-                        guard abs(sn) <= 6, abs(sp) <= 5, abs(t) <= 10 else { continue }
-                        let e = evaluate(sn, sp, t)
-                        if e.cost < best.cost { best = e }
-                    }
-                }
-            }
-        }
-        let b = best
-        let seat = motion(b.seat.0, b.seat.1, b.seat.2)
-        let world = seat.composed(after: fit)
+        let seating = JointSeating(
+            fixedEndplate: (c, n), movingEndplate: s1, movingIsBelow: true,
+            fixedPoints: l5.vertices.map { Vector3($0) }, fixedNormals: l5.vertexNormals(),
+            jointPoints: JointSeating.jointPoints(of: sacrum0, near: inferiorArticularProcesses, fixed: l5),
+            targetJointSpaceMm: targetJointSpaceMm, discTargetMm: discHeightTargetMm, discSDMm: 1.9,
+            discRangeMm: discHeightRangeMm,
+            angleAllowed: { sacralSlopeRangeDegrees.contains(acos(min(1, abs($0.z))) * 180 / .pi) }).seat()
+        let world = seating.motion.composed(after: fit)
+        let normal = seating.endplate.normal
         return LumbosacralPlacement(
-            worldFromBodyParts3D: world, registration: registration, seating: b.seat,
+            worldFromBodyParts3D: world, registration: registration, seating: seating.seat,
             sacrum: world.apply(to: try BodyParts3D.mesh(.sacrum)), hipLeft: world.apply(to: try BodyParts3D.mesh(.hipLeft)),
             hipRight: world.apply(to: try BodyParts3D.mesh(.hipRight)),
-            s1EndplateCentre: seat.apply(s1.centre), s1EndplateNormal: seat.applyToDirection(s1.normal),
-            jointSpaceMm: b.gaps, discHeightMm: b.disc, sacralSlopeDegrees: b.slope, lumbosacralAngleDegrees: b.angle)
+            s1EndplateCentre: seating.endplate.centre, s1EndplateNormal: normal, jointSpaceMm: seating.jointSpaceMm,
+            discHeightMm: seating.discHeightMm, sacralSlopeDegrees: acos(min(1, abs(normal.z))) * 180 / .pi,
+            lumbosacralAngleDegrees: acos(min(1, n.dot(normal))) * 180 / .pi)
     }
 
     /// The S1 superior endplate of `sacrum`: rays parallel to −`normal` from a 16 × 12 mm patch of the L5

@@ -13,7 +13,7 @@ extension PhantomBuilder {
         // Cortical shell: distance from each bone voxel to the nearest voxel not of that bone.
         // The five bones' distance transforms are independent: run them on all cores.
         let boxes = IndexBox.boundingEach(spine)
-        let bones = ([SpinalLevel.l2, .l3, .l4, .l5].map({ $0.tissue.rawValue }) + [Tissue.sacrum.rawValue])
+        let bones = (SpinalLevel.modelled.map({ $0.tissue.rawValue }) + [Tissue.sacrum.rawValue])
             .compactMap { label in boxes[Int(label)].map { (label, $0.expanded(by: 2, within: grid)) } }
         let spineVoxels = spine.voxels, spineGrid = grid
         let shells = ResultSlots<[Float]>(count: bones.count), deep = ResultSlots<[Bool]>(count: bones.count)
@@ -39,6 +39,7 @@ extension PhantomBuilder {
             }
         }
         let full = labels.grid
+        let iliumIsCortex = iliumCortex(labels: labels, shellMm: table.corticalShellMm)
         let offset = SIMD3<Int>((grid.worldFromIndex.translation - full.worldFromIndex.translation) / h + 0.5, rounding: .down)
         let hu = (0..<256).map { table.hu(UInt8($0), sex: sex) }
         let seed = options.seed
@@ -63,7 +64,9 @@ extension PhantomBuilder {
                                 } else if Tissue.isBone(l) {
                                     let si = i - offset.x, sj = j - offset.y
                                     let inSpine = si >= 0 && sj >= 0 && si < sd.x && sj < sd.y
-                                    if inSpine && cort.base[si + sd.x * (sj + sd.y * k)] {
+                                    let isCortex = l == Tissue.ilium.rawValue ? iliumIsCortex(i, j, k)
+                                        : inSpine && cort.base[si + sd.x * (sj + sd.y * k)]
+                                    if isCortex {
                                         v = table.corticalBone + 0.1 * table.corticalBone * (unitHash(seed, i, j, k) - 0.5)
                                     } else {
                                         // Value noise: uniform corner values (SD 1/√12) trilinearly blended;
@@ -85,6 +88,42 @@ extension PhantomBuilder {
             }
         }
         return ct
+    }
+
+    /// The cortex of the hip bones, which lie in the full grid only: ilium voxels within `shellMm` of
+    /// non-ilium, by a chessboard distance (a separable dilation; the hip bones' boxes are too large for
+    /// an exact distance transform on every build). The thin-bone rule of the vertebrae is not applied:
+    /// with chessboard distances it draws rectangles into the iliac wing.
+    func iliumCortex(labels: Volume<UInt8>, shellMm: Double) -> @Sendable (_ i: Int, _ j: Int, _ k: Int) -> Bool {
+        let ilium = Tissue.ilium.rawValue
+        let radius = max(1, Int((shellMm / h).rounded()))
+        let boxes = hipMeshes.values.compactMap(\.bounds).map {
+            IndexBox(grid: labels.grid, worldMin: Vector3($0.min) - 2 * h, worldMax: Vector3($0.max) + 2 * h)
+        }.filter { !$0.isEmpty }
+        let masks = ResultSlots<[Bool]>(count: boxes.count)
+        DispatchQueue.concurrentPerform(iterations: boxes.count) { b in
+            let box = boxes[b], size = box.size
+            var outside = [Bool](repeating: true, count: size.x * size.y * size.z)
+            var n = 0
+            for k in box.lower.z...box.upper.z {
+                for j in box.lower.y...box.upper.y {
+                    var lin = labels.grid.linearIndex(box.lower.x, j, k)
+                    for _ in box.lower.x...box.upper.x { outside[n] = labels.voxels[lin] != ilium; n += 1; lin += 1 }
+                }
+            }
+            var cortex = Self.dilate(outside, size: size, radius: radius)
+            for q in cortex.indices where outside[q] { cortex[q] = false }
+            masks[b] = cortex
+        }
+        let regions = boxes.enumerated().map { ($1, masks[$0]!) }
+        return { i, j, k in
+            for (box, mask) in regions {
+                let q = SIMD3(i, j, k) &- box.lower, size = box.size
+                guard q.x >= 0, q.y >= 0, q.z >= 0, q.x < size.x, q.y < size.y, q.z < size.z else { continue }
+                if mask[q.x + size.x * (q.y + size.y * q.z)] { return true }
+            }
+            return false
+        }
     }
 
     /// Trilinear value noise in [0, 1) on the integer lattice.

@@ -5,7 +5,7 @@ extension PhantomBuilder {
         var centre: Vector3
         var canalHalfWidth: Double
         var canalHalfDepth: Double
-        /// Scale of the thecal sac (1 at L2–L5, tapering to 0 where the sac ends at S2).
+        /// Scale of the thecal sac (1 at L1–L5, tapering to 0 where the sac ends at S2).
         var sacScale: Double
     }
 

@@ -5,7 +5,7 @@
 /// moved to the nearest voxel of that vertebra's bone if its centroid fell outside it; facet joints
 /// `<U>-<L>.<side>.facetJoint` (the centroid of the joint's voxels); `<L>.<side>.skinOverPars` (the
 /// skin surface straight posterior to the pars); `S1.endplateCentre`, `S1.<side>.superiorArticularProcess`,
-/// `sacrum.promontory`.
+/// `sacrum.promontory`; `ilium.<side>.crestTop` (the highest point of each hip bone, added with the pelvis).
 extension PhantomBuilder {
     mutating func collectLandmarks() {
         for level in SpinalLevel.modelled {
@@ -37,7 +37,7 @@ extension PhantomBuilder {
         var t = 0.0
         while t < 40, spine.value(nearestTo: sacrum.world(u: 0, v: -t - h, w: 1)) == Tissue.sacrum.rawValue { t += h / 2 }
         landmarks["sacrum.promontory"] = sacrum.world(u: 0, v: -t, w: 1)
-        for (u, l) in [(SpinalLevel.l2, SpinalLevel.l3), (.l3, .l4), (.l4, .l5), (.l5, .s1)] {
+        for (u, l) in Self.segments {
             for side in Side.allCases {
                 guard let iap = geo[u]?.sides[side]?.inferiorArticularProcess else { continue }
                 var sum = Vector3.zero, n = 0.0

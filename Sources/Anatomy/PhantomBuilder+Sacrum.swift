@@ -7,6 +7,8 @@ extension PhantomBuilder {
         let placement = try LumbosacralPlacement.standard()
         let bone = Tissue.sacrum.rawValue
         MeshVoxelizer.fillRobust(placement.sacrum, into: &spine, label: bone, overwrite: { $0 == 0 })
+        sacrumMesh = placement.sacrum
+        hipMeshes = [.left: placement.hipLeft, .right: placement.hipRight]
         let l5 = geo[.l5]!
         // The L5 inferior endplate's size gives the S1 body's (the disc between them matches both).
         var halfWidth = 0.0, frontA = Double.infinity

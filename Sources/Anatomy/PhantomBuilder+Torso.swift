@@ -1,7 +1,7 @@
 import Foundation
 
 /// The torso: skin, subcutaneous fat, supraspinous ligament, muscle and other soft tissue in an
-/// elliptic cross-section sized from the habitus, with the spine grid copied in.
+/// elliptic cross-section sized from the habitus and widened over the pelvis, with the spine grid copied in.
 extension PhantomBuilder {
     /// The posterior skin line: the posterior bony envelope near the midline (bridged over the gaps
     /// between spinous processes), plus a cover of skin, fat and supraspinous ligament. The cover is
@@ -50,15 +50,20 @@ extension PhantomBuilder {
         let line = skinLine()
         let (a, b) = options.habitus.torsoSemiAxesMm
         let sg = grid
+        let skin = LumbarPhantom.Layers.skinMm, fat = line.fatMm, lig = LumbarPhantom.Layers.supraspinousMm
+        // The lateral semi-axis of each slice: the habitus's, widened to hold the hip bones.
+        let aOfSlice = pelvicSemiAxes(ySkin: line.ySkin, zOriginMm: sg.world(0, 0, 0).z, semiAxes: (a, b),
+                                      coverMm: skin + fat + Self.pelvicMuscleCoverMm)
+        let aMax = aOfSlice.max()!
+        measurements["pelvicWidthMm"] = 2 * aMax
         let yMin = min(line.ySkin.min()! - 2 * b - 6, sg.world(0, 0, 0).y)
         let yMax = max(line.ySkin.max()! + 6, sg.world(0, sg.dimensions.y - 1, 0).y)
-        let lo = Vector3(min(-a - 6, sg.world(0, 0, 0).x), yMin, sg.world(0, 0, 0).z)
-        let hi = Vector3(max(a + 6, sg.world(sg.dimensions.x - 1, 0, 0).x), yMax, sg.world(0, 0, sg.dimensions.z - 1).z)
+        let lo = Vector3(min(-aMax - 6, sg.world(0, 0, 0).x), yMin, sg.world(0, 0, 0).z)
+        let hi = Vector3(max(aMax + 6, sg.world(sg.dimensions.x - 1, 0, 0).x), yMax, sg.world(0, 0, sg.dimensions.z - 1).z)
         let full = try PhantomBuilder.latticeGrid(lo: lo, hi: hi, h: h)
         let offset = SIMD3<Int>((sg.worldFromIndex.translation - full.worldFromIndex.translation) / h + 0.5, rounding: .down)
         precondition(full.dimensions.z == sg.dimensions.z && offset.z == 0, "spine and full grids must share z slices")
 
-        let skin = LumbarPhantom.Layers.skinMm, fat = line.fatMm, lig = LumbarPhantom.Layers.supraspinousMm
         measurements["subcutaneousFatMm"] = fat
         measurements["midlineCoverMm"] = line.coverMm
         measurements["torsoWidthMm"] = 2 * a
@@ -74,7 +79,11 @@ extension PhantomBuilder {
             + [(sacrum.origin.z, sacrum.world(u: 0, v: sacrum.bodyRadiusV, w: 0).y),
                (sacrum.world(u: 0, v: 0, w: sacrum.lengthMm).z, sacrum.world(u: 0, v: sacrum.bodyRadiusV, w: sacrum.lengthMm).y)]
         let bodyProfile = levels.map { ($0.bodyCentre.z, $0.bodyCentre.y, $0.bodyHalfWidthMm) }
-        let zPsoasTop = geo[.l2]!.bodyCentre.z, zPsoasBottom = sacrum.origin.z - 40
+        // Psoas major: rises from nothing at the L1 body, reaches its full 20 mm radius at L4 and keeps it
+        // to 40 mm below the S1 endplate, then thins to nothing over 40 mm as it leaves over the pelvic
+        // brim (chosen shape: a taper at both ends, so no shot shows a step where it starts or stops).
+        let zPsoasTop = geo[.l1]!.bodyCentre.z, zPsoasFull = geo[.l4]!.bodyCentre.z
+        let zPsoasBottom = sacrum.origin.z - 40, psoasTaperMm = 40.0
 
         var labels = Volume<UInt8>(grid: full, repeating: 0)
         let nx = full.dimensions.x, ny = full.dimensions.y
@@ -85,13 +94,13 @@ extension PhantomBuilder {
             let out = SharedVoxels(base: buf.baseAddress!)
             forEachSlice(full.dimensions.z) { k in
                 let z = o.z + Double(k) * h
-                let ys = ySkin[k], yc = ys - b
+                let ys = ySkin[k], yc = ys - b, a = aOfSlice[k]
                 let yFront = Self.interpolate(frontProfile, z)
                 let body = Self.interpolate(bodyProfile.map { ($0.0, $0.1) }, z)
                 let bodyHalf = Self.interpolate(bodyProfile.map { ($0.0, $0.2) }, z)
-                let psoasT = min(1, max(0, (zPsoasTop - z) / (zPsoasTop - zPsoasBottom + 1e-9)))
-                let psoasR = 8 + 12 * psoasT
-                let hasPsoas = z < zPsoasTop && z > zPsoasBottom
+                let psoasR = 20 * min(1, max(0, (zPsoasTop - z) / (zPsoasTop - zPsoasFull)),
+                                      max(0, 1 - (zPsoasBottom - z) / psoasTaperMm))
+                let hasPsoas = psoasR > 0.5
                 func inEllipse(_ x: Double, _ y: Double, _ shrink: Double) -> Bool {
                     let ax = a - shrink, by = b - shrink
                     return (x / ax) * (x / ax) + (y / by) * (y / by) <= 1

@@ -14,8 +14,8 @@ public enum SpinalLevel: String, CaseIterable, Sendable, Codable, Comparable {
         }
     }
 
-    /// The lumbar levels modelled from the mean shape.
-    public static let modelled: [SpinalLevel] = [.l2, .l3, .l4, .l5]
+    /// The lumbar levels of the phantom: L1 (BodyParts3D) and L2–L5 (the mean shape).
+    public static let modelled: [SpinalLevel] = [.l1, .l2, .l3, .l4, .l5]
 
     /// The level just below (L5 → S1), or `nil` for S1.
     public var next: SpinalLevel? {

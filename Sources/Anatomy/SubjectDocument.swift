@@ -69,7 +69,7 @@ public struct SubjectDocument: Codable, Sendable {
     /// wherever derived volumes are shipped.
     public static let attribution = [
         "L2–L5: population-mean lumbar shape, Clouthier et al., J Biomech 2023;146:111421 (MIT licence)",
-        "Sacrum: " + BodyParts3D.attribution + "; Mitsuhashi et al., Nucleic Acids Res 2009;37:D782–D785",
+        "L1, sacrum and hip bones: " + BodyParts3D.attribution + "; Mitsuhashi et al., Nucleic Acids Res 2009;37:D782–D785",
     ]
 
     static func round(_ v: Double, _ places: Int) -> Double {

@@ -11,8 +11,8 @@ public enum SubjectWriter {
 
     /// Structures written with `meshes`: each bone and the thecal sac (dura with its CSF).
     public static let meshStructures: [(name: String, labels: Set<UInt8>)] = [
-        ("L2", [Tissue.l2.rawValue]), ("L3", [Tissue.l3.rawValue]), ("L4", [Tissue.l4.rawValue]),
-        ("L5", [Tissue.l5.rawValue]), ("sacrum", [Tissue.sacrum.rawValue]),
+        ("L1", [Tissue.l1.rawValue]), ("L2", [Tissue.l2.rawValue]), ("L3", [Tissue.l3.rawValue]), ("L4", [Tissue.l4.rawValue]),
+        ("L5", [Tissue.l5.rawValue]), ("sacrum", [Tissue.sacrum.rawValue]), ("pelvis", [Tissue.ilium.rawValue]),
         ("dura", [Tissue.dura.rawValue, Tissue.cerebrospinalFluid.rawValue]),
     ]
 

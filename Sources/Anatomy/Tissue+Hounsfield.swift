@@ -58,7 +58,7 @@ public struct HounsfieldTable: Sendable {
         case .dura: dura
         case .cerebrospinalFluid: csf
         case .nerveRoot: nerveRoot
-        case .facetJoint: facetJoint
+        case .facetJoint, .sacroiliacJoint: facetJoint
         case .parsDefect: parsDefect
         case .otherSoftTissue: otherSoftTissue
         case .l1, .l2, .l3, .l4, .l5, .sacrum, .ilium: cancellousBone

@@ -23,6 +23,8 @@ public enum Tissue: UInt8, CaseIterable, Sendable, Codable {
     case ilium = 111
     /// Fat in the epidural space around the thecal sac (added by ParsGuide beyond the list).
     case epiduralFat = 112
+    /// The sacroiliac joint space between sacrum and ilium (cartilage and synovium; added with the pelvis).
+    case sacroiliacJoint = 113
 
     /// True for every bone label (vertebrae, sacrum, ilium).
     public var isBone: Bool { Tissue.isBone(rawValue) }
@@ -55,6 +57,7 @@ public enum Tissue: UInt8, CaseIterable, Sendable, Codable {
         case .otherSoftTissue: "other soft tissue"
         case .ilium: "ilium"
         case .epiduralFat: "epidural fat"
+        case .sacroiliacJoint: "sacroiliac joint"
         }
     }
 }

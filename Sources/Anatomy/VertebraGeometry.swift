@@ -51,7 +51,9 @@ struct VertebraGeometry {
                 for i in box.lower.x...box.upper.x where volume[i, j, k] == label { points.append(g.world(i, j, k)) }
             }
         }
-        let canal = try canalVoxels(label: label, volume: volume, box: box)
+        // BodyParts3D's L1 closes its bony ring over only ≈ 5.5 mm of height (measured); the mean-shape
+        // vertebrae over more than 8 mm, which keeps stray enclosed pockets out.
+        let canal = try canalVoxels(label: label, volume: volume, box: box, closedOverMm: level == .l1 ? 4 : 8)
         let canalCentre = canal.reduce(Vector3.zero, +) / Double(canal.count)
         let canalFrontY = canal.map(\.y).min()!
 
@@ -127,7 +129,7 @@ struct VertebraGeometry {
     /// Voxels of the vertebral foramen: background enclosed by this bone in an axial slice, in
     /// columns where it stays enclosed through at least 8 mm of height. (A concave endplate's rim
     /// also encloses background, but only over a millimetre or two.)
-    static func canalVoxels(label: UInt8, volume: Volume<UInt8>, box: IndexBox) throws -> [Vector3] {
+    static func canalVoxels(label: UInt8, volume: Volume<UInt8>, box: IndexBox, closedOverMm: Double = 8) throws -> [Vector3] {
         let g = volume.grid
         let nx = box.size.x + 2, ny = box.size.y + 2
         var holes: [SIMD3<Int>] = []
@@ -157,7 +159,7 @@ struct VertebraGeometry {
                 }
             }
         }
-        let minSlices = Int((8 / g.spacingMm.z).rounded(.up))
+        let minSlices = Int((closedOverMm / g.spacingMm.z).rounded(.up))
         let out = holes.filter { holeCount[$0.x + nx * $0.y] >= minSlices }
             .map { g.world(box.lower.x + $0.x - 1, box.lower.y + $0.y - 1, $0.z) }
         guard out.count > 50 else { throw AnatomyError.geometry(reason: "no closed vertebral foramen found") }
@@ -191,5 +193,17 @@ struct VertebraGeometry {
         let axis = (iap - sap).normalized
         return SideGeometry(pedicle: pedicle, superiorArticularProcess: sap, inferiorArticularProcess: iap,
                             lamina: lamina, parsAxis: axis)
+    }
+}
+
+extension VertebraGeometry {
+    /// Measures `mesh` voxelised alone on a 1 mm grid (for placing neighbours before any phantom grid exists).
+    static func measuredAt1mm(level: SpinalLevel, mesh: TriangleMesh) throws -> VertebraGeometry {
+        guard let b = mesh.bounds else { throw AnatomyError.geometry(reason: "\(level.rawValue) mesh is empty") }
+        let grid = try Grid(dimensions: SIMD3(Int(b.max.x - b.min.x) + 7, Int(b.max.y - b.min.y) + 7, Int(b.max.z - b.min.z) + 7),
+                            spacingMm: Vector3(1, 1, 1), originMm: (Vector3(b.min) - 3).rounded(.down))
+        var volume = Volume<UInt8>(grid: grid, repeating: 0)
+        MeshVoxelizer.fill(mesh, into: &volume, label: level.tissue.rawValue)
+        return try measure(level: level, label: level.tissue.rawValue, volume: volume, mesh: mesh)
     }
 }

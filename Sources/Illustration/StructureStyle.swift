@@ -26,6 +26,9 @@ public struct StructureStyle: Hashable, Sendable {
 
     /// Skin drawn as a faint translucent envelope (optional).
     public static let translucentSkin = StructureStyle(colour: RGB(232, 190, 160), opacity: 0.12)
+    /// The hip bones drawn translucent: the three-quarter views of a probe look across the pelvis, whose
+    /// near wing would hide the probe's target.
+    public static let translucentPelvis = StructureStyle(colour: RGB(236, 226, 198), opacity: 0.2)
     /// Muscle drawn translucent (optional).
     public static let translucentMuscle = StructureStyle(colour: RGB(190, 90, 80), opacity: 0.15)
 }

@@ -25,14 +25,14 @@ struct CaseCommand: ParsableCommand {
     @Option(help: "Age, years.") var age: Double = 51
     @Option(help: "male or female.") var sex: String = "male"
     @Option(help: "Pars defects as LEVEL-SIDE, comma-separated, or none.") var defects: String = "L5-left,L5-right"
-    @Option(help: "Level injected (both sides): L2–L5.") var level: String = "L5"
+    @Option(help: "Level injected (both sides): L1–L5.") var level: String = "L5"
     @Option(name: .customLong("voxel-mm"), help: "Voxel size of the subject, mm.") var voxelMm: Double = 0.5
     @Option(help: "Side of each square figure panel, pixels (128–2048).") var panel: Int = 512
 
     func run() throws {
         guard let sex = Sex(rawValue: sex) else { throw ValidationError("--sex '\(sex)' is not male or female") }
         guard let level = SpinalLevel(rawValue: level.uppercased()), SpinalLevel.modelled.contains(level), level != .s1 else {
-            throw ValidationError("--level '\(level)' is not a modelled lumbar level (L2–L5)")
+            throw ValidationError("--level '\(level)' is not a modelled lumbar level (L1–L5)")
         }
         guard (128...2048).contains(panel) else { throw ValidationError("--panel \(panel) is out of range: allowed 128–2048") }
         // Everything is checked before anything is built or written: the habitus, the defects, the voxel

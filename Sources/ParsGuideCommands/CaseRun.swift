@@ -130,17 +130,20 @@ struct CaseRun {
 
         step("3D illustrations of every view")
         let midline = landmarks["\(level.rawValue).spinousProcessTip"]?.x ?? 0
-        func illustrate(_ id: String, camera: Camera, overlays: [Overlay], iodine: Bool = false, translucent: Side? = nil) throws {
+        func illustrate(_ id: String, camera: Camera, overlays: [Overlay], iodine: Bool = false, translucent: Side? = nil,
+                        translucentPelvis: Bool = false) throws {
             var r = SurfaceRenderer(labels: labels)
+            if translucentPelvis { r.styles[.ilium] = .translucentPelvis }
             r.overlays = overlays
             r.midlineXMm = midline
             r.translucentSide = translucent
             if iodine { r.contrast = contrast.concentration }
             try PNG.write(r.render(camera), to: "\(figures)/\(id).png")
         }
-        try illustrate("fig1b", camera: .threeQuarter(of: sagittal, width: p, height: p), overlays: [.probe(sagittal, .c52, settings)])
+        try illustrate("fig1b", camera: .threeQuarter(of: sagittal, width: p, height: p), overlays: [.probe(sagittal, .c52, settings)],
+                       translucentPelvis: true)
         try illustrate("fig1d", camera: .threeQuarter(of: obliquePose, focus: left.targetPoint, width: p, height: p),
-                       overlays: [.probe(obliquePose, .c52, settings), .needle(leftShaft)])
+                       overlays: [.probe(obliquePose, .c52, settings), .needle(leftShaft)], translucentPelvis: true)
         try illustrate("fig2b", camera: .fluoroscopy(carms["fig2a"]!), overlays: [.needle(leftShaft)])
         try illustrate("fig2d", camera: .fluoroscopy(carms["fig2c"]!), overlays: [.needle(leftShaft)])
         try illustrate("fig2f", camera: .fluoroscopy(carms["fig2e"]!), overlays: [.needle(leftShaft)], iodine: true, translucent: .right)
@@ -221,7 +224,7 @@ struct CaseRun {
                            globalPerceivedChange: Self.perceivedChange, followUpMonths: Self.followUpMonths),
             figures: figureNames.map { .init(id: $0, file: "figures/\($0).png", caption: captions[$0]!, width: p, height: p) },
             registryFile: o.db ?? "parsguide.sqlite",
-            simulationStatement: "Simulated with ParsGuide: the anatomy is a population-mean lumbar model (L2–L5) with the BodyParts3D sacrum seated under it, soft tissue sized to the patient's habitus and modelled defects; the ultrasound images, fluoroscopic shots, needle paths, contrast spread and radiation figures are computed, not acquired. The patient's habitus, the technique, the injectate and the outcomes (ODI \(Self.baselineODI) → \(Self.followUpODI)/50, \(Self.perceivedChange)) are those of the published case. Anatomy sources: \(SubjectDocument.attribution.joined(separator: "; ")).")
+            simulationStatement: "Simulated with ParsGuide: the anatomy is a population-mean lumbar model (L2–L5) with BodyParts3D's L1 set on it and its sacrum and pelvis seated under it, soft tissue sized to the patient's habitus and modelled defects; the ultrasound images, fluoroscopic shots, needle paths, contrast spread and radiation figures are computed, not acquired. The patient's habitus, the technique, the injectate and the outcomes (ODI \(Self.baselineODI) → \(Self.followUpODI)/50, \(Self.perceivedChange)) are those of the published case. Anatomy sources: \(SubjectDocument.attribution.joined(separator: "; ")).")
         try writeJSON(record, to: (dir as NSString).appendingPathComponent("case.json"))
         try OutputFile.write(Data(CaseReport.html(record).utf8), to: (dir as NSString).appendingPathComponent("report.html"), kind: .html)
         return (record, try folder.commit())

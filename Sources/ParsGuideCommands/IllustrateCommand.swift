@@ -16,7 +16,8 @@ struct IllustrateCommand: ParsableCommand {
         discussion: """
         --us-pose takes a view preset (sagittal-facets, pars-oblique, transverse; with --level, --side, \
         --rotation-deg) or a pose JSON file (plan.json and `parsguide ultrasound --json` output work): the camera \
-        looks at the probe, its image plane and the anatomy it cuts from a three-quarter view. --fluoro-view takes \
+        looks at the probe, its image plane and the anatomy it cuts from a three-quarter view (the hip bones drawn \
+        translucent, since the near iliac wing would hide the target). --fluoro-view takes \
         ap, lateral, oblique-left or oblique-right: the camera is the C-arm itself (isocentre the plan's target, or \
         --isocenter), so the picture overlays the `parsguide fluoro` shot of the same view pixel for pixel. \
         --plan adds its needle (tip on the target); --translucent right draws the right side's structures at a \
@@ -69,6 +70,7 @@ struct IllustrateCommand: ParsableCommand {
         if let usPose {
             let pose = try resolvePose(usPose, subject: planning, plan: plan)
             renderer.overlays.append(.probe(pose, .c52, BModeSettings()))
+            renderer.styles[.ilium] = .translucentPelvis  // the near iliac wing would hide the probe's target
             camera = try .threeQuarter(of: pose, focus: plan?.targetPoint, width: dims[0], height: dims[1])
         } else {
             guard let view = CArm.View(rawValue: fluoroView!) else {
@@ -91,7 +93,7 @@ struct IllustrateCommand: ParsableCommand {
         }
         if let view = ProbeView(rawValue: text) {
             guard let level = SpinalLevel(rawValue: level.uppercased()), let side = Side(rawValue: side.lowercased()) else {
-                throw ValidationError("--level \(level) --side \(side): give a level L2–L5 and left or right")
+                throw ValidationError("--level \(level) --side \(side): give a level L1–L5 and left or right")
             }
             return try view.pose(level: level, side: side, rotation: .degrees(rotationDeg), labels: subject.labels, landmarks: subject.landmarks)
         }

@@ -16,7 +16,7 @@ enum LabelPalette {
         case .dura: RGB(250, 250, 250)
         case .cerebrospinalFluid: RGB(60, 90, 200)
         case .nerveRoot: RGB(255, 170, 0)
-        case .facetJoint: RGB(0, 200, 200)
+        case .facetJoint, .sacroiliacJoint: RGB(0, 200, 200)
         case .parsDefect: RGB(255, 0, 255)
         case .otherSoftTissue: RGB(110, 80, 90)
         }

@@ -29,7 +29,7 @@ struct PhantomCommand: ParsableCommand {
     @Option(help: "Age, years (18–100).")
     var age: Double = 51
 
-    @Option(help: "Pars defects as LEVEL-SIDE, comma-separated (levels L2–L5), or none.")
+    @Option(help: "Pars defects as LEVEL-SIDE, comma-separated (levels L1–L5), or none.")
     var defects: String = "L5-left,L5-right"
 
     @Option(name: .customLong("gap-mm"), help: "Defect cleft width, mm (0.5–10).")

@@ -27,7 +27,7 @@ struct UltrasoundCommand: ParsableCommand {
     @Option(help: "Preset view: \(ProbeView.allCases.map(\.rawValue).joined(separator: ", ")).")
     var view: String?
 
-    @Option(help: "Level of the preset view (L2–L5).")
+    @Option(help: "Level of the preset view (L1–L5).")
     var level: String = "L5"
 
     @Option(help: "Side of the preset view: left or right.")

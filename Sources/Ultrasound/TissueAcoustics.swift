@@ -57,7 +57,7 @@ public struct TissueAcoustics: Hashable, Sendable {
         case .ligament, .parsDefect: return ligament
         case .dura: return TissueAcoustics(speedMPerS: ligament.speedMPerS, densityKgPerM3: ligament.densityKgPerM3, attenuationDBPerCmMHz: ligament.attenuationDBPerCmMHz, backscatterDB: 10)
         case .nerveRoot: return TissueAcoustics(speedMPerS: ligament.speedMPerS, densityKgPerM3: ligament.densityKgPerM3, attenuationDBPerCmMHz: ligament.attenuationDBPerCmMHz, backscatterDB: 2)
-        case .intervertebralDisc, .facetJoint: return cartilage
+        case .intervertebralDisc, .facetJoint, .sacroiliacJoint: return cartilage
         case .cerebrospinalFluid: return csf
         default: return softTissue
         }

@@ -15,7 +15,7 @@ public enum UltrasoundError: Error, CustomStringConvertible, Equatable {
         case let .offTheBody(reason):
             return "probe pose is off the body: \(reason)"
         case let .missingLandmark(name):
-            return "the subject has no landmark '\(name)' (is the level modelled? L2–L5 are)"
+            return "the subject has no landmark '\(name)' (is the level modelled? L1–L5 are)"
         }
     }
 

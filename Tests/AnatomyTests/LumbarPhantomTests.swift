@@ -109,9 +109,54 @@ enum TestSubjects {
         #expect(sacBelowS1 && fatDeep)
     }
 
+    @Test("The pelvis: both hip bones at their BodyParts3D volume, the sacroiliac joints between them and the sacrum, the crests inside the body")
+    func pelvis() throws {
+        let s = try TestSubjects.flagship.get()
+        let scale = try LumbosacralPlacement.standard().registration.transform.scale
+        // Header volumes 309.88 (left) and 315.02 cm³ (right), scaled with the fit; 1 mm voxels: within 4 %.
+        for (side, header) in [(Side.left, 309.88), (.right, 315.02)] {
+            let v = try #require(s.measurements["ilium.\(side.rawValue).volumeCm3"])
+            #expect(abs(v - header * pow(scale, 3)) < 0.04 * header, "\(side) hip bone \(v) cm³")
+            let joint = try #require(s.measurements["sacroiliacJoint.\(side.rawValue).volumeCm3"])
+            #expect(joint > 1, "\(side) sacroiliac joint \(joint) cm³")
+            let crest = try #require(s.landmarks["ilium.\(side.rawValue).crestTop"])
+            #expect(crest.x * side.sign > 40)
+            // Inside the body, under soft tissue: straight up from the crest top there is tissue, then skin.
+            #expect(s.labels.value(nearestTo: crest + Vector3(0, 0, 3)).map { $0 != 0 } == true)
+        }
+        // The joint space touches both bones.
+        let g = s.labels.grid
+        var touchesSacrum = false, touchesIlium = false
+        for k in 1..<(g.dimensions.z - 1) {
+            for j in 1..<(g.dimensions.y - 1) {
+                for i in 1..<(g.dimensions.x - 1) where s.labels[i, j, k] == Tissue.sacroiliacJoint.rawValue {
+                    for (a, b) in [(1, 0), (-1, 0), (0, 1), (0, -1)] {
+                        let n = s.labels[i + a, j + b, k]
+                        if n == Tissue.sacrum.rawValue { touchesSacrum = true }
+                        if n == Tissue.ilium.rawValue { touchesIlium = true }
+                    }
+                }
+            }
+        }
+        #expect(touchesSacrum && touchesIlium)
+    }
+
+    /// The intercristal (Tuffier's) line crosses the L4 body or the L4–L5 disc in most men and varies from
+    /// the L4 body to the L5 body overall (Snider 2008, *Spine* 33:E161, 260 radiographs; in 80 % of 296
+    /// radiographs between the lower third of L4 and the upper third of L5, North Cyprus study).
+    @Test("The intercristal line crosses the spine between the L4 body and the L5 body")
+    func intercristalLine() throws {
+        let s = try TestSubjects.flagship.get()
+        let z = try #require(s.measurements["intercristalLineZMm"])
+        let l4 = try #require(s.landmarks["L4.bodyCentre"]), l5 = try #require(s.landmarks["L5.bodyCentre"])
+        // From the L4 superior endplate (≈ 12 mm above the body centre) down to the L5 body centre.
+        #expect(z < l4.z + 12 && z > l5.z, "intercristal line at z = \(z) mm; L4 centre \(l4.z), L5 centre \(l5.z)")
+        #expect(s.landmarks["L1.bodyCentre"] != nil && s.landmarks["L1-L2.left.facetJoint"] != nil)
+    }
+
     @Test("Every structure of the contract is present", arguments: [
-        Tissue.l2, .l3, .l4, .l5, .sacrum, .skin, .subcutaneousFat, .muscle, .ligament, .intervertebralDisc,
-        .dura, .cerebrospinalFluid, .nerveRoot, .facetJoint, .parsDefect, .otherSoftTissue, .epiduralFat,
+        Tissue.l1, .l2, .l3, .l4, .l5, .sacrum, .skin, .subcutaneousFat, .muscle, .ligament, .intervertebralDisc,
+        .dura, .cerebrospinalFluid, .nerveRoot, .facetJoint, .parsDefect, .otherSoftTissue, .epiduralFat, .ilium, .sacroiliacJoint,
     ])
     func structurePresent(_ tissue: Tissue) throws {
         let s = try TestSubjects.flagship.get()

@@ -29,7 +29,32 @@ import Testing
         #expect(Double(p.sacrum.bounds!.max.z) < p.s1EndplateCentre.z + 35)
         #expect(centroid(p.sacrum).z < p.s1EndplateCentre.z)
         #expect(p.s1EndplateNormal.z > 0.5 && p.s1EndplateNormal.y < 0)  // cranial, tilted forward
-        // The iliac crests reach above S1: their tops lie near L4–L5 (checked against landmarks once the phantom carries them).
+        // The iliac crests reach above S1: their tops lie near L4–L5 (the phantom's intercristal test checks the level).
         #expect(Double(p.hipLeft.bounds!.max.z) > p.s1EndplateCentre.z + 40)
+    }
+
+    @Test("BodyParts3D's L1 sits on the mean-shape L2: facet joints open, disc and segmental angle within mean ± 2 SD, no overlap with L2")
+    func l1() throws {
+        let p = try L1Placement.standard()
+        for side in Side.allCases {
+            let gap = try #require(p.jointSpaceMm[side])
+            #expect((0.5...2.5).contains(gap), "L1–L2 \(side) joint space \(gap) mm")
+        }
+        #expect(L1Placement.discHeightRangeMm.contains(p.discHeightMm), "disc \(p.discHeightMm) mm")
+        #expect(p.segmentalAngleDegrees <= L1Placement.segmentalAngleMaxDegrees)
+        #expect(abs(p.seating.normalMm) <= 6 && abs(p.seating.posteriorMm) <= 5 && abs(p.seating.tiltDegrees) <= 10)
+        // L1 keeps its own size (the L5 fit's scale): its volume is BodyParts3D's 41.16 cm³ × scale³, within 2 %.
+        let scale = try Self.placement.get().registration.transform.scale
+        #expect(abs(p.l1.signedVolumeMm3 / 1000 - 41.16 * pow(scale, 3)) < 0.02 * 41.16)
+        // Above L2: the L1 body centre lies cranial to L2's top, and the two meshes share no voxel.
+        let l2 = try LumbarMeanShape.vertebrae()[.l2]!
+        #expect(Double(p.l1.vertices.map(\.z).reduce(0, +)) / Double(p.l1.vertices.count) > Double(l2.bounds!.max.z))
+        let b = l2.bounds!
+        let grid = try Grid(dimensions: SIMD3(Int(b.max.x - b.min.x) + 7, Int(b.max.y - b.min.y) + 7, 120),
+                            spacingMm: Vector3(1, 1, 1), originMm: (Vector3(b.min) - 3).rounded(.down))
+        var v = Volume<UInt8>(grid: grid, repeating: 0)
+        MeshVoxelizer.fill(l2, into: &v, label: 21)
+        let overwritten = MeshVoxelizer.fill(p.l1, into: &v, label: 20, overwrite: { $0 == 21 })
+        #expect(overwritten == 0)
     }
 }

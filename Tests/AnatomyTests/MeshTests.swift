@@ -131,9 +131,9 @@ enum Shapes {
     func meanShape() throws {
         let v = try LumbarMeanShape.vertebrae()
         #expect(v.count == 4)
-        let zs = SpinalLevel.modelled.map { l in v[l]!.vertices.map(\.z).reduce(0, +) / Float(v[l]!.vertices.count) }
+        let zs = LumbarMeanShape.levels.map { l in v[l]!.vertices.map(\.z).reduce(0, +) / Float(v[l]!.vertices.count) }
         #expect(zs == zs.sorted(by: >))
-        for l in SpinalLevel.modelled { #expect(Shapes.isClosed(v[l]!) && v[l]!.signedVolumeMm3 > 20_000) }
+        for l in LumbarMeanShape.levels { #expect(Shapes.isClosed(v[l]!) && v[l]!.signedVolumeMm3 > 20_000) }
     }
 }
 

@@ -122,7 +122,7 @@ import Ultrasound
     }
 
     @Test func unknownTargetsAreRefusedNamingTheAllowedOnes() throws {
-        #expect(throws: ProcedureError.invalid("unknown target 'L9-left': allowed L2-left, L2-right, L3-left, L3-right, L4-left, L4-right, L5-left, L5-right")) {
+        #expect(throws: ProcedureError.invalid("unknown target 'L9-left': allowed L1-left, L1-right, L2-left, L2-right, L3-left, L3-right, L4-left, L4-right, L5-left, L5-right")) {
             _ = try InPlanePlanner().plan(try Self.subject(), target: "L9-left")
         }
     }
