@@ -106,26 +106,12 @@ public struct LumbosacralPlacement: Sendable {
             }
         }
         guard hits.count >= 10 else { return nil }
-        // Plane through the hits: the normal is the covariance's least-spread direction, taken cranial.
-        let mean = hits.reduce(.zero, +) / Double(hits.count)
-        var cov = [[Double]](repeating: [0, 0, 0], count: 3)
-        for p in hits { let d = p - mean; for i in 0..<3 { for j in 0..<3 { cov[i][j] += d[i] * d[j] } } }
-        var normal = smallestEigenvector3(cov)
-        if normal.dot(n) < 0 { normal = -normal }
+        guard let plane = PlaneFit.fit(hits) else { return nil }
+        let mean = plane.centroid
+        let normal = plane.normal.dot(n) < 0 ? -plane.normal : plane.normal
         // Where the central ray meets that plane.
         let t = (centre - mean).dot(normal) / n.dot(normal)
         return (centre - n * t, normal)
-    }
-
-    /// The unit eigenvector of a symmetric 3×3 matrix with the smallest eigenvalue (via the 4×4 Jacobi of
-    /// `SimilarityTransform`, padded).
-    static func smallestEigenvector3(_ m: [[Double]]) -> Vector3 {
-        // Largest eigenvector of (trace·I − M) is the smallest of M; pad with a 4th axis of eigenvalue 0.
-        let trace = m[0][0] + m[1][1] + m[2][2] + 1
-        var a = [[Double]](repeating: [0, 0, 0, 0], count: 4)
-        for i in 0..<3 { for j in 0..<3 { a[i][j] = (i == j ? trace : 0) - m[i][j] } }
-        let e = SimilarityTransform.largestEigenvector(a)
-        return Vector3(e[0], e[1], e[2]).normalized
     }
 }
 

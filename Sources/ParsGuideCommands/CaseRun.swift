@@ -83,6 +83,9 @@ struct CaseRun {
         step("ultrasound: sagittal facets and the rotated pars view")
         var settings = BModeSettings()
         settings.imageWidth = p; settings.imageHeight = p; settings.seed = o.seed
+        // 80 mm deep, as a sonographer sets it for the lumbar facets and pars (≈ 25–45 mm under the pressed
+        // probe; chosen): the default 120 mm would spend the lower half of each panel on bone shadow.
+        settings.depthMm = 80
         settings = try settings.validated()
         let simulator = try BModeSimulator(transducer: .c52, settings: settings)
         let sagittal = try ProbeView.sagittalFacets.pose(level: level, side: .left, labels: labels, landmarks: landmarks)

@@ -133,7 +133,7 @@ struct UltrasoundCommand: ParsableCommand {
         let landmarks = document.landmarks.compactMapValues { $0.count == 3 ? Vector3($0[0], $0[1], $0[2]) : nil }
         let level = try parseLevel(level)
         let side = try parseSide(side)
-        let pose = try resolvePose(labels: labels, landmarks: landmarks, level: level, side: side)
+        let pose = try resolvePose(labels: labels, landmarks: landmarks, level: level, side: side, transducer: transducer)
         let frame = simulator.render(labels: labels, pose: pose, needle: try needle.shaft())
         let structures = annotate || json
             ? StructureLocator.locate(frame: frame, labels: labels, landmarks: landmarks, level: level, side: side,
@@ -146,10 +146,15 @@ struct UltrasoundCommand: ParsableCommand {
             let g = frame.geometry
             try PNG.write(LabelPalette.colour(width: g.width, height: g.height, labels: simulator.labelMap(labels: labels, pose: pose)), to: labelsOut)
         }
+        let contact = ProbeContact.measure(pose, transducer: transducer, labels: labels)
         if json {
-            print(try UltrasoundReport(frame: frame, structures: structures, transducer: transducer, settings: settings).jsonString())
+            print(try UltrasoundReport(frame: frame, structures: structures, transducer: transducer, settings: settings,
+                                       contact: contact).jsonString())
         } else if let out {
             print("wrote \(out) (\(frame.image.width)×\(frame.image.height), \(String(format: "%.3f", frame.geometry.pixelSpacingMm)) mm/pixel)")
+            if contact.fraction < ProbeContact.targetFraction {
+                print(String(format: "note: the probe face touches the skin over %.0f %% of its footprint; the rest is in the air and images black", 100 * contact.fraction))
+            }
         }
     }
 
@@ -180,9 +185,11 @@ struct UltrasoundCommand: ParsableCommand {
         return (transducer, try s.validated())
     }
 
-    private func resolvePose(labels: Volume<UInt8>, landmarks: [String: Vector3], level: SpinalLevel, side: Side) throws -> ProbePose {
+    private func resolvePose(labels: Volume<UInt8>, landmarks: [String: Vector3], level: SpinalLevel, side: Side,
+                             transducer: Transducer) throws -> ProbePose {
         if let view {
-            let preset = try ProbeView.parse(view).pose(level: level, side: side, rotation: .degrees(rotationDeg), labels: labels, landmarks: landmarks)
+            let preset = try ProbeView.parse(view).pose(level: level, side: side, rotation: .degrees(rotationDeg), labels: labels,
+                                                        landmarks: landmarks, transducer: transducer)
             guard tiltDeg != 0 else { return preset }
             try UltrasoundError.check("tilt", tiltDeg, in: -45...45, unit: "°")
             let tilted = try preset.tilted(by: .degrees(tiltDeg))

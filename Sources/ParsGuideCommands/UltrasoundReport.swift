@@ -28,10 +28,14 @@ struct UltrasoundReport: Codable {
     var focusMm: Double
     var lineCount: Int
     var pose: Pose
+    /// How much of the face touches the skin (`fraction`, 0–1) and how deep its centre is pressed (`pressMm`;
+    /// negative: above the skin). Where the face is in the air, the image is black.
+    var contact: ProbeContact
     var image: Image
     var structures: [LocatedStructure]
 
-    init(frame: BModeFrame, structures: [LocatedStructure], transducer: Transducer, settings: BModeSettings) {
+    init(frame: BModeFrame, structures: [LocatedStructure], transducer: Transducer, settings: BModeSettings, contact: ProbeContact) {
+        self.contact = contact
         probe = transducer.name
         centreFrequencyMHz = transducer.centreFrequencyMHz
         depthMm = settings.depthMm

@@ -22,16 +22,21 @@ public struct BModeFrame: Sendable {
 
 extension BModeSimulator {
     /// The labels on the image plane at each display pixel (nearest voxel), 0 outside the sector: the
-    /// ground truth a frame can be compared with.
+    /// ground truth a frame can be compared with (the near field squeezed as the frame squeezes it).
     public func labelMap(labels: Volume<UInt8>, pose: ProbePose) -> [UInt8] {
         let g = imageGeometry
         var out = [UInt8](repeating: 0, count: g.width * g.height)
+        let compression = NearFieldCompression(labels: labels, pose: pose, scan: scan)
         for row in 0..<g.height {
             for column in 0..<g.width {
                 let (x, z) = g.probeXZ(column: Double(column), row: Double(row))
                 let (f, depth) = scan.lineAndDepth(x: x, z: z)
                 guard f >= 0, f <= Double(scan.lineCount - 1), depth >= 0, depth <= scan.depthMm else { continue }
-                out[row * g.width + column] = labels.value(nearestTo: pose.worldFromProbe.apply(Vector3(x, 0, z))) ?? 0
+                // The tissue this pixel shows, as the B-mode lines sample it (`NearFieldCompression`).
+                let l = Int(f.rounded())
+                let shift = compression.tissueDepth(line: l, depthMm: depth) - depth
+                let p = Vector3(x, 0, z) + scan.direction(l) * shift
+                out[row * g.width + column] = labels.value(nearestTo: pose.worldFromProbe.apply(p)) ?? 0
             }
         }
         return out

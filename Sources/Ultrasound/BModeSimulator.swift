@@ -160,9 +160,13 @@ public final class BModeSimulator: Sendable {
         let ns = scan.sampleCount, nl = scan.lineCount
         let re = FloatBuffer(count: nl * ns), im = FloatBuffer(count: nl * ns)
         let extras = extraEchoes(pose: pose, needle: needle, points: points)
+        let compression = NearFieldCompression(labels: labels, pose: pose, scan: scan)
         labels.voxels.withUnsafeBufferPointer { voxels in
             let volume = LabelVolume(voxels: voxels, grid: labels.grid)
-            parallel(nl) { l in self.marchLine(l, volume: volume, pose: pose, extras: extras[l], re: re, im: im) }
+            parallel(nl) { l in
+                self.marchLine(l, volume: volume, pose: pose, extras: extras[l], re: re, im: im,
+                               skinOffsetMm: compression.skinOffsetMm[l], compressionDepthMm: compression.depthMm[l])
+            }
         }
         let are = FloatBuffer(count: nl * ns), aim = FloatBuffer(count: nl * ns)
         parallel(nl) { l in self.axialConvolve(line: l, re: re, im: im, outRe: are, outIm: aim) }
@@ -202,8 +206,11 @@ public final class BModeSimulator: Sendable {
 
     // MARK: - Stages
 
-    /// One scan line: march each elevation ray, depositing diffuse and specular echoes.
-    func marchLine(_ l: Int, volume: LabelVolume, pose: ProbePose, extras: [Echo], re: FloatBuffer, im: FloatBuffer) {
+    /// One scan line: march each elevation ray, depositing diffuse and specular echoes. Over the first
+    /// `compressionDepthMm` the rays sample the tissue `NearFieldCompression` maps there: they start
+    /// `skinOffsetMm` along the line (at the skin) and step faster or slower until that depth.
+    func marchLine(_ l: Int, volume: LabelVolume, pose: ProbePose, extras: [Echo], re: FloatBuffer, im: FloatBuffer,
+                   skinOffsetMm: Double = 0, compressionDepthMm: Double = 1) {
         let ns = scan.sampleCount
         let centralRay = settings.elevationRayCount / 2
         let w = pose.worldFromProbe
@@ -213,6 +220,11 @@ public final class BModeSimulator: Sendable {
         let dIndex = indexFromWorld.applyToDirection(dWorld) * step
         let cell = speckle.cellMm
         let dLattice = dWorld * (step / cell)
+        // The compressed near field: `compressedSamples` steps that together cover compressionDepthMm − g of
+        // tissue, so the march rejoins the uniform one exactly at that depth.
+        let compressedSamples = skinOffsetMm == 0 ? 0 : max(1, Int((compressionDepthMm / step).rounded()))
+        let squeeze = compressedSamples == 0 ? 1 : 1 - skinOffsetMm / (Double(compressedSamples) * step)
+        let dIndexCompressed = dIndex * squeeze, dLatticeCompressed = dLattice * squeeze
         let outRe = re.pointer.baseAddress! + l * ns, outIm = im.pointer.baseAddress! + l * ns
         let impedance = table.impedance.pointer.baseAddress!, backscatter = table.backscatter.pointer.baseAddress!
         let attenuation = table.attenuationPerStep.pointer.baseAddress!
@@ -220,8 +232,8 @@ public final class BModeSimulator: Sendable {
         let carrierC = carrierRe.pointer.baseAddress!, carrierS = carrierIm.pointer.baseAddress!
         for ray in 0..<settings.elevationRayCount {
             let startWorld = w.apply(scan.origin(l) + Vector3(0, elevationOffsetsMm[ray], 0))
-            var index = indexFromWorld.apply(startWorld)
-            var lattice = startWorld / cell
+            var index = indexFromWorld.apply(startWorld) + dIndex * (skinOffsetMm / step)
+            var lattice = (startWorld + dWorld * skinOffsetMm) / cell
             var previous = volume.label(nearest: index)
             var transmitted: Float = 1
             var nextExtra = 0
@@ -263,8 +275,13 @@ public final class BModeSimulator: Sendable {
                 transmitted *= attenuation[Int(label)]
                 // Deep in a bone shadow nothing more can reach the display (−120 dB, beyond any TGC).
                 if transmitted < Self.shadowCutoff { break }
-                index += dIndex
-                lattice += dLattice
+                if n < compressedSamples {
+                    index += dIndexCompressed
+                    lattice += dLatticeCompressed
+                } else {
+                    index += dIndex
+                    lattice += dLattice
+                }
             }
         }
     }

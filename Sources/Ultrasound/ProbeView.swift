@@ -21,11 +21,12 @@ public enum ProbeView: String, CaseIterable, Sendable {
     /// The rotation of `pars-oblique` by default: about 30° (the published technique).
     public static let defaultRotation = Angle.degrees(30)
 
-    /// The pose of this view on a subject, set onto its skin. The beam points anterior (−y, the patient
-    /// prone); the marker (cranial) end is at the probe's −x end, on the image's left by default;
-    /// in `transverse` the marker end is the patient's right.
+    /// The pose of this view on a subject, seated on its skin (`ProbePose.seated`: the face turned to the
+    /// local skin and pressed in until the footprint of `transducer` touches). The preset's beam points
+    /// anterior (−y, the patient prone) through the view's landmark; the marker (cranial) end is at the
+    /// probe's −x end, on the image's left by default; in `transverse` the marker end is the patient's right.
     public func pose(level: SpinalLevel, side: Side, rotation: Angle = ProbeView.defaultRotation,
-                     labels: Volume<UInt8>, landmarks: [String: Vector3]) throws -> ProbePose {
+                     labels: Volume<UInt8>, landmarks: [String: Vector3], transducer: Transducer = .c52) throws -> ProbePose {
         guard SpinalLevel.modelled.contains(level) else {
             throw UltrasoundError.unknownValue(name: "level", value: level.rawValue, allowed: SpinalLevel.modelled.map(\.rawValue))
         }
@@ -36,10 +37,8 @@ public enum ProbeView: String, CaseIterable, Sendable {
         }
         let beam = Vector3(0, -1, 0)
         let cranial = Vector3(0, 0, 1)
-        let n = labels.grid.dimensions
-        let top = max(labels.grid.world(0, 0, 0).y, labels.grid.world(n.x - 1, n.y - 1, n.z - 1).y)
         func place(_ p: Vector3, azimuth: Vector3) throws -> ProbePose {
-            try ProbePose.onSkin(of: labels, pointMm: Vector3(p.x, top, p.z), beam: beam, azimuth: azimuth)
+            try ProbePose.seated(on: labels, pivotMm: p, beam: beam, azimuth: azimuth, transducer: transducer)
         }
         switch self {
         case .sagittalFacets:

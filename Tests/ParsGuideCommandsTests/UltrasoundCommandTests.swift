@@ -41,13 +41,17 @@ import Imaging
         let frame = sim.render(labels: labels, pose: pose)
         let structures = StructureLocator.locate(frame: frame, labels: labels, landmarks: landmarks, level: .l5, side: .left,
                                                  depthMm: settings.depthMm, transducer: .c52, lineCount: 128)
-        let json = try UltrasoundReport(frame: frame, structures: structures, transducer: .c52, settings: settings).jsonString()
+        let contact = ProbeContact.measure(pose, transducer: .c52, labels: labels)
+        let json = try UltrasoundReport(frame: frame, structures: structures, transducer: .c52, settings: settings,
+                                        contact: contact).jsonString()
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         let poseObject = try #require(object["pose"] as? [String: Any])
         let rows = try #require(poseObject["worldFromProbe"] as? [[Double]])
         #expect(rows.count == 4 && rows.allSatisfy { $0.count == 4 })
         let image = try #require(object["image"] as? [String: Any])
         #expect((image["pixelSpacingMm"] as? Double ?? 0) > 0)
+        let contactObject = try #require(object["contact"] as? [String: Any])
+        #expect((contactObject["fraction"] as? Double ?? 0) >= ProbeContact.targetFraction)
         // The apex of a convex probe is its centre of curvature, above the image.
         #expect(((image["apexPixel"] as? [Double])?[1] ?? 0) < 0)
         let listed = try #require(object["structures"] as? [[String: Any]])
