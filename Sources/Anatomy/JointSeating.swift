@@ -46,7 +46,8 @@ struct JointSeating {
         return out
     }
 
-    func seat() -> Result {
+    /// The seated result: searched, or evaluated at `known` (normal mm, posterior mm, tilt °) when given.
+    func seat(known: (Double, Double, Double)? = nil) -> Result {
         let c = fixedEndplate.centre, n = fixedEndplate.normal.normalized
         let lateral = Vector3(1, 0, 0), posterior = n.cross(lateral).normalized
         let index = NearestPointIndex(fixedPoints, cellMm: 2)
@@ -84,8 +85,8 @@ struct JointSeating {
             return Candidate(cost: cost, seat: (shiftN, shiftP, tilt), gaps: gaps, disc: disc)
         }
         // Coarse to fine: (normal, posterior) mm and tilt ° around the best so far, each round a finer lattice.
-        var best = evaluate(0, 0, 0)
-        for (stepMm, stepDeg, reach) in [(2.5, 4.0, 2), (1.0, 1.5, 2), (0.25, 0.5, 2)] {
+        var best = known.map { evaluate($0.0, $0.1, $0.2) } ?? evaluate(0, 0, 0)
+        for (stepMm, stepDeg, reach) in known == nil ? [(2.5, 4.0, 2), (1.0, 1.5, 2), (0.25, 0.5, 2)] : [] {
             let centre = best.seat
             for i in -reach...reach {
                 for j in -reach...reach {

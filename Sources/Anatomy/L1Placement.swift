@@ -29,10 +29,17 @@ public struct L1Placement: Sendable {
     public static func standard() throws -> L1Placement {
         lock.lock(); defer { lock.unlock() }
         if let p = cache { return p }
-        let scale = try LumbosacralPlacement.standard().registration.transform.scale
-        let p = try place(scale: scale, l2: try LumbarMeanShape.cachedVertebrae()[.l2]!)
+        let p = try computed(frozen: true)
         cache = p
         return p
+    }
+
+    /// The standard placement from the frozen fits and seat (`BodyParts3DFits`), or searched afresh.
+    static func computed(frozen: Bool) throws -> L1Placement {
+        let scale = frozen ? BodyParts3DFits.l5OntoMeanShapeL5.transform.scale
+            : try LumbosacralPlacement.computed(frozen: false).registration.transform.scale
+        return try place(scale: scale, l2: try LumbarMeanShape.cachedVertebrae()[.l2]!,
+                         onL2: frozen ? BodyParts3DFits.l1OntoMeanShapeL2.transform : nil, seat: frozen ? BodyParts3DFits.l1Seat : nil)
     }
 
     nonisolated(unsafe) private static var cache: L1Placement?
@@ -41,10 +48,13 @@ public struct L1Placement: Sendable {
     /// - Parameters:
     ///   - scale: BodyParts3D → mean shape, from the L5-to-L5 registration.
     ///   - l2: the mean-shape L2 in world LPS mm.
-    static func place(scale: Double, l2: TriangleMesh) throws -> L1Placement {
+    ///   - onL2: BodyParts3D's L1 fitted onto `l2`, when already known; fitted here otherwise.
+    ///   - seat: the seating motion, when already known; searched otherwise.
+    static func place(scale: Double, l2: TriangleMesh, onL2 known: SimilarityTransform? = nil,
+                      seat: (Double, Double, Double)? = nil) throws -> L1Placement {
         let source = try BodyParts3D.mesh(.l1)
         let sourcePoints = source.vertices.map { Vector3($0) }
-        let onL2 = SurfaceRegistration.fit(source: sourcePoints, target: l2.vertices.map { Vector3($0) }).transform
+        let onL2 = known ?? SurfaceRegistration.fit(source: sourcePoints, target: l2.vertices.map { Vector3($0) }).transform
         let centroid = sourcePoints.reduce(.zero, +) / Double(sourcePoints.count)
         var fit = SimilarityTransform(scale: scale, rotation: onL2.rotation, translationMm: .zero)
         fit.translationMm = onL2.apply(centroid) - fit.apply(centroid)
@@ -69,7 +79,7 @@ public struct L1Placement: Sendable {
             jointPoints: JointSeating.jointPoints(of: l1Aligned, near: saps, fixed: l2),
             targetJointSpaceMm: LumbosacralPlacement.targetJointSpaceMm, discTargetMm: discHeightTargetMm, discSDMm: 1.39,
             discRangeMm: discHeightRangeMm,
-            angleAllowed: { acos(min(1, n.dot($0))) * 180 / .pi <= segmentalAngleMaxDegrees }).seat()
+            angleAllowed: { acos(min(1, n.dot($0))) * 180 / .pi <= segmentalAngleMaxDegrees }).seat(known: seat)
         let world = seating.motion.composed(after: align.composed(after: fit))
         return L1Placement(worldFromBodyParts3D: world, l1: world.apply(to: try BodyParts3D.mesh(.l1)), seating: seating.seat,
                            jointSpaceMm: seating.jointSpaceMm, discHeightMm: seating.discHeightMm,

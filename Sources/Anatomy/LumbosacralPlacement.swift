@@ -49,13 +49,19 @@ public struct LumbosacralPlacement: Sendable {
     public static func standard() throws -> LumbosacralPlacement {
         standardLock.lock(); defer { standardLock.unlock() }
         if let p = standardCache { return p }
-        let l5 = try LumbarMeanShape.vertebrae()[.l5]!
+        let p = try computed(frozen: true)
+        standardCache = p
+        return p
+    }
+
+    /// The standard placement from the frozen fit and seat (`BodyParts3DFits`), or searched afresh.
+    static func computed(frozen: Bool) throws -> LumbosacralPlacement {
+        let l5 = try LumbarMeanShape.cachedVertebrae()[.l5]!
         let geo = try VertebraGeometry.measuredAt1mm(level: .l5, mesh: l5)
         var iaps: [Side: Vector3] = [:]
         for side in Side.allCases { iaps[side] = geo.sides[side]?.inferiorArticularProcess }
-        let p = try place(l5: l5, l5InferiorEndplate: (geo.inferiorEndplate.centre, geo.inferiorEndplate.normal), inferiorArticularProcesses: iaps)
-        standardCache = p
-        return p
+        return try place(l5: l5, l5InferiorEndplate: (geo.inferiorEndplate.centre, geo.inferiorEndplate.normal), inferiorArticularProcesses: iaps,
+                         registration: frozen ? BodyParts3DFits.l5OntoMeanShapeL5 : nil, seat: frozen ? BodyParts3DFits.sacrumSeat : nil)
     }
 
     nonisolated(unsafe) private static var standardCache: LumbosacralPlacement?
@@ -65,10 +71,14 @@ public struct LumbosacralPlacement: Sendable {
     ///   - l5: the mean-shape L5 in world LPS mm.
     ///   - l5InferiorEndplate: its inferior endplate's centre and cranial unit normal.
     ///   - inferiorArticularProcesses: L5's inferior articular process centres, by side.
+    ///   - registration: BodyParts3D's L5 fitted onto `l5`, when already known; fitted here otherwise.
+    ///   - seat: the seating motion, when already known; searched otherwise.
     public static func place(l5: TriangleMesh, l5InferiorEndplate: (centre: Vector3, normal: Vector3),
-                             inferiorArticularProcesses: [Side: Vector3]) throws -> LumbosacralPlacement {
-        let registration = SurfaceRegistration.fit(source: try BodyParts3D.mesh(.l5).vertices.map { Vector3($0) },
-                                                   target: l5.vertices.map { Vector3($0) })
+                             inferiorArticularProcesses: [Side: Vector3],
+                             registration known: SurfaceRegistration? = nil,
+                             seat: (Double, Double, Double)? = nil) throws -> LumbosacralPlacement {
+        let registration = try known ?? SurfaceRegistration.fit(source: try BodyParts3D.mesh(.l5).vertices.map { Vector3($0) },
+                                                                target: l5.vertices.map { Vector3($0) })
         let fit = registration.transform
         let sacrum0 = fit.apply(to: try BodyParts3D.mesh(.sacrum))
         let c = l5InferiorEndplate.centre, n = l5InferiorEndplate.normal.normalized
@@ -82,7 +92,7 @@ public struct LumbosacralPlacement: Sendable {
             jointPoints: JointSeating.jointPoints(of: sacrum0, near: inferiorArticularProcesses, fixed: l5),
             targetJointSpaceMm: targetJointSpaceMm, discTargetMm: discHeightTargetMm, discSDMm: 1.9,
             discRangeMm: discHeightRangeMm,
-            angleAllowed: { sacralSlopeRangeDegrees.contains(acos(min(1, abs($0.z))) * 180 / .pi) }).seat()
+            angleAllowed: { sacralSlopeRangeDegrees.contains(acos(min(1, abs($0.z))) * 180 / .pi) }).seat(known: seat)
         let world = seating.motion.composed(after: fit)
         let normal = seating.endplate.normal
         return LumbosacralPlacement(

@@ -33,6 +33,23 @@ import Testing
         #expect(Double(p.hipLeft.bounds!.max.z) > p.s1EndplateCentre.z + 40)
     }
 
+    @Test("The frozen surface fits are what SurfaceRegistration computes from the shipped meshes")
+    func frozenFits() throws {
+        let (l5, l1) = try BodyParts3DFits.computed()
+        for (name, fresh, frozen) in [("L5", l5, BodyParts3DFits.l5OntoMeanShapeL5), ("L1", l1, BodyParts3DFits.l1OntoMeanShapeL2)] {
+            let t = fresh.transform, f = frozen.transform
+            var worst = abs(t.scale - f.scale)
+            for i in 0..<3 { worst = max(worst, (t.rotation[i] - f.rotation[i]).length, (t.translationMm[i] - f.translationMm[i]) / 1000) }
+            #expect(worst < 1e-9, "\(name) fit changed: update BodyParts3DFits to \(t) (RMS \(fresh.symmetricRMSMm), \(fresh.iterations) iterations)")
+            #expect(abs(fresh.symmetricRMSMm - frozen.symmetricRMSMm) < 1e-9)
+        }
+        // The seating searches find the frozen seats.
+        let sacrum = try LumbosacralPlacement.computed(frozen: false).seating
+        #expect(sacrum == BodyParts3DFits.sacrumSeat, "sacrum seat changed: update BodyParts3DFits.sacrumSeat to \(sacrum)")
+        let l1Seat = try L1Placement.computed(frozen: false).seating
+        #expect(l1Seat == BodyParts3DFits.l1Seat, "L1 seat changed: update BodyParts3DFits.l1Seat to \(l1Seat)")
+    }
+
     @Test("BodyParts3D's L1 sits on the mean-shape L2: facet joints open, disc and segmental angle within mean ± 2 SD, no overlap with L2")
     func l1() throws {
         let p = try L1Placement.standard()
