@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates every figure the README shows from the release build: the phantom slices, the annotated
 # ultrasound views, the fluoroscopy shots with a needle, the rehearsal and confirmation figures of the
-# procedure, and the case panels. Usage: scripts/make-readme-figures.sh   (about 2 minutes on 2 cores)
+# procedure, the case panels and the web simulator. Usage: scripts/make-readme-figures.sh   (about 3 minutes
+# on 2 cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release --product parsguide >/dev/null
@@ -42,4 +43,6 @@ cp "$work/confirm/fl-lateral-contrast.png" docs/images/confirm-lateral-contrast-
 # The case panels.
 "$bin" case --out "$work/case" --force >/dev/null
 for f in fig1c fig1d fig2c fig2d fig2e fig2f; do cp "$work/case/figures/$f.png" "docs/images/case-$f.png"; done
+# The web simulator after its scripted demo, in headless Chromium.
+scripts/check-web.sh docs/images/web-simulator.png >/dev/null
 echo "regenerated the README figures"

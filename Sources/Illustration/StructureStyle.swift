@@ -26,9 +26,13 @@ public struct StructureStyle: Hashable, Sendable {
 
     /// Skin drawn as a faint translucent envelope (optional).
     public static let translucentSkin = StructureStyle(colour: RGB(232, 190, 160), opacity: 0.12)
-    /// The hip bones drawn translucent: the three-quarter views of a probe look across the pelvis, whose
-    /// near wing would hide the probe's target.
-    public static let translucentPelvis = StructureStyle(colour: RGB(236, 226, 198), opacity: 0.2)
+    /// The palette of a three-quarter view of a probe: the defaults with the hip bones translucent, since
+    /// such a view looks across the pelvis, whose near wing would hide the probe's target.
+    public static let probeView: [Tissue: StructureStyle] = {
+        var s = defaults
+        s[.ilium] = StructureStyle(colour: RGB(236, 226, 198), opacity: 0.2)
+        return s
+    }()
     /// Muscle drawn translucent (optional).
     public static let translucentMuscle = StructureStyle(colour: RGB(190, 90, 80), opacity: 0.15)
 }

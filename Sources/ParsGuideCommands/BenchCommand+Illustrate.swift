@@ -17,6 +17,7 @@ extension BenchCommand {
         let pose = try ProbeView.parsOblique.pose(level: .l5, side: .left, labels: subject.labels, landmarks: subject.landmarks)
         let needle = try NeedleShaft(tipMm: pars + Vector3(0, 4, 0), hubMm: pars + Vector3(30, 70, 45))
         var renderer = SurfaceRenderer(labels: subject.labels)
+        renderer.styles = StructureStyle.probeView
         renderer.overlays = [.probe(pose, .c52, BModeSettings()), .needle(needle)]
         let us = try Camera.threeQuarter(of: pose, focus: pars, width: 1024, height: 768)
         let carm = try CArm(isocentreMm: pars, sourceDirection: CArm.View.obliqueLeft.sourceDirection(), pixels: 1024)

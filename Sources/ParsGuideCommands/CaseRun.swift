@@ -136,7 +136,7 @@ struct CaseRun {
         func illustrate(_ id: String, camera: Camera, overlays: [Overlay], iodine: Bool = false, translucent: Side? = nil,
                         translucentPelvis: Bool = false) throws {
             var r = SurfaceRenderer(labels: labels)
-            if translucentPelvis { r.styles[.ilium] = .translucentPelvis }
+            if translucentPelvis { r.styles = StructureStyle.probeView }
             r.overlays = overlays
             r.midlineXMm = midline
             r.translucentSide = translucent

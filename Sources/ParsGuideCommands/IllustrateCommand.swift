@@ -70,7 +70,7 @@ struct IllustrateCommand: ParsableCommand {
         if let usPose {
             let pose = try resolvePose(usPose, subject: planning, plan: plan)
             renderer.overlays.append(.probe(pose, .c52, BModeSettings()))
-            renderer.styles[.ilium] = .translucentPelvis  // the near iliac wing would hide the probe's target
+            renderer.styles[.ilium] = StructureStyle.probeView[.ilium]  // the near iliac wing would hide the target
             camera = try .threeQuarter(of: pose, focus: plan?.targetPoint, width: dims[0], height: dims[1])
         } else {
             guard let view = CArm.View(rawValue: fluoroView!) else {
