@@ -37,6 +37,7 @@ extension PhantomBuilder {
                 if spine.voxels[lin] == label && (Double(d[n]) <= table.corticalShellMm || !nearDeep[n]) { cortical[lin] = true }
                 n += 1
             }
+            shells[b] = nil; deep[b] = nil  // freed before the CT itself is allocated
         }
         let full = labels.grid
         let iliumIsCortex = iliumCortex(labels: labels, shellMm: table.corticalShellMm)
