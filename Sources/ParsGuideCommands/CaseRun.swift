@@ -98,6 +98,12 @@ struct CaseRun {
         let located = StructureLocator.locate(frame: obliqueFrame, labels: labels, landmarks: landmarks, level: level, side: .left,
                                               depthMm: settings.depthMm, transducer: .c52, lineCount: settings.lineCount)
         try PNG.write(obliqueFrame.annotated(located), to: "\(figures)/fig1c.png")
+        // Whether the needle shows: pixels its echo brightens by ≥ 24 grey levels (≈ 6 dB of the 60 dB scale)
+        // against the same frame without it, as many as a 15 mm stretch of shaft one pixel wide covers (chosen:
+        // a bright tip alone is not a needle a reader can follow).
+        let bare = simulator.render(labels: labels, pose: obliquePose).image.pixels
+        let brightened = zip(obliqueFrame.image.pixels, bare).filter { Int($0) - Int($1) >= 24 }.count
+        let needleShows = Double(brightened) >= 15 / obliqueFrame.geometry.pixelSpacingMm
         // The rehearsal of the left approach as an animated GIF (a frame every 4 mm).
         var frames: [GrayImage] = []
         var small = settings
@@ -186,7 +192,8 @@ struct CaseRun {
         let captions: [String: String] = [
             "fig1a": "Sagittal ultrasound over the \(level.rawValue) facet column (left), probe marker cranial.",
             "fig1b": "3D illustration of the sagittal probe position and its image plane.",
-            "fig1c": "Probe rotated \(Int(left.pose.rotationDeg))°: \(Self.listed(located.map(\.key), level: level)) in view, with the needle in plane.",
+            "fig1c": "Probe rotated \(Int(left.pose.rotationDeg))°: \(Self.listed(located.map(\.key), level: level)) in view"
+                + (needleShows ? ", with the needle in plane." : "; the needle, planned in plane, returns too little echo at this angle to the beam to show."),
             "fig1d": "3D illustration of the rotated probe, its plane and the needle on the left \(level.rawValue) pars defect.",
             "fig2a": "AP fluoroscopy with the needle at the left \(level.rawValue) pars.",
             "fig2b": "3D illustration from the same C-arm position.",
