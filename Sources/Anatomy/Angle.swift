@@ -11,5 +11,7 @@ public struct Angle: Hashable, Sendable, Codable, Comparable {
 
     public var degrees: Double { radians * 180 / .pi }
 
+    public static let zero = Angle(radians: 0)
+
     public static func < (a: Angle, b: Angle) -> Bool { a.radians < b.radians }
 }

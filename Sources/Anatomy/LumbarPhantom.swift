@@ -104,8 +104,13 @@ struct PhantomBuilder {
         progress("synthetic CT")
         let ct = synthesiseCT(labels: labels)
         finishLandmarks(labels: &labels)
+        var surfaces: [UInt8: TriangleMesh] = [:]
+        for level in SpinalLevel.modelled { surfaces[level.tissue.rawValue] = meshes[level] }
+        surfaces[Tissue.sacrum.rawValue] = sacrumMesh
+        let hips = Side.allCases.compactMap { hipMeshes[$0] }
+        if !hips.isEmpty { surfaces[Tissue.ilium.rawValue] = TriangleMesh.merging(hips) }
         return Subject(habitus: options.habitus, defects: options.defects, labels: labels, ct: ct,
-                       landmarks: landmarks, measurements: measurements, seed: options.seed)
+                       landmarks: landmarks, measurements: measurements, seed: options.seed, surfaces: surfaces)
     }
 
     /// The motion segments, upper and lower level, cranial to caudal.

@@ -4,6 +4,7 @@ extension PhantomBuilder {
     /// process with label 108: voxels within 3 mm of both bones whose two distances add to ≤ 4 mm.
     /// Where the bones come closer than 0.75 mm, the bone there becomes joint, so every joint has a
     /// cleft of at least ≈1.5 mm (facet cartilage is ~2 mm thick at most, ASRA 2019; DATASHEET §3).
+    /// The joint's landmark `<U>-<L>.<side>.facetJoint` is the centroid of the voxels this call labels.
     mutating func facetJoint(upper: SpinalLevel, lower: SpinalLevel, side: Side) {
         guard let iap = geo[upper]?.sides[side]?.inferiorArticularProcess,
               let sap = lower == .s1 ? s1SuperiorArticularProcess[side] : geo[lower]?.sides[side]?.superiorArticularProcess else { return }
@@ -11,17 +12,17 @@ extension PhantomBuilder {
         let region = box(around: centre, halfSizeMm: Vector3(16, 16, 18))
         let u = upper.tissue.rawValue, l = lower == .s1 ? Tissue.sacrum.rawValue : lower.tissue.rawValue
         let du = distances(in: region) { $0 == u }, dl = distances(in: region) { $0 == l }
-        var n = 0
+        var n = 0, sum = Vector3.zero, count = 0.0
         forEachVoxel(in: region) { lin, p in
             defer { n += 1 }
             guard (p.x * side.sign) > 3 else { return }
             let a = spine.voxels[lin]
-            if a == 0, du[n] <= 3, dl[n] <= 3, du[n] + dl[n] <= 4 {
+            if (a == 0 && du[n] <= 3 && dl[n] <= 3 && du[n] + dl[n] <= 4) || (a == u && dl[n] < 0.75) || (a == l && du[n] < 0.75) {
                 spine.voxels[lin] = Tissue.facetJoint.rawValue
-            } else if (a == u && dl[n] < 0.75) || (a == l && du[n] < 0.75) {
-                spine.voxels[lin] = Tissue.facetJoint.rawValue
+                sum += p; count += 1
             }
         }
+        if count > 0 { landmarks["\(upper.rawValue)-\(lower.rawValue).\(side.rawValue).facetJoint"] = sum / count }
     }
 
     /// Fills the disc between two vertebral bodies with label 104.

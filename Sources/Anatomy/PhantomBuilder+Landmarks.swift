@@ -3,7 +3,7 @@
 /// Per vertebra: `<L>.bodyCentre`, `<L>.spinousProcessTip`; per vertebra and side:
 /// `<L>.<side>.pars | superiorArticularProcess | inferiorArticularProcess | pedicle | lamina`, each
 /// moved to the nearest voxel of that vertebra's bone if its centroid fell outside it; facet joints
-/// `<U>-<L>.<side>.facetJoint` (the centroid of the joint's voxels); `<L>.<side>.skinOverPars` (the
+/// `<U>-<L>.<side>.facetJoint` (the centroid of the joint's voxels, set by `facetJoint`); `<L>.<side>.skinOverPars` (the
 /// skin surface straight posterior to the pars); `S1.endplateCentre`, `S1.<side>.superiorArticularProcess`,
 /// `sacrum.promontory`; `ilium.<side>.crestTop` (the highest point of each hip bone, added with the pelvis).
 extension PhantomBuilder {
@@ -37,17 +37,6 @@ extension PhantomBuilder {
         var t = 0.0
         while t < 40, spine.value(nearestTo: sacrum.world(u: 0, v: -t - h, w: 1)) == Tissue.sacrum.rawValue { t += h / 2 }
         landmarks["sacrum.promontory"] = sacrum.world(u: 0, v: -t, w: 1)
-        for (u, l) in Self.segments {
-            for side in Side.allCases {
-                guard let iap = geo[u]?.sides[side]?.inferiorArticularProcess else { continue }
-                var sum = Vector3.zero, n = 0.0
-                forEachVoxel(in: box(around: iap, halfSizeMm: Vector3(18, 18, 20))) { lin, p in
-                    guard spine.voxels[lin] == Tissue.facetJoint.rawValue, p.x * side.sign > 3 else { return }
-                    sum += p; n += 1
-                }
-                if n > 0 { landmarks["\(u.rawValue)-\(l.rawValue).\(side.rawValue).facetJoint"] = sum / n }
-            }
-        }
     }
 
     /// Adds the skin points over each pars and the depth measurements, once the torso exists.

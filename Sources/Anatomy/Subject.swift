@@ -12,6 +12,9 @@ public struct Subject: Sendable {
     public var measurements: [String: Double]
     /// The seed of the CT texture.
     public var seed: UInt64
+    /// The bones' own surfaces, label → triangle mesh in world LPS mm: the placed source meshes the labels
+    /// were voxelised from (empty when the subject has none, e.g. one read from labels alone).
+    public var surfaces: [UInt8: TriangleMesh] = [:]
 
     /// The landmark name of the pars targeted by `L5-left` and the like.
     public static func parsLandmarkName(level: SpinalLevel, side: Side) -> String {

@@ -1,8 +1,8 @@
 import Foundation
 import ParsGuideCore
 
-/// Writes a subject folder: `labels.nii.gz`, `ct.nii.gz`, `subject.json` and, when asked,
-/// `meshes/<structure>.stl`. The folder appears whole or not at all, by `OutputFolder`'s rules: everything
+/// Writes a subject folder: `labels.nii.gz`, `ct.nii.gz`, `subject.json`, the bones' own surfaces
+/// (`SubjectSurfaces`) and, when asked, `meshes/<structure>.stl` (marching cubes of the labels). The folder appears whole or not at all, by `OutputFolder`'s rules: everything
 /// is written into a sibling staging folder that is renamed into place last.
 public enum SubjectWriter {
     public static let labelsFile = "labels.nii.gz"
@@ -27,6 +27,8 @@ public enum SubjectWriter {
         progress("writing \(ctFile)")
         try NIfTI.write(subject.ct, to: staging.appendingPathComponent(ctFile).path, description: "ParsGuide synthetic CT (HU)")
         var files = ["labels": labelsFile, "ct": ctFile]
+        progress("writing the bone surfaces")
+        try SubjectSurfaces.write(subject.surfaces, into: staging, files: &files)
         if meshes {
             let boxes = IndexBox.boundingEach(subject.labels)
             let meshDir = staging.appendingPathComponent("meshes")

@@ -27,6 +27,17 @@ public struct TriangleMesh: Sendable, Equatable {
         return sum / 6
     }
 
+    /// One mesh holding all of `meshes` (vertices renumbered).
+    public static func merging(_ meshes: [TriangleMesh]) -> TriangleMesh {
+        var out = TriangleMesh()
+        for m in meshes {
+            let offset = UInt32(out.vertices.count)
+            out.vertices += m.vertices
+            out.triangles += m.triangles.map { $0 &+ offset }
+        }
+        return out
+    }
+
     /// Applies `f` to every vertex.
     public func mapVertices(_ f: (SIMD3<Float>) -> SIMD3<Float>) -> TriangleMesh {
         TriangleMesh(vertices: vertices.map(f), triangles: triangles)

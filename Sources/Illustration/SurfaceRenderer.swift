@@ -5,8 +5,9 @@ import Imaging
 /// Shaded surface pictures of a labelled subject by ray casting its label volume.
 ///
 /// Along each ray the volume is sampled every `stepVoxels` voxel (skipping 8³ blocks that hold nothing
-/// drawn); where it enters a drawn structure the crossing is refined by bisection, the normal is the
-/// gradient of the structure's trilinearly interpolated indicator (smooth, not voxel facets), and the
+/// drawn); where it enters a drawn structure the crossing is refined by bisection, and the normal is the
+/// bone's own mesh normal where `surfaces` are given (else the gradient of the structure's trilinearly
+/// interpolated indicator), and the
 /// surface is lit by a headlight and a key light (Lambert + Blinn) with an ambient-occlusion estimate
 /// from a few samples above the surface. Structures with opacity below 1 are composited front to back;
 /// `translucentSide` draws that side's structures (relative to `midlineXMm`) at a quarter of their
@@ -20,6 +21,13 @@ public struct SurfaceRenderer: Sendable {
     public var contrast: Volume<Float>?
     public var contrastThreshold: Float = 20
     public var overlays: [Overlay] = []
+    /// The bones' own surfaces (`Subject.surfaces`): where given, bones are shaded from them.
+    public var surfaces: SurfaceMeshes?
+    /// A mesh entry stands for a voxel crossing from `meshLeadMm` before it to `meshReachMm` after it along
+    /// the ray (chosen: at grazing incidence the voxels and the true surface part by millimetres along
+    /// the ray; see `Scene.surface`).
+    public static let meshLeadMm = 4.0
+    public static let meshReachMm = 6.0
     public var stepVoxels = 0.9
     public var background = RGB(246, 246, 244)
 
@@ -42,6 +50,34 @@ public struct SurfaceRenderer: Sendable {
         var image = RGBImage(width: w, height: h, fill: background)
         image.pixels = Array(out)
         return image
+    }
+}
+
+extension SurfaceRenderer {
+    /// For each ray (origin, unit direction), the first drawn structure it meets: where (world mm), its
+    /// outward normal as shaded, and its label; nil when it meets none. (Picking, and the shading tests.)
+    func firstSurfaces(_ rays: [(origin: Vector3, direction: Vector3)]) -> [(point: Vector3, normal: Vector3, label: UInt8)?] {
+        labels.voxels.withUnsafeBufferPointer { voxels in
+            let scene = Scene(self, voxels: Voxels(base: voxels.baseAddress!))
+            let step = stepVoxels * scene.voxelMm
+            let size = (labels.grid.spacingMm * Vector3(labels.grid.dimensions)).length
+            return rays.map { o, d in
+                let q0 = scene.indexFromWorld.apply(o), dq = scene.indexFromWorld.applyToDirection(d)
+                let reach = size + (o - labels.grid.world(0, 0, 0)).length
+                var t = 0.0, previous = scene.label(atIndex: q0)
+                while t < reach {
+                    t += step
+                    let label = scene.label(atIndex: q0 + dq * t)
+                    if label != previous, scene.opacity[Int(label)] > 0 {
+                        if let (hit, n) = scene.surface(label, origin: o, direction: d, t: t, from: t - 2 * step) {
+                            return (o + d * hit, n, label)
+                        }
+                    }
+                    previous = label
+                }
+                return nil
+            }
+        }
     }
 }
 
@@ -163,6 +199,30 @@ private struct Scene: Sendable {
         return world.length > 1e-12 ? (world * -1).normalized : Vector3(0, 0, 1)
     }
 
+    /// Where the ray o + t·d, having entered `label` between `from` and `t`, crosses its surface, and the
+    /// outward normal there; nil when the crossing is not drawn. The crossing is refined to where the
+    /// structure's trilinear indicator reaches ½. A structure with its own mesh (`SurfaceRenderer.surfaces`)
+    /// is drawn where the ray enters the mesh, `meshLeadMm` before to `meshReachMm` after that, with the
+    /// mesh's smooth normal — no voxel terraces — when the bone lies just inside the entry; when the bone
+    /// does not (a pars defect carved under the surface), at the voxel crossing with the indicator's
+    /// gradient (the cleft's walls); and not at all when the ray enters no mesh there (the half-voxel
+    /// fringe of the labels outside the true surface, at grazing incidence).
+    func surface(_ label: UInt8, origin o: Vector3, direction d: Vector3, t: Double, from start: Double) -> (t: Double, normal: Vector3)? {
+        let q0 = indexFromWorld.apply(o), dq = indexFromWorld.applyToDirection(d)
+        var lo = start, hi = t
+        if indicator(label, q0 + dq * lo) < 0.5, indicator(label, q0 + dq * hi) >= 0.5 {
+            for _ in 0..<7 {
+                let mid = (lo + hi) / 2
+                if indicator(label, q0 + dq * mid) >= 0.5 { hi = mid } else { lo = mid }
+            }
+        }
+        guard let meshes = r.surfaces, meshes.has(label) else { return (hi, normal(label, q0 + dq * hi)) }
+        guard let mesh = meshes.hit(label: label, origin: o, direction: d, tMin: hi - SurfaceRenderer.meshLeadMm,
+                                    tMax: hi + SurfaceRenderer.meshReachMm) else { return nil }
+        if self.label(atIndex: indexFromWorld.apply(o + d * mesh.t - mesh.normal * voxelMm)) == label { return mesh }
+        return (hi, normal(label, q0 + dq * hi))
+    }
+
     func opaqueAt(world p: Vector3) -> Bool { opacity[Int(label(atIndex: indexFromWorld.apply(p)))] >= 1 }
 
     func lit(_ base: SIMD3<Double>, normal nIn: Vector3, direction d: Vector3, at p: Vector3?) -> SIMD3<Double> {
@@ -234,20 +294,13 @@ private struct Scene: Sendable {
                 }
                 let label = self.label(atIndex: q)
                 if label != previous, opacity[Int(label)] > 0 {
-                    // Refine the crossing to where the structure's smooth (trilinear) indicator reaches ½,
-                    // so surfaces are smooth rather than voxel terraces.
-                    var lo = max(tIn, t - 2 * step), hi = t
-                    if indicator(label, q0 + dq * lo) < 0.5, indicator(label, q0 + dq * hi) >= 0.5 {
-                        for _ in 0..<7 {
-                            let mid = (lo + hi) / 2
-                            if indicator(label, q0 + dq * mid) >= 0.5 { hi = mid } else { lo = mid }
-                        }
+                    if let (hit, n) = surface(label, origin: o, direction: d, t: t, from: max(tIn, t - 2 * step)) {
+                        let p = o + d * hit
+                        flushOverlays(before: hit)
+                        var a = opacity[Int(label)]
+                        if let side = r.translucentSide, (p.x - r.midlineXMm) * side.sign > 0 { a *= 0.25 }
+                        composite(lit(colour[Int(label)], normal: n, direction: d, at: p), a)
                     }
-                    let p = o + d * hi
-                    flushOverlays(before: hi)
-                    var a = opacity[Int(label)]
-                    if let side = r.translucentSide, (p.x - r.midlineXMm) * side.sign > 0 { a *= 0.25 }
-                    composite(lit(colour[Int(label)], normal: normal(label, q0 + dq * hi), direction: d, at: p), a)
                 }
                 previous = label
                 if let (volume, m) = contrastGrid {

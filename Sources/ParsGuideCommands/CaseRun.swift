@@ -96,7 +96,8 @@ struct CaseRun {
         let obliquePose = try left.probePose
         let obliqueFrame = simulator.render(labels: labels, pose: obliquePose, needle: leftShaft)
         let located = StructureLocator.locate(frame: obliqueFrame, labels: labels, landmarks: landmarks, level: level, side: .left,
-                                              depthMm: settings.depthMm, transducer: .c52, lineCount: settings.lineCount)
+                                              depthMm: settings.depthMm, transducer: .c52, lineCount: settings.lineCount,
+                                              dynamicRangeDB: settings.dynamicRangeDB)
         try PNG.write(obliqueFrame.annotated(located), to: "\(figures)/fig1c.png")
         // Whether the needle shows: pixels its echo brightens by ≥ 24 grey levels (≈ 6 dB of the 60 dB scale)
         // against the same frame without it, as many as a 15 mm stretch of shaft one pixel wide covers (chosen:
@@ -139,9 +140,11 @@ struct CaseRun {
 
         step("3D illustrations of every view")
         let midline = landmarks["\(level.rawValue).spinousProcessTip"]?.x ?? 0
+        let surfaces = SurfaceMeshes(subject.surfaces, labels: labels)
         func illustrate(_ id: String, camera: Camera, overlays: [Overlay], iodine: Bool = false, translucent: Side? = nil,
                         translucentPelvis: Bool = false) throws {
             var r = SurfaceRenderer(labels: labels)
+            r.surfaces = surfaces
             if translucentPelvis { r.styles = StructureStyle.probeView }
             r.overlays = overlays
             r.midlineXMm = midline
@@ -189,11 +192,17 @@ struct CaseRun {
         let before = try OswestryIndex.total(Self.baselineODI), after = try OswestryIndex.total(Self.followUpODI)
         let change = OswestryChange(baseline: before, followUp: after)
         let bmi = try BodyMassIndex(heightCm: o.heightCm, weightKg: o.weightKg)
+        // Structures in the plane whose echo does not stand out are named as faint, not as seen.
+        let faint = located.filter { !$0.isVisible && !$0.key.hasPrefix("facetJoint.") }.map(\.key)
+        let absent = StructureLocator.parsViewKeys.filter { key in !located.contains { $0.key == key } }
         let captions: [String: String] = [
             "fig1a": "Sagittal ultrasound over the \(level.rawValue) facet column (left), probe marker cranial.",
             "fig1b": "3D illustration of the sagittal probe position and its image plane.",
-            "fig1c": "Probe rotated \(Int(left.pose.rotationDeg))°: \(Self.listed(located.map(\.key), level: level)) in view"
-                + (needleShows ? ", with the needle in plane." : "; the needle, planned in plane, returns too little echo at this angle to the beam to show."),
+            "fig1c": String(format: "Probe rotated %.0f° and tilted %.0f° toward the left: ", left.pose.rotationDeg, left.pose.tiltDeg)
+                + "\(Self.listed(located.filter(\.isVisible).map(\.key), level: level)) in view"
+                + (needleShows ? ", with the needle in plane." : "; the needle, planned in plane, returns too little echo at this angle to the beam to show.")
+                + (faint.isEmpty ? "" : " In the plane but faint: \(Self.listed(faint, level: level)).")
+                + (absent.isEmpty ? "" : " Not in this plane: \(Self.listed(absent, level: level))."),
             "fig1d": "3D illustration of the rotated probe, its plane and the needle on the left \(level.rawValue) pars defect.",
             "fig2a": "AP fluoroscopy with the needle at the left \(level.rawValue) pars.",
             "fig2b": "3D illustration from the same C-arm position.",

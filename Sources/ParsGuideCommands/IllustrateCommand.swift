@@ -50,6 +50,7 @@ struct IllustrateCommand: ParsableCommand {
         let planning = try PlanningSubject.load(directory: subject)
         let plan = try self.plan.map { try NeedlePlan.read(path: $0, for: planning) }
         var renderer = SurfaceRenderer(labels: planning.labels)
+        renderer.surfaces = SurfaceMeshes(try SubjectSurfaces.read(directory: subject, files: planning.document.files), labels: planning.labels)
         if let translucent {
             guard let s = Side(rawValue: translucent) else { throw ValidationError("--translucent '\(translucent)' is not left or right") }
             renderer.translucentSide = s

@@ -27,8 +27,11 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "Needle as GAUGE-LENGTH, e.g. 22G-3.5in or 22G-5in (default: 22G-3.5in, longer if needed).")
     var needle: String?
 
-    @Option(name: .customLong("rotation-deg"), help: "Rotation of the pars-oblique view from sagittal, degrees.")
-    var rotationDeg: Double = 30
+    @Option(name: .customLong("rotation-deg"), help: """
+        Rotation of the pars-oblique view from sagittal, degrees (0–60). Default: searched in 20–40° from the \
+        published 30° (with a lateral tilt of at most 20°) until the view shows SAP, pars, lamina, spinous process and dura.
+        """)
+    var rotationDeg: Double?
 
     @Option(help: "Where to write the plan.")
     var out: String = "plan.json"
@@ -38,11 +41,11 @@ struct PlanCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard rotationDeg.isFinite, (0...60).contains(rotationDeg) else {
+        if let rotationDeg, !(rotationDeg.isFinite && (0...60).contains(rotationDeg)) {
             throw ValidationError("--rotation-deg \(rotationDeg) is out of range: allowed 0–60")
         }
         var planner = InPlanePlanner()
-        planner.rotation = .degrees(rotationDeg)
+        planner.rotation = rotationDeg.map { .degrees($0) }
         planner.needle = try needle.map(Needle.parse)
         let subject = try PlanningSubject.load(directory: self.subject)
         let plan = try planner.plan(subject, target: target)

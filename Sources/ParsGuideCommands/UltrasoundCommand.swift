@@ -33,11 +33,18 @@ struct UltrasoundCommand: ParsableCommand {
     @Option(help: "Side of the preset view: left or right.")
     var side: String = "left"
 
-    @Option(name: .customLong("rotation-deg"), help: "Rotation of pars-oblique about the beam, degrees (−90–90).")
-    var rotationDeg: Double = ProbeView.defaultRotation.degrees
+    @Option(name: .customLong("rotation-deg"), help: """
+        Rotation of pars-oblique from sagittal about the beam, degrees (−90–90). Default: searched in 20–40° \
+        from the published 30° until the SAP, pars, lamina, spinous process and dura show together.
+        """)
+    var rotationDeg: Double?
 
-    @Option(name: .customLong("tilt-deg"), help: "Tilt (fan) the preset pose about the probe's long axis, degrees (−45–45); the probe is set back onto the skin.")
-    var tiltDeg: Double = 0
+    @Option(name: .customLong("tilt-deg"), help: """
+        Tilt (rock) the preset about the probe's long axis, degrees (−45–45): positive turns the beam toward \
+        --side at depth (cranially in transverse); the probe is reseated on the skin. Default 0, or searched \
+        within ±20° together with the rotation in pars-oblique.
+        """)
+    var tiltDeg: Double?
 
     @Option(name: .customLong("pose-json"), help: "A pose file: {\"worldFromProbe\": 4×4 rows} (or the --json output).")
     var poseJSON: String?
@@ -133,11 +140,12 @@ struct UltrasoundCommand: ParsableCommand {
         let landmarks = document.landmarks.compactMapValues { $0.count == 3 ? Vector3($0[0], $0[1], $0[2]) : nil }
         let level = try parseLevel(level)
         let side = try parseSide(side)
-        let pose = try resolvePose(labels: labels, landmarks: landmarks, level: level, side: side, transducer: transducer)
+        let (pose, preset) = try resolvePose(labels: labels, landmarks: landmarks, level: level, side: side, transducer: transducer)
         let frame = simulator.render(labels: labels, pose: pose, needle: try needle.shaft())
         let structures = annotate || json
             ? StructureLocator.locate(frame: frame, labels: labels, landmarks: landmarks, level: level, side: side,
-                                      depthMm: settings.depthMm, transducer: transducer, lineCount: settings.lineCount)
+                                      depthMm: settings.depthMm, transducer: transducer, lineCount: settings.lineCount,
+                                      dynamicRangeDB: settings.dynamicRangeDB)
             : []
         if let out {
             if annotate { try PNG.write(frame.annotated(structures), to: out) } else { try PNG.write(frame.image, to: out) }
@@ -149,9 +157,16 @@ struct UltrasoundCommand: ParsableCommand {
         let contact = ProbeContact.measure(pose, transducer: transducer, labels: labels)
         if json {
             print(try UltrasoundReport(frame: frame, structures: structures, transducer: transducer, settings: settings,
-                                       contact: contact).jsonString())
+                                       contact: contact, preset: preset).jsonString())
         } else if let out {
             print("wrote \(out) (\(frame.image.width)×\(frame.image.height), \(String(format: "%.3f", frame.geometry.pixelSpacingMm)) mm/pixel)")
+            if let preset, preset.searched {
+                print(String(format: "pars-oblique found at %.0f° rotation, %.0f° tilt toward the %@ side and the probe slid %.0f mm along its axis",
+                             preset.rotation.degrees, preset.tilt.degrees, side.rawValue, preset.slideMm))
+                if !preset.missing.isEmpty {
+                    print("note: no pose within 20–40° and ±20° of tilt shows all of SAP, pars, lamina, spinous process and dura here; missing: \(preset.missing.joined(separator: ", "))")
+                }
+            }
             if contact.fraction < ProbeContact.targetFraction {
                 print(String(format: "note: the probe face touches the skin over %.0f %% of its footprint; the rest is in the air and images black", 100 * contact.fraction))
             }
@@ -185,18 +200,17 @@ struct UltrasoundCommand: ParsableCommand {
         return (transducer, try s.validated())
     }
 
+    /// The pose: a preset view (with how it was placed) or the pose file's, set on the skin.
     private func resolvePose(labels: Volume<UInt8>, landmarks: [String: Vector3], level: SpinalLevel, side: Side,
-                             transducer: Transducer) throws -> ProbePose {
+                             transducer: Transducer) throws -> (ProbePose, ProbePreset?) {
         if let view {
-            let preset = try ProbeView.parse(view).pose(level: level, side: side, rotation: .degrees(rotationDeg), labels: labels,
-                                                        landmarks: landmarks, transducer: transducer)
-            guard tiltDeg != 0 else { return preset }
-            try UltrasoundError.check("tilt", tiltDeg, in: -45...45, unit: "°")
-            let tilted = try preset.tilted(by: .degrees(tiltDeg))
-            return try ProbePose.onSkin(of: labels, pointMm: tilted.centreMm, beam: tilted.beam, azimuth: tilted.azimuth)
+            let preset = try ProbeView.parse(view).preset(level: level, side: side, rotation: rotationDeg.map { .degrees($0) },
+                                                          tilt: tiltDeg.map { .degrees($0) }, labels: labels, landmarks: landmarks,
+                                                          transducer: transducer)
+            return (preset.pose, preset)
         }
         let pose = try PoseFile.read(path: poseJSON!)
-        return try ProbePose.onSkin(of: labels, pointMm: pose.centreMm, beam: pose.beam, azimuth: pose.azimuth)
+        return (try ProbePose.onSkin(of: labels, pointMm: pose.centreMm, beam: pose.beam, azimuth: pose.azimuth), nil)
     }
 
     private func runPointTarget(_ simulator: BModeSimulator) throws {

@@ -33,9 +33,24 @@ struct UltrasoundReport: Codable {
     var contact: ProbeContact
     var image: Image
     var structures: [LocatedStructure]
+    /// How a preset view was placed (absent for --pose-json): rotation from sagittal and tilt toward the
+    /// side, °, the face's slide along the array from the landmark, mm, and whether they were searched
+    /// (pars-oblique) rather than given.
+    var preset: Preset?
+    struct Preset: Codable {
+        var rotationDeg: Double
+        var tiltDeg: Double
+        var slideMm: Double
+        var searched: Bool
+        /// Structures of the pars view (SAP, pars, lamina, spinous process, dura) the search could not bring in.
+        var missing: [String]
+    }
 
-    init(frame: BModeFrame, structures: [LocatedStructure], transducer: Transducer, settings: BModeSettings, contact: ProbeContact) {
+    init(frame: BModeFrame, structures: [LocatedStructure], transducer: Transducer, settings: BModeSettings, contact: ProbeContact,
+         preset: ProbePreset? = nil) {
         self.contact = contact
+        self.preset = preset.map { Preset(rotationDeg: $0.rotation.degrees, tiltDeg: $0.tilt.degrees, slideMm: $0.slideMm, searched: $0.searched,
+                                     missing: $0.missing) }
         probe = transducer.name
         centreFrequencyMHz = transducer.centreFrequencyMHz
         depthMm = settings.depthMm

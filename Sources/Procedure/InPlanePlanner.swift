@@ -16,7 +16,8 @@ import Ultrasound
 public struct InPlanePlanner: Sendable {
     public var transducer: Transducer = .c52
     public var settings = BModeSettings()
-    public var rotation: Angle = ProbeView.defaultRotation
+    /// Rotation of the pars-oblique preset; nil: found by its search (`ProbeView.preset`).
+    public var rotation: Angle?
     /// nil: 22G-3.5in, then longer needles when habitus demands.
     public var needle: Needle?
     public var minimumClearanceMm = 3.0
@@ -41,8 +42,16 @@ public struct InPlanePlanner: Sendable {
     public func plan(_ subject: PlanningSubject, target name: String) throws -> NeedlePlan {
         let (level, side) = try subject.target(name)
         let labels = subject.labels
-        let (target, structure) = try targetPoint(subject, level: level, side: side)
-        let preset = try ProbeView.parsOblique.pose(level: level, side: side, rotation: rotation, labels: labels, landmarks: subject.landmarks)
+        // The view first: the pars-oblique preset through the pars landmark (searched for the five
+        // structures); the target is the point of the defect's opening nearest its plane. When that lies
+        // more than `targetOffPlaneMm` off it, the preset is searched again through the target itself.
+        let view = try ProbeView.parsOblique.preset(level: level, side: side, rotation: rotation, labels: labels,
+                                                    landmarks: subject.landmarks, transducer: transducer)
+        let (target, structure) = try targetPoint(subject, level: level, side: side, plane: view.pose)
+        let keepsView = abs(view.pose.probePoint(ofWorld: target).y) <= Self.targetOffPlaneMm
+        let placed = keepsView ? view
+            : try ProbeView.parsOblique.preset(level: level, side: side, rotation: rotation, pivotMm: target, labels: labels,
+                                               landmarks: subject.landmarks, transducer: transducer)
         let found = subject.voxels(of: Self.guarded.reduce(into: Set<UInt8>()) { $0.formUnion($1.labels) }, near: target, radiusMm: 100)
         let guardedVoxels = Self.guarded.map { g in g.labels.flatMap { found[$0] ?? [] } }
         let step = min(labels.grid.spacingMm.min(), 0.5) / 2
@@ -54,10 +63,15 @@ public struct InPlanePlanner: Sendable {
         var best: (cost: Double, candidate: Candidate)?
         var shortestSafeMm = Double.infinity
 
+        // The preset's rotation and slide through the target itself; tilts are added to the preset's.
+        let aligned = try ProbeView.parsObliqueAligned(pivotMm: target, side: side, rotation: placed.rotation, slideMm: placed.slideMm,
+                                                       labels: labels, transducer: transducer)
         for tilt in tiltsDeg {
-            // Tilt about the target: the plane keeps passing through it.
-            let beam = preset.beam.rotated(about: preset.azimuth, by: .degrees(tilt))
-            let pose = try ProbePose.onSkin(of: labels, pointMm: target, beam: beam, azimuth: preset.azimuth)
+            // Tilt about the target: the plane keeps passing through it. Untilted, a kept view is used as
+            // searched (the target within `targetOffPlaneMm` of its plane, inside the elevation beam).
+            let pose = keepsView && tilt == 0 ? view.pose
+                : try ProbeView.parsObliquePressed(aligned, pivotMm: target, side: side, tilt: .degrees(placed.tilt.degrees + tilt),
+                                                   slideMm: placed.slideMm, labels: labels, transducer: transducer)
             // The target must be seen: no bone between the face and it.
             if let bone = firstBone(labels, from: pose.centreMm, to: target, step: step, spareMm: spareMm) {
                 reasons["tilt \(Int(tilt))°: the target is in the acoustic shadow of \(bone)", default: 0] += 1
@@ -135,8 +149,8 @@ public struct InPlanePlanner: Sendable {
             angleToProbeFaceDeg: chosen.angleDeg, angleToBeamDeg: chosen.toBeamDeg,
             entryOffsetFromProbeMm: -chosen.pose.probePoint(ofWorld: chosen.entry).x - transducer.apertureMm / 2,
             clearancesMm: chosen.clearances, needle: needle, needleOutsideSkinMm: needle.lengthMm - chosen.lengthMm,
-            pose: .init(worldFromProbe: rows, view: ProbeView.parsOblique.rawValue, rotationDeg: rotation.degrees,
-                        tiltDeg: chosen.tiltDeg, transducer: transducer.name),
+            pose: .init(worldFromProbe: rows, view: ProbeView.parsOblique.rawValue, rotationDeg: placed.rotation.degrees,
+                        tiltDeg: placed.tilt.degrees + chosen.tiltDeg, transducer: transducer.name),
             warnings: warnings)
     }
 
@@ -172,20 +186,46 @@ public struct InPlanePlanner: Sendable {
 
     /// The target: the pars defect's most posterior voxel near the cleft landmark (its opening toward
     /// the skin), or, with no defect, the posterior surface of the pars bone above its landmark.
-    func targetPoint(_ subject: PlanningSubject, level: SpinalLevel, side: Side) throws -> (Vector3, String) {
+    /// How far the target may lie off the searched view's plane for the plan to keep that view, mm
+    /// (chosen: a voxel and a half at 0.5 mm, well inside the elevation beam).
+    static let targetOffPlaneMm = 0.75
+    /// The defect's opening: its cleft within this depth of its most posterior voxel, mm (chosen: the tip
+    /// rests in the outer third of the pars' thickness, at the mouth of the cleft).
+    static let openingDepthMm = 3.0
+
+    /// The target: the defect's opening toward the skin — with a view's `plane`, the most posterior cleft
+    /// voxel of the opening in that plane (else the one nearest it); without, of the most posterior
+    /// voxels the one nearest the cleft's centre line.
+    func targetPoint(_ subject: PlanningSubject, level: SpinalLevel, side: Side, plane: ProbePose? = nil) throws -> (Vector3, String) {
         let pars = subject.landmarks[Subject.parsLandmarkName(level: level, side: side)]!
         let defect = subject.document.defects.first { $0.level == level && $0.side == side }
         if let defect, let centre = subject.landmarks[defect.landmark] {
             let cleft = subject.voxels(of: [Tissue.parsDefect.rawValue], near: centre, radiusMm: 12)[Tissue.parsDefect.rawValue] ?? []
             if let top = cleft.map(\.y).max() {
-                // The opening: the defect voxels within half a millimetre of the most posterior one,
-                // the one nearest the cleft's centre line.
-                let opening = cleft.filter { $0.y > top - 0.5 }
-                let p = opening.min { hypot($0.x - centre.x, $0.z - centre.z) < hypot($1.x - centre.x, $1.z - centre.z) }!
-                // On a coarse grid the cleft can be closed behind by a voxel or two of bone: then the
-                // target is that bone's surface, at the defect's edge.
-                let surface = posteriorSurface(subject.labels, from: p)
-                return (p.y - surface.y).magnitude < 1e-9 ? (p, Tissue.parsDefect.name) : (surface, "\(level.rawValue) pars bone at the defect's edge")
+                // On a coarse grid (or where the cleft runs obliquely) the cleft can be closed behind by
+                // bone: a point of it is reached at that bone's surface, at the defect's edge.
+                func reached(_ p: Vector3) -> (point: Vector3, edge: Bool) {
+                    let surface = posteriorSurface(subject.labels, from: p)
+                    return (surface, (p.y - surface.y).magnitude >= 1e-9)
+                }
+                let chosen: (point: Vector3, edge: Bool)
+                if let pose = plane {
+                    // In the view: of the cleft's outer `openingDepthMm`, the point reached within
+                    // `targetOffPlaneMm` of the plane — open cleft before bone edge, then the most
+                    // posterior — else the one nearest the plane.
+                    let off = { (q: Vector3) in abs(pose.probePoint(ofWorld: q).y) }
+                    let candidates = cleft.filter { $0.y > top - Self.openingDepthMm }.map(reached)
+                    let key = { (c: (point: Vector3, edge: Bool)) in
+                        (off(c.point) <= Self.targetOffPlaneMm ? 0 : off(c.point), c.edge ? 1 : 0, -c.point.y)
+                    }
+                    chosen = candidates.min { key($0) < key($1) }!
+                } else {
+                    // The opening: the defect voxels within half a millimetre of the most posterior one,
+                    // the one nearest the cleft's centre line.
+                    let fromCentre = { (q: Vector3) in hypot(q.x - centre.x, q.z - centre.z) }
+                    chosen = reached(cleft.filter { $0.y > top - 0.5 }.min { fromCentre($0) < fromCentre($1) }!)
+                }
+                return chosen.edge ? (chosen.point, "\(level.rawValue) pars bone at the defect's edge") : (chosen.point, Tissue.parsDefect.name)
             }
         }
         // No defect: the posterior surface of the pars bone above its landmark.

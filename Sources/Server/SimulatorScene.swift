@@ -1,6 +1,7 @@
 import Anatomy
 import Fluoroscopy
 import Foundation
+import Illustration
 import Procedure
 import Ultrasound
 
@@ -9,6 +10,8 @@ public struct SimulatorScene: Sendable {
     public let planning: PlanningSubject
     public let fluoro: FluoroScene
     public let transducer: Transducer = .c52
+    /// The bones' own surfaces for the 3D view (none for a folder written without them).
+    public let surfaces: SurfaceMeshes
     /// Where `save` writes (set by the server's operator, never by a request); nil: saving is off.
     public let registryPath: String?
 
@@ -17,6 +20,7 @@ public struct SimulatorScene: Sendable {
         planning = PlanningSubject(directory: "(built in memory)", labels: subject.labels, document: document,
                                    fingerprint: PlanningSubject.fingerprint(of: try document.encoded()))
         fluoro = FluoroScene(volume: try AttenuationVolume(subjectCT: subject.ct, labels: subject.labels), labels: subject.labels, landmarks: subject.landmarks)
+        surfaces = SurfaceMeshes(subject.surfaces, labels: subject.labels)
         self.registryPath = registryPath
     }
 
@@ -24,6 +28,7 @@ public struct SimulatorScene: Sendable {
     public init(directory: String, registryPath: String? = nil) throws {
         planning = try PlanningSubject.load(directory: directory)
         fluoro = try FluoroScene.load(subject: directory, ct: nil, labels: nil, format: .verse)
+        surfaces = SurfaceMeshes(try SubjectSurfaces.read(directory: directory, files: planning.document.files), labels: planning.labels)
         self.registryPath = registryPath
     }
 

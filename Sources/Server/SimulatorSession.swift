@@ -180,6 +180,7 @@ struct SimulatorSession: Sendable {
 
     func illustrationPNG() throws -> Data {
         var r = SurfaceRenderer(labels: scene.labels)
+        r.surfaces = scene.surfaces
         r.styles = StructureStyle.probeView
         r.overlays = [.probe(pose, scene.transducer, settings)] + (shaft.map { [.needle($0)] } ?? [])
         r.contrast = contrast?.concentration

@@ -75,15 +75,22 @@ extension ProbePose {
     /// The face is turned to the skin by at most this much from the preset's beam (chosen).
     public static let maximumSkinTiltDegrees = 30.0
 
-    /// A preset seated as a sonographer holds the probe: the beam turned onto the inward normal of a plane
-    /// fitted to the skin under the footprint (pivoting about `pivotMm`, so the image still passes through
-    /// it; twice, as the footprint moves), then the face pressed in from `minimumPressMm` in 0.5 mm steps
-    /// until `ProbeContact.targetFraction` of the footprint touches, or `maximumPressMm`, or a step would bring
-    /// the face within `minimumTissueOverBoneMm` of bone.
-    public static func seated(on labels: Volume<UInt8>, pivotMm: Vector3, beam: Vector3, azimuth: Vector3,
-                              transducer: Transducer) throws -> ProbePose {
+    /// A preset seated as a sonographer holds the probe: `skinAligned`, then `pressed`.
+    public static func seated(on labels: Volume<UInt8>, pivotMm: Vector3, beam: Vector3, azimuth: Vector3, tilt: Angle = .zero,
+                              slideMm: Double = 0, transducer: Transducer) throws -> ProbePose {
+        let aligned = try skinAligned(on: labels, pivotMm: pivotMm, beam: beam, azimuth: azimuth, slideMm: slideMm, transducer: transducer)
+        return try aligned.pressed(on: labels, pivotMm: pivotMm, tilt: tilt, slideMm: slideMm, transducer: transducer)
+    }
+
+    /// The preset's beam turned onto the inward normal of a plane fitted to the skin under the footprint
+    /// (by at most `maximumSkinTiltDegrees`; twice, as the footprint moves), pivoting about `pivotMm` so the
+    /// image still passes through it, with the face centre `slideMm` along the array from the pivot's beam
+    /// axis; the face rests on the skin.
+    public static func skinAligned(on labels: Volume<UInt8>, pivotMm: Vector3, beam: Vector3, azimuth: Vector3, slideMm: Double = 0,
+                                   transducer: Transducer) throws -> ProbePose {
         let preset = beam.normalized
-        var pose = try onSkin(of: labels, pointMm: pivotMm - preset * 250, beam: preset, azimuth: azimuth)
+        let along = (azimuth - preset * azimuth.dot(preset)).normalized * slideMm
+        var pose = try onSkin(of: labels, pointMm: pivotMm + along - preset * 250, beam: preset, azimuth: azimuth)
         for _ in 0..<2 {
             guard var normal = skinNormal(under: pose, transducer: transducer, labels: labels) else { break }
             let angle = acos(min(1, normal.dot(preset)))
@@ -92,17 +99,32 @@ extension ProbePose {
                 let axis = preset.cross(normal).normalized
                 normal = preset.rotated(about: axis, by: .radians(limit))
             }
-            pose = try onSkin(of: labels, pointMm: pivotMm - normal * 250, beam: normal, azimuth: azimuth)
+            pose = try onSkin(of: labels, pointMm: pivotMm + pose.azimuth * slideMm - normal * 250, beam: normal, azimuth: azimuth)
         }
-        var best = pose.translated(byMm: pose.beam * minimumPressMm)
-        var press = minimumPressMm
+        return pose
+    }
+
+    /// This pose tilted by `tilt` about the array axis (right-handed about +x: positive turns the beam
+    /// toward the probe's −y), still through `pivotMm` with the face centre `slideMm` along the array from
+    /// its beam axis, then pressed in from `minimumPressMm` in 0.5 mm steps until `ProbeContact.targetFraction`
+    /// of the footprint touches, or `maximumPressMm`, or a step would bring the face within
+    /// `minimumTissueOverBoneMm` of bone.
+    public func pressed(on labels: Volume<UInt8>, pivotMm: Vector3, tilt: Angle = .zero, slideMm: Double = 0,
+                        transducer: Transducer) throws -> ProbePose {
+        var pose = self
+        if tilt.radians != 0 {
+            let beam = pose.beam.rotated(about: pose.azimuth, by: tilt)
+            pose = try Self.onSkin(of: labels, pointMm: pivotMm + pose.azimuth * slideMm - beam * 250, beam: beam, azimuth: pose.azimuth)
+        }
+        var best = pose.translated(byMm: pose.beam * Self.minimumPressMm)
+        var press = Self.minimumPressMm
         let footprint = ProbeContact.footprint(of: transducer)
-        while press <= maximumPressMm {
+        while press <= Self.maximumPressMm {
             let candidate = pose.translated(byMm: pose.beam * press)
             let nearBone = footprint.contains { f in
-                Tissue.isBone(labels.value(nearestTo: candidate.worldFromProbe.apply(f) + candidate.beam * minimumTissueOverBoneMm) ?? 0)
+                Tissue.isBone(labels.value(nearestTo: candidate.worldFromProbe.apply(f) + candidate.beam * Self.minimumTissueOverBoneMm) ?? 0)
             }
-            if nearBone && press > minimumPressMm { break }
+            if nearBone && press > Self.minimumPressMm { break }
             best = candidate
             if ProbeContact.measure(candidate, transducer: transducer, labels: labels).fraction >= ProbeContact.targetFraction { break }
             press += 0.5

@@ -51,8 +51,9 @@ public struct ProbePose: Hashable, Sendable {
         try ProbePose(centreMm: centreMm, beam: beam, azimuth: azimuth.rotated(about: beam, by: angle))
     }
 
-    /// Tilted (fanned) about its own array axis through the footprint centre: positive angles turn the
-    /// beam toward +y (the elevation direction), sweeping the image plane sideways.
+    /// Tilted (fanned) about its own array axis through the footprint centre, right-handed about +x:
+    /// positive angles turn the beam toward −y (against the elevation direction), sweeping the image
+    /// plane sideways.
     public func tilted(by angle: Angle) throws -> ProbePose {
         try ProbePose(centreMm: centreMm, beam: beam.rotated(about: azimuth, by: angle), azimuth: azimuth)
     }

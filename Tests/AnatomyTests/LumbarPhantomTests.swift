@@ -69,8 +69,18 @@ enum TestSubjects {
         #expect(sap.z > pars.z && pars.z > iap.z)
         #expect(s.landmarks["L5.left.pedicle"]!.y < s.landmarks["L5.left.lamina"]!.y)
         #expect(pars.x > 0 && s.landmarks["L5.right.pars"]!.x < 0)
-        for joint in ["L2-L3", "L3-L4", "L4-L5", "L5-S1"] {
+        let joints = ["L1-L2", "L2-L3", "L3-L4", "L4-L5", "L5-S1"]
+        for joint in joints {
             for side in Side.allCases { #expect(s.landmarks["\(joint).\(side.rawValue).facetJoint"] != nil, "\(joint) \(side)") }
+        }
+        // Each joint's landmark is its own joint's centroid: consecutive joints lie a segment apart (≥ 15 mm;
+        // a landmark pooling two joints' voxels once put L5-S1 10 mm under L4-L5, at the pars), and the
+        // L5-S1 joint lies below the L5 pars, beside the L5 IAP.
+        for side in Side.allCases {
+            let z = joints.compactMap { s.landmarks["\($0).\(side.rawValue).facetJoint"]?.z }
+            for (a, b) in zip(z, z.dropFirst()) { #expect(a - b >= 15, "\(side) facet joints \(a) → \(b) mm") }
+            let l5s1 = s.landmarks["L5-S1.\(side.rawValue).facetJoint"]!, iapSide = s.landmarks["L5.\(side.rawValue).inferiorArticularProcess"]!
+            #expect(l5s1.z < s.landmarks["L5.\(side.rawValue).pars"]!.z - 4 && abs(l5s1.z - iapSide.z) < 8)
         }
         let skin = try #require(s.landmarks["L5.left.skinOverPars"])
         #expect(s.labels.value(nearestTo: skin) == Tissue.skin.rawValue)

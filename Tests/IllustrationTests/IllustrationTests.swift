@@ -74,3 +74,94 @@ import Ultrasound
         #expect(renderer.render(camera) == renderer.render(camera))
     }
 }
+
+/// Smooth bones: shading from the bones' own surfaces, not from voxel terraces.
+@Suite struct SmoothSurfaceTests {
+    static let radiusMm = 10.0
+
+    /// A sphere of radius 10 mm voxelised at 0.5 mm (label L5) in a 32 mm cube.
+    static func sphereAtHalfMillimetre() throws -> Volume<UInt8> {
+        let grid = try Grid(dimensions: SIMD3(64, 64, 64), spacingMm: Vector3(0.5, 0.5, 0.5), originMm: Vector3(-15.75, -15.75, -15.75))
+        var v = Volume<UInt8>(grid: grid, repeating: 0)
+        for k in 0..<64 { for j in 0..<64 { for i in 0..<64 where grid.world(i, j, k).length < radiusMm { v[i, j, k] = Tissue.l5.rawValue } } }
+        return v
+    }
+
+    /// An icosahedron subdivided `levels` times onto the sphere, with inconsistently wound triangles (as
+    /// BodyParts3D's are) to show the renderer orients them.
+    static func icosphere(levels: Int) -> TriangleMesh {
+        let t = Float((1 + 5.0.squareRoot()) / 2)
+        var v: [SIMD3<Float>] = [[-1, t, 0], [1, t, 0], [-1, -t, 0], [1, -t, 0], [0, -1, t], [0, 1, t], [0, -1, -t], [0, 1, -t],
+                                 [t, 0, -1], [t, 0, 1], [-t, 0, -1], [-t, 0, 1]]
+        var f: [SIMD3<UInt32>] = [[0, 11, 5], [0, 5, 1], [0, 1, 7], [0, 7, 10], [0, 10, 11], [1, 5, 9], [5, 11, 4], [11, 10, 2], [10, 7, 6],
+                                  [7, 1, 8], [3, 9, 4], [3, 4, 2], [3, 2, 6], [3, 6, 8], [3, 8, 9], [4, 9, 5], [2, 4, 11], [6, 2, 10],
+                                  [8, 6, 7], [9, 8, 1]]
+        for _ in 0..<levels {
+            var mid: [UInt64: UInt32] = [:]
+            func m(_ a: UInt32, _ b: UInt32) -> UInt32 {
+                let key = UInt64(min(a, b)) << 32 | UInt64(max(a, b))
+                if let i = mid[key] { return i }
+                v.append((v[Int(a)] + v[Int(b)]) / 2)
+                mid[key] = UInt32(v.count - 1)
+                return UInt32(v.count - 1)
+            }
+            f = f.flatMap { tri -> [SIMD3<UInt32>] in
+                let a = m(tri.x, tri.y), b = m(tri.y, tri.z), c = m(tri.z, tri.x)
+                return [[tri.x, a, c], [tri.y, b, a], [tri.z, c, b], [a, b, c]]
+            }
+        }
+        let r = Float(radiusMm)
+        v = v.map { $0 / ($0 * $0).sum().squareRoot() * r }
+        f = f.enumerated().map { $0.offset % 3 == 0 ? SIMD3($0.element.x, $0.element.z, $0.element.y) : $0.element }
+        return TriangleMesh(vertices: v, triangles: f)
+    }
+
+    /// RMS angle between the drawn normal and the sphere's true normal over the pixels of a 96² view, °.
+    static func rmsNormalErrorDeg(_ renderer: SurfaceRenderer) throws -> Double {
+        var sum = 0.0, n = 0
+        for eye in [Vector3(0, 200, 0), Vector3(120, 120, 90), Vector3(-60, -150, 110)] {
+            let camera = try Camera.lookAt(eye: eye, target: .zero, up: Vector3(0, 0, 1), fieldOfViewDeg: 7, width: 96, height: 96)
+            let rays = (0..<96 * 96).map { camera.ray(column: Double($0 % 96), row: Double($0 / 96)) }
+            for hit in renderer.firstSurfaces(rays.map { (origin: $0.0, direction: $0.1) }) {
+                guard let hit else { continue }
+                let angle = acos(min(1, hit.normal.dot(hit.point.normalized))) * 180 / .pi
+                sum += angle * angle; n += 1
+            }
+        }
+        #expect(n > 3000)
+        return (sum / Double(max(n, 1))).squareRoot()
+    }
+
+    @Test func aSphereIsShadedWithinTwoDegreesOfItsTrueNormals() throws {
+        let volume = try Self.sphereAtHalfMillimetre()
+        var renderer = SurfaceRenderer(labels: volume)
+        let voxelOnly = try Self.rmsNormalErrorDeg(renderer)
+        renderer.surfaces = SurfaceMeshes([Tissue.l5.rawValue: Self.icosphere(levels: 4)], labels: volume)
+        let fromSurface = try Self.rmsNormalErrorDeg(renderer)
+        #expect(fromSurface <= 2, "RMS normal error \(fromSurface)° from the surface")
+        // The voxel indicator alone shows the terraces this replaces.
+        #expect(voxelOnly > 2 * fromSurface, "voxel-only RMS \(voxelOnly)° vs \(fromSurface)°")
+    }
+
+    @Test func aCarvedGapStaysOpenUnderTheSurface() throws {
+        // A 2 mm slot carved through the sphere's voxels (as a pars defect is): the mesh still spans it,
+        // but rays into the slot must pass the mesh and meet the slot's walls or go through.
+        var volume = try Self.sphereAtHalfMillimetre()
+        let g = volume.grid
+        for k in 0..<64 { for j in 0..<64 { for i in 0..<64 where abs(g.world(i, j, k).z) < 1 && volume[i, j, k] != 0 {
+            volume[i, j, k] = Tissue.parsDefect.rawValue
+        } } }
+        var renderer = SurfaceRenderer(labels: volume)
+        renderer.surfaces = SurfaceMeshes([Tissue.l5.rawValue: Self.icosphere(levels: 4)], labels: volume)
+        // Straight down the slot from behind (+y): the defect's own (red) surface shows at the mouth …
+        let down = (origin: Vector3(0, 100, 0), direction: Vector3(0, -1, 0))
+        #expect(renderer.firstSurfaces([down])[0]?.label == Tissue.parsDefect.rawValue)
+        // … and with the defect not drawn the ray passes the mesh spanning the mouth and goes through.
+        renderer.styles[.parsDefect] = nil
+        let hit = renderer.firstSurfaces([down])[0]
+        #expect(hit == nil, "the slot is drawn closed at \(String(describing: hit?.point))")
+        // Beside the slot the surface is the sphere's.
+        let beside = try #require(renderer.firstSurfaces([(origin: Vector3(0, 100, 4), direction: Vector3(0, -1, 0))])[0])
+        #expect(abs(beside.point.length - Self.radiusMm) < 0.3)
+    }
+}

@@ -128,8 +128,11 @@ import Ultrasound
     }
 
     @Test func aNeedleThatCannotReachIsAnErrorAndTheDefaultPicksALongerOne() throws {
+        // The shortest spinal needle (2.5 in, 63.5 mm) with 25 mm to hold outside the skin: the ≈ 50–60 mm
+        // path to the pars (shorter since the seated preset presses the probe in) leaves it short.
         var planner = InPlanePlanner()
         planner.needle = try Needle.parse("22G-2.5in")
+        planner.hubMarginMm = 25
         #expect(throws: ProcedureError.self) { _ = try planner.plan(try Self.subject(), target: "L5-left") }
         // Without a requested needle, a planner whose hub margin eats the 3.5 in needle moves to 5 in.
         var roomy = InPlanePlanner()

@@ -1,0 +1,149 @@
+import Anatomy
+import Foundation
+
+/// Bone surfaces for shading: per label, a triangle mesh in world mm with smooth (area-weighted, outward)
+/// vertex normals in a bounding-volume hierarchy, queried along a ray segment.
+///
+/// The source meshes (BodyParts3D, the mean shape) are not consistently oriented, so each triangle is
+/// turned to face out of its bone as the label volume says (the bone indicator's gradient at its centre)
+/// before the vertex normals are summed.
+public struct SurfaceMeshes: Sendable {
+    struct Node: Sendable {
+        var lo: SIMD3<Float>, hi: SIMD3<Float>
+        /// Leaf: first triangle and count (> 0); inner: index of the left child (right = left + 1), count 0.
+        var first: Int32, count: Int32
+    }
+    /// One bone's mesh and hierarchy (a class: queries read it without copying its arrays).
+    final class Tree: Sendable {
+        let vertices: [SIMD3<Float>]
+        let normals: [SIMD3<Float>]
+        let triangles: [SIMD3<UInt32>]
+        let nodes: [Node]
+        init(vertices: [SIMD3<Float>], normals: [SIMD3<Float>], triangles: [SIMD3<UInt32>], nodes: [Node]) {
+            self.vertices = vertices; self.normals = normals; self.triangles = triangles; self.nodes = nodes
+        }
+    }
+    /// Indexed by label value.
+    let trees: [Tree?]
+
+    /// True when `label` has a surface.
+    @inline(__always) public func has(_ label: UInt8) -> Bool { trees[Int(label)] != nil }
+
+    /// Labels that have a surface.
+    public var labels: Set<UInt8> { Set(trees.indices.filter { trees[$0] != nil }.map { UInt8($0) }) }
+
+    public init(_ meshes: [UInt8: TriangleMesh], labels volume: Volume<UInt8>) {
+        var trees = [Tree?](repeating: nil, count: 256)
+        for (label, mesh) in meshes where !mesh.triangles.isEmpty {
+            trees[Int(label)] = Self.tree(mesh, label: label, volume: volume)
+        }
+        self.trees = trees
+    }
+
+    static func tree(_ mesh: TriangleMesh, label: UInt8, volume: Volume<UInt8>) -> Tree {
+        let v = mesh.vertices
+        // Orient each triangle outward: against the gradient of the bone indicator (±1 mm) at its centre.
+        let triangles: [SIMD3<UInt32>] = mesh.triangles.map { t in
+            let a = v[Int(t.x)], b = v[Int(t.y)], c = v[Int(t.z)]
+            let n = SIMD3<Double>(simd_cross(b - a, c - a))
+            let centre = SIMD3<Double>((a + b + c) / 3)
+            func inside(_ p: Vector3) -> Double { volume.value(nearestTo: p) == label ? 1 : 0 }
+            let u = n / max(n.length, 1e-12)
+            let gradient = inside(centre + u) - inside(centre - u)
+            return gradient > 0 ? SIMD3(t.x, t.z, t.y) : t
+        }
+        var normals = [SIMD3<Float>](repeating: .zero, count: v.count)
+        for t in triangles {
+            let a = v[Int(t.x)], b = v[Int(t.y)], c = v[Int(t.z)]
+            let n = simd_cross(b - a, c - a)  // length = twice the area: area weighting
+            normals[Int(t.x)] += n; normals[Int(t.y)] += n; normals[Int(t.z)] += n
+        }
+        normals = normals.map { let l = ($0 * $0).sum().squareRoot(); return l > 0 ? $0 / l : $0 }
+
+        // Median-split BVH, ≤ 4 triangles a leaf.
+        var order = Array(triangles.indices)
+        let centres = triangles.map { (v[Int($0.x)] + v[Int($0.y)] + v[Int($0.z)]) / 3 }
+        var nodes: [Node] = [Node(lo: .zero, hi: .zero, first: 0, count: 0)]
+        var stack: [(node: Int, start: Int, end: Int)] = [(0, 0, order.count)]
+        while let (node, start, end) = stack.popLast() {
+            var lo = SIMD3<Float>(repeating: .infinity), hi = SIMD3<Float>(repeating: -.infinity)
+            var clo = lo, chi = hi
+            for i in start..<end {
+                let t = triangles[order[i]]
+                for p in [v[Int(t.x)], v[Int(t.y)], v[Int(t.z)]] { lo = pointwiseMin(lo, p); hi = pointwiseMax(hi, p) }
+                clo = pointwiseMin(clo, centres[order[i]]); chi = pointwiseMax(chi, centres[order[i]])
+            }
+            nodes[node].lo = lo; nodes[node].hi = hi
+            if end - start <= 4 {
+                nodes[node].first = Int32(start); nodes[node].count = Int32(end - start)
+                continue
+            }
+            let extent = chi - clo
+            let axis = extent.x >= extent.y && extent.x >= extent.z ? 0 : (extent.y >= extent.z ? 1 : 2)
+            let mid = (start + end) / 2
+            order[start..<end].sort { centres[$0][axis] < centres[$1][axis] }
+            let left = nodes.count
+            nodes.append(Node(lo: .zero, hi: .zero, first: 0, count: 0))
+            nodes.append(Node(lo: .zero, hi: .zero, first: 0, count: 0))
+            nodes[node].first = Int32(left); nodes[node].count = 0
+            stack.append((left, start, mid)); stack.append((left + 1, mid, end))
+        }
+        return Tree(vertices: v, normals: normals, triangles: order.map { triangles[$0] }, nodes: nodes)
+    }
+
+    /// The first place the ray o + t·d (d a unit vector) enters `label`'s surface (front faces only) with t
+    /// in [tMin, tMax], and the outward normal there (the vertex normals interpolated), or nil.
+    public func hit(label: UInt8, origin o: Vector3, direction d: Vector3, tMin: Double, tMax: Double) -> (t: Double, normal: Vector3)? {
+        guard let tree = trees[Int(label)] else { return nil }
+        let of = SIMD3<Float>(o), df = SIMD3<Float>(d)
+        let inv = SIMD3<Float>(1 / (df.x == 0 ? 1e-30 : df.x), 1 / (df.y == 0 ? 1e-30 : df.y), 1 / (df.z == 0 ? 1e-30 : df.z))
+        var best = Float(tMax), found: (t: Float, tri: Int, u: Float, v: Float)?
+        let lowest = Float(tMin)
+        tree.nodes.withUnsafeBufferPointer { nodes in
+        tree.triangles.withUnsafeBufferPointer { triangles in
+        tree.vertices.withUnsafeBufferPointer { vertices in
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: 64) { stack in
+            var top = 0
+            stack[0] = 0; top = 1
+            while top > 0 {
+                top -= 1
+                let node = nodes[Int(stack[top])]
+                let t0 = (node.lo - of) * inv, t1 = (node.hi - of) * inv
+                let near = pointwiseMin(t0, t1).max(), far = pointwiseMax(t0, t1).min()
+                guard near <= far, far >= lowest, near <= best else { continue }
+                if node.count == 0 {
+                    guard top + 2 <= 64 else { continue }
+                    stack[top] = node.first; stack[top + 1] = node.first + 1; top += 2
+                    continue
+                }
+                for i in Int(node.first)..<Int(node.first + node.count) {
+                    let t = triangles[i]
+                    let a = vertices[Int(t.x)], e1 = vertices[Int(t.y)] - a, e2 = vertices[Int(t.z)] - a
+                    // Möller–Trumbore.
+                    let p = simd_cross(df, e2)
+                    let det = simd_dot(e1, p)
+                    guard det > 1e-12 else { continue }  // front faces only (triangles are wound outward)
+                    let s = of - a
+                    let u = simd_dot(s, p) / det
+                    guard u >= 0, u <= 1 else { continue }
+                    let q = simd_cross(s, e1)
+                    let w = simd_dot(df, q) / det
+                    guard w >= 0, u + w <= 1 else { continue }
+                    let tt = simd_dot(e2, q) / det
+                    if tt >= lowest, tt <= best { best = tt; found = (tt, i, u, w) }
+                }
+            }
+        } } } }
+        guard let found else { return nil }
+        let t = tree.triangles[found.tri]
+        let n = tree.normals[Int(t.x)] * (1 - found.u - found.v) + tree.normals[Int(t.y)] * found.u + tree.normals[Int(t.z)] * found.v
+        let nd = SIMD3<Double>(n)
+        guard nd.length > 1e-9 else { return nil }
+        return (Double(found.t), nd / nd.length)
+    }
+}
+
+@inline(__always) private func simd_cross(_ a: SIMD3<Float>, _ b: SIMD3<Float>) -> SIMD3<Float> {
+    SIMD3(a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x)
+}
+@inline(__always) private func simd_dot(_ a: SIMD3<Float>, _ b: SIMD3<Float>) -> Float { (a * b).sum() }
