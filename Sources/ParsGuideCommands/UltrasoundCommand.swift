@@ -210,6 +210,10 @@ struct UltrasoundCommand: ParsableCommand {
             return (preset.pose, preset)
         }
         let pose = try PoseFile.read(path: poseJSON!)
+        // A pressed pose (a preset's or a plan's, face 0–15 mm under the skin) is used as it is, so their
+        // JSON gives back the same frame; any other is set on the skin along its beam, unpressed.
+        let press = ProbeContact.depthBelowSkin(pose.centreMm, beam: pose.beam, labels: labels)
+        if (0...ProbePose.maximumPressMm).contains(press) { return (pose, nil) }
         return (try ProbePose.onSkin(of: labels, pointMm: pose.centreMm, beam: pose.beam, azimuth: pose.azimuth), nil)
     }
 

@@ -51,7 +51,7 @@ public struct ProbeContact: Codable, Equatable, Sendable {
 
     /// Signed distance along `beam` from `p` to the skin: positive when `p` is inside the body, mm
     /// (searched within 60 mm; ±60 when no skin is found).
-    static func depthBelowSkin(_ p: Vector3, beam: Vector3, labels: Volume<UInt8>) -> Double {
+    public static func depthBelowSkin(_ p: Vector3, beam: Vector3, labels: Volume<UInt8>) -> Double {
         let step = 0.25
         let inside = (labels.value(nearestTo: p) ?? 0) != 0
         var d = 0.0

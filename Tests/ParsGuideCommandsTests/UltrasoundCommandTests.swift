@@ -66,6 +66,11 @@ import Imaging
         try Data(json.utf8).write(to: URL(fileURLWithPath: file))
         let back = try PoseFile.read(path: file)
         #expect((back.centreMm - pose.centreMm).length < 1e-9 && (back.beam - pose.beam).length < 1e-9)
+        // … and through the command the pressed pose is kept as it is: the same frame, the same contact.
+        let again = CommandLineTests.temp("us-again.png")
+        defer { try? FileManager.default.removeItem(atPath: again) }
+        #expect(CommandLineTests.run(["ultrasound", "--subject", dir, "--pose-json", file, "--lines", "128", "--out", again]) == nil)
+        #expect(try PNG.readRGB(path: again).pixels.map(\.r) == frame.image.pixels)
     }
 
     @Test("Bad requests are refused with the value and what is allowed, and a non-zero exit", arguments: [
