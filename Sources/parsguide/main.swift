@@ -1,3 +1,3 @@
 import ParsGuideCommands
 
-ParsGuide.main()
+ParsGuide.main(ParsGuide.normalisedArguments(Array(CommandLine.arguments.dropFirst())))

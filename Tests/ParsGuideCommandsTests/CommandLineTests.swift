@@ -92,3 +92,22 @@ import Testing
         #expect(Self.run(["bench", "nonsense"]) != nil)
     }
 }
+
+@Suite struct NegativeNumberTests {
+    @Test("A negative number after an option is its value, also as the first of a vector")
+    func negativeValuesAfterASpace() throws {
+        #expect(ParsGuide.normalisedArguments(["slice", "--at-mm", "-56", "--plane", "axial"]) == ["slice", "--at-mm=-56", "--plane", "axial"])
+        #expect(ParsGuide.normalisedArguments(["fluoro", "--source-dir", "-0.57,-0.82,0"]) == ["fluoro", "--source-dir=-0.57,-0.82,0"])
+        #expect(ParsGuide.normalisedArguments(["x", "--a", "-1e3", "--b=-2", "--c", "-.5"]) == ["x", "--a=-1e3", "--b=-2", "--c=-.5"])
+        // Options, short flags, words and everything after "--" are left alone.
+        #expect(ParsGuide.normalisedArguments(["x", "--a", "--b", "-h", "--c", "-word"]) == ["x", "--a", "--b", "-h", "--c", "-word"])
+        #expect(ParsGuide.normalisedArguments(["x", "--", "--a", "-5"]) == ["x", "--", "--a", "-5"])
+        // Parsed for real: the README's `slice --at-mm -56` and a documented rotation.
+        let us = try #require(try ParsGuide.parseAsRoot(ParsGuide.normalisedArguments(
+            ["ultrasound", "--subject", "/tmp/s", "--view", "pars-oblique", "--rotation-deg", "-30", "--out", "/tmp/u.png"])) as? UltrasoundCommand)
+        #expect(us.rotationDeg == -30)
+        #expect(throws: (any Error).self) {
+            try ParsGuide.parseAsRoot(["ultrasound", "--subject", "/tmp/s", "--view", "pars-oblique", "--rotation-deg", "-30", "--out", "/tmp/u.png"])
+        }
+    }
+}
