@@ -97,9 +97,30 @@ import Imaging
         let dir = try Self.subject.get()
         let file = CommandLineTests.temp("far-pose.json"), png = CommandLineTests.temp("far.png")
         defer { try? FileManager.default.removeItem(atPath: file) }
-        try Data(#"{"worldFromProbe": [[1,0,0,500],[0,0,-1,0],[0,-1,0,0],[0,0,0,1]]}"#.utf8).write(to: URL(fileURLWithPath: file))
+        try Data(#"{"worldFromProbe": [[1,0,0,500],[0,0,1,0],[0,-1,0,0],[0,0,0,1]]}"#.utf8).write(to: URL(fileURLWithPath: file))
         let error = CommandLineTests.run(["ultrasound", "--subject", dir, "--pose-json", file, "--out", png])
         #expect(CommandLineTests.message(error).contains("off the body"), "\(CommandLineTests.message(error))")
+        #expect(!FileManager.default.fileExists(atPath: png))
+    }
+
+    @Test("A pose that is not a rigid transform is refused, naming what is wrong", arguments: [
+        ("[[1,0,0,0],[0,0,-1,0],[0,-1,0,0]]", "determinant"),          // a reflection
+        ("[[2,0,0,0],[0,0,1,0],[0,-1,0,0]]", "column 0 has length"),   // scaled
+        ("[[1,0.3,0,0],[0,0,1,0],[0,-1,0,0]]", "column 1 has length"), // sheared
+        ("[[0,0,0,0],[0,0,0,0],[0,0,0,0]]", "column 0 has length"),    // all zeros
+        ("[[1,0,0,1e300],[0,0,1,0],[0,-1,0,0]]", "translation"),       // huge
+        ("[[1,0,0,0],[0,0,1,0],[0,-1,0,0],[0,0,1,1]]", "fourth row"),
+    ])
+    func notRigid(_ c: (String, String)) throws {
+        let dir = try Self.subject.get()
+        // The cases run in parallel: a file each.
+        let tag = String(UInt(bitPattern: c.0.hashValue))
+        let file = CommandLineTests.temp("bad-pose-\(tag).json"), png = CommandLineTests.temp("bad-pose-\(tag).png")
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try Data(#"{"worldFromProbe": \#(c.0)}"#.utf8).write(to: URL(fileURLWithPath: file))
+        let error = CommandLineTests.run(["ultrasound", "--subject", dir, "--pose-json", file, "--out", png])
+        #expect(CommandLineTests.message(error).contains(c.1), "\(CommandLineTests.message(error))")
+        #expect(ParsGuide.exitCode(for: try #require(error)) != .success)
         #expect(!FileManager.default.fileExists(atPath: png))
     }
 
