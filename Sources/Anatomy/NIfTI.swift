@@ -67,8 +67,8 @@ public enum NIfTI {
             throw AnatomyError.unsupportedDataType(path: path, code: datatype, supported: supportedTypes)
         }
         let voxOffset = Double(r.float32(108))
-        guard voxOffset.isFinite, voxOffset >= Double(dataOffset) else {
-            throw AnatomyError.corruptFile(path: path, reason: "vox_offset \(voxOffset) is below 352")
+        guard voxOffset.isFinite, voxOffset >= Double(dataOffset), voxOffset <= Double(data.count) else {
+            throw AnatomyError.corruptFile(path: path, reason: "vox_offset \(voxOffset) lies outside the file (352–\(data.count) bytes)")
         }
         let count = dims[0] * dims[1] * dims[2]
         let start = Int(voxOffset)

@@ -20,7 +20,8 @@ public struct VolumeSlice<Element: Sendable>: Sendable {
         let axis = plane == .sagittal ? 0 : (plane == .coronal ? 1 : 2)
         var probe = g.worldFromIndex.translation
         probe[axis] = atMm
-        let index = Int(g.indexFromWorld.apply(probe)[axis].rounded())
+        let at = g.indexFromWorld.apply(probe)[axis].rounded()
+        let index = at.isFinite && abs(at) < 1e9 ? Int(at) : -1  // a degenerate grid places nothing
         guard index >= 0, index < g.dimensions[axis] else {
             let lo = g.world(0, 0, 0)[axis], hi = g.world(g.dimensions.x - 1, g.dimensions.y - 1, g.dimensions.z - 1)[axis]
             throw AnatomyError.valueOutOfRange(name: "slice position", value: atMm, allowed: min(lo, hi)...max(lo, hi), unit: "mm")

@@ -20,12 +20,14 @@ public struct GrayImage: Sendable, Equatable {
         set { pixels[y * width + x] = newValue }
     }
 
-    /// Maps values to grey with a window: `level − width/2` → 0, `level + width/2` → 255.
+    /// Maps values to grey with a window: `level − width/2` → 0, `level + width/2` → 255; values beyond
+    /// the window (or infinite) clamp to its ends, NaN shows black.
     public static func windowed(_ values: [Float], width: Int, height: Int, level: Float, window: Float) -> GrayImage {
         let lo = level - window / 2
         let scale = 255 / window
         return GrayImage(width: width, height: height, pixels: values.map { v in
-            UInt8(clamping: Int(((v - lo) * scale).rounded()))
+            let g = ((v - lo) * scale).rounded()
+            return g.isNaN ? 0 : UInt8(min(max(g, 0), 255))
         })
     }
 }

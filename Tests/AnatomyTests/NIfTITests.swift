@@ -97,6 +97,27 @@ import Testing
         #expect(throws: AnatomyError.self) { try NIfTI.read(path: p) }
     }
 
+    @Test("Hostile header numbers are errors or clamped values, never a trap (the slice fuzz's three trap sites)")
+    func hostileHeaderNumbers() throws {
+        func set(_ data: inout Data, _ offset: Int, _ value: Float) {
+            withUnsafeBytes(of: value.bitPattern.littleEndian) { for (i, b) in $0.enumerated() { data[offset + i] = b } }
+        }
+        let axial = try Grid(dimensions: SIMD3(6, 5, 4), spacingMm: Vector3(1, 1, 1), originMm: .zero)
+        // vox_offset far beyond the file.
+        var far = try NIfTI.encode(Volume<Int16>(grid: axial, repeating: 7))
+        set(&far, 108, 1e30)
+        #expect(throws: AnatomyError.self) { try NIfTI.decode(far) }
+        // A huge intercept: the values decode as huge floats (`GrayImage.windowed` clamps them; ImagingTests).
+        var huge = try NIfTI.encode(Volume<Int16>(grid: axial, repeating: 7))
+        set(&huge, 112, 2); set(&huge, 116, 3.4e38)
+        #expect(try NIfTI.decode(huge).float32.voxels.allSatisfy { $0 > 1e38 })
+        // A grid placed absurdly far away: every slice position is off it, an error naming the range, not a trap.
+        var wide = try NIfTI.encode(Volume<UInt8>(grid: axial, repeating: 1))
+        set(&wide, 312 + 12, 3.4e38)  // srow_z[3]: the grid starts 3.4e38 mm up
+        let v = try NIfTI.decode(wide).labels()
+        #expect(throws: AnatomyError.self) { _ = try VolumeSlice(v, plane: .axial, atMm: -50) }
+    }
+
     @Test("A grid too large for NIfTI-1 is refused, not truncated")
     func tooLarge() throws {
         let g = try Grid(dimensions: SIMD3(40_000, 1, 1), spacingMm: Vector3(1, 1, 1), originMm: .zero)

@@ -39,3 +39,11 @@ import ParsGuideCore
         #expect(img.pixels == [0, 128, 255, 255])
     }
 }
+
+@Suite struct WindowTests {
+    @Test("A window maps huge, infinite and NaN values without trapping: ends clamp, NaN is black")
+    func hostileValues() {
+        let image = GrayImage.windowed([3.4e38, -3.4e38, .infinity, -.infinity, .nan, 300], width: 6, height: 1, level: 300, window: 1600)
+        #expect(image.pixels == [255, 0, 255, 0, 0, 128])
+    }
+}
