@@ -57,10 +57,13 @@ public struct Grid: Hashable, Sendable {
         worldFromIndex.apply(Vector3(Double(i), Double(j), Double(k)))
     }
 
-    /// The voxel whose centre is nearest to a world point, or `nil` outside the grid.
+    /// The voxel whose centre is nearest to a world point, or `nil` outside the grid (also for a point
+    /// that is not finite or lies absurdly far away).
     public func nearestIndex(toWorld p: Vector3) -> SIMD3<Int>? {
-        let c = indexFromWorld.apply(p)
-        let i = Int((c.x).rounded()), j = Int((c.y).rounded()), k = Int((c.z).rounded())
+        let c = indexFromWorld.apply(p).rounded(.toNearestOrAwayFromZero)
+        // Guard the Double → Int conversion: anything beyond 2³¹ voxels is outside every grid.
+        guard c.x.magnitude < 2147483648, c.y.magnitude < 2147483648, c.z.magnitude < 2147483648 else { return nil }
+        let i = Int(c.x), j = Int(c.y), k = Int(c.z)
         return contains(i, j, k) ? SIMD3(i, j, k) : nil
     }
 }

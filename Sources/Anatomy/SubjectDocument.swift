@@ -89,8 +89,24 @@ public struct SubjectDocument: Codable, Sendable {
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw AnatomyError.fileUnreadable(path: path, reason: error.localizedDescription)
         }
-        do { return try JSONDecoder().decode(SubjectDocument.self, from: data) } catch {
+        let document: SubjectDocument
+        do { document = try JSONDecoder().decode(SubjectDocument.self, from: data) } catch {
             throw AnatomyError.corruptFile(path: path, reason: "not a ParsGuide subject.json (\(error))")
+        }
+        try document.validate(path: path)
+        return document
+    }
+
+    /// Landmarks are three finite numbers within 10 m of the origin, measurements finite; otherwise the
+    /// key at fault is named (NaN passes the decoder as null only, but 1e300 would reach the geometry).
+    func validate(path: String) throws {
+        for (name, v) in landmarks.sorted(by: { $0.key < $1.key }) {
+            guard v.count == 3, v.allSatisfy({ $0.isFinite && $0.magnitude <= 10_000 }) else {
+                throw AnatomyError.corruptFile(path: path, reason: "landmark \(name) is \(v): it must be three finite numbers within ±10000 mm")
+            }
+        }
+        if let (name, v) = measurements.first(where: { !$0.value.isFinite }) {
+            throw AnatomyError.corruptFile(path: path, reason: "measurement \(name) is \(v): it must be finite")
         }
     }
 

@@ -131,3 +131,33 @@ import Testing
         #expect(try Gzip.decompress(packed) == data)
     }
 }
+
+@Suite struct HostileNumberTests {
+    @Test("A point absurdly far away or not finite is outside every grid, not a trap")
+    func farPointsAreOutside() throws {
+        let grid = try Grid(dimensions: SIMD3(4, 4, 4), spacingMm: Vector3(0.5, 0.5, 0.5), originMm: .zero)
+        for p in [Vector3(1e300, 0, 0), Vector3(0, -1e300, 0), Vector3(.nan, 0, 0), Vector3(0, 0, .infinity)] {
+            #expect(grid.nearestIndex(toWorld: p) == nil)
+        }
+        #expect(grid.nearestIndex(toWorld: Vector3(0.6, 0.4, 1.4)) == SIMD3(1, 1, 3))
+    }
+
+    @Test("subject.json with a landmark of 1e300 or a non-finite measurement is refused naming the key")
+    func hostileSubjectDocument() throws {
+        let grid = try Grid(dimensions: SIMD3(4, 4, 4), spacingMm: Vector3(0.5, 0.5, 0.5), originMm: .zero)
+        let subject = Subject(habitus: .flagship, defects: [], labels: Volume(grid: grid, repeating: 0),
+                              ct: Volume(grid: grid, repeating: 0), landmarks: ["L5.left.pars": Vector3(1, 2, 3)],
+                              measurements: ["x": 1], seed: 1)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("parsguide-\(getpid())-hostile-subject.json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var document = SubjectDocument(subject, files: [:])
+        try document.encoded().write(to: URL(fileURLWithPath: path))
+        #expect(try SubjectDocument.read(path: path).landmarks["L5.left.pars"] == [1, 2, 3])
+        document.landmarks["L5.left.pars"] = [1e300, 0, 0]
+        try document.encoded().write(to: URL(fileURLWithPath: path))
+        #expect { try SubjectDocument.read(path: path) } throws: { "\($0)".contains("L5.left.pars") }
+        document.landmarks["L5.left.pars"] = [1, 2]
+        try document.encoded().write(to: URL(fileURLWithPath: path))
+        #expect { try SubjectDocument.read(path: path) } throws: { "\($0)".contains("three finite numbers") }
+    }
+}
