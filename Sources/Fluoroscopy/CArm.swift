@@ -94,6 +94,14 @@ public struct CArm: Hashable, Sendable {
         return [[a.x, a.y, a.z, -a.dot(src)], [b.x, b.y, b.z, -b.dot(src)], [w.x, w.y, w.z, -w.dot(src)]]
     }
 
+    /// How far apart two world points project, in mm at the isocentre (detector mm ÷ SID/SAD); nil when
+    /// either lies behind the source.
+    public func projectedSeparationMm(_ a: Vector3, _ b: Vector3) -> Double? {
+        guard let p = project(a), let q = project(b) else { return nil }
+        let dc = p.column - q.column, dr = p.row - q.row
+        return (dc * dc + dr * dr).squareRoot() * pixelMm * sadMm / sidMm
+    }
+
     /// Fractional pixel (column, row) where a world point projects; nil behind the source.
     public func project(_ p: Vector3) -> (column: Double, row: Double)? {
         let m = projectionMatrix

@@ -99,12 +99,7 @@ struct CaseRun {
                                               depthMm: settings.depthMm, transducer: .c52, lineCount: settings.lineCount,
                                               dynamicRangeDB: settings.dynamicRangeDB)
         try PNG.write(obliqueFrame.annotated(located), to: "\(figures)/fig1c.png")
-        // Whether the needle shows: pixels its echo brightens by ≥ 24 grey levels (≈ 6 dB of the 60 dB scale)
-        // against the same frame without it, as many as a 15 mm stretch of shaft one pixel wide covers (chosen:
-        // a bright tip alone is not a needle a reader can follow).
-        let bare = simulator.render(labels: labels, pose: obliquePose).image.pixels
-        let brightened = zip(obliqueFrame.image.pixels, bare).filter { Int($0) - Int($1) >= 24 }.count
-        let needleShows = Double(brightened) >= 15 / obliqueFrame.geometry.pixelSpacingMm
+        let needle = NeedleVisibility(with: obliqueFrame, without: simulator.render(labels: labels, pose: obliquePose), needle: leftShaft)
         // The rehearsal of the left approach as an animated GIF (a frame every 4 mm).
         var frames: [GrayImage] = []
         var small = settings
@@ -136,6 +131,18 @@ struct CaseRun {
             ledger.record(ShotDose(carm: carm, kVp: 80, mAs: 2, sourceToSkinMm: scene.sourceToSkinMm(carm)))
             try PNG.write(FluoroscopyDisplay.image(image), to: "\(figures)/\(shot.id).png")
             carms[shot.id] = carm
+        }
+        // What the shots show: where each needle tip projects against its defect (nil: no defect on that
+        // side), and whether the oblique sees the left cleft as a lucent band.
+        let defects = sides.map { side in
+            landmarks[Subject.parsLandmarkName(level: level, side: side)].flatMap { DefectLucency(carm: carms["fig2c"]!, labels: labels, parsMm: $0) }
+        }
+        func tipPlacement(_ id: String, _ shaft: NeedleShaft, side: Side) -> String {
+            guard let defect = defects[side == .left ? 0 : 1],
+                  let mm = carms[id]!.projectedSeparationMm(shaft.tipMm, defect.centreMm) else {
+                return "the needle at the \(side.rawValue) \(level.rawValue) pars"
+            }
+            return String(format: "the needle tip projects %.0f mm from the centre of the %@ %@ pars defect", mm, side.rawValue, level.rawValue)
         }
 
         step("3D illustrations of every view")
@@ -200,17 +207,23 @@ struct CaseRun {
             "fig1b": "3D illustration of the sagittal probe position and its image plane.",
             "fig1c": String(format: "Probe rotated %.0f° and tilted %.0f° toward the left: ", left.pose.rotationDeg, left.pose.tiltDeg)
                 + "\(Self.listed(located.filter(\.isVisible).map(\.key), level: level)) in view"
-                + (needleShows ? ", with the needle in plane." : "; the needle, planned in plane, returns too little echo at this angle to the beam to show.")
+                + (needle.shows ? String(format: ", with the needle in plane (%.0f mm of its shaft shows).", needle.shownLengthMm)
+                   : needle.tipShows ? String(format: "; of the needle, planned in plane at %.0f° to the beam, only the tip shows.", needle.angleToBeamDeg)
+                   : String(format: "; the needle, planned in plane at %.0f° to the beam, returns too little echo to show.", needle.angleToBeamDeg))
                 + (faint.isEmpty ? "" : " In the plane but faint: \(Self.listed(faint, level: level)).")
                 + (absent.isEmpty ? "" : " Not in this plane: \(Self.listed(absent, level: level))."),
             "fig1d": "3D illustration of the rotated probe, its plane and the needle on the left \(level.rawValue) pars defect.",
-            "fig2a": "AP fluoroscopy with the needle at the left \(level.rawValue) pars.",
+            "fig2a": "AP fluoroscopy: \(tipPlacement("fig2a", leftShaft, side: .left)).",
             "fig2b": "3D illustration from the same C-arm position.",
-            "fig2c": "Left ipsilateral oblique (35°): the needle at the neck of the Scotty dog.",
+            "fig2c": String(format: "Left ipsilateral oblique (%.0f°): ", CArm.View.defaultObliqueDegrees) + tipPlacement("fig2c", leftShaft, side: .left)
+                + (defects[0].map { d in
+                    d.isLucent ? String(format: "; the cleft crosses the neck of the Scotty dog as a lucent band (its rays cross %.0f mm of cleft against %.0f mm of bone).", d.cleftAlongRayMm, d.boneAlongRayMm)
+                        : String(format: "; the cleft does not stand out as a lucent band in this view (its rays cross %.0f mm of cleft against %.0f mm of bone).", d.cleftAlongRayMm, d.boneAlongRayMm)
+                } ?? "."),
             "fig2d": "3D illustration from the same oblique.",
-            "fig2e": "Lateral after 0.3 mL iohexol: contrast in the defect and the facet joint.",
+            "fig2e": String(format: "Lateral after %.1f mL iohexol: contrast in ", contrast.injectedMl) + Self.spread(contrast.reachedMl) + ".",
             "fig2f": "3D illustration from the lateral, right-side structures translucent.",
-            "fig2g": "AP with contrast on the left and the needle at the right \(level.rawValue) pars before injectate.",
+            "fig2g": "AP with contrast on the left; \(tipPlacement("fig2g", rightShaft, side: .right)), before the injectate.",
             "fig2h": "3D illustration from the same AP.",
         ]
         let record = CaseRecord(
@@ -242,6 +255,9 @@ struct CaseRun {
                            minimalImportantChangePercent: change.thresholdRelativePercent, importantImprovement: change.importantImprovement,
                            globalPerceivedChange: Self.perceivedChange, followUpMonths: Self.followUpMonths),
             figures: figureNames.map { .init(id: $0, file: "figures/\($0).png", caption: captions[$0]!, width: p, height: p) },
+            imaging: .init(parsViewShows: Self.listed(located.filter(\.isVisible).map(\.key), level: level), needleShownMm: needle.shownLengthMm,
+                           obliqueCleftAlongRayMm: defects[0]?.cleftAlongRayMm ?? 0, obliqueBoneAlongRayMm: defects[0]?.boneAlongRayMm ?? 0,
+                           obliqueDefectLucent: defects[0]?.isLucent ?? false),
             registryFile: o.db ?? "parsguide.sqlite",
             simulationStatement: "Simulated with ParsGuide: the anatomy is a population-mean lumbar model (L2–L5) with BodyParts3D's L1 set on it and its sacrum and pelvis seated under it, soft tissue sized to the patient's habitus and modelled defects; the ultrasound images, fluoroscopic shots, needle paths, contrast spread and radiation figures are computed, not acquired. The patient's habitus, the technique, the injectate and the outcomes (ODI \(Self.baselineODI) → \(Self.followUpODI)/50, \(Self.perceivedChange)) are those of the published case. Anatomy sources: \(SubjectDocument.attribution.joined(separator: "; ")).")
         try writeJSON(record, to: (dir as NSString).appendingPathComponent("case.json"))
@@ -269,6 +285,17 @@ struct CaseRun {
         let joints = keys.filter { $0.hasPrefix("facetJoint.") }.map { String($0.dropFirst("facetJoint.".count)) }
         if !joints.isEmpty { parts.append("the \(joints.joined(separator: " and ")) facet joint\(joints.count > 1 ? "s" : "")") }
         guard let last = parts.popLast() else { return "no annotated structure" }
+        return parts.isEmpty ? last : parts.joined(separator: ", ") + " and " + last
+    }
+
+    /// Where the contrast went, largest share first: "the pars defect (0.21 mL) and the facet joint (0.09 mL)";
+    /// shares under 0.01 mL are summed as "elsewhere".
+    static func spread(_ reachedMl: [String: Double]) -> String {
+        let major = reachedMl.filter { $0.value >= 0.01 }.sorted { $0.value > $1.value }
+        let minor = reachedMl.values.filter { $0 < 0.01 }.reduce(0, +)
+        var parts = major.map { String(format: "the %@ (%.2f mL)", $0.key, $0.value) }
+        if minor > 0 { parts.append(String(format: "%.3f mL elsewhere", minor)) }
+        guard let last = parts.popLast() else { return "no tissue" }
         return parts.isEmpty ? last : parts.joined(separator: ", ") + " and " + last
     }
 

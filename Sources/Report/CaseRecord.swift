@@ -129,6 +129,27 @@ public struct CaseRecord: Codable, Sendable, Equatable {
         }
     }
 
+    /// What the simulated images show, measured on them (so the report's text can say it).
+    public struct ImagingFindings: Codable, Sendable, Equatable {
+        /// The structures the rotated pars view (figure 1C) shows, named as in its caption ("L5 superior
+        /// articular process, pars, …"): in the plane with an echo ≥ 12 dB above the tissue around.
+        public var parsViewShows: String
+        /// How much of the needle's shaft figure 1C shows, mm.
+        public var needleShownMm: Double
+        /// The left defect on the ipsilateral oblique (figure 2C), along its most lucent rays: cleft and
+        /// remaining bone crossed, mm, and whether the cleft therefore shows as a lucent band
+        /// (`DefectLucency`).
+        public var obliqueCleftAlongRayMm: Double
+        public var obliqueBoneAlongRayMm: Double
+        public var obliqueDefectLucent: Bool
+
+        public init(parsViewShows: String, needleShownMm: Double, obliqueCleftAlongRayMm: Double, obliqueBoneAlongRayMm: Double,
+                    obliqueDefectLucent: Bool) {
+            self.parsViewShows = parsViewShows; self.needleShownMm = needleShownMm; self.obliqueCleftAlongRayMm = obliqueCleftAlongRayMm
+            self.obliqueBoneAlongRayMm = obliqueBoneAlongRayMm; self.obliqueDefectLucent = obliqueDefectLucent
+        }
+    }
+
     public var title: String
     public var seed: UInt64
     public var patient: Patient
@@ -139,11 +160,12 @@ public struct CaseRecord: Codable, Sendable, Equatable {
     public var radiation: Radiation
     public var outcome: Outcome
     public var figures: [Figure]
+    public var imaging: ImagingFindings
     public var registryFile: String
     /// What is simulated and what comes from the published case.
     public var simulationStatement: String
 
-    public init(title: String, seed: UInt64, patient: Patient, findings: [Finding], timeline: [Event], approaches: [Approach], contrast: Contrast, radiation: Radiation, outcome: Outcome, figures: [Figure], registryFile: String, simulationStatement: String) {
-        self.title = title; self.seed = seed; self.patient = patient; self.findings = findings; self.timeline = timeline; self.approaches = approaches; self.contrast = contrast; self.radiation = radiation; self.outcome = outcome; self.figures = figures; self.registryFile = registryFile; self.simulationStatement = simulationStatement
+    public init(title: String, seed: UInt64, patient: Patient, findings: [Finding], timeline: [Event], approaches: [Approach], contrast: Contrast, radiation: Radiation, outcome: Outcome, figures: [Figure], imaging: ImagingFindings, registryFile: String, simulationStatement: String) {
+        self.imaging = imaging; self.title = title; self.seed = seed; self.patient = patient; self.findings = findings; self.timeline = timeline; self.approaches = approaches; self.contrast = contrast; self.radiation = radiation; self.outcome = outcome; self.figures = figures; self.registryFile = registryFile; self.simulationStatement = simulationStatement
     }
 }

@@ -75,12 +75,17 @@ public enum CaseReport {
         h += "<section id=\"timeline\"><h2>Timeline</h2><table><tr><th>Date</th><th>Event</th></tr>\n"
         for event in r.timeline { h += "<tr><td>\(e(event.date))</td><td>\(e(event.what))</td></tr>\n" }
         h += "</table><p class=\"note\">Dates are illustrative: the published case gives intervals, not dates.</p></section>\n"
-        // 8 Diagnostic assessment
+        // 8 Diagnostic assessment: what the figures show, as measured on them.
+        let i = r.imaging
+        let obliqueSentence = i.obliqueDefectLucent
+            ? "the ipsilateral oblique fluoroscopic view shows the lucent band across the neck of the \"Scotty dog\" (Figure 2C)."
+            : String(format: "in the ipsilateral oblique fluoroscopic view (Figure 2C) the defect does not stand out as a lucent band (its rays cross %.0f mm of cleft against %.0f mm of bone).",
+                     i.obliqueCleftAlongRayMm, i.obliqueBoneAlongRayMm)
         h += """
         <section id="diagnostic-assessment"><h2>Diagnostic assessment</h2>
-        <p>Bilateral L5 pars defects; the ipsilateral oblique fluoroscopic view shows the lucent band across the neck of the "Scotty dog".
+        <p>Bilateral L5 pars defects; \(e(obliqueSentence))
         Differential diagnosis: facet arthropathy, discogenic pain, sacroiliac joint pain. The sagittal ultrasound over the L4–S1 facets and the
-        pars view after rotating the probe show the L5 superior articular process, pars, lamina, spinous process and dura together (Figure 1).</p>
+        pars view after rotating the probe show \(e(r.imaging.parsViewShows)) (Figure 1).</p>
         </section>
 
         """

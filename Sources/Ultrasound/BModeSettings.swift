@@ -12,6 +12,12 @@ public struct BModeSettings: Hashable, Sendable {
     /// a nominal soft tissue of 0.5 dB/cm/MHz two-way at the centre frequency (data sheet §4, "average
     /// soft tissue"). 0 leaves the raw attenuation visible.
     public var tgcDBPerCm: Double?
+    /// Also undo the beam's diffraction in the TGC, as a sonographer sets the TGC sliders (or a scanner's
+    /// automatic gain does) for an even image: a uniform medium's mean diffuse echo is then the same at
+    /// every depth as at the transmit focus. Without it, the unfocused near field and the far field image
+    /// 20–30 dB darker than the focal zone (the two-way focal gain of the model), and a bone surface a
+    /// centimetre under the skin barely stands above the speckle of the image.
+    public var compensatesDiffraction = true
     /// Number of scan lines across the array.
     public var lineCount = 256
     /// Transmit F-number: active transmit aperture = focus depth / F.

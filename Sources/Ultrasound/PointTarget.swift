@@ -24,6 +24,7 @@ public struct PointTarget: Sendable {
         s.lineCount = 1024
         s.stepWavelengths = 1.0 / 16
         s.tgcDBPerCm = 0
+        s.compensatesDiffraction = false
         s.elevationRayCount = 1
         s.seed = seed
         return s

@@ -61,8 +61,8 @@ public enum ProbeView: String, CaseIterable, Sendable {
         let cranial = Vector3(0, 0, 1)
         /// Seats the probe; `lateral` is the world direction a positive tilt turns the beam toward.
         func place(_ p: Vector3, azimuth: Vector3, tilt: Angle, toward lateral: Vector3) throws -> ProbePose {
-            let sign = azimuth.cross(beam).dot(lateral) >= 0 ? 1.0 : -1.0
-            return try ProbePose.seated(on: labels, pivotMm: p, beam: beam, azimuth: azimuth, tilt: .radians(sign * tilt.radians),
+            return try ProbePose.seated(on: labels, pivotMm: p, beam: beam, azimuth: azimuth,
+                                        tilt: Self.poseTilt(tilt, toward: lateral, azimuth: azimuth, beam: beam),
                                         transducer: transducer)
         }
         let toSide = Vector3(side.sign, 0, 0)
@@ -145,8 +145,14 @@ public enum ProbeView: String, CaseIterable, Sendable {
     /// An aligned pars-oblique pose tilted `tilt` toward `side` at depth and pressed in (`ProbePose.pressed`).
     public static func parsObliquePressed(_ aligned: ProbePose, pivotMm: Vector3, side: Side, tilt: Angle, slideMm: Double = 0,
                                           labels: Volume<UInt8>, transducer: Transducer) throws -> ProbePose {
-        let sign = aligned.azimuth.cross(aligned.beam).x * side.sign >= 0 ? 1.0 : -1.0
-        return try aligned.pressed(on: labels, pivotMm: pivotMm, tilt: .radians(sign * tilt.radians), slideMm: slideMm, transducer: transducer)
+        let t = poseTilt(tilt, toward: Vector3(side.sign, 0, 0), azimuth: aligned.azimuth, beam: aligned.beam)
+        return try aligned.pressed(on: labels, pivotMm: pivotMm, tilt: t, slideMm: slideMm, transducer: transducer)
+    }
+
+    /// The tilt about the probe's long axis (`ProbePose` sense) that turns the beam toward `lateral` at
+    /// depth by `tilt` — the one place the sign of "toward the side" is worked out.
+    static func poseTilt(_ tilt: Angle, toward lateral: Vector3, azimuth: Vector3, beam: Vector3) -> Angle {
+        .radians((azimuth.cross(beam).dot(lateral) >= 0 ? 1.0 : -1.0) * tilt.radians)
     }
 
     /// The depth the pars-oblique search images to, mm (the case's depth; deep enough for the dura).

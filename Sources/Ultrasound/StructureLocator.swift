@@ -16,8 +16,9 @@ public struct LocatedStructure: Codable, Hashable, Sendable {
     public var elevationMm: Double
     /// Distance from the shown point to the landmark, mm.
     public var distanceToLandmarkMm: Double
-    /// How far its echo stands above the tissue: the brightest pixel within 2 mm of where it is shown over
-    /// the median imaged (non-black) pixel, dB of the display's dynamic range.
+    /// How far its echo stands above the tissue around it: the brightest pixel within 2 mm of where it is
+    /// shown over the median imaged (non-black) pixel within `StructureLocator.surroundRadiusMm`, dB of the
+    /// display's dynamic range.
     public var echoContrastDB: Double
 
     /// An echo this far above the tissue median is plainly visible (chosen: 12 dB, 4× in amplitude).
@@ -40,9 +41,12 @@ public enum StructureLocator {
     /// A structure shows when the beam meets it across at least this width of the image, mm (chosen: a
     /// grazed edge, or a wall the beam runs along, is a few pixels wide and not something a reader can name).
     public static let minimumWidthMm = 3.0
+    /// A structure's echo is judged against the tissue within this distance of it, mm (chosen: the
+    /// neighbourhood a reader compares it with, wider than the speckle and the structure itself).
+    public static let surroundRadiusMm = 10.0
 
     /// Bone surfaces whose normal lies within this angle of the beam return a specular echo the probe
-    /// receives (chosen: 60°; an edge-on wall reflects away from the aperture).
+    /// receives (chosen: 75°; an edge-on wall reflects away from the aperture).
     public static let maximumIncidenceDegrees = 75.0
 
     /// True when the bone surface at `p` faces the beam: its outward normal (a central difference of the
@@ -77,21 +81,25 @@ public enum StructureLocator {
                              depthMm: depthMm, transducer: transducer, lineCount: lineCount)
         let image = frame.image
         let tissue = image.pixels.filter { $0 > 0 }.sorted()
-        let median = tissue.isEmpty ? 0 : Int(tissue[tissue.count / 2])
-        let r = Int((2 / frame.geometry.pixelSpacingMm).rounded())
-        func brightest(column: Double, row: Double) -> Int {
-            var best = 0
+        let globalMedian = tissue.isEmpty ? 0 : Int(tissue[tissue.count / 2])
+        /// The pixels within `radiusMm` of a point.
+        func disc(column: Double, row: Double, radiusMm: Double) -> [UInt8] {
+            let r = Int((radiusMm / frame.geometry.pixelSpacingMm).rounded())
             let c = Int(column.rounded()), w = Int(row.rounded())
+            var out: [UInt8] = []
             for dy in -r...r { for dx in -r...r where dx * dx + dy * dy <= r * r {
                 let x = c + dx, y = w + dy
-                if x >= 0, y >= 0, x < image.width, y < image.height { best = max(best, Int(image[x, y])) }
+                if x >= 0, y >= 0, x < image.width, y < image.height { out.append(image[x, y]) }
             } }
-            return best
+            return out
         }
         return seen.map { s in
             let px = frame.pixel(ofWorld: s.pointMm)
             let distance = landmarks[s.landmark].map { ($0 - s.pointMm).length } ?? 0
-            let contrast = Double(brightest(column: px.column, row: px.row) - median) / 255 * dynamicRangeDB
+            let brightest = Int(disc(column: px.column, row: px.row, radiusMm: 2).max() ?? 0)
+            let around = disc(column: px.column, row: px.row, radiusMm: Self.surroundRadiusMm).filter { $0 > 0 }.sorted()
+            let median = around.count >= 16 ? Int(around[around.count / 2]) : globalMedian
+            let contrast = Double(brightest - median) / 255 * dynamicRangeDB
             return LocatedStructure(key: s.key, label: s.label, landmark: s.landmark, worldMm: [s.pointMm.x, s.pointMm.y, s.pointMm.z],
                                     pixel: [px.column, px.row], elevationMm: px.elevationMm, distanceToLandmarkMm: distance,
                                     echoContrastDB: contrast)

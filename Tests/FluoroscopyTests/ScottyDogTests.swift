@@ -12,6 +12,10 @@ import Testing
         return try LumbarPhantom.build(o)
     }
 
+    /// Built once for the suite (each takes about 30 s in a debug build).
+    static let lytic = Result { try subject(defects: ParsDefect.flagship) }
+    static let intact = Result { try subject(defects: []) }
+
     /// The left L5 ipsilateral oblique of a subject, centred on a given pars position.
     static func shot(_ subject: Subject, at pars: Vector3) throws -> (DRRImage, CArm) {
         let carm = try CArm(isocentreMm: pars, sourceDirection: CArm.View.obliqueLeft.sourceDirection(), detectorMm: 120, pixels: 256)
@@ -19,7 +23,7 @@ import Testing
     }
 
     @Test func theDefectIsALucentBandAcrossTheNeck() throws {
-        let lytic = try Self.subject(defects: ParsDefect.flagship), intact = try Self.subject(defects: [])
+        let lytic = try Self.lytic.get(), intact = try Self.intact.get()
         let pars = intact.landmarks["L5.left.pars"]!
         let (a, carm) = try Self.shot(lytic, at: pars), (b, _) = try Self.shot(intact, at: pars)
         let p = try #require(carm.project(pars))
@@ -41,5 +45,26 @@ import Testing
         let lucent = near[near.count * 99 / 100]
         #expect(lucent > 1.08, "transmission gain along the defect line: \(lucent)")
         #expect(abs(far[far.count / 2] - 1) < 0.01, "away from L5 the shots must agree: median ratio \(far[far.count / 2])")
+    }
+
+    @Test func theLucencyMeasureSeesTheCleftEdgeOnNotFaceOn() throws {
+        let lytic = try Self.lytic.get(), intact = try Self.intact.get()
+        let pars = lytic.landmarks["L5.left.pars"]!
+        let (_, oblique) = try Self.shot(lytic, at: pars)
+        let seen = try #require(DefectLucency(carm: oblique, labels: lytic.labels, parsMm: pars))
+        #expect(seen.isLucent, "oblique: \(seen.cleftAlongRayMm) mm of cleft, \(seen.boneAlongRayMm) mm of bone along its rays")
+        #expect(DefectLucency(carm: oblique, labels: intact.labels, parsMm: pars) == nil, "an intact pars has no cleft")
+        // Looking along the cleft's normal, every ray crosses the gap's width and the bone on both sides of it.
+        let cleft = lytic.labels.grid
+        let points = (0..<cleft.voxelCount).compactMap { n -> Vector3? in
+            guard lytic.labels.voxels[n] == Tissue.parsDefect.rawValue else { return nil }
+            let i = n % cleft.dimensions.x, j = (n / cleft.dimensions.x) % cleft.dimensions.y, k = n / (cleft.dimensions.x * cleft.dimensions.y)
+            let p = cleft.world(i, j, k)
+            return (p - pars).length <= 15 ? p : nil
+        }
+        let plane = try #require(PlaneFit.fit(points))
+        let faceOn = try CArm(isocentreMm: plane.centroid, sourceDirection: plane.normal, detectorMm: 120, pixels: 64)
+        let across = try #require(DefectLucency(carm: faceOn, labels: lytic.labels, parsMm: pars))
+        #expect(!across.isLucent, "face-on: \(across.cleftAlongRayMm) mm of cleft, \(across.boneAlongRayMm) mm of bone along its rays")
     }
 }

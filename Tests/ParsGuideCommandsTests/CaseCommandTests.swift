@@ -46,6 +46,13 @@ import Testing
             #expect(html.contains(number), "the report lacks \(number)")
         }
         #expect(!html.contains("src=\"/"), "figures must be referenced relatively")
+        // The text that names what a figure shows says what was measured on it.
+        let caption = { (id: String) in record.figures.first { $0.id == id }?.caption ?? "" }
+        #expect(caption("fig1c").contains(record.imaging.parsViewShows + " in view"), "fig1c: \(caption("fig1c"))")
+        #expect(html.contains("pars view after rotating the probe show \(record.imaging.parsViewShows)"))
+        #expect(html.contains(record.imaging.obliqueDefectLucent ? "shows the lucent band" : "does not stand out as a lucent band"))
+        #expect(caption("fig2c").contains(record.imaging.obliqueDefectLucent ? "as a lucent band" : "does not stand out"), "fig2c: \(caption("fig2c"))")
+        #expect(caption("fig2e").contains("pars defect"), "the contrast is placed in the defect: \(caption("fig2e"))")
         let decoded = try JSONDecoder().decode(CaseRecord.self, from: Data(contentsOf: URL(fileURLWithPath: "\(dir)/case.json")))
         #expect(decoded == record)
         #expect(record.outcome.importantImprovement && record.outcome.changePoints == -14)

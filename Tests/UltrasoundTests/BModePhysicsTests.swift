@@ -58,6 +58,30 @@ import Testing
         #expect(abs(ratio - 1.913) < 0.1, "mean/SD \(ratio)")
     }
 
+    @Test func diffractionTGCEvensTheSpeckleAcrossDepth() throws {
+        // Lossless uniform muscle: without attenuation, what is left of the mean's variation with depth is
+        // the beam's diffraction (the focal gain). The diffraction TGC removes it; without, the near field
+        // is far darker than the focal zone.
+        var lossless = TissueAcoustics.muscle
+        lossless.attenuationDBPerCmMHz = 0
+        let volume = Media.block(depthMm: 90) { _ in Media.muscle }
+        var raw = Media.settings(depthMm: 90)
+        raw.compensatesDiffraction = false
+        let even = try BModeSimulator(settings: Media.settings(depthMm: 90), tissueOverrides: [Media.muscle: lossless])
+        let uneven = try BModeSimulator(settings: raw, tissueOverrides: [Media.muscle: lossless])
+        func profileDB(_ sim: BModeSimulator) -> [Double] {
+            let env = sim.envelope(labels: volume, pose: Media.origin, needle: nil, points: [])
+            let lines = sim.scan.lineCount / 4...3 * sim.scan.lineCount / 4
+            let focus = meanEnvelope(env, sim, lines: lines, fromMm: 55, toMm: 65)
+            return [10.0, 20, 35, 80].map { 20 * log10(meanEnvelope(env, sim, lines: lines, fromMm: $0 - 3, toMm: $0 + 3) / focus) }
+        }
+        for (depth, db) in zip([10, 20, 35, 80], profileDB(even)) {
+            #expect(abs(db) <= 2.5, "\(depth) mm: \(db) dB from the focal zone with the diffraction TGC")
+        }
+        let unevenNear = profileDB(uneven)[0]
+        #expect(unevenNear <= -10, "near field only \(unevenNear) dB below the focus without it")
+    }
+
     @Test func attenuationSlopeMatchesTheTissueBeforeTGC() throws {
         var lossless = TissueAcoustics.muscle
         lossless.attenuationDBPerCmMHz = 0
@@ -85,7 +109,9 @@ import Testing
         let volume = Media.block(depthMm: 60) { p in
             rods.contains { ($0.x - p.x) * ($0.x - p.x) + ($0.z - p.z) * ($0.z - p.z) <= $0.r * $0.r } ? Media.bone : Media.muscle
         }
-        let sim = try BModeSimulator(settings: Media.settings(depthMm: 60, lines: 256))
+        // 512 lines (0.2 mm apart at the rods): the bright top of a 1–3 mm rod falls on whichever line meets
+        // it, so the measured move carries up to half a line spacing of quantisation.
+        let sim = try BModeSimulator(settings: Media.settings(depthMm: 60, lines: 512))
         let px = 0.1
         let window = ImageGeometry(width: 241, height: 121, pixelSpacingMm: px, xOriginMm: -12, zOriginMm: 32, columnSign: 1)
         let a = sim.linearEnvelope(labels: volume, pose: Media.origin, geometry: window)
