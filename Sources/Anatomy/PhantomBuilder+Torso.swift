@@ -56,8 +56,11 @@ extension PhantomBuilder {
                                       coverMm: skin + fat + Self.pelvicMuscleCoverMm)
         let aMax = aOfSlice.max()!
         measurements["pelvicWidthMm"] = 2 * aMax
+        let contour = backContour(zOriginMm: sg.world(0, 0, 0).z, sliceCount: sg.dimensions.z)
+        measurements["paraspinalRiseMm"] = contour.paraspinal.max() ?? 0
+        measurements["glutealRiseMm"] = contour.gluteal.max() ?? 0
         let yMin = min(line.ySkin.min()! - 2 * b - 6, sg.world(0, 0, 0).y)
-        let yMax = max(line.ySkin.max()! + 6, sg.world(0, sg.dimensions.y - 1, 0).y)
+        let yMax = max(line.ySkin.max()! + 6 + Self.glutealRiseMm, sg.world(0, sg.dimensions.y - 1, 0).y)
         let lo = Vector3(min(-aMax - 6, sg.world(0, 0, 0).x), yMin, sg.world(0, 0, 0).z)
         let hi = Vector3(max(aMax + 6, sg.world(sg.dimensions.x - 1, 0, 0).x), yMax, sg.world(0, 0, sg.dimensions.z - 1).z)
         let full = try PhantomBuilder.latticeGrid(lo: lo, hi: hi, h: h)
@@ -92,9 +95,11 @@ extension PhantomBuilder {
         let spineVoxels = spine.voxels, sd = sg.dimensions, h = self.h
         labels.voxels.withUnsafeMutableBufferPointer { buf in
             let out = SharedVoxels(base: buf.baseAddress!)
+            let rise = contour
             forEachSlice(full.dimensions.z) { k in
                 let z = o.z + Double(k) * h
                 let ys = ySkin[k], yc = ys - b, a = aOfSlice[k]
+                let paraspinal = rise.paraspinal[k], gluteal = rise.gluteal[k]
                 let yFront = Self.interpolate(frontProfile, z)
                 let body = Self.interpolate(bodyProfile.map { ($0.0, $0.1) }, z)
                 let bodyHalf = Self.interpolate(bodyProfile.map { ($0.0, $0.2) }, z)
@@ -105,16 +110,31 @@ extension PhantomBuilder {
                     let ax = a - shrink, by = b - shrink
                     return (x / ax) * (x / ax) + (y / by) * (y / by) <= 1
                 }
+                // Inside the body `shrink` mm in from the skin: the ellipse, and behind its centre the back's
+                // rise over the paraspinal muscles and the buttocks (depth measured along y there).
+                func inBody(_ x: Double, _ dy: Double, _ shrink: Double) -> Bool {
+                    if inEllipse(x, dy, shrink) { return true }
+                    guard dy >= 0, abs(x) < a - shrink else { return false }
+                    let u = x / a
+                    let back = b * (1 - u * u).squareRoot() + Self.backRise(x, paraspinalMm: paraspinal, glutealMm: gluteal)
+                    return dy <= back - shrink
+                }
+                // The paraspinal mass behind the canal's front: a rounded box (superellipse, power 4) out to half
+                // the torso's width, so its lateral margin curves instead of ending in a corner.
+                let paraspinalDepth = max(1, ys - (yFront - 6))
                 for j in 0..<ny {
                     let y = o.y + Double(j) * h, dy = y - yc
                     for i in 0..<nx {
                         let x = o.x + Double(i) * h
                         var label: UInt8
-                        if !inEllipse(x, dy, 0) { label = 0 }
-                        else if !inEllipse(x, dy, skin) { label = Tissue.skin.rawValue }
-                        else if !inEllipse(x, dy, skin + fat) { label = Tissue.subcutaneousFat.rawValue }
+                        if !inBody(x, dy, 0) { label = 0 }
+                        else if !inBody(x, dy, skin) { label = Tissue.skin.rawValue }
+                        else if !inBody(x, dy, skin + fat) { label = Tissue.subcutaneousFat.rawValue }
                         else if abs(x) <= 4 && y > ys - skin - fat - lig { label = Tissue.ligament.rawValue }
-                        else if y > yFront - 6 && abs(x) < 0.5 * a { label = Tissue.muscle.rawValue }
+                        else if !inEllipse(x, dy, skin + fat) { label = Tissue.muscle.rawValue }
+                        else if y > yFront - 6, Self.inSuperellipse(abs(x) / (0.5 * a), (ys - y) / paraspinalDepth) {
+                            label = Tissue.muscle.rawValue
+                        }
                         else if !inEllipse(x, dy, skin + fat + 12) { label = Tissue.muscle.rawValue }
                         else if hasPsoas, Self.inPsoas(x, y, body, bodyHalf, psoasR) { label = Tissue.muscle.rawValue }
                         else { label = Tissue.otherSoftTissue.rawValue }
@@ -130,6 +150,47 @@ extension PhantomBuilder {
             }
         }
         return labels
+    }
+
+    /// True inside the unit superellipse |u|⁴ + |v|⁴ ≤ 1 (v ≥ 0 is toward the front).
+    static func inSuperellipse(_ u: Double, _ v: Double) -> Bool {
+        let u2 = u * u, v2 = v * v
+        return u2 * u2 + v2 * v2 <= 1
+    }
+
+    /// How far the back's skin rises above the torso ellipse at lateral offset x, mm: over each paraspinal
+    /// mass (crest 40 mm from the midline) and each buttock (crest 65 mm out), both zero at the midline,
+    /// which leaves the midline furrow over the spinous processes and the intergluteal cleft.
+    static func backRise(_ x: Double, paraspinalMm: Double, glutealMm: Double) -> Double {
+        let furrow = 1 - exp(-(x * x) / (10 * 10))
+        let u = abs(x)
+        let overMuscle = exp(-((u - 40) * (u - 40)) / (28 * 28)), overButtock = exp(-((u - 65) * (u - 65)) / (40 * 40))
+        return furrow * (paraspinalMm * overMuscle + glutealMm * overButtock)
+    }
+
+    /// The paraspinal muscles' rise over a lean back: the depth of the midline furrow, mm (chosen: about a
+    /// centimetre in a lean adult; no measured value was found). It fades as the subcutaneous fat of a
+    /// higher BMI fills the furrow, to nothing at BMI 35.
+    static let paraspinalRiseMm = 5.0
+    /// How far the buttocks stand behind the sacrum's skin line, mm (chosen; no measured value was found).
+    static let glutealRiseMm = 30.0
+
+    /// Per slice, the paraspinal and gluteal rise (`backRise`), mm: the paraspinal one full from the L1 to
+    /// the L5 body and fading over 50 mm onto the sacrum, where the erector spinae become aponeurosis; the
+    /// gluteal one from nothing at the iliac crests' tops to full 90 mm below them, and on down.
+    func backContour(zOriginMm: Double, sliceCount: Int) -> (paraspinal: [Double], gluteal: [Double]) {
+        let lean = min(1, max(0, (35 - options.habitus.bodyMassIndex) / 11.4))
+        let zTop = geo[.l1]!.bodyCentre.z, zL5 = geo[.l5]!.bodyCentre.z
+        let crest = hipMeshes.values.compactMap { $0.vertices.map { Double($0.z) }.max() }.max() ?? (zL5 - 20)
+        func smoothstep(_ t: Double) -> Double { let c = min(1, max(0, t)); return c * c * (3 - 2 * c) }
+        var paraspinal: [Double] = [], gluteal: [Double] = []
+        for k in 0..<sliceCount {
+            let z = zOriginMm + Double(k) * h
+            let along = smoothstep((z - (zL5 - 50)) / 50) * smoothstep((zTop + 30 - z) / 30)
+            paraspinal.append(Self.paraspinalRiseMm * lean * along)
+            gluteal.append(Self.glutealRiseMm * smoothstep((crest - z) / 90))
+        }
+        return (paraspinal, gluteal)
     }
 
     static func inPsoas(_ x: Double, _ y: Double, _ bodyY: Double, _ bodyHalf: Double, _ r: Double) -> Bool {

@@ -197,6 +197,46 @@ enum TestSubjects {
         #expect(heavy.measurements["subcutaneousFatMm"]! > s.measurements["subcutaneousFatMm"]!)
     }
 
+    /// The back is not a flat ellipse: over the lumbar spine the skin rises lateral to the midline (the
+    /// furrow over the spinous processes), below the iliac crests over the buttocks (the intergluteal cleft
+    /// between them), and along the body it changes smoothly — no step where a rise starts or stops.
+    @Test("The back has its midline furrow, paraspinal rise and buttocks, and no step along the body")
+    func backContour() throws {
+        let s = try TestSubjects.flagship.get()
+        let g = s.labels.grid
+        /// The most posterior skin point (largest y) at lateral x, height z.
+        func back(_ x: Double, _ z: Double) throws -> Double {
+            var y = g.world(0, g.dimensions.y - 1, 0).y
+            while y > g.world(0, 0, 0).y, (s.labels.value(nearestTo: Vector3(x, y, z)) ?? 0) == 0 { y -= 0.25 }
+            return y
+        }
+        let l4 = try #require(s.landmarks["L4.bodyCentre"]).z
+        let crest = try #require(s.landmarks["ilium.left.crestTop"]).z
+        let midline = try back(0, l4)
+        for x in [-40.0, 40] {
+            let rise = try back(x, l4) - midline
+            #expect(rise >= 1.5 && rise <= 12, "paraspinal at x = \(x), L4: \(rise) mm above the midline")
+        }
+        let low = crest - 110
+        for x in [-65.0, 65] {
+            let rise = try back(x, low) - (try back(0, low))
+            #expect(rise >= 15, "buttock at x = \(x), 110 mm below the crest: only \(rise) mm above the cleft")
+        }
+        // Along the body, 1 mm apart, the back at 40 and 65 mm out moves at most 2.5 mm from slice to slice:
+        // the slope where the buttocks curve under (up to ≈ 1.5 mm/mm) plus one voxel; a step where a
+        // modelled rise began or ended would jump by its height.
+        for x in [40.0, 65] {
+            var previous: Double?, worst = 0.0
+            for z in stride(from: l4 + 40, through: crest - 120, by: -1) {
+                let y = try back(x, z)
+                if let p = previous { worst = max(worst, abs(y - p)) }
+                previous = y
+            }
+            #expect(worst <= 2.5, "the back at x = \(x) jumps \(worst) mm between slices 1 mm apart")
+        }
+        #expect(abs((s.measurements["paraspinalRiseMm"] ?? 0) - PhantomBuilder.paraspinalRiseMm) < 0.1, "a lean back keeps its full rise")
+    }
+
     @Test("Synthetic CT: fat near −100 HU, cortical shell brighter than cancellous bone, seeded texture")
     func syntheticCT() throws {
         let s = try TestSubjects.flagship.get()
