@@ -1,7 +1,8 @@
 import Foundation
 
-/// The torso: skin, subcutaneous fat, supraspinous ligament, muscle and other soft tissue in an
-/// elliptic cross-section sized from the habitus and widened over the pelvis, with the spine grid copied in.
+/// The torso: skin, subcutaneous fat, supraspinous ligament, the paraspinal compartments (fascia, multifidus,
+/// erector spinae), other muscle and soft tissue in an elliptic cross-section sized from the habitus, widened
+/// over the pelvis and risen over the paraspinal muscles and buttocks, with the spine grid copied in.
 extension PhantomBuilder {
     /// The posterior skin line: the posterior bony envelope near the midline (bridged over the gaps
     /// between spinous processes), plus a cover of skin, fat and supraspinous ligament. The cover is
@@ -76,11 +77,13 @@ extension PhantomBuilder {
         let k45 = full.nearestIndex(toWorld: Vector3(0, 0, z45))!.z
         measurements["skinToEpiduralL4L5Mm"] = line.ySkin[k45] - (l4.canalBackPoint.y + l5.canalBackPoint.y) / 2
 
-        // Vertical profiles: the front of the canal (muscle lies behind it) and the vertebral bodies (psoas beside them).
+        // Vertical profiles: the canal's centre — the level of the transverse processes, in front of which the
+        // paraspinal muscles end (psoas and quadratus lumborum lie there); on the sacrum 8 mm behind its
+        // body's back — and the vertebral bodies (psoas beside them).
         let levels = SpinalLevel.modelled.map { geo[$0]! }
-        let frontProfile = levels.map { ($0.canalCentre.z, $0.bodyCentre.y + $0.posterior.y * $0.canalFrontA) }
-            + [(sacrum.origin.z, sacrum.world(u: 0, v: sacrum.bodyRadiusV, w: 0).y),
-               (sacrum.world(u: 0, v: 0, w: sacrum.lengthMm).z, sacrum.world(u: 0, v: sacrum.bodyRadiusV, w: sacrum.lengthMm).y)]
+        let canalProfile = levels.map { ($0.canalCentre.z, $0.canalCentre.y) }
+            + [(sacrum.origin.z, sacrum.world(u: 0, v: sacrum.bodyRadiusV, w: 0).y + 8),
+               (sacrum.world(u: 0, v: 0, w: sacrum.lengthMm).z, sacrum.world(u: 0, v: sacrum.bodyRadiusV, w: sacrum.lengthMm).y + 8)]
         let bodyProfile = levels.map { ($0.bodyCentre.z, $0.bodyCentre.y, $0.bodyHalfWidthMm) }
         // Psoas major: rises from nothing at the L1 body, reaches its full 20 mm radius at L4 and keeps it
         // to 40 mm below the S1 endplate, then thins to nothing over 40 mm as it leaves over the pelvic
@@ -88,6 +91,8 @@ extension PhantomBuilder {
         let zPsoasTop = geo[.l1]!.bodyCentre.z, zPsoasFull = geo[.l4]!.bodyCentre.z
         let zPsoasBottom = sacrum.origin.z - 40, psoasTaperMm = 40.0
 
+        let zErectorEnd = geo[.l5]!.bodyCentre.z - 50
+        let zMultifidusTop = geo[.l1]!.bodyCentre.z, zMultifidusFull = geo[.l5]!.bodyCentre.z
         var labels = Volume<UInt8>(grid: full, repeating: 0)
         let nx = full.dimensions.x, ny = full.dimensions.y
         let o = full.worldFromIndex.translation
@@ -100,7 +105,7 @@ extension PhantomBuilder {
                 let z = o.z + Double(k) * h
                 let ys = ySkin[k], yc = ys - b, a = aOfSlice[k]
                 let paraspinal = rise.paraspinal[k], gluteal = rise.gluteal[k]
-                let yFront = Self.interpolate(frontProfile, z)
+                let yCanal = Self.interpolate(canalProfile, z)
                 let body = Self.interpolate(bodyProfile.map { ($0.0, $0.1) }, z)
                 let bodyHalf = Self.interpolate(bodyProfile.map { ($0.0, $0.2) }, z)
                 let psoasR = 20 * min(1, max(0, (zPsoasTop - z) / (zPsoasTop - zPsoasFull)),
@@ -119,9 +124,21 @@ extension PhantomBuilder {
                     let back = b * (1 - u * u).squareRoot() + Self.backRise(x, paraspinalMm: paraspinal, glutealMm: gluteal)
                     return dy <= back - shrink
                 }
-                // The paraspinal mass behind the canal's front: a rounded box (superellipse, power 4) out to half
-                // the torso's width, so its lateral margin curves instead of ending in a corner.
-                let paraspinalDepth = max(1, ys - (yFront - 6))
+                // The paraspinal mass behind the canal's centre: a rounded box (superellipse, power 4) out to
+                // `paraspinalHalfWidthMm`, so its lateral margin curves instead of ending in a corner.
+                let paraspinalDepth = max(1, ys - yCanal)
+                // Its compartments: the fascia's posterior layer under the fat, the multifidus medially, the septum,
+                // the erector spinae laterally down to where they become aponeurosis on the sacrum (muscle below).
+                let hasErector = z > zErectorEnd
+                let multifidusWidth = Self.multifidusWidthMm(at: z, l1: zMultifidusTop, l5: zMultifidusFull)
+                func paraspinalLabel(_ x: Double, _ dy: Double) -> UInt8 {
+                    let u = abs(x)
+                    if !inBody(x, dy, skin + fat + Self.fasciaMm) || abs(u - multifidusWidth) < Self.fasciaMm / 2 {
+                        return Tissue.fascia.rawValue
+                    }
+                    if u < multifidusWidth { return Tissue.multifidus.rawValue }
+                    return hasErector ? Tissue.erectorSpinae.rawValue : Tissue.muscle.rawValue
+                }
                 for j in 0..<ny {
                     let y = o.y + Double(j) * h, dy = y - yc
                     for i in 0..<nx {
@@ -131,9 +148,11 @@ extension PhantomBuilder {
                         else if !inBody(x, dy, skin) { label = Tissue.skin.rawValue }
                         else if !inBody(x, dy, skin + fat) { label = Tissue.subcutaneousFat.rawValue }
                         else if abs(x) <= 4 && y > ys - skin - fat - lig { label = Tissue.ligament.rawValue }
-                        else if !inEllipse(x, dy, skin + fat) { label = Tissue.muscle.rawValue }
-                        else if y > yFront - 6, Self.inSuperellipse(abs(x) / (0.5 * a), (ys - y) / paraspinalDepth) {
-                            label = Tissue.muscle.rawValue
+                        else if !inEllipse(x, dy, skin + fat) {
+                            label = abs(x) < Self.paraspinalHalfWidthMm && y > yCanal ? paraspinalLabel(x, dy) : Tissue.muscle.rawValue
+                        }
+                        else if y > yCanal, Self.inSuperellipse(abs(x) / Self.paraspinalHalfWidthMm, (ys - y) / paraspinalDepth) {
+                            label = paraspinalLabel(x, dy)
                         }
                         else if !inEllipse(x, dy, skin + fat + 12) { label = Tissue.muscle.rawValue }
                         else if hasPsoas, Self.inPsoas(x, y, body, bodyHalf, psoasR) { label = Tissue.muscle.rawValue }
@@ -168,10 +187,25 @@ extension PhantomBuilder {
         return furrow * (paraspinalMm * overMuscle + glutealMm * overButtock)
     }
 
-    /// The paraspinal muscles' rise over a lean back: the depth of the midline furrow, mm (chosen: about a
-    /// centimetre in a lean adult; no measured value was found). It fades as the subcutaneous fat of a
-    /// higher BMI fills the furrow, to nothing at BMI 35.
+    /// The paraspinal muscles' rise over a lean back: the depth of the midline furrow, mm (chosen; no
+    /// measured value was found: a lean adult's can reach a centimetre, but the probe face is rigid and the
+    /// body does not deform, and at 10 mm it rides on the bulges over the furrow so that no searched pars
+    /// view reaches the spinous process). It fades as the fat of a higher BMI fills the furrow, to nothing
+    /// at BMI 35.
     static let paraspinalRiseMm = 5.0
+    /// The paraspinal muscles reach this far from the midline, mm (chosen so that, behind the canal's centre,
+    /// multifidus and erector spinae come near their MRI cross-sections, 4.7 ± 1.1 and 14.3 ± 3.3 cm² a side
+    /// averaged over the lumbar levels, Belavý 2017, DATASHEET §3).
+    static let paraspinalHalfWidthMm = 60.0
+    /// How far the multifidus spans from the midline at height z, mm: from the spinous process past the facet
+    /// line (the facets lie 1.9 ± 0.6 cm from the spinous process, Galiano 2005, DATASHEET §3), growing
+    /// caudally as the muscle does, from 18 mm at the L1 body to 28 mm at the L5 body and below (chosen).
+    static func multifidusWidthMm(at z: Double, l1: Double, l5: Double) -> Double {
+        18 + 10 * min(1, max(0, (l1 - z) / max(1, l1 - l5)))
+    }
+    /// Thickness of the thoracolumbar fascia's posterior layer and of the septum between multifidus and
+    /// erector spinae, mm (chosen: NOT FOUND in the data sheet; two voxels at 0.5 mm).
+    static let fasciaMm = 1.0
     /// How far the buttocks stand behind the sacrum's skin line, mm (chosen; no measured value was found).
     static let glutealRiseMm = 30.0
 

@@ -11,6 +11,9 @@ public struct HounsfieldTable: Sendable {
     /// Paraspinal muscle 47.4 HU in men, 36.0 in women (Khil 2020, BMC MSK 21:403).
     public var muscleMale: Double = 47.4
     public var muscleFemale: Double = 36.0
+    /// Multifidus 64.8 ± 11.1 HU in men, 57.1 ± 10.0 in women (Kalichman, via Hindawi BMRI 2017; DATASHEET §5a).
+    public var multifidusMale: Double = 64.8
+    public var multifidusFemale: Double = 57.1
     /// Ligament: NOT FOUND in the data sheet; dense connective tissue ~ +60 HU chosen.
     public var ligament: Double = 60
     /// Disc: NOT FOUND in the data sheet; +80 HU chosen (fibrocartilage, above muscle).
@@ -52,8 +55,9 @@ public struct HounsfieldTable: Sendable {
         case .air, .none: air
         case .skin: skin
         case .subcutaneousFat, .epiduralFat: fat
-        case .muscle: sex == .male ? muscleMale : muscleFemale
-        case .ligament: ligament
+        case .muscle, .erectorSpinae: sex == .male ? muscleMale : muscleFemale
+        case .multifidus: sex == .male ? multifidusMale : multifidusFemale
+        case .ligament, .fascia: ligament
         case .intervertebralDisc: disc
         case .dura: dura
         case .cerebrospinalFluid: csf

@@ -25,6 +25,12 @@ public enum Tissue: UInt8, CaseIterable, Sendable, Codable {
     case epiduralFat = 112
     /// The sacroiliac joint space between sacrum and ilium (cartilage and synovium; added with the pelvis).
     case sacroiliacJoint = 113
+    /// The paraspinal compartments (added with the shaped back): multifidus over the laminae between the
+    /// spinous process and the facet line, erector spinae lateral to it, and the fascia — the thoracolumbar
+    /// fascia's posterior layer over both and the septum between them. Other muscle stays 102.
+    case multifidus = 114
+    case erectorSpinae = 115
+    case fascia = 116
 
     /// True for every bone label (vertebrae, sacrum, ilium).
     public var isBone: Bool { Tissue.isBone(rawValue) }
@@ -32,6 +38,11 @@ public enum Tissue: UInt8, CaseIterable, Sendable, Codable {
     /// True when a raw label value is a bone.
     @inlinable public static func isBone(_ label: UInt8) -> Bool {
         (label >= 20 && label <= 26) || label == 111
+    }
+
+    /// True for every muscle label (the paraspinal compartments and other muscle).
+    @inlinable public static func isMuscle(_ label: UInt8) -> Bool {
+        label == Tissue.muscle.rawValue || label == Tissue.multifidus.rawValue || label == Tissue.erectorSpinae.rawValue
     }
 
     /// A short human-readable name, used in `subject.json` and legends.
@@ -58,6 +69,9 @@ public enum Tissue: UInt8, CaseIterable, Sendable, Codable {
         case .ilium: "ilium"
         case .epiduralFat: "epidural fat"
         case .sacroiliacJoint: "sacroiliac joint"
+        case .multifidus: "multifidus"
+        case .erectorSpinae: "erector spinae"
+        case .fascia: "fascia"
         }
     }
 }

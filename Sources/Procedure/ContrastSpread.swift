@@ -22,6 +22,9 @@ public enum ContrastSpread {
         Tissue.subcutaneousFat.rawValue: 8,
         Tissue.ligament.rawValue: 12,
         Tissue.muscle.rawValue: 15,
+        Tissue.multifidus.rawValue: 15,
+        Tissue.erectorSpinae.rawValue: 15,
+        Tissue.fascia.rawValue: 12,
         Tissue.nerveRoot.rawValue: 40,
     ]
 

@@ -31,8 +31,8 @@ public struct TissueAcoustics: Hashable, Sendable {
     public static let fat = TissueAcoustics(speedMPerS: 1461.8, densityKgPerM3: 927, attenuationDBPerCmMHz: 0.63, backscatterDB: -10)
     /// Muscle, across fibres (A; C).
     public static let muscle = TissueAcoustics(speedMPerS: 1562, densityKgPerM3: 1058, attenuationDBPerCmMHz: 0.96, backscatterDB: 0)
-    /// Ligament (A); attenuation of "connective tissue" (C). Also dura, nerve root and the fibrous
-    /// pars cleft (assumed: connective tissue).
+    /// Ligament (A); attenuation of "connective tissue" (C). Also dura, nerve root, the fibrous pars
+    /// cleft and the fascia (assumed: connective tissue).
     public static let ligament = TissueAcoustics(speedMPerS: 1663.7, densityKgPerM3: 1101, attenuationDBPerCmMHz: 1.57, backscatterDB: 8)
     /// Cartilage: speed mid-range of 1565–1770 (B), density 1033 (A); attenuation NOT FOUND in the
     /// data sheet, so the connective-tissue 1.57 is assumed. Used for discs and facet joints.
@@ -53,8 +53,8 @@ public struct TissueAcoustics: Hashable, Sendable {
         case .skin: return skin
         case .subcutaneousFat: return fat
         case .epiduralFat: return TissueAcoustics(speedMPerS: fat.speedMPerS, densityKgPerM3: fat.densityKgPerM3, attenuationDBPerCmMHz: fat.attenuationDBPerCmMHz, backscatterDB: -4)
-        case .muscle: return muscle
-        case .ligament, .parsDefect: return ligament
+        case .muscle, .multifidus, .erectorSpinae: return muscle
+        case .ligament, .parsDefect, .fascia: return ligament
         case .dura: return TissueAcoustics(speedMPerS: ligament.speedMPerS, densityKgPerM3: ligament.densityKgPerM3, attenuationDBPerCmMHz: ligament.attenuationDBPerCmMHz, backscatterDB: 10)
         case .nerveRoot: return TissueAcoustics(speedMPerS: ligament.speedMPerS, densityKgPerM3: ligament.densityKgPerM3, attenuationDBPerCmMHz: ligament.attenuationDBPerCmMHz, backscatterDB: 2)
         case .intervertebralDisc, .facetJoint, .sacroiliacJoint: return cartilage

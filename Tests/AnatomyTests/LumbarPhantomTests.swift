@@ -167,6 +167,7 @@ enum TestSubjects {
     @Test("Every structure of the contract is present", arguments: [
         Tissue.l1, .l2, .l3, .l4, .l5, .sacrum, .skin, .subcutaneousFat, .muscle, .ligament, .intervertebralDisc,
         .dura, .cerebrospinalFluid, .nerveRoot, .facetJoint, .parsDefect, .otherSoftTissue, .epiduralFat, .ilium, .sacroiliacJoint,
+        .multifidus, .erectorSpinae, .fascia,
     ])
     func structurePresent(_ tissue: Tissue) throws {
         let s = try TestSubjects.flagship.get()
