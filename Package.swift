@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "FluoroscopyTests", dependencies: ["Fluoroscopy", "Anatomy", "Imaging"]),
         .testTarget(name: "ClinicalTests", dependencies: ["Clinical"]),
         .testTarget(name: "ServerTests", dependencies: [
-            "Server", "Anatomy", "Ultrasound", "Imaging", "ParsGuideCommands",
+            "Server", "Anatomy", "Clinical", "Ultrasound", "Imaging", "ParsGuideCommands",
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),

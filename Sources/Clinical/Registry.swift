@@ -40,6 +40,8 @@ public final class Registry: Sendable {
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.readonly = mode == .readOnly
+        // Another command writing the same file makes this one wait for its lock, not fail at once.
+        config.busyMode = .timeout(Self.busyTimeoutSeconds)
         do {
             queue = try DatabaseQueue(path: path, configuration: config)
             let tables = try queue.read { db in
@@ -54,6 +56,7 @@ public final class Registry: Sendable {
             }
             if mode != .readOnly { try Self.migrator.migrate(queue) }
         } catch let error as DatabaseError {
+            if error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED { throw Self.busy(path) }
             throw ClinicalError("cannot open the registry \(path): \(error.message ?? error.description) (is it a ParsGuide registry?)")
         }
     }
@@ -277,8 +280,17 @@ public final class Registry: Sendable {
     /// One transaction; database errors become messages naming the constraint.
     func write<T>(_ body: @escaping (Database) throws -> T) throws -> T {
         do { return try queue.write(body) } catch let e as DatabaseError {
+            if e.resultCode == .SQLITE_BUSY || e.resultCode == .SQLITE_LOCKED { throw Self.busy(path) }
             throw Self.describe(e)
         }
+    }
+
+    /// How long a command waits for another writer's lock on the same registry, s (chosen: longer than
+    /// any single write, short enough that a stuck writer is reported).
+    static let busyTimeoutSeconds = 10.0
+
+    static func busy(_ path: String) -> ClinicalError {
+        ClinicalError(String(format: "the registry %@ is busy: another command held it for over %.0f s; nothing was written, try again", path, busyTimeoutSeconds))
     }
 
     static func describe(_ e: DatabaseError) -> ClinicalError {

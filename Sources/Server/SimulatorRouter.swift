@@ -90,9 +90,8 @@ public enum SimulatorRouter {
         router.post("/api/sessions/:id/save") { request, context -> SavedState in
             let id = try context.parameters.require("id")
             let body = try await request.decode(as: SaveRequest.self, context: context)
-            guard let path = scene.registryPath else { throw SessionError.badRequest("saving is off: start the server with --db FILE") }
+            guard let registry = scene.registry else { throw SessionError.badRequest("saving is off: start the server with --db FILE") }
             let s = try await store.snapshot(id)
-            let registry = try Registry(path: path)
             let procedure = ProcedureRecord(patientId: body.patientId, date: body.date, level: "L5", side: s.target.hasSuffix("left") ? "left" : "right",
                                             guidance: s.ledger.exposures > 0 ? "both" : "ultrasound", needle: s.insertion?.needle.name,
                                             injectate: s.contrast.map { String(format: "iohexol 240 %.2f mL (simulated rehearsal)", $0.injectedMl) },

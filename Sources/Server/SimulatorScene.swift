@@ -1,4 +1,5 @@
 import Anatomy
+import Clinical
 import Fluoroscopy
 import Foundation
 import Illustration
@@ -14,6 +15,9 @@ public struct SimulatorScene: Sendable {
     public let surfaces: SurfaceMeshes
     /// Where `save` writes (set by the server's operator, never by a request); nil: saving is off.
     public let registryPath: String?
+    /// That registry, opened once when the server starts and shared by every request: its one connection
+    /// serialises the writes, so concurrent saves all land (a connection per request raced for the lock).
+    public private(set) var registry: Registry?
 
     public init(subject: Subject, registryPath: String? = nil) throws {
         let document = SubjectDocument(subject, files: [:])
@@ -22,6 +26,7 @@ public struct SimulatorScene: Sendable {
         fluoro = FluoroScene(volume: try AttenuationVolume(subjectCT: subject.ct, labels: subject.labels), labels: subject.labels, landmarks: subject.landmarks)
         surfaces = SurfaceMeshes(subject.surfaces, labels: subject.labels)
         self.registryPath = registryPath
+        registry = try registryPath.map { try Registry(path: $0) }
     }
 
     /// A subject folder written by `parsguide phantom`.
@@ -30,6 +35,14 @@ public struct SimulatorScene: Sendable {
         fluoro = try FluoroScene.load(subject: directory, ct: nil, labels: nil, format: .verse)
         surfaces = SurfaceMeshes(try SubjectSurfaces.read(directory: directory, files: planning.document.files), labels: planning.labels)
         self.registryPath = registryPath
+        registry = try registryPath.map { try Registry(path: $0) }
+    }
+
+    /// The same scene saving to `registry`.
+    public func saving(to registry: Registry) -> SimulatorScene {
+        var scene = self
+        scene.registry = registry
+        return scene
     }
 
     public var labels: Volume<UInt8> { planning.labels }

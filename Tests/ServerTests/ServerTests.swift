@@ -1,4 +1,5 @@
 import Anatomy
+import Clinical
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -18,8 +19,9 @@ import Testing
     }
     static let scene = Result { try SimulatorScene(directory: try subjectDir.get()) }
 
-    static func app(capacity: Int = 8) throws -> some ApplicationProtocol {
-        Application(router: SimulatorRouter.make(scene: try scene.get(), capacity: capacity))
+    static func app(capacity: Int = 8, registry: Registry? = nil) throws -> some ApplicationProtocol {
+        let base = try scene.get()
+        return Application(router: SimulatorRouter.make(scene: registry.map { base.saving(to: $0) } ?? base, capacity: capacity))
     }
 
     static func json(_ body: String) -> ByteBuffer { ByteBuffer(string: body) }
@@ -83,6 +85,33 @@ import Testing
             try await client.execute(uri: "/api/sessions/\(id)", method: .delete) { r in #expect(r.status == .noContent) }
             try await client.execute(uri: "/api/sessions/\(id)/metrics", method: .get) { r in #expect(r.status == .notFound) }
         }
+    }
+
+    /// The server's one registry connection serialises the writes: saves sent together all land.
+    @Test func concurrentSavesAllLand() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("parsguide-saves-\(getpid()).sqlite").path
+        try? FileManager.default.removeItem(atPath: path)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let registry = try Registry(path: path)
+        try registry.add(Patient(id: "P1", sex: "male", yearOfBirth: 1974, heightCm: 177, weightKg: 74))
+        let saves = 40
+        try await Self.app(registry: registry).test(.router) { client in
+            let id = try await Self.createSession(client)
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for _ in 0..<saves {
+                    group.addTask {
+                        try await client.execute(uri: "/api/sessions/\(id)/save", method: .post, headers: Self.jsonHeaders,
+                                                 body: Self.json(#"{"patientId":"P1","date":"2025-01-13"}"#)) { $0.status }
+                    }
+                }
+                var all: [HTTPResponse.Status] = []
+                for try await status in group { all.append(status) }
+                return all
+            }
+            #expect(statuses.count == saves && statuses.allSatisfy { $0 == .ok }, "statuses: \(statuses)")
+        }
+        #expect(try registry.procedures(of: "P1").count == saves)
+        #expect(try registry.integrityCheck() == "ok")
     }
 
     @Test func badValuesAreRefusedWithJSONErrors() async throws {
