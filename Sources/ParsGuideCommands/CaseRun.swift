@@ -165,7 +165,8 @@ struct CaseRun {
                        overlays: [.probe(obliquePose, .c52, settings), .needle(leftShaft)], translucentPelvis: true)
         try illustrate("fig2b", camera: .fluoroscopy(carms["fig2a"]!), overlays: [.needle(leftShaft)])
         try illustrate("fig2d", camera: .fluoroscopy(carms["fig2c"]!), overlays: [.needle(leftShaft)])
-        try illustrate("fig2f", camera: .fluoroscopy(carms["fig2e"]!), overlays: [.needle(leftShaft)], iodine: true, translucent: .right)
+        try illustrate("fig2f", camera: .fluoroscopy(carms["fig2e"]!), overlays: [.needle(leftShaft)], iodine: true, translucent: .right,
+                       translucentPelvis: true)
         try illustrate("fig2h", camera: .fluoroscopy(carms["fig2g"]!), overlays: [.needle(rightShaft)], iodine: true)
 
         step("the injectate and its maximum doses")
@@ -222,7 +223,7 @@ struct CaseRun {
                 } ?? "."),
             "fig2d": "3D illustration from the same oblique.",
             "fig2e": String(format: "Lateral after %.1f mL iohexol: contrast in ", contrast.injectedMl) + Self.spread(contrast.reachedMl) + ".",
-            "fig2f": "3D illustration from the lateral, right-side structures translucent.",
+            "fig2f": "3D illustration from the lateral, the right-side structures and the hip bones translucent.",
             "fig2g": "AP with contrast on the left; \(tipPlacement("fig2g", rightShaft, side: .right)), before the injectate.",
             "fig2h": "3D illustration from the same AP.",
         ]
