@@ -10,35 +10,70 @@ public enum DistanceTransform {
         let nx = size.x, ny = size.y, nz = size.z
         let s = grid.spacingMm
         let inf = Float.greatestFiniteMagnitude / 4
-        var f = [Float](repeating: inf, count: nx * ny * nz)
-        var n = 0
-        for k in 0..<nz {
-            for j in 0..<ny {
-                var lin = grid.linearIndex(box.lower.x, box.lower.y + j, box.lower.z + k)
-                for _ in 0..<nx {
-                    if isFeature(lin) { f[n] = 0 }
-                    n += 1; lin += 1
-                }
-            }
-        }
+        var f = [Float](hugePagesRepeating: 0, count: nx * ny * nz)
         let maxLine = max(nx, ny, nz)
         var line = [Float](repeating: 0, count: maxLine), out = [Float](repeating: 0, count: maxLine)
         var v = [Int](repeating: 0, count: maxLine), zb = [Float](repeating: 0, count: maxLine + 1)
-        func pass(count: Int, stride: Int, lines: [Int], weight: Float) {
-            for start in lines {
-                for q in 0..<count { line[q] = f[start + q * stride] }
-                envelope(line, count, weight, &out, &v, &zb)
-                for q in 0..<count { f[start + q * stride] = out[q] }
+        f.withUnsafeMutableBufferPointer { f in
+            // Along x the input is 0 or ∞, so the squared distance to the nearest feature in the row comes
+            // from two scans; rows without a feature stay ∞.
+            let wx = Float(s.x * s.x)
+            var n = 0
+            for k in 0..<nz {
+                for j in 0..<ny {
+                    let lin = grid.linearIndex(box.lower.x, box.lower.y + j, box.lower.z + k)
+                    var any = false
+                    for i in 0..<nx {
+                        let isF = isFeature(lin + i)
+                        f[n + i] = isF ? 0 : inf
+                        any = any || isF
+                    }
+                    if any {
+                        // Forward then backward: a zero read before it is overwritten is a feature.
+                        var near = -1
+                        for i in 0..<nx {
+                            if f[n + i] == 0 { near = i } else if near >= 0 { let d = Float(i - near); f[n + i] = wx * d * d }
+                        }
+                        near = -1
+                        for i in stride(from: nx - 1, through: 0, by: -1) {
+                            if f[n + i] == 0 { near = i } else if near >= 0 { let d = Float(near - i); f[n + i] = min(f[n + i], wx * d * d) }
+                        }
+                    }
+                    n += nx
+                }
             }
+            line.withUnsafeMutableBufferPointer { line in
+                out.withUnsafeMutableBufferPointer { out in
+                    v.withUnsafeMutableBufferPointer { v in
+                        zb.withUnsafeMutableBufferPointer { zb in
+                            // A line already all zero (every voxel a feature or on one) stays so.
+                            func pass(count: Int, stride: Int, start: Int, weight: Float) {
+                                var allZero = true
+                                for q in 0..<count {
+                                    let x = f[start + q * stride]
+                                    line[q] = x
+                                    if x != 0 { allZero = false }
+                                }
+                                if allZero { return }
+                                envelope(line, count, weight, out, v, zb)
+                                for q in 0..<count { f[start + q * stride] = out[q] }
+                            }
+                            let wy = Float(s.y * s.y), wz = Float(s.z * s.z)
+                            for k in 0..<nz { for i in 0..<nx { pass(count: ny, stride: nx, start: k * nx * ny + i, weight: wy) } }
+                            for q in 0..<(nx * ny) { pass(count: nz, stride: nx * ny, start: q, weight: wz) }
+                        }
+                    }
+                }
+            }
+            for q in f.indices { f[q] = f[q].squareRoot() }
         }
-        pass(count: nx, stride: 1, lines: (0..<(ny * nz)).map { $0 * nx }, weight: Float(s.x * s.x))
-        pass(count: ny, stride: nx, lines: (0..<nz).flatMap { k in (0..<nx).map { k * nx * ny + $0 } }, weight: Float(s.y * s.y))
-        pass(count: nz, stride: nx * ny, lines: Array(0..<(nx * ny)), weight: Float(s.z * s.z))
-        return f.map { $0.squareRoot() }
+        return f
     }
 
     /// 1D squared distance transform: out[q] = min_p (w·(q−p)² + f[p]).
-    private static func envelope(_ f: [Float], _ n: Int, _ w: Float, _ out: inout [Float], _ v: inout [Int], _ z: inout [Float]) {
+    private static func envelope(_ f: UnsafeMutableBufferPointer<Float>, _ n: Int, _ w: Float,
+                                 _ out: UnsafeMutableBufferPointer<Float>, _ v: UnsafeMutableBufferPointer<Int>,
+                                 _ z: UnsafeMutableBufferPointer<Float>) {
         let inf = Float.infinity
         var k = 0
         v[0] = 0; z[0] = -inf; z[1] = inf

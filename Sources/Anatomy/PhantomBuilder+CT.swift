@@ -27,7 +27,7 @@ extension PhantomBuilder {
             shells[b] = d
             deep[b] = Self.dilate(d.map { $0 >= thin }, size: region.size, radius: thinRadius)
         }
-        var cortical = [Bool](repeating: false, count: spine.voxels.count)
+        var cortical = [Bool](hugePagesRepeating: false, count: spine.voxels.count)
         for (b, (label, region)) in bones.enumerated() {
             // Cortical: within the shell, or where no voxel of the bone within the thin radius lies deeper
             // than half the thin-bone thickness (the bone there is thinner than it).
@@ -48,6 +48,8 @@ extension PhantomBuilder {
         let sd = grid.dimensions
         let cell = 1.5 / h   // texture lattice, in voxels
         let softSD = table.softTissueTextureSD, boneSD = table.cancellousTextureSD
+        let air = Int16(clamping: Self.roundedToInt(table.air))
+        let ilium = Tissue.ilium.rawValue
         var ct = Volume<Int16>(grid: full, repeating: 0)
         labels.voxels.withUnsafeBufferPointer { lab in
             cortical.withUnsafeBufferPointer { cort in
@@ -56,16 +58,15 @@ extension PhantomBuilder {
                     let lab = SharedReadOnly(base: lab.baseAddress!), cort = SharedReadOnly(base: cort.baseAddress!)
                     forEachSlice(full.dimensions.z) { k in
                         for j in 0..<ny {
+                            let row = nx * (j + ny * k)
                             for i in 0..<nx {
-                                let lin = i + nx * (j + ny * k)
-                                let l = lab.base[lin]
+                                let l = lab.base[row + i]
+                                if l == 0 { out.base[row + i] = air; continue }
                                 var v: Double
-                                if l == 0 {
-                                    v = table.air
-                                } else if Tissue.isBone(l) {
+                                if Tissue.isBone(l) {
                                     let si = i - offset.x, sj = j - offset.y
                                     let inSpine = si >= 0 && sj >= 0 && si < sd.x && sj < sd.y
-                                    let isCortex = l == Tissue.ilium.rawValue ? iliumIsCortex(i, j, k)
+                                    let isCortex = l == ilium ? iliumIsCortex(i, j, k)
                                         : inSpine && cort.base[si + sd.x * (sj + sd.y * k)]
                                     if isCortex {
                                         v = table.corticalBone + 0.1 * table.corticalBone * (unitHash(seed, i, j, k) - 0.5)
@@ -78,10 +79,11 @@ extension PhantomBuilder {
                                     // Triangular noise with the given SD: (u1 + u2 − 1) has variance 1/6.
                                     // One 53-bit hash split into two independent 26-bit uniforms.
                                     let r = unitHash(seed, i, j, k) * 67_108_864
-                                    let u1 = r.rounded(.down) / 67_108_864, u2 = r - r.rounded(.down)
+                                    let whole = Double(Int(r))
+                                    let u1 = whole / 67_108_864, u2 = r - whole
                                     v = hu[Int(l)] + softSD * 2.449_489_7 * (u1 + u2 - 1)
                                 }
-                                out.base[lin] = Int16(clamping: Int(v.rounded()))
+                                out.base[row + i] = Int16(clamping: Self.roundedToInt(v))
                             }
                         }
                     }
@@ -104,7 +106,7 @@ extension PhantomBuilder {
         let masks = ResultSlots<[Bool]>(count: boxes.count)
         DispatchQueue.concurrentPerform(iterations: boxes.count) { b in
             let box = boxes[b], size = box.size
-            var outside = [Bool](repeating: true, count: size.x * size.y * size.z)
+            var outside = [Bool](hugePagesRepeating: true, count: size.x * size.y * size.z)
             var n = 0
             for k in box.lower.z...box.upper.z {
                 for j in box.lower.y...box.upper.y {
@@ -127,9 +129,16 @@ extension PhantomBuilder {
         }
     }
 
-    /// Trilinear value noise in [0, 1) on the integer lattice.
+    /// `x` rounded half away from zero, without a libm call (x86-64's baseline has no rounding instruction).
+    @inline(__always) static func roundedToInt(_ x: Double) -> Int {
+        guard abs(x) < 1e15 else { return x < 0 ? Int(Int32.min) : Int(Int32.max) }
+        return x >= 0 ? Int(x + 0.5) : -Int(-x + 0.5)
+    }
+
+    /// Trilinear value noise in [0, 1) on the non-negative integer lattice.
     static func valueNoise(_ seed: UInt64, _ x: Double, _ y: Double, _ z: Double) -> Double {
-        let x0 = Int(x.rounded(.down)), y0 = Int(y.rounded(.down)), z0 = Int(z.rounded(.down))
+        // Voxel coordinates are non-negative, so truncation is the floor (and needs no libm call).
+        let x0 = Int(x), y0 = Int(y), z0 = Int(z)
         let fx = x - Double(x0), fy = y - Double(y0), fz = z - Double(z0)
         func c(_ a: Int, _ b: Int, _ d: Int) -> Double { unitHash(seed &+ 7, x0 + a, y0 + b, z0 + d) }
         let x00 = c(0, 0, 0) + (c(1, 0, 0) - c(0, 0, 0)) * fx, x10 = c(0, 1, 0) + (c(1, 1, 0) - c(0, 1, 0)) * fx
