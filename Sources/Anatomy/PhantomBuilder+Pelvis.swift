@@ -44,6 +44,7 @@ extension PhantomBuilder {
     mutating func addPelvis(to labels: inout Volume<UInt8>) {
         let ilium = Tissue.ilium.rawValue, sacrumLabel = Tissue.sacrum.rawValue, joint = Tissue.sacroiliacJoint.rawValue
         let soft: Set<UInt8> = [Tissue.muscle.rawValue, Tissue.multifidus.rawValue, Tissue.erectorSpinae.rawValue, Tissue.fascia.rawValue,
+                                Tissue.psoas.rawValue, Tissue.quadratusLumborum.rawValue,
                                 Tissue.otherSoftTissue.rawValue, Tissue.subcutaneousFat.rawValue]
         let full = labels.grid
         let voxelMm3 = h * h * h

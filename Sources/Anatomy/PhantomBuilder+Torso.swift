@@ -1,7 +1,7 @@
 import Foundation
 
 /// The torso: skin, subcutaneous fat, supraspinous ligament, the paraspinal compartments (fascia, multifidus,
-/// erector spinae), other muscle and soft tissue in an elliptic cross-section sized from the habitus, widened
+/// erector spinae), psoas and quadratus lumborum, other muscle and soft tissue in an elliptic cross-section sized from the habitus, widened
 /// over the pelvis and risen over the paraspinal muscles and buttocks, with the spine grid copied in.
 extension PhantomBuilder {
     /// The posterior skin line: the posterior bony envelope near the midline (bridged over the gaps
@@ -85,11 +85,7 @@ extension PhantomBuilder {
             + [(sacrum.origin.z, sacrum.world(u: 0, v: sacrum.bodyRadiusV, w: 0).y + 8),
                (sacrum.world(u: 0, v: 0, w: sacrum.lengthMm).z, sacrum.world(u: 0, v: sacrum.bodyRadiusV, w: sacrum.lengthMm).y + 8)]
         let bodyProfile = levels.map { ($0.bodyCentre.z, $0.bodyCentre.y, $0.bodyHalfWidthMm) }
-        // Psoas major: rises from nothing at the L1 body, reaches its full 20 mm radius at L4 and keeps it
-        // to 40 mm below the S1 endplate, then thins to nothing over 40 mm as it leaves over the pelvic
-        // brim (chosen shape: a taper at both ends, so no shot shows a step where it starts or stops).
-        let zPsoasTop = geo[.l1]!.bodyCentre.z, zPsoasFull = geo[.l4]!.bodyCentre.z
-        let zPsoasBottom = sacrum.origin.z - 40, psoasTaperMm = 40.0
+        let deepMuscles = deepMuscleAreasMm2(zOriginMm: sg.world(0, 0, 0).z, sliceCount: sg.dimensions.z)
 
         let zErectorEnd = geo[.l5]!.bodyCentre.z - 50
         let zMultifidusTop = geo[.l1]!.bodyCentre.z, zMultifidusFull = geo[.l5]!.bodyCentre.z
@@ -98,6 +94,7 @@ extension PhantomBuilder {
         let o = full.worldFromIndex.translation
         let ySkin = line.ySkin
         let spineVoxels = spine.voxels, sd = sg.dimensions, h = self.h
+        let xs = (0..<nx).map { o.x + Double($0) * h }
         labels.voxels.withUnsafeMutableBufferPointer { buf in
             let out = SharedVoxels(base: buf.baseAddress!)
             let rise = contour
@@ -108,21 +105,29 @@ extension PhantomBuilder {
                 let yCanal = Self.interpolate(canalProfile, z)
                 let body = Self.interpolate(bodyProfile.map { ($0.0, $0.1) }, z)
                 let bodyHalf = Self.interpolate(bodyProfile.map { ($0.0, $0.2) }, z)
-                let psoasR = 20 * min(1, max(0, (zPsoasTop - z) / (zPsoasTop - zPsoasFull)),
-                                      max(0, 1 - (zPsoasBottom - z) / psoasTaperMm))
-                let hasPsoas = psoasR > 0.5
+                let psoasR = Self.psoasRadiusMm(areaMm2: deepMuscles.psoas[k])
+                let quadratusScale = Self.quadratusScaleMm(areaMm2: deepMuscles.quadratus[k])
+                let hasPsoas = psoasR > 0.5, hasQuadratus = quadratusScale > 0.5
+                let quadratusMedial = Self.quadratusMedialEdgeMm(bodyHalfMm: bodyHalf, psoasRadiusMm: hasPsoas ? psoasR : 0)
                 func inEllipse(_ x: Double, _ y: Double, _ shrink: Double) -> Bool {
                     let ax = a - shrink, by = b - shrink
                     return (x / ax) * (x / ax) + (y / by) * (y / by) <= 1
                 }
-                // Inside the body `shrink` mm in from the skin: the ellipse, and behind its centre the back's
-                // rise over the paraspinal muscles and the buttocks (depth measured along y there).
-                func inBody(_ x: Double, _ dy: Double, _ shrink: Double) -> Bool {
+                // The back's skin behind the ellipse's centre, per column (depth along y from the centre, mm):
+                // the ellipse plus its rise over the paraspinal muscles and the buttocks; −∞ beyond the ellipse.
+                var backOfColumn = [Double](repeating: -.infinity, count: nx)
+                for i in 0..<nx {
+                    let x = xs[i]
+                    guard abs(x) < a else { continue }
+                    let u = x / a
+                    backOfColumn[i] = b * (1 - u * u).squareRoot() + Self.backRise(x, paraspinalMm: paraspinal, glutealMm: gluteal)
+                }
+                // Inside the body `shrink` mm in from the skin: the ellipse, and behind its centre the back.
+                func inBody(_ i: Int, _ dy: Double, _ shrink: Double) -> Bool {
+                    let x = xs[i]
                     if inEllipse(x, dy, shrink) { return true }
                     guard dy >= 0, abs(x) < a - shrink else { return false }
-                    let u = x / a
-                    let back = b * (1 - u * u).squareRoot() + Self.backRise(x, paraspinalMm: paraspinal, glutealMm: gluteal)
-                    return dy <= back - shrink
+                    return dy <= backOfColumn[i] - shrink
                 }
                 // The paraspinal mass behind the canal's centre: a rounded box (superellipse, power 4) out to
                 // `paraspinalHalfWidthMm`, so its lateral margin curves instead of ending in a corner.
@@ -131,9 +136,9 @@ extension PhantomBuilder {
                 // the erector spinae laterally down to where they become aponeurosis on the sacrum (muscle below).
                 let hasErector = z > zErectorEnd
                 let multifidusWidth = Self.multifidusWidthMm(at: z, l1: zMultifidusTop, l5: zMultifidusFull)
-                func paraspinalLabel(_ x: Double, _ dy: Double) -> UInt8 {
-                    let u = abs(x)
-                    if !inBody(x, dy, skin + fat + Self.fasciaMm) || abs(u - multifidusWidth) < Self.fasciaMm / 2 {
+                func paraspinalLabel(_ i: Int, _ dy: Double) -> UInt8 {
+                    let u = abs(xs[i])
+                    if !inBody(i, dy, skin + fat + Self.fasciaMm) || abs(u - multifidusWidth) < Self.fasciaMm / 2 {
                         return Tissue.fascia.rawValue
                     }
                     if u < multifidusWidth { return Tissue.multifidus.rawValue }
@@ -142,20 +147,23 @@ extension PhantomBuilder {
                 for j in 0..<ny {
                     let y = o.y + Double(j) * h, dy = y - yc
                     for i in 0..<nx {
-                        let x = o.x + Double(i) * h
+                        let x = xs[i]
                         var label: UInt8
-                        if !inBody(x, dy, 0) { label = 0 }
-                        else if !inBody(x, dy, skin) { label = Tissue.skin.rawValue }
-                        else if !inBody(x, dy, skin + fat) { label = Tissue.subcutaneousFat.rawValue }
+                        if !inBody(i, dy, 0) { label = 0 }
+                        else if !inBody(i, dy, skin) { label = Tissue.skin.rawValue }
+                        else if !inBody(i, dy, skin + fat) { label = Tissue.subcutaneousFat.rawValue }
                         else if abs(x) <= 4 && y > ys - skin - fat - lig { label = Tissue.ligament.rawValue }
                         else if !inEllipse(x, dy, skin + fat) {
-                            label = abs(x) < Self.paraspinalHalfWidthMm && y > yCanal ? paraspinalLabel(x, dy) : Tissue.muscle.rawValue
+                            label = abs(x) < Self.paraspinalHalfWidthMm && y > yCanal ? paraspinalLabel(i, dy) : Tissue.muscle.rawValue
                         }
                         else if y > yCanal, Self.inSuperellipse(abs(x) / Self.paraspinalHalfWidthMm, (ys - y) / paraspinalDepth) {
-                            label = paraspinalLabel(x, dy)
+                            label = paraspinalLabel(i, dy)
                         }
                         else if !inEllipse(x, dy, skin + fat + 12) { label = Tissue.muscle.rawValue }
-                        else if hasPsoas, Self.inPsoas(x, y, body, bodyHalf, psoasR) { label = Tissue.muscle.rawValue }
+                        else if hasPsoas, Self.inPsoas(x, y, body, bodyHalf, psoasR) { label = Tissue.psoas.rawValue }
+                        else if hasQuadratus, Self.inQuadratus(x, y, yCanal, quadratusScale, medialMm: quadratusMedial) {
+                            label = Tissue.quadratusLumborum.rawValue
+                        }
                         else { label = Tissue.otherSoftTissue.rawValue }
                         // Bony and canal structures from the spine grid win inside the body.
                         let si = i - offset.x, sj = j - offset.y
@@ -215,7 +223,7 @@ extension PhantomBuilder {
     func backContour(zOriginMm: Double, sliceCount: Int) -> (paraspinal: [Double], gluteal: [Double]) {
         let lean = min(1, max(0, (35 - options.habitus.bodyMassIndex) / 11.4))
         let zTop = geo[.l1]!.bodyCentre.z, zL5 = geo[.l5]!.bodyCentre.z
-        let crest = hipMeshes.values.compactMap { $0.vertices.map { Double($0.z) }.max() }.max() ?? (zL5 - 20)
+        let crest = iliacCrestTopZMm
         func smoothstep(_ t: Double) -> Double { let c = min(1, max(0, t)); return c * c * (3 - 2 * c) }
         var paraspinal: [Double] = [], gluteal: [Double] = []
         for k in 0..<sliceCount {
@@ -227,9 +235,61 @@ extension PhantomBuilder {
         return (paraspinal, gluteal)
     }
 
+    /// The higher of the two iliac crests' tops, z mm (20 mm below the L5 body's centre without hip bones).
+    var iliacCrestTopZMm: Double {
+        hipMeshes.values.compactMap { $0.vertices.map { Double($0.z) }.max() }.max() ?? (geo[.l5]!.bodyCentre.z - 20)
+    }
+
+    /// Cross-sectional areas of psoas major and quadratus lumborum (one side) on each axial slice, mm².
+    ///
+    /// Areas at the disc levels are the MRI means of healthy adults, both sides averaged (Ivanac 2026,
+    /// *Med Sci Monit* 32:e951651, Table 2, controls): psoas 437 (L1-L2), 990 (L2-L3), 1463 (L3-L4),
+    /// 1775 (L4-L5), 1575 mm² (L5-S1); quadratus lumborum 343, 533, 707 mm² (L1-L2 … L3-L4), linear between.
+    /// Chosen ends, each a taper so that no shot shows a step: the psoas rises from nothing at the L1 body's
+    /// centre (it arises from T12–L1) and, 40 mm below the S1 endplate, thins to nothing over 40 mm as it
+    /// leaves over the pelvic brim; the quadratus lumborum comes down from the 12th rib (present at the top
+    /// of the grid) and ends on the iliac crest — its area falls to nothing from the lowest tabulated disc at
+    /// least 10 mm above the crest's top (L3-L4 in the flagship) to that top.
+    func deepMuscleAreasMm2(zOriginMm: Double, sliceCount: Int) -> (psoas: [Double], quadratus: [Double]) {
+        let centres = SpinalLevel.modelled.map { geo[$0]!.bodyCentre.z } + [sacrum.origin.z]
+        let disc = (0..<(centres.count - 1)).map { (centres[$0] + centres[$0 + 1]) / 2 }   // L1-L2 … L5-S1
+        let psoas = [(centres[0], 0.0)] + zip(disc, [437.0, 990, 1463, 1775, 1575]).map { ($0, $1) }
+        let zEnd = iliacCrestTopZMm
+        let quadratus = zip(disc.prefix(3), [343.0, 533, 707]).filter { $0.0 >= zEnd + 10 }.map { ($0, $1) } + [(zEnd, 0.0)]
+        let zPsoasBottom = sacrum.origin.z - 40, taperMm = 40.0
+        let zs = (0..<sliceCount).map { zOriginMm + Double($0) * h }
+        return (zs.map { z in Self.interpolate(psoas, z) * min(1, max(0, 1 - (zPsoasBottom - z) / taperMm)) },
+                zs.map { z in Self.interpolate(quadratus, z) })
+    }
+
+    /// The psoas's cross-section: an ellipse r wide and 0.85 r deep (chosen), centred 0.9 r beyond the
+    /// vertebral body's side and 4 mm behind its centre.
+    static func psoasRadiusMm(areaMm2: Double) -> Double { (areaMm2 / (0.85 * .pi)).squareRoot() }
+
     static func inPsoas(_ x: Double, _ y: Double, _ bodyY: Double, _ bodyHalf: Double, _ r: Double) -> Bool {
         let cx = bodyHalf + r * 0.9, cy = bodyY + 4
         let dx = (abs(x) - cx) / r, dy = (y - cy) / (0.85 * r)
+        return dx * dx + dy * dy <= 1
+    }
+
+    /// The quadratus lumborum's cross-section: an ellipse 2.2 s wide and s deep (chosen from axial MRI's
+    /// flat lens), its medial edge at `quadratusMedialEdgeMm`, lying in front of the erector spinae (whose
+    /// front is the canal centre's coronal plane) with the fascia's anterior layer between.
+    static func quadratusScaleMm(areaMm2: Double) -> Double { (areaMm2 / (2.2 * .pi)).squareRoot() }
+    /// Least distance from the midline to the quadratus lumborum's medial edge, mm (chosen: the lumbar
+    /// transverse processes reach about 40 mm from the midline).
+    static let quadratusMedialMm = 40.0
+    /// The quadratus lumborum's medial edge, mm from the midline: at the transverse processes' tips, or where
+    /// the psoas (radius r, its lateral edge 1.9 r beyond the vertebral body's side) ends if that is further
+    /// out, so that the two lie side by side — the quadratus posterolateral to the psoas — instead of one
+    /// hiding the other. Both follow r and the body smoothly, so the edge moves without a step.
+    static func quadratusMedialEdgeMm(bodyHalfMm: Double, psoasRadiusMm r: Double) -> Double {
+        max(quadratusMedialMm, r > 0 ? bodyHalfMm + 1.9 * r : 0)
+    }
+
+    static func inQuadratus(_ x: Double, _ y: Double, _ yCanal: Double, _ s: Double, medialMm: Double) -> Bool {
+        let ax = 2.2 * s, cx = medialMm + ax, cy = yCanal - s - fasciaMm
+        let dx = (abs(x) - cx) / ax, dy = (y - cy) / s
         return dx * dx + dy * dy <= 1
     }
 

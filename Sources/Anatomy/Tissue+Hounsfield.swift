@@ -55,7 +55,7 @@ public struct HounsfieldTable: Sendable {
         case .air, .none: air
         case .skin: skin
         case .subcutaneousFat, .epiduralFat: fat
-        case .muscle, .erectorSpinae: sex == .male ? muscleMale : muscleFemale
+        case .muscle, .erectorSpinae, .psoas, .quadratusLumborum: sex == .male ? muscleMale : muscleFemale
         case .multifidus: sex == .male ? multifidusMale : multifidusFemale
         case .ligament, .fascia: ligament
         case .intervertebralDisc: disc

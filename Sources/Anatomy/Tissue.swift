@@ -31,6 +31,10 @@ public enum Tissue: UInt8, CaseIterable, Sendable, Codable {
     case multifidus = 114
     case erectorSpinae = 115
     case fascia = 116
+    /// The deep muscles of the lumbar wall (added with the tapered psoas): psoas major beside the vertebral
+    /// bodies and quadratus lumborum lateral to the transverse processes, in front of the erector spinae.
+    case psoas = 117
+    case quadratusLumborum = 118
 
     /// True for every bone label (vertebrae, sacrum, ilium).
     public var isBone: Bool { Tissue.isBone(rawValue) }
@@ -43,6 +47,7 @@ public enum Tissue: UInt8, CaseIterable, Sendable, Codable {
     /// True for every muscle label (the paraspinal compartments and other muscle).
     @inlinable public static func isMuscle(_ label: UInt8) -> Bool {
         label == Tissue.muscle.rawValue || label == Tissue.multifidus.rawValue || label == Tissue.erectorSpinae.rawValue
+            || label == Tissue.psoas.rawValue || label == Tissue.quadratusLumborum.rawValue
     }
 
     /// A short human-readable name, used in `subject.json` and legends.
@@ -72,6 +77,8 @@ public enum Tissue: UInt8, CaseIterable, Sendable, Codable {
         case .multifidus: "multifidus"
         case .erectorSpinae: "erector spinae"
         case .fascia: "fascia"
+        case .psoas: "psoas"
+        case .quadratusLumborum: "quadratus lumborum"
         }
     }
 }

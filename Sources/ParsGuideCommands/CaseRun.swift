@@ -116,8 +116,6 @@ struct CaseRun {
 
         step("fluoroscopy: AP, left oblique, lateral with contrast, AP with the right needle")
         let scene = FluoroScene(volume: try AttenuationVolume(subjectCT: subject.ct, labels: labels), labels: labels, landmarks: landmarks)
-        let drr = DRRRenderer(volume: scene.volume)
-        let spectrum = try Spectrum.tungsten(kVp: 80)
         let body = landmarks["\(level.rawValue).bodyCentre"] ?? left.targetPoint
         let shots: [(id: String, view: CArm.View, iso: Vector3, needle: NeedleShaft, iodine: Bool)] = [
             ("fig2a", .ap, body, leftShaft, false), ("fig2c", .obliqueLeft, left.targetPoint, leftShaft, false),
@@ -127,9 +125,9 @@ struct CaseRun {
         var carms: [String: CArm] = [:]
         for shot in shots {
             let carm = try CArm(isocentreMm: shot.iso, sourceDirection: shot.view.sourceDirection(), pixels: p)
-            let image = drr.render(carm, Exposure(spectrum: spectrum, needle: shot.needle, contrast: shot.iodine ? contrast.concentration : nil))
-            ledger.record(ShotDose(carm: carm, kVp: 80, mAs: 2, sourceToSkinMm: scene.sourceToSkinMm(carm)))
-            try PNG.write(FluoroscopyDisplay.image(image), to: "\(figures)/\(shot.id).png")
+            let taken = try scene.shoot(carm, needle: shot.needle, contrast: shot.iodine ? contrast.concentration : nil)
+            ledger.record(taken.dose)
+            try PNG.write(FluoroscopyDisplay.image(taken.image), to: "\(figures)/\(shot.id).png")
             carms[shot.id] = carm
         }
         // What the shots show: where each needle tip projects against its defect (nil: no defect on that

@@ -62,8 +62,8 @@ struct FluoroCommand: ParsableCommand {
     @Option(help: "Detector pixels per side.")
     var size: Int = 512
 
-    @Option(help: "Tube voltage, kVp (40–150).")
-    var kvp: Double = 80
+    @Option(help: "Tube voltage, kVp (\(Int(Spectrum.kVpRange.lowerBound))–\(Int(Spectrum.kVpRange.upperBound))).")
+    var kvp: Double = ShotTechnique.standard.kVp
 
     @Option(name: .customLong("mono-kev"), help: "Monochromatic beam of this energy, keV (validation mode).")
     var monoKeV: Double?
@@ -76,8 +76,8 @@ struct FluoroCommand: ParsableCommand {
     @Flag(help: "Add Poisson quantum noise (off by default).")
     var noise = false
 
-    @Option(help: "Tube current–time product of the shot, mAs.")
-    var mas: Double = 2
+    @Option(help: "Tube current–time product of the shot, mAs (\(ShotTechnique.mAsRange.lowerBound)–\(Int(ShotTechnique.mAsRange.upperBound))).")
+    var mas: Double = ShotTechnique.standard.mAs
 
     @Option(help: "Seed of the noise.")
     var seed: UInt64 = 1
@@ -98,7 +98,7 @@ struct FluoroCommand: ParsableCommand {
         guard (subject == nil) != (ct == nil) else { throw ValidationError("give exactly one of --subject DIR and --ct FILE") }
         guard (view == nil) != (sourceDir == nil) else { throw ValidationError("give exactly one of --view and --source-dir") }
         guard labels == nil || ct != nil else { throw ValidationError("--labels goes with --ct (a subject has its own)") }
-        try FluoroscopyError.check("mAs", mas, in: 0.01...1000, unit: "mAs")
+        _ = try ShotTechnique(kVp: kvp, mAs: mas)
         try FluoroscopyError.check("oblique angle", obliqueDeg, in: -90...90, unit: "°")
         try FluoroscopyError.check("cranial tilt", cranialDeg, in: -60...60, unit: "°")
         try checkOutputFiles([(out, .png, "--out"), (raw, .nifti, "--raw")])
@@ -118,16 +118,17 @@ struct FluoroCommand: ParsableCommand {
         let iso = try scene.isocentre(isocenter)
         let carm = try CArm(isocentreMm: iso, sourceDirection: direction, up: try parseVector(up, flag: "--up"),
                             sadMm: sadMm, sidMm: sidMm, detectorMm: detectorMm, pixels: size)
+        let technique = try ShotTechnique(kVp: kvp, mAs: mas)
         let spectrum = try monoKeV.map { try Spectrum.monochromatic(keV: $0) } ?? Spectrum.tungsten(kVp: kvp)
-        var exposure = Exposure(spectrum: spectrum, waterScaledMonochromatic: monoKeV != nil)
-        exposure.needle = try needle.shaft()
-        if let contrast { exposure.contrast = try NIfTI.read(path: contrast).float32 }
+        let shaft = try needle.shaft()
+        let iodine = try contrast.map { try NIfTI.read(path: $0).float32 }
 
         let clock = ContinuousClock()
-        var shot: DRRImage?
-        let elapsed = clock.measure { shot = DRRRenderer(volume: scene.volume).render(carm, exposure) }
-        let image = shot!
-        let dose = ShotDose(carm: carm, kVp: spectrum.kVp ?? kvp, mAs: mas, sourceToSkinMm: scene.sourceToSkinMm(carm))
+        var taken: FluoroShot?
+        let elapsed = try clock.measure {
+            taken = try scene.shoot(carm, technique: technique, spectrum: spectrum, waterScaledMonochromatic: monoKeV != nil, needle: shaft, contrast: iodine)
+        }
+        let image = taken!.image, dose = taken!.dose
         var transmission = image.transmission
         if noise {
             let n0 = QuantumNoise.unattenuatedPhotons(carm: carm, spectrum: spectrum, kVp: spectrum.kVp ?? kvp, mAs: mas)

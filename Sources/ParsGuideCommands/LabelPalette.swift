@@ -14,6 +14,8 @@ enum LabelPalette {
         case .multifidus: RGB(190, 80, 70)
         case .erectorSpinae: RGB(150, 50, 55)
         case .fascia: RGB(235, 235, 215)
+        case .psoas: RGB(175, 95, 85)
+        case .quadratusLumborum: RGB(160, 70, 90)
         case .ligament: RGB(120, 200, 120)
         case .intervertebralDisc: RGB(90, 150, 220)
         case .dura: RGB(250, 250, 250)

@@ -94,21 +94,10 @@ enum PoseFile {
         return try ProbePose(centreMm: m.translation, beam: m.column(2), azimuth: m.column(0))
     }
 
-    /// A pose must be a proper rigid transform: its 3×3 part orthonormal within 1e-6 with determinant +1,
-    /// a fourth row (if given) of 0 0 0 1, and a translation within 10 m; otherwise the entry at fault is named.
+    /// A pose must be a proper rigid transform (`Matrix4.rigidTransformProblem`); otherwise the entry at fault is named.
     static func checkRigid(_ rows: [[Double]], path: String) throws {
-        func fail(_ reason: String) -> AnatomyError { .corruptFile(path: path, reason: "worldFromProbe is not a rigid transform: \(reason)") }
-        let c = (0..<3).map { j in Vector3(rows[0][j], rows[1][j], rows[2][j]) }
-        for j in 0..<3 where abs(c[j].length - 1) > 1e-6 {
-            throw fail(String(format: "column %d has length %.6g, not 1", j, c[j].length))
+        if let problem = Matrix4.rigidTransformProblem(rows: rows) {
+            throw AnatomyError.corruptFile(path: path, reason: "worldFromProbe is not a rigid transform: \(problem)")
         }
-        for (a, b) in [(0, 1), (0, 2), (1, 2)] where abs(c[a].dot(c[b])) > 1e-6 {
-            throw fail(String(format: "columns %d and %d are not perpendicular (dot product %.6g)", a, b, c[a].dot(c[b])))
-        }
-        let det = c[0].dot(c[1].cross(c[2]))
-        guard det > 0 else { throw fail(String(format: "its determinant is %.6g, a reflection, not a rotation", det)) }
-        if rows.count > 3, rows[3] != [0, 0, 0, 1] { throw fail("its fourth row is \(rows[3]), not [0, 0, 0, 1]") }
-        let t = Vector3(rows[0][3], rows[1][3], rows[2][3])
-        guard t.length <= 10_000 else { throw fail(String(format: "its translation is %.6g mm from the origin (allowed within 10 m)", t.length)) }
     }
 }

@@ -24,12 +24,10 @@ public struct Confirmation: Sendable {
     /// Renders the set. `tipMm` defaults to the plan's target (the planned tip); `contrast` (mg I/mL)
     /// adds the two post-contrast shots.
     public static func render(scene: FluoroScene, labels: Volume<UInt8>, plan: NeedlePlan, tipMm: Vector3? = nil,
-                              contrast: Volume<Float>? = nil, kVp: Double = 80, mAs: Double = 2, pixels: Int = 512) throws -> Confirmation {
+                              contrast: Volume<Float>? = nil, technique: ShotTechnique = .standard, pixels: Int = 512) throws -> Confirmation {
         let tip = tipMm ?? plan.targetPoint
         let side = plan.target.name.lowercased().hasSuffix("right") ? "right" : "left"
-        let spectrum = try Spectrum.tungsten(kVp: kVp)
         let needle = try plan.needle.shaft(tipMm: tip, direction: plan.unitDirection)
-        let renderer = DRRRenderer(volume: scene.volume)
         var views: [(String, CArm.View, Volume<Float>?)] = [("ap-needle", .ap, nil), ("oblique-\(side)-needle", side == "left" ? .obliqueLeft : .obliqueRight, nil),
                                                             ("lateral-needle", .lateral, nil)]
         if let contrast { views += [("ap-contrast", .ap, contrast), ("lateral-contrast", .lateral, contrast)] }
@@ -37,11 +35,9 @@ public struct Confirmation: Sendable {
         var ledger = DoseLedger()
         for (name, view, iodine) in views {
             let carm = try CArm(isocentreMm: plan.targetPoint, sourceDirection: view.sourceDirection(), pixels: pixels)
-            let exposure = Exposure(spectrum: spectrum, needle: needle, contrast: iodine)
-            let image = renderer.render(carm, exposure)
-            let dose = ShotDose(carm: carm, kVp: kVp, mAs: mAs, sourceToSkinMm: scene.sourceToSkinMm(carm))
-            ledger.record(dose)
-            shots.append(Shot(name: name, image: FluoroscopyDisplay.image(image), dose: dose, carm: carm))
+            let shot = try scene.shoot(carm, technique: technique, needle: needle, contrast: iodine)
+            ledger.record(shot.dose)
+            shots.append(Shot(name: name, image: FluoroscopyDisplay.image(shot.image), dose: shot.dose, carm: carm))
         }
         let label = labels.value(nearestTo: tip) ?? 0
         return Confirmation(shots: shots, ledger: ledger, tipMm: tip, tipToTargetMm: (tip - plan.targetPoint).length,

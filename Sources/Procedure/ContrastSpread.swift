@@ -24,6 +24,8 @@ public enum ContrastSpread {
         Tissue.muscle.rawValue: 15,
         Tissue.multifidus.rawValue: 15,
         Tissue.erectorSpinae.rawValue: 15,
+        Tissue.psoas.rawValue: 15,
+        Tissue.quadratusLumborum.rawValue: 15,
         Tissue.fascia.rawValue: 12,
         Tissue.nerveRoot.rawValue: 40,
     ]

@@ -78,13 +78,57 @@ public struct NeedlePlan: Codable, Sendable, Equatable {
         do { plan = try JSONDecoder().decode(NeedlePlan.self, from: data) } catch {
             throw ProcedureError.invalid("plan \(path) is not a ParsGuide plan (make one with `parsguide plan`): \(error)")
         }
-        guard plan.pose.worldFromProbe.count == 4, plan.pose.worldFromProbe.allSatisfy({ $0.count == 4 }),
-              plan.entryMm.count == 3, plan.target.pointMm.count == 3, plan.direction.count == 3 else {
-            throw ProcedureError.invalid("plan \(path): entryMm, target.pointMm and direction need 3 numbers, pose.worldFromProbe 4 rows of 4")
-        }
+        if let problem = plan.problem(within: subject.labels.grid) { throw ProcedureError.invalid("plan \(path): \(problem)") }
         guard plan.subject.fingerprint == subject.fingerprint else {
             throw ProcedureError.invalid("plan \(path) was made on another subject (fingerprint \(plan.subject.fingerprint), this subject \(subject.fingerprint) in \(subject.directory)): plan again on this subject")
         }
         return plan
+    }
+
+    /// Why this plan cannot be used on a subject with `grid`, naming the key, or nil when it can: the format
+    /// and version; 3 finite numbers in `entryMm`, `target.pointMm` and `direction`; entry and target inside
+    /// the subject's grid; a unit direction from the entry to the target, `depthToTargetMm` apart (within
+    /// 0.5 mm and 1°: the file's coordinates are rounded to µm); finite angles in their ranges; a needle
+    /// ParsGuide models that reaches the target; a rigid probe pose.
+    public func problem(within grid: Grid) -> String? {
+        guard format == "parsguide-plan" else { return "format is '\(format)', not 'parsguide-plan'" }
+        guard version == 1 else { return "version \(version) is not supported (this ParsGuide reads version 1)" }
+        let bounds = (lo: grid.world(0, 0, 0), hi: grid.world(grid.dimensions.x - 1, grid.dimensions.y - 1, grid.dimensions.z - 1))
+        for (key, v) in [("entryMm", entryMm), ("target.pointMm", target.pointMm), ("direction", direction)] {
+            guard v.count == 3, v.allSatisfy(\.isFinite) else { return "\(key) must be 3 finite numbers (it is \(v))" }
+        }
+        for (key, p) in [("entryMm", entry), ("target.pointMm", targetPoint)] {
+            let inside = (0..<3).allSatisfy { p[$0] >= min(bounds.lo[$0], bounds.hi[$0]) - 1 && p[$0] <= max(bounds.lo[$0], bounds.hi[$0]) + 1 }
+            guard inside else { return String(format: "%@ (%.2f, %.2f, %.2f) mm lies outside the subject's grid", key, p.x, p.y, p.z) }
+        }
+        guard abs(unitDirection.length - 1) <= 1e-3 else { return String(format: "direction has length %.6g, not 1", unitDirection.length) }
+        guard depthToTargetMm.isFinite, depthToTargetMm > 0 else { return "depthToTargetMm \(depthToTargetMm) must be a positive number of mm" }
+        let path = targetPoint - entry
+        guard abs(path.length - depthToTargetMm) <= 0.5 else {
+            return String(format: "depthToTargetMm %.3f does not match the %.3f mm from entryMm to target.pointMm", depthToTargetMm, path.length)
+        }
+        let offAxisDeg = acos(min(1, max(-1, path.normalized.dot(unitDirection.normalized)))) * 180 / .pi
+        guard offAxisDeg <= 1 else { return String(format: "direction is %.1f° off the line from entryMm to target.pointMm", offAxisDeg) }
+        for (key, value, range) in [("angleToSkinDeg", angleToSkinDeg, 0.0...90), ("angleToProbeFaceDeg", angleToProbeFaceDeg, 0...180),
+                                    ("angleToBeamDeg", angleToBeamDeg, 0...180), ("pose.rotationDeg", pose.rotationDeg, -180...180),
+                                    ("pose.tiltDeg", pose.tiltDeg, -90...90)] where !(value.isFinite && range.contains(value)) {
+            return "\(key) \(value) is outside \(range.lowerBound)…\(range.upperBound)°"
+        }
+        for (key, value) in [("entryOffsetFromProbeMm", entryOffsetFromProbeMm), ("needleOutsideSkinMm", needleOutsideSkinMm)]
+            + clearancesMm.sorted(by: { $0.key < $1.key }).map({ ("clearancesMm.\($0.key)", $0.value) }) where !value.isFinite {
+            return "\(key) is \(value), not a finite number"
+        }
+        guard NeedleShaft.outerDiameterMmByGauge[needle.gauge] != nil else {
+            return "needle.gauge \(needle.gauge) is not modelled: allowed \(Needle.gauges.map { "\($0)" }.joined(separator: ", "))"
+        }
+        guard Needle.lengthsInches.contains(where: { abs($0 * 25.4 - needle.lengthMm) < 0.01 }) else {
+            return "needle.lengthMm \(needle.lengthMm) is not a spinal-needle length: allowed \(Needle.lengthsInches.map { String(format: "%.1f", $0 * 25.4) }.joined(separator: ", ")) mm"
+        }
+        guard needle.lengthMm >= depthToTargetMm else {
+            return String(format: "the %.1f mm needle cannot reach a target %.1f mm deep (needle.lengthMm < depthToTargetMm)", needle.lengthMm, depthToTargetMm)
+        }
+        if let problem = Matrix4.rigidTransformProblem(rows: pose.worldFromProbe) { return "pose.worldFromProbe is not a rigid transform: \(problem)" }
+        guard pose.worldFromProbe.count == 4 else { return "pose.worldFromProbe must have 4 rows" }
+        return nil
     }
 }

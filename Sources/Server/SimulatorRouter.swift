@@ -36,12 +36,12 @@ public enum SimulatorRouter {
         }
         router.post("/api/sessions/:id/probe") { request, context -> SessionState in
             let id = try context.parameters.require("id")
-            let change = try await request.decode(as: SimulatorSession.ProbeChange.self, context: context)
+            let change = try await request.strictlyDecode(SimulatorSession.ProbeChange.self, context: context)
             return try await store.with(id) { s in try s.change(change); return SessionState(id: id, s) }
         }
         router.post("/api/sessions/:id/needle") { request, context -> SessionState in
             let id = try context.parameters.require("id")
-            let action = try await request.decode(as: SimulatorSession.NeedleAction.self, context: context)
+            let action = try await request.strictlyDecode(SimulatorSession.NeedleAction.self, context: context)
             // Planning takes a moment: do it on a copy, outside the actor.
             var s = try await store.snapshot(id)
             try s.needle(action)
@@ -62,7 +62,7 @@ public enum SimulatorRouter {
         }
         router.post("/api/sessions/:id/fluoro") { request, context -> Response in
             let id = try context.parameters.require("id")
-            let shot = try await request.decode(as: SimulatorSession.FluoroRequest.self, context: context)
+            let shot = try await request.strictlyDecode(SimulatorSession.FluoroRequest.self, context: context)
             var s = try await store.snapshot(id)
             let (data, dose) = try s.fluoroPNG(shot)
             let ledger = try await store.with(id) { live in live.ledger.record(dose); return live.ledger }
@@ -75,7 +75,7 @@ public enum SimulatorRouter {
         }
         router.post("/api/sessions/:id/contrast") { request, context -> ContrastState in
             let id = try context.parameters.require("id")
-            let body = try await request.decode(as: ContrastRequest.self, context: context)
+            let body = try await request.strictlyDecode(ContrastRequest.self, context: context)
             var s = try await store.snapshot(id)
             let result = try s.inject(volumeMl: body.volumeMl)
             try await store.with(id) { live in live.contrast = result }
@@ -89,7 +89,7 @@ public enum SimulatorRouter {
         }
         router.post("/api/sessions/:id/save") { request, context -> SavedState in
             let id = try context.parameters.require("id")
-            let body = try await request.decode(as: SaveRequest.self, context: context)
+            let body = try await request.strictlyDecode(SaveRequest.self, context: context)
             guard let registry = scene.registry else { throw SessionError.badRequest("saving is off: start the server with --db FILE") }
             let s = try await store.snapshot(id)
             let procedure = ProcedureRecord(patientId: body.patientId, date: body.date, level: "L5", side: s.target.hasSuffix("left") ? "left" : "right",
@@ -128,8 +128,15 @@ struct ErrorMiddleware: RouterMiddleware {
     }
 }
 
-struct ContrastRequest: Codable { var volumeMl: Double }
-struct SaveRequest: Codable { var patientId: String; var date: String }
+struct ContrastRequest: StrictJSONBody, Codable {
+    enum CodingKeys: String, CodingKey, CaseIterable { case volumeMl }
+    var volumeMl: Double
+}
+struct SaveRequest: StrictJSONBody, Codable {
+    enum CodingKeys: String, CodingKey, CaseIterable { case patientId, date }
+    var patientId: String
+    var date: String
+}
 struct SavedState: ResponseEncodable { var procedureId: Int64 }
 struct ContrastState: ResponseEncodable { var injectedMl: Double; var placedMl: Double; var reachedMl: [String: Double]; var tipTissue: String; var events: [String] }
 struct MetricsState: ResponseEncodable {

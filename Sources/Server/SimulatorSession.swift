@@ -34,7 +34,8 @@ struct SimulatorSession: Sendable {
 
     // MARK: Probe
 
-    struct ProbeChange: Codable, Sendable {
+    struct ProbeChange: StrictJSONBody, Codable, Sendable {
+        enum CodingKeys: String, CodingKey, CaseIterable { case preset, slideMm, acrossMm, rotateDeg, tiltDeg, depthMm, gainDB, focusMm }
         var preset: String?
         var slideMm: Double?
         var acrossMm: Double?
@@ -45,7 +46,15 @@ struct SimulatorSession: Sendable {
         var focusMm: Double?
     }
 
+    /// Applies `c` whole or not at all: a refused value (say a depth out of range after a new preset) leaves
+    /// the session as it was.
     mutating func change(_ c: ProbeChange) throws {
+        var next = self
+        try next.apply(c)
+        self = next
+    }
+
+    private mutating func apply(_ c: ProbeChange) throws {
         if let preset = c.preset {
             guard Self.presets.contains(preset) else { throw SessionError.badRequest("preset '\(preset)' is not one of \(Self.presets.joined(separator: ", "))") }
             let side: Side = preset.hasSuffix("left") ? .left : .right
@@ -83,7 +92,8 @@ struct SimulatorSession: Sendable {
 
     // MARK: Needle
 
-    struct NeedleAction: Codable, Sendable {
+    struct NeedleAction: StrictJSONBody, Codable, Sendable {
+        enum CodingKeys: String, CodingKey, CaseIterable { case action, offsetMm, angleDeg, mm }
         /// entry, angle, advance, withdraw, use-plan.
         var action: String
         /// entry: distance beyond the probe's cranial end, mm.
@@ -148,7 +158,8 @@ struct SimulatorSession: Sendable {
         return try PNG.encode(simulator.render(labels: scene.labels, pose: pose, needle: shaft).image)
     }
 
-    struct FluoroRequest: Codable, Sendable {
+    struct FluoroRequest: StrictJSONBody, Codable, Sendable {
+        enum CodingKeys: String, CodingKey, CaseIterable { case view, obliqueDeg, cranialDeg }
         var view: String
         var obliqueDeg: Double?
         var cranialDeg: Double?
@@ -162,11 +173,9 @@ struct SimulatorSession: Sendable {
         try Self.check("obliqueDeg", oblique, -90...90, "°")
         try Self.check("cranialDeg", cranial, -45...45, "°")
         let carm = try CArm(isocentreMm: targetPoint(), sourceDirection: view.sourceDirection(obliqueDegrees: oblique, cranialDegrees: cranial), pixels: 512)
-        let exposure = Exposure(spectrum: try Spectrum.tungsten(kVp: 80), needle: shaft, contrast: contrast?.concentration)
-        let image = DRRRenderer(volume: scene.fluoro.volume).render(carm, exposure)
-        let dose = ShotDose(carm: carm, kVp: 80, mAs: 2, sourceToSkinMm: scene.fluoro.sourceToSkinMm(carm))
-        ledger.record(dose)
-        return (try PNG.encode(FluoroscopyDisplay.image(image)), dose)
+        let shot = try scene.fluoro.shoot(carm, needle: shaft, contrast: contrast?.concentration)
+        ledger.record(shot.dose)
+        return (try PNG.encode(FluoroscopyDisplay.image(shot.image)), shot.dose)
     }
 
     mutating func inject(volumeMl: Double) throws -> ContrastSpread.Result {

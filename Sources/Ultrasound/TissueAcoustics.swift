@@ -53,7 +53,7 @@ public struct TissueAcoustics: Hashable, Sendable {
         case .skin: return skin
         case .subcutaneousFat: return fat
         case .epiduralFat: return TissueAcoustics(speedMPerS: fat.speedMPerS, densityKgPerM3: fat.densityKgPerM3, attenuationDBPerCmMHz: fat.attenuationDBPerCmMHz, backscatterDB: -4)
-        case .muscle, .multifidus, .erectorSpinae: return muscle
+        case .muscle, .multifidus, .erectorSpinae, .psoas, .quadratusLumborum: return muscle
         case .ligament, .parsDefect, .fascia: return ligament
         case .dura: return TissueAcoustics(speedMPerS: ligament.speedMPerS, densityKgPerM3: ligament.densityKgPerM3, attenuationDBPerCmMHz: ligament.attenuationDBPerCmMHz, backscatterDB: 10)
         case .nerveRoot: return TissueAcoustics(speedMPerS: ligament.speedMPerS, densityKgPerM3: ligament.densityKgPerM3, attenuationDBPerCmMHz: ligament.attenuationDBPerCmMHz, backscatterDB: 2)

@@ -167,7 +167,7 @@ enum TestSubjects {
     @Test("Every structure of the contract is present", arguments: [
         Tissue.l1, .l2, .l3, .l4, .l5, .sacrum, .skin, .subcutaneousFat, .muscle, .ligament, .intervertebralDisc,
         .dura, .cerebrospinalFluid, .nerveRoot, .facetJoint, .parsDefect, .otherSoftTissue, .epiduralFat, .ilium, .sacroiliacJoint,
-        .multifidus, .erectorSpinae, .fascia,
+        .multifidus, .erectorSpinae, .fascia, .psoas, .quadratusLumborum,
     ])
     func structurePresent(_ tissue: Tissue) throws {
         let s = try TestSubjects.flagship.get()
@@ -196,6 +196,46 @@ enum TestSubjects {
         let heavy = try TestSubjects.build(defects: [], habitus: try Habitus(heightCm: 170, weightKg: 118, sex: .male, ageYears: 51))
         #expect(heavy.measurements["L5.left.skinToLaminaDepthMm"]! > s.measurements["L5.left.skinToLaminaDepthMm"]!)
         #expect(heavy.measurements["subcutaneousFatMm"]! > s.measurements["subcutaneousFatMm"]!)
+    }
+
+    /// Psoas major and quadratus lumborum: their own labels, each side's cross-section within one SD of the MRI
+    /// means of healthy adults at the disc where it is largest (Ivanac 2026, *Med Sci Monit* 32:e951651,
+    /// Table 2, controls: psoas 1775 ± 509 mm² at L4-L5, quadratus lumborum 707 ± 303 mm² at L3-L4), the
+    /// quadratus ending on the iliac crest, and both tapering along the body: a muscle that started or stopped
+    /// abruptly would change its area by ≥ 343 mm² (the smallest tabulated area) between two slices.
+    @Test("Psoas and quadratus lumborum have their MRI cross-sections, end where they should and never step")
+    func deepMuscles() throws {
+        let s = try TestSubjects.flagship.get()
+        let g = s.labels.grid
+        let voxelMm2 = g.spacingMm.x * g.spacingMm.y
+        /// One side's area of `tissue` on the axial slice nearest z, mm² (left is +x in LPS).
+        func area(_ tissue: Tissue, _ z: Double, left: Bool) throws -> Double {
+            let k = try #require(g.nearestIndex(toWorld: Vector3(0, 0, z))).z
+            var n = 0
+            for j in 0..<g.dimensions.y {
+                for i in 0..<g.dimensions.x where s.labels[i, j, k] == tissue.rawValue && (g.world(i, j, k).x > 0) == left { n += 1 }
+            }
+            return Double(n) * voxelMm2
+        }
+        let centre = try [SpinalLevel.l1, .l2, .l3, .l4, .l5].map { try #require(s.landmarks["\($0.rawValue).bodyCentre"]).z }
+        let z34 = (centre[2] + centre[3]) / 2, z45 = (centre[3] + centre[4]) / 2
+        let crest = max(try #require(s.landmarks["ilium.left.crestTop"]).z, try #require(s.landmarks["ilium.right.crestTop"]).z)
+        for left in [true, false] {
+            let psoas = try area(.psoas, z45, left: left), quadratus = try area(.quadratusLumborum, z34, left: left)
+            #expect(abs(psoas - 1775) <= 509, "psoas at L4-L5, \(left ? "left" : "right"): \(psoas) mm²")
+            #expect(abs(quadratus - 707) <= 303, "quadratus lumborum at L3-L4, \(left ? "left" : "right"): \(quadratus) mm²")
+            #expect(try area(.quadratusLumborum, crest - 2, left: left) == 0, "the quadratus lumborum goes on below the crest")
+            #expect(try area(.psoas, centre[0] + 3, left: left) == 0, "the psoas starts above the L1 body's centre")
+            for tissue in [Tissue.psoas, .quadratusLumborum] {
+                var previous: Double?, worst = 0.0
+                for z in stride(from: g.world(0, 0, g.dimensions.z - 1).z, through: g.world(0, 0, 0).z, by: -g.spacingMm.z) {
+                    let a = try area(tissue, z, left: left)
+                    if let p = previous { worst = max(worst, abs(a - p)) }
+                    previous = a
+                }
+                #expect(worst <= 150, "\(tissue.name), \(left ? "left" : "right"): its area jumps \(worst) mm² between slices")
+            }
+        }
     }
 
     /// The back is not a flat ellipse: over the lumbar spine the skin rises lateral to the midline (the

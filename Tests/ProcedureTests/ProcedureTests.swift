@@ -121,6 +121,42 @@ import Ultrasound
         #expect((result.reachedMl[Tissue.cerebrospinalFluid.name] ?? 0) > 0.1, "reached \(result.reachedMl)")
     }
 
+    /// A plan read from disk is checked before use: each mutation below is refused naming its key, and the
+    /// planner's own plan passes.
+    @Test func mutatedPlansAreRefusedNamingTheKey() throws {
+        let grid = try Self.subject().labels.grid
+        let plan = try Self.plan("L5-left")
+        #expect(plan.problem(within: grid) == nil)
+        let mutations: [(String, (inout NeedlePlan) -> Void)] = [
+            ("needle.gauge", { $0.needle.gauge = 99 }),
+            ("needle.lengthMm", { $0.needle.lengthMm = -5 }),
+            ("direction", { $0.direction = [0, 0, 0] }),
+            ("direction", { $0.direction = [.nan, 0, 1] }),
+            ("depthToTargetMm", { $0.depthToTargetMm = 0 }),
+            ("depthToTargetMm", { $0.depthToTargetMm += 20 }),
+            ("entryMm", { $0.entryMm = [1e300, 0, 0] }),
+            ("target.pointMm", { $0.target.pointMm = [0, 0] }),
+            ("version", { $0.version = 7 }),
+            ("format", { $0.format = "something-else" }),
+            ("angleToBeamDeg", { $0.angleToBeamDeg = .infinity }),
+            ("pose.worldFromProbe", { $0.pose.worldFromProbe[0][0] = 2 }),
+            ("pose.worldFromProbe", { $0.pose.worldFromProbe = [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 1]] }),
+            ("the 88.9 mm needle cannot reach", { $0.needle.lengthMm = 88.9; $0.depthToTargetMm = 95; $0.entryMm = Self.moved($0, to: 95) }),
+        ]
+        for (key, mutate) in mutations {
+            var bad = plan
+            mutate(&bad)
+            let problem = bad.problem(within: grid)
+            #expect(problem?.contains(key) == true, "\(key): \(problem ?? "accepted")")
+        }
+    }
+
+    /// The entry moved back along the plan's direction so that it lies `depthMm` from the target.
+    static func moved(_ plan: NeedlePlan, to depthMm: Double) -> [Double] {
+        let e = plan.targetPoint - plan.unitDirection * depthMm
+        return [e.x, e.y, e.z]
+    }
+
     @Test func unknownTargetsAreRefusedNamingTheAllowedOnes() throws {
         #expect(throws: ProcedureError.invalid("unknown target 'L9-left': allowed L1-left, L1-right, L2-left, L2-right, L3-left, L3-right, L4-left, L4-right, L5-left, L5-right")) {
             _ = try InPlanePlanner().plan(try Self.subject(), target: "L9-left")

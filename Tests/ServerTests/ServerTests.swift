@@ -135,6 +135,35 @@ import Testing
         }
     }
 
+    /// Unknown keys and wrong types are refused naming the key (they were silently ignored: a misspelt
+    /// `rotationDeg` changed nothing and answered 200), and a refused change leaves the session as it was.
+    @Test func unknownKeysAndWrongTypesAreRefusedNamingTheKey() async throws {
+        try await Self.app().test(.router) { client in
+            let id = try await Self.createSession(client)
+            for (path, body, words) in [("probe", #"{"rotationDeg":45}"#, ["'rotationDeg'", "rotateDeg"]),
+                                        ("probe", #"{"slideMm":"5"}"#, ["'slideMm'", "a number"]),
+                                        ("probe", #"[1, 2]"#, ["JSON object", "preset"]),
+                                        ("needle", #"{"action":"advance","milimetres":5}"#, ["'milimetres'", "mm"]),
+                                        ("fluoro", #"{"obliqueDeg":20}"#, ["'view'", "missing"]),
+                                        ("fluoro", #"{"view":"ap","kVp":120}"#, ["'kVp'", "cranialDeg"]),
+                                        ("contrast", #"{"volumeMl":null}"#, ["'volumeMl'", "not null"]),
+                                        ("save", #"{"patientId":7,"date":"2026-12-04"}"#, ["'patientId'", "a string"])] {
+                try await client.execute(uri: "/api/sessions/\(id)/\(path)", method: .post, headers: Self.jsonHeaders, body: Self.json(body)) { r in
+                    let text = String(buffer: r.body)
+                    #expect(r.status == .badRequest, "\(path) \(body) → \(r.status)")
+                    for word in words { #expect(text.contains(word), "\(path) \(body): \(text) should name \(word)") }
+                }
+            }
+            // A new preset with a refused depth in the same request: nothing changes.
+            try await client.execute(uri: "/api/sessions/\(id)/probe", method: .post, headers: Self.jsonHeaders,
+                                     body: Self.json(#"{"preset":"sagittal-facets-right","depthMm":-5}"#)) { r in #expect(r.status == .badRequest) }
+            try await client.execute(uri: "/api/sessions/\(id)/probe", method: .get) { r in
+                let object = try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as? [String: Any]
+                #expect(object?["preset"] as? String == "pars-oblique-left", "a refused change switched the preset: \(String(buffer: r.body))")
+            }
+        }
+    }
+
     @Test func sessionsAreIndependentAndBounded() async throws {
         try await Self.app(capacity: 3).test(.router) { client in
             let a = try await Self.createSession(client), b = try await Self.createSession(client)

@@ -1,0 +1,50 @@
+import Anatomy
+
+/// The tube settings of one shot: voltage and tube current–time product.
+public struct ShotTechnique: Sendable, Hashable {
+    public var kVp: Double
+    public var mAs: Double
+
+    /// What every ParsGuide shot uses unless told otherwise (CLI `fluoro --kvp --mas`, the case, the
+    /// confirmation set, the web simulator): 80 kVp, the top of the 70–80 kVp given for lumbar radiographs
+    /// (DATASHEET, Radiopaedia "Lumbar spine (oblique view)"), and 2 mAs (chosen: one fluoroscopic spot
+    /// frame, far below a radiograph's 60–80 mAs).
+    public static let standard = ShotTechnique(uncheckedKVp: 80, mAs: 2)
+    /// The tube current–time products a shot may have, mAs.
+    public static let mAsRange: ClosedRange<Double> = 0.01...1000
+
+    /// A technique within `Spectrum.kVpRange` and `mAsRange`, or an error naming the value.
+    public init(kVp: Double, mAs: Double) throws {
+        try FluoroscopyError.check("tube voltage", kVp, in: Spectrum.kVpRange, unit: "kVp")
+        try FluoroscopyError.check("mAs", mAs, in: Self.mAsRange, unit: "mAs")
+        self.init(uncheckedKVp: kVp, mAs: mAs)
+    }
+
+    private init(uncheckedKVp kVp: Double, mAs: Double) {
+        self.kVp = kVp
+        self.mAs = mAs
+    }
+}
+
+/// One shot of a `FluoroScene`: the rendered transmission and line integrals, and the dose it delivered.
+public struct FluoroShot: Sendable {
+    public var image: DRRImage
+    public var dose: ShotDose
+    public var carm: CArm { image.carm }
+}
+
+extension FluoroScene {
+    /// Takes one shot — the single path every command, the case and the web simulator use: renders the
+    /// scene from `carm` with `technique`'s polychromatic tungsten spectrum (or `spectrum` when given, e.g.
+    /// a monochromatic beam for validation), the needle and the iodine (mg I/mL) if any, and computes the
+    /// shot's dose at the technique's kVp (a monochromatic beam's dose is taken at its `kVp` if it states
+    /// one, else at the technique's).
+    public func shoot(_ carm: CArm, technique: ShotTechnique = .standard, spectrum: Spectrum? = nil, waterScaledMonochromatic: Bool = false,
+                      needle: NeedleShaft? = nil, contrast: Volume<Float>? = nil) throws -> FluoroShot {
+        let beam = try spectrum ?? Spectrum.tungsten(kVp: technique.kVp)
+        let exposure = Exposure(spectrum: beam, waterScaledMonochromatic: waterScaledMonochromatic, needle: needle, contrast: contrast)
+        let image = DRRRenderer(volume: volume).render(carm, exposure)
+        let dose = ShotDose(carm: carm, kVp: beam.kVp ?? technique.kVp, mAs: technique.mAs, sourceToSkinMm: sourceToSkinMm(carm))
+        return FluoroShot(image: image, dose: dose)
+    }
+}
