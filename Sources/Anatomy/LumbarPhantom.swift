@@ -4,8 +4,8 @@ import Foundation
 /// (`L1Placement`), its sacrum and hip bones seated under L5 (`LumbosacralPlacement`), discs, facet joints, thecal sac, nerve roots, ligaments, pars defects, paraspinal muscle, fat and
 /// skin sized from the habitus, and a synthetic CT.
 ///
-/// Bony and canal structures are built first in a "spine grid" around the vertebrae; the torso is
-/// then laid out in the full grid (same voxel lattice) and the spine grid copied in.
+/// Bony and canal structures are built first in a "spine grid" around the vertebrae (`SpineGridWork`); the
+/// torso is then laid out in the full grid (same voxel lattice) and the spine grid copied in.
 public enum LumbarPhantom {
     /// Soft-tissue layer thicknesses and other modelling choices, millimetres.
     public enum Layers {
@@ -21,45 +21,23 @@ public enum LumbarPhantom {
         public static let rootRadiusMm = 2.5
     }
 
-    /// Builds the subject. `progress` is told the name of each stage as it starts.
+    /// Builds the subject in four stages, each a type with declared inputs and outputs:
+    /// `BoneStage` → `JointsAndCanalStage` → `SoftTissueStage` → `CTStage`. `progress` is told the name of
+    /// each step as it starts.
     public static func build(_ options: PhantomOptions, progress: @escaping (String) -> Void = { _ in }) throws -> Subject {
         let options = try options.validated()
-        var b = try PhantomBuilder(options: options, progress: progress)
-        return try b.run()
-    }
-}
-
-/// The state of one build. Stages run in order; each reads what earlier ones made.
-struct PhantomBuilder {
-    let options: PhantomOptions
-    let progress: (String) -> Void
-    let h: Double
-    var spine: Volume<UInt8>
-    var meshes: [SpinalLevel: TriangleMesh] = [:]
-    var geo: [SpinalLevel: VertebraGeometry] = [:]
-    var sacrum: SacrumFrame!
-    /// The placed BodyParts3D sacrum and hip bones, world LPS mm.
-    var sacrumMesh: TriangleMesh?
-    var hipMeshes: [Side: TriangleMesh] = [:]
-    /// The S1 superior articular processes of the placed sacrum.
-    var s1SuperiorArticularProcess: [Side: Vector3] = [:]
-    /// Bounding boxes of each label in the spine grid, refreshed before the landmarks and the cuts.
-    var boneBoxes: [IndexBox?] = []
-    var landmarks: [String: Vector3] = [:]
-    var measurements: [String: Double] = [:]
-
-    init(options: PhantomOptions, progress: @escaping (String) -> Void) throws {
-        self.options = options
-        self.progress = progress
-        self.h = options.voxelMm
-        progress("loading the L2–L5 mean shape and placing L1")
-        meshes = try LumbarMeanShape.cachedVertebrae()
-        meshes[.l1] = try L1Placement.standard().l1
-        // The spine grid: every bony and canal structure fits in it. Origins sit on the voxel
-        // lattice (multiples of h) so the spine grid drops into the full grid by whole voxels.
-        // z: from below the ischial tuberosities (the hip bones reach −237 mm) to above L1 (86 mm).
-        let lo = Vector3(-80, -50, -242), hi = Vector3(80, 120, 92)
-        spine = Volume(grid: try Self.latticeGrid(lo: lo, hi: hi, h: options.voxelMm), repeating: 0)
+        // Each stage is consumed by its run, so the spine grid moves from stage to stage and is written in place.
+        let bones = try BoneStage(voxelMm: options.voxelMm, progress: progress).run()
+        let spine = try JointsAndCanalStage(bones: consume bones, defects: options.defects, progress: progress).run()
+        let body = try SoftTissueStage(spine: consume spine, habitus: options.habitus, progress: progress).run()
+        progress("synthetic CT")
+        let ct = CTStage(body: body, hounsfield: options.hounsfield, sex: options.habitus.sex, seed: options.seed).run()
+        var surfaces: [UInt8: TriangleMesh] = [:]
+        for level in SpinalLevel.modelled { surfaces[level.tissue.rawValue] = body.meshes[level] }
+        surfaces[Tissue.sacrum.rawValue] = body.sacrumMesh
+        surfaces[Tissue.ilium.rawValue] = TriangleMesh.merging(Side.allCases.compactMap { body.hipMeshes[$0] })
+        return Subject(habitus: options.habitus, defects: options.defects, labels: body.labels, ct: ct,
+                       landmarks: body.landmarks, measurements: body.measurements, seed: options.seed, surfaces: surfaces)
     }
 
     /// An axis-aligned grid covering [lo, hi] whose voxel centres are multiples of `h`.
@@ -68,95 +46,6 @@ struct PhantomBuilder {
         let first = (lo / h + 1e-6).rounded(.down), last = (hi / h - 1e-6).rounded(.up)
         let n = last - first + 1
         return try Grid(dimensions: SIMD3(Int(n.x), Int(n.y), Int(n.z)), spacingMm: Vector3(h, h, h), originMm: first * h)
-    }
-
-    mutating func run() throws -> Subject {
-        progress("voxelising L1–L5")
-        for level in SpinalLevel.modelled {
-            MeshVoxelizer.fill(meshes[level]!, into: &spine, label: level.tissue.rawValue, overwrite: { $0 == 0 })
-        }
-        progress("measuring each vertebra")
-        for level in SpinalLevel.modelled {
-            geo[level] = try VertebraGeometry.measure(level: level, label: level.tissue.rawValue, volume: spine, mesh: meshes[level]!)
-        }
-        progress("sacrum (BodyParts3D, seated under L5)")
-        try buildSacrum()
-        progress("facet joints L1-2 … L5-S1")
-        for (u, l) in Self.segments {
-            for side in Side.allCases { facetJoint(upper: u, lower: l, side: side) }
-        }
-        progress("intervertebral discs")
-        for (u, l) in Self.segments { disc(upper: u, lower: l) }
-        progress("thecal sac, epidural fat and nerve roots")
-        canalContents()
-        nerveRoots()
-        progress("ligaments")
-        for (u, l) in Self.segments { ligaments(upper: u, lower: l) }
-        progress("landmarks")
-        boneBoxes = IndexBox.boundingEach(spine)
-        collectLandmarks()
-        progress("pars defects")
-        try cutDefects()
-        progress("torso, muscle, fat and skin")
-        var labels = try layOutTorso()
-        progress("pelvis and sacroiliac joints")
-        addPelvis(to: &labels)
-        progress("synthetic CT")
-        let ct = synthesiseCT(labels: labels)
-        finishLandmarks(labels: &labels)
-        var surfaces: [UInt8: TriangleMesh] = [:]
-        for level in SpinalLevel.modelled { surfaces[level.tissue.rawValue] = meshes[level] }
-        surfaces[Tissue.sacrum.rawValue] = sacrumMesh
-        let hips = Side.allCases.compactMap { hipMeshes[$0] }
-        if !hips.isEmpty { surfaces[Tissue.ilium.rawValue] = TriangleMesh.merging(hips) }
-        return Subject(habitus: options.habitus, defects: options.defects, labels: labels, ct: ct,
-                       landmarks: landmarks, measurements: measurements, seed: options.seed, surfaces: surfaces)
-    }
-
-    /// The motion segments, upper and lower level, cranial to caudal.
-    static let segments: [(SpinalLevel, SpinalLevel)] = [(.l1, .l2), (.l2, .l3), (.l3, .l4), (.l4, .l5), (.l5, .s1)]
-
-    // MARK: Helpers
-
-    var grid: Grid { spine.grid }
-
-    /// The index box of the spine grid covering a world box centred on `c` with half-size `r` mm.
-    func box(around c: Vector3, halfSizeMm r: Vector3) -> IndexBox {
-        IndexBox(grid: grid, worldMin: c - r, worldMax: c + r)
-    }
-
-    /// Calls `body` with the linear index and world position of every voxel in `box`.
-    func forEachVoxel(in box: IndexBox, _ body: (Int, Vector3) -> Void) {
-        guard !box.isEmpty else { return }
-        let o = grid.worldFromIndex.translation
-        for k in box.lower.z...box.upper.z {
-            for j in box.lower.y...box.upper.y {
-                var lin = grid.linearIndex(box.lower.x, j, k)
-                for i in box.lower.x...box.upper.x {
-                    body(lin, Vector3(o.x + Double(i) * h, o.y + Double(j) * h, o.z + Double(k) * h))
-                    lin += 1
-                }
-            }
-        }
-    }
-
-    /// The voxel of `label` nearest to `p` (searching up to 12 mm), or `p` itself when none is found.
-    func snap(_ p: Vector3, to label: UInt8) -> Vector3 {
-        if spine.value(nearestTo: p) == label { return p }
-        var best: (d: Double, q: Vector3)? = nil
-        forEachVoxel(in: box(around: p, halfSizeMm: Vector3(12, 12, 12))) { lin, q in
-            guard spine.voxels[lin] == label else { return }
-            let d = (q - p).length
-            if best == nil || d < best!.d { best = (d, q) }
-        }
-        return best?.q ?? p
-    }
-
-    /// Distances (mm) to the nearest voxel where `isFeature` holds, over `box`.
-    func distances(in box: IndexBox, _ isFeature: (UInt8) -> Bool) -> [Float] {
-        spine.voxels.withUnsafeBufferPointer { v in
-            DistanceTransform.distancesMm(grid: grid, box: box) { isFeature(v[$0]) }
-        }
     }
 }
 

@@ -15,7 +15,7 @@ struct SacrumFrame {
     var bodyRadiusV: Double
     /// Length from the S1 endplate to the apex of the sacrum along `up`, mm (measured on the mesh).
     var lengthMm: Double
-    /// The sacral canal at depths below the endplate (`PhantomBuilder.measureSacralCanal`), from S1 to the
+    /// The sacral canal at depths below the endplate (`BoneStage.measureSacralCanal`), from S1 to the
     /// hiatus.
     var canal: [CanalSection] = []
 

@@ -275,7 +275,7 @@ enum TestSubjects {
             }
             #expect(worst <= 2.5, "the back at x = \(x) jumps \(worst) mm between slices 1 mm apart")
         }
-        #expect(abs((s.measurements["paraspinalRiseMm"] ?? 0) - PhantomBuilder.paraspinalRiseMm) < 0.1, "a lean back keeps its full rise")
+        #expect(abs((s.measurements["paraspinalRiseMm"] ?? 0) - SoftTissueStage.paraspinalRiseMm) < 0.1, "a lean back keeps its full rise")
     }
 
     @Test("Synthetic CT: fat near −100 HU, cortical shell brighter than cancellous bone, seeded texture")

@@ -4,7 +4,7 @@ import Foundation
 /// They reach beyond the spine grid, so they are voxelised into the full grid after the torso is laid
 /// out (the torso is widened over them first), with the sacroiliac joint space (113) between each
 /// ilium and the sacrum.
-extension PhantomBuilder {
+extension SoftTissueStage {
     /// Soft tissue kept over the hip bones by the widened torso beyond skin and fat, mm (a thin layer
     /// of gluteal and abdominal-wall muscle; chosen: the iliac crest and anterior superior iliac spine
     /// are subcutaneous landmarks).
@@ -55,7 +55,7 @@ extension PhantomBuilder {
             // The crest top: the highest point of the hip bone.
             if let top = mesh.vertices.max(by: { $0.z < $1.z }) { landmarks["ilium.\(side.rawValue).crestTop"] = Vector3(top) }
             // The joint: where this hip bone's box meets the sacrum's.
-            guard let s = sacrumMesh?.bounds else { continue }
+            guard let s = sacrumMesh.bounds else { continue }
             let lo = pointwiseMax(Vector3(b.min), Vector3(s.min)) - 4, hi = pointwiseMin(Vector3(b.max), Vector3(s.max)) + 4
             guard lo.x < hi.x, lo.y < hi.y, lo.z < hi.z else { continue }
             let box = IndexBox(grid: full, worldMin: lo, worldMax: hi)

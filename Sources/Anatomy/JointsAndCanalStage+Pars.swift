@@ -1,6 +1,6 @@
 /// The pars interarticularis, found as the narrowest bridge of bone between the superior and the
 /// inferior articular process on one side.
-extension PhantomBuilder {
+extension JointsAndCanalStage {
     /// The bridge's voxels and where it lies.
     struct ParsBridge {
         /// Linear indices (spine grid) of the vertebra's bone voxels in the cut.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The sacrum (BodyParts3D, seated under L5 by `LumbosacralPlacement`) and the L5–S1 facet joints.
-extension PhantomBuilder {
+extension BoneStage {
     /// Voxelises the placed sacrum (coccyx included, label 26) and sets up its frame and modelled canal.
     mutating func buildSacrum() throws {
         let placement = try LumbosacralPlacement.standard()
@@ -95,7 +95,7 @@ extension PhantomBuilder {
         let hi = Vector3(30, stations.map(\.centre.y).max()! + 30, stations.first!.centre.z)
         forEachVoxel(in: IndexBox(grid: grid, worldMin: lo, worldMax: hi)) { lin, p in
             guard spine.voxels[lin] == bone else { return }
-            let st = station(atZ: p.z, stations)
+            let st = CanalStation.interpolated(atZ: p.z, stations)
             guard st.canalHalfWidth > 0 else { return }
             let dx = (p.x - st.centre.x) / st.canalHalfWidth, dy = (p.y - st.centre.y) / st.canalHalfDepth
             if dx * dx + dy * dy <= 1 { spine.voxels[lin] = 0 }
@@ -112,17 +112,5 @@ extension PhantomBuilder {
             sum += p; n += 1
         }
         return n > 0 ? snap(sum / n, to: Tissue.sacrum.rawValue) : nil
-    }
-
-    /// Sets `label` in voxels within `radiusMm` of the segment from `a` to `b` where `replace` holds.
-    mutating func tube(from a: Vector3, to b: Vector3, radiusMm r: Double, label: UInt8, replace: (UInt8) -> Bool) {
-        let lo = pointwiseMin(a, b) - Vector3(r, r, r), hi = pointwiseMax(a, b) + Vector3(r, r, r)
-        let region = IndexBox(grid: grid, worldMin: lo, worldMax: hi)
-        let d = b - a, len2 = d.dot(d)
-        forEachVoxel(in: region) { lin, p in
-            let t = min(1, max(0, (p - a).dot(d) / len2))
-            guard (p - (a + d * t)).length <= r, replace(spine.voxels[lin]) else { return }
-            spine.voxels[lin] = label
-        }
     }
 }

@@ -1,15 +1,41 @@
 import Foundation
 
-/// The synthetic CT.
-extension PhantomBuilder {
+/// Stage 4 of the subject build: the synthetic CT, in the full grid.
+///
+/// Inputs: the body's labels (full grid), the spine grid's labels (for the vertebrae's and the sacrum's
+/// cortical shells), the placed hip meshes (to find the ilium cheaply), the Hounsfield table, the sex and
+/// the seed. Output: Hounsfield units on the labels' grid.
+struct CTStage: SpineGridWork {
+    let labels: Volume<UInt8>
+    var spine: Volume<UInt8>
+    let hipMeshes: [Side: TriangleMesh]
+    let hounsfield: HounsfieldTable
+    let sex: Sex
+    let seed: UInt64
+    /// The voxel size, mm.
+    let h: Double
+
+    init(body: SoftTissueStage.Output, hounsfield: HounsfieldTable, sex: Sex, seed: UInt64) {
+        labels = body.labels
+        spine = body.spine
+        hipMeshes = body.hipMeshes
+        self.hounsfield = hounsfield
+        self.sex = sex
+        self.seed = seed
+        h = body.voxelMm
+    }
+
+
+    func run() -> Volume<Int16> { synthesiseCT(labels: labels) }
+
     /// Hounsfield units per voxel: each label's value from `HounsfieldTable`; bone gets a cortical
     /// shell (voxels within `corticalShellMm` of non-bone) and a cancellous interior with a smooth
     /// seeded texture (value noise on a 1.5 mm lattice, SD ≈ the table's trabecular SD); soft tissue
     /// gets mild seeded white noise. Texture depends only on the seed and the voxel position.
     func synthesiseCT(labels: Volume<UInt8>) -> Volume<Int16> {
         // (See `HounsfieldTable.corticalBelowThicknessMm`: thin bone is cortical throughout.)
-        let table = options.hounsfield
-        let sex = options.habitus.sex
+        let table = hounsfield
+        let sex = self.sex
         // Cortical shell: distance from each bone voxel to the nearest voxel not of that bone.
         // The five bones' distance transforms are independent: run them on all cores.
         let boxes = IndexBox.boundingEach(spine)
@@ -43,7 +69,7 @@ extension PhantomBuilder {
         let iliumIsCortex = iliumCortex(labels: labels, shellMm: table.corticalShellMm)
         let offset = SIMD3<Int>((grid.worldFromIndex.translation - full.worldFromIndex.translation) / h + 0.5, rounding: .down)
         let hu = (0..<256).map { table.hu(UInt8($0), sex: sex) }
-        let seed = options.seed
+        let seed = self.seed
         let nx = full.dimensions.x, ny = full.dimensions.y
         let sd = grid.dimensions
         let cell = 1.5 / h   // texture lattice, in voxels

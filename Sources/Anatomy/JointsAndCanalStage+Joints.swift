@@ -1,5 +1,5 @@
 /// Facet joints, discs and ligaments: the soft structures between two bones.
-extension PhantomBuilder {
+extension JointsAndCanalStage {
     /// Fills the space between the upper vertebra's inferior and the lower one's superior articular
     /// process with label 108: voxels within 3 mm of both bones whose two distances add to ≤ 4 mm.
     /// Where the bones come closer than 0.75 mm, the bone there becomes joint, so every joint has a
@@ -39,8 +39,8 @@ extension PhantomBuilder {
             cl = sacrum.world(u: 0, v: 0, w: 12)
             // The S1 body only: not the alae beside it (their tops face L5's transverse processes, not its body).
             lowerIsBody = { [sacrum] p in
-                let q = sacrum!.local(p)
-                return q.w < 25 && q.v < sacrum!.bodyRadiusV && abs(q.u) < sacrum!.bodyRadiusU + 2
+                let q = sacrum.local(p)
+                return q.w < 25 && q.v < sacrum.bodyRadiusV && abs(q.u) < sacrum.bodyRadiusU + 2
             }
         } else {
             let gl = geo[lower]!

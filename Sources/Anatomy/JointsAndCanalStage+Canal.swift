@@ -1,14 +1,5 @@
 /// The contents of the spinal canal and the exiting nerve roots.
-extension PhantomBuilder {
-    /// A point of the canal's centreline with the canal and sac half-sizes there.
-    struct CanalStation {
-        var centre: Vector3
-        var canalHalfWidth: Double
-        var canalHalfDepth: Double
-        /// Scale of the thecal sac (1 at L1–L5, tapering to 0 where the sac ends at S2).
-        var sacScale: Double
-    }
-
+extension JointsAndCanalStage {
     /// Stations from L2 down to S2 (the end of the dural sac), sorted by descending z.
     var canalStations: [CanalStation] {
         var out = SpinalLevel.modelled.map { level -> CanalStation in
@@ -26,20 +17,6 @@ extension PhantomBuilder {
         return out.sorted { $0.centre.z > $1.centre.z }
     }
 
-    /// The station interpolated at height z (clamped at the ends).
-    func station(atZ z: Double, _ stations: [CanalStation]) -> CanalStation {
-        if z >= stations[0].centre.z { return stations[0] }
-        for n in 1..<stations.count where z >= stations[n].centre.z {
-            let a = stations[n - 1], b = stations[n]
-            let t = (a.centre.z - z) / (a.centre.z - b.centre.z)
-            func mix(_ x: Double, _ y: Double) -> Double { x + (y - x) * t }
-            return CanalStation(centre: a.centre + (b.centre - a.centre) * t,
-                                canalHalfWidth: mix(a.canalHalfWidth, b.canalHalfWidth),
-                                canalHalfDepth: mix(a.canalHalfDepth, b.canalHalfDepth), sacScale: mix(a.sacScale, b.sacScale))
-        }
-        return CanalStation(centre: stations.last!.centre, canalHalfWidth: 0, canalHalfDepth: 0, sacScale: 0)
-    }
-
     /// Thecal sac (dura 105 around CSF 106) along the canal, tapering into the sacral canal, with
     /// epidural fat (112) filling the rest of the canal. Only unassigned voxels are written.
     mutating func canalContents() {
@@ -51,7 +28,7 @@ extension PhantomBuilder {
         guard !region.isEmpty else { return }
         for k in region.lower.z...region.upper.z {
             let z = grid.world(0, 0, k).z
-            let st = station(atZ: z, stations)
+            let st = CanalStation.interpolated(atZ: z, stations)
             guard st.canalHalfWidth > 0 else { continue }
             let rx = min(rx0, st.canalHalfWidth - 2) * st.sacScale, ry = min(ry0, st.canalHalfDepth - 1.5) * st.sacScale
             for j in region.lower.y...region.upper.y {
@@ -83,7 +60,7 @@ extension PhantomBuilder {
             guard let g = geo[level] else { continue }
             for side in Side.allCases {
                 guard let pedicle = g.sides[side]?.pedicle else { continue }
-                let st = station(atZ: pedicle.z + 4, stations)
+                let st = CanalStation.interpolated(atZ: pedicle.z + 4, stations)
                 let start = Vector3(side.sign * (LumbarPhantom.Layers.sacSemiAxesMm.0 - 1), st.centre.y - 1, pedicle.z + 4)
                 let foramen = pedicle - g.up * 11 - g.posterior * 5 + Vector3(side.sign * 2, 0, 0)
                 let exit = foramen + Vector3(side.sign * 18, -14, -16)

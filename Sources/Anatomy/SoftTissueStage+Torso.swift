@@ -3,7 +3,7 @@ import Foundation
 /// The torso: skin, subcutaneous fat, supraspinous ligament, the paraspinal compartments (fascia, multifidus,
 /// erector spinae), psoas and quadratus lumborum, other muscle and soft tissue in an elliptic cross-section sized from the habitus, widened
 /// over the pelvis and risen over the paraspinal muscles and buttocks, with the spine grid copied in.
-extension PhantomBuilder {
+extension SoftTissueStage {
     /// The posterior skin line: the posterior bony envelope near the midline (bridged over the gaps
     /// between spinous processes), plus a cover of skin, fat and supraspinous ligament. The cover is
     /// set so the midline skin-to-epidural depth at L4-5 equals 3.33 + 0.05 × BMI cm (DATASHEET §3),
@@ -41,7 +41,7 @@ extension PhantomBuilder {
         let back45 = (l4.canalBackPoint.y + l5.canalBackPoint.y) / 2
         let k45 = g.nearestIndex(toWorld: Vector3(0, 0, z45))!.z
         let minCover = LumbarPhantom.Layers.skinMm + LumbarPhantom.Layers.supraspinousMm + LumbarPhantom.Layers.minimumFatMm
-        let cover = max(minCover, options.habitus.skinToEpiduralDepthMm - (smoothed[k45] - back45))
+        let cover = max(minCover, habitus.skinToEpiduralDepthMm - (smoothed[k45] - back45))
         let fat = cover - LumbarPhantom.Layers.skinMm - LumbarPhantom.Layers.supraspinousMm
         return (smoothed.map { $0 + cover }, fat, cover)
     }
@@ -49,7 +49,7 @@ extension PhantomBuilder {
     /// Lays out the full grid and returns its labels.
     mutating func layOutTorso() throws -> Volume<UInt8> {
         let line = skinLine()
-        let (a, b) = options.habitus.torsoSemiAxesMm
+        let (a, b) = habitus.torsoSemiAxesMm
         let sg = grid
         let skin = LumbarPhantom.Layers.skinMm, fat = line.fatMm, lig = LumbarPhantom.Layers.supraspinousMm
         // The lateral semi-axis of each slice: the habitus's, widened to hold the hip bones.
@@ -64,7 +64,7 @@ extension PhantomBuilder {
         let yMax = max(line.ySkin.max()! + 6 + Self.glutealRiseMm, sg.world(0, sg.dimensions.y - 1, 0).y)
         let lo = Vector3(min(-aMax - 6, sg.world(0, 0, 0).x), yMin, sg.world(0, 0, 0).z)
         let hi = Vector3(max(aMax + 6, sg.world(sg.dimensions.x - 1, 0, 0).x), yMax, sg.world(0, 0, sg.dimensions.z - 1).z)
-        let full = try PhantomBuilder.latticeGrid(lo: lo, hi: hi, h: h)
+        let full = try LumbarPhantom.latticeGrid(lo: lo, hi: hi, h: h)
         let offset = SIMD3<Int>((sg.worldFromIndex.translation - full.worldFromIndex.translation) / h + 0.5, rounding: .down)
         precondition(full.dimensions.z == sg.dimensions.z && offset.z == 0, "spine and full grids must share z slices")
 
@@ -221,7 +221,7 @@ extension PhantomBuilder {
     /// the L5 body and fading over 50 mm onto the sacrum, where the erector spinae become aponeurosis; the
     /// gluteal one from nothing at the iliac crests' tops to full 90 mm below them, and on down.
     func backContour(zOriginMm: Double, sliceCount: Int) -> (paraspinal: [Double], gluteal: [Double]) {
-        let lean = min(1, max(0, (35 - options.habitus.bodyMassIndex) / 11.4))
+        let lean = min(1, max(0, (35 - habitus.bodyMassIndex) / 11.4))
         let zTop = geo[.l1]!.bodyCentre.z, zL5 = geo[.l5]!.bodyCentre.z
         let crest = iliacCrestTopZMm
         func smoothstep(_ t: Double) -> Double { let c = min(1, max(0, t)); return c * c * (3 - 2 * c) }

@@ -1,0 +1,59 @@
+/// Stage 1 of the subject build: the bones, in the spine grid.
+///
+/// Input: the voxel size. Output: L1–L5 (L2–L5 from the population-mean mesh, BodyParts3D's L1 set on L2
+/// by `L1Placement`) and BodyParts3D's sacrum seated under L5 (`LumbosacralPlacement`) with its sacral canal
+/// carved, voxelised into the spine grid; each vertebra's measured geometry; the sacrum's frame; the placed
+/// sacrum and hip meshes (the hip bones are voxelised later, in the full grid); the S1 superior articular
+/// processes; the placement's measurements.
+struct BoneStage: SpineGridWork {
+    struct Output {
+        var spine: Volume<UInt8>
+        let voxelMm: Double
+        let meshes: [SpinalLevel: TriangleMesh]
+        let geo: [SpinalLevel: VertebraGeometry]
+        let sacrum: SacrumFrame
+        let sacrumMesh: TriangleMesh
+        let hipMeshes: [Side: TriangleMesh]
+        let s1SuperiorArticularProcess: [Side: Vector3]
+        var measurements: [String: Double]
+    }
+
+    let h: Double
+    let progress: (String) -> Void
+    var spine: Volume<UInt8>
+    var meshes: [SpinalLevel: TriangleMesh]
+    var geo: [SpinalLevel: VertebraGeometry] = [:]
+    var sacrum: SacrumFrame!
+    var sacrumMesh: TriangleMesh!
+    var hipMeshes: [Side: TriangleMesh] = [:]
+    var s1SuperiorArticularProcess: [Side: Vector3] = [:]
+    var measurements: [String: Double] = [:]
+
+    init(voxelMm: Double, progress: @escaping (String) -> Void) throws {
+        h = voxelMm
+        self.progress = progress
+        progress("loading the L2–L5 mean shape and placing L1")
+        meshes = try LumbarMeanShape.cachedVertebrae()
+        meshes[.l1] = try L1Placement.standard().l1
+        // The spine grid: every bony and canal structure fits in it. Origins sit on the voxel
+        // lattice (multiples of h) so the spine grid drops into the full grid by whole voxels.
+        // z: from below the ischial tuberosities (the hip bones reach −237 mm) to above L1 (86 mm).
+        let lo = Vector3(-80, -50, -242), hi = Vector3(80, 120, 92)
+        spine = Volume(grid: try LumbarPhantom.latticeGrid(lo: lo, hi: hi, h: voxelMm), repeating: 0)
+    }
+
+    consuming func run() throws -> Output {
+        progress("voxelising L1–L5")
+        for level in SpinalLevel.modelled {
+            MeshVoxelizer.fill(meshes[level]!, into: &spine, label: level.tissue.rawValue, overwrite: { $0 == 0 })
+        }
+        progress("measuring each vertebra")
+        for level in SpinalLevel.modelled {
+            geo[level] = try VertebraGeometry.measure(level: level, label: level.tissue.rawValue, volume: spine, mesh: meshes[level]!)
+        }
+        progress("sacrum (BodyParts3D, seated under L5)")
+        try buildSacrum()
+        return Output(spine: spine, voxelMm: h, meshes: meshes, geo: geo, sacrum: sacrum, sacrumMesh: sacrumMesh,
+                      hipMeshes: hipMeshes, s1SuperiorArticularProcess: s1SuperiorArticularProcess, measurements: measurements)
+    }
+}

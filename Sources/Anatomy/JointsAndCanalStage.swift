@@ -1,0 +1,74 @@
+/// Stage 2 of the subject build: joints, discs, canal contents, ligaments, landmarks and pars defects, in the
+/// spine grid.
+///
+/// Inputs: the bones (`BoneStage.Output`) and the defects to cut. Output: the spine grid with the facet joints
+/// L1-2 … L5-S1, the discs, the thecal sac, epidural fat, nerve roots, ligaments and the defect clefts added;
+/// the named landmarks of the bones; the measurements so far.
+struct JointsAndCanalStage: SpineGridWork {
+    struct Output {
+        var spine: Volume<UInt8>
+        let voxelMm: Double
+        let meshes: [SpinalLevel: TriangleMesh]
+        let geo: [SpinalLevel: VertebraGeometry]
+        let sacrum: SacrumFrame
+        let sacrumMesh: TriangleMesh
+        let hipMeshes: [Side: TriangleMesh]
+        var landmarks: [String: Vector3]
+        var measurements: [String: Double]
+    }
+
+    /// The motion segments, upper and lower level, cranial to caudal.
+    static let segments: [(SpinalLevel, SpinalLevel)] = [(.l1, .l2), (.l2, .l3), (.l3, .l4), (.l4, .l5), (.l5, .s1)]
+
+    let h: Double
+    let progress: (String) -> Void
+    let defects: [ParsDefect]
+    let meshes: [SpinalLevel: TriangleMesh]
+    let geo: [SpinalLevel: VertebraGeometry]
+    let sacrum: SacrumFrame
+    let sacrumMesh: TriangleMesh
+    let hipMeshes: [Side: TriangleMesh]
+    let s1SuperiorArticularProcess: [Side: Vector3]
+    var spine: Volume<UInt8>
+    /// Bounding boxes of each label in the spine grid, taken before the landmarks and the cuts.
+    var boneBoxes: [IndexBox?] = []
+    var landmarks: [String: Vector3] = [:]
+    var measurements: [String: Double]
+
+    /// Takes over the bones' spine grid (pass the output itself, not a copy kept elsewhere, so its voxels
+    /// are written in place).
+    init(bones: consuming BoneStage.Output, defects: [ParsDefect], progress: @escaping (String) -> Void) {
+        spine = bones.spine
+        h = bones.voxelMm
+        meshes = bones.meshes
+        geo = bones.geo
+        sacrum = bones.sacrum
+        sacrumMesh = bones.sacrumMesh
+        hipMeshes = bones.hipMeshes
+        s1SuperiorArticularProcess = bones.s1SuperiorArticularProcess
+        measurements = bones.measurements
+        self.defects = defects
+        self.progress = progress
+    }
+
+    consuming func run() throws -> Output {
+        progress("facet joints L1-2 … L5-S1")
+        for (u, l) in Self.segments {
+            for side in Side.allCases { facetJoint(upper: u, lower: l, side: side) }
+        }
+        progress("intervertebral discs")
+        for (u, l) in Self.segments { disc(upper: u, lower: l) }
+        progress("thecal sac, epidural fat and nerve roots")
+        canalContents()
+        nerveRoots()
+        progress("ligaments")
+        for (u, l) in Self.segments { ligaments(upper: u, lower: l) }
+        progress("landmarks")
+        boneBoxes = IndexBox.boundingEach(spine)
+        collectLandmarks()
+        progress("pars defects")
+        try cutDefects()
+        return Output(spine: spine, voxelMm: h, meshes: meshes, geo: geo, sacrum: sacrum, sacrumMesh: sacrumMesh,
+                      hipMeshes: hipMeshes, landmarks: landmarks, measurements: measurements)
+    }
+}
