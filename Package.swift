@@ -36,23 +36,23 @@ let package = Package(
             resources: [.copy("Resources/lumbar-mean-shape"), .copy("Resources/bodyparts3d")]
         ),
         .target(name: "Imaging", dependencies: ["ParsGuideCore", "CPNG", "CZlib"]),
-        .target(name: "Ultrasound", dependencies: ["Anatomy", "Imaging"]),
+        .target(name: "Ultrasound", dependencies: ["ParsGuideCore", "Anatomy", "Imaging"]),
         // The DRR's vector slab walk (AVX-512 or AVX2, chosen at run time); plain C, no flags. The walk
         // itself is SlabWalk.inc, compiled once per instruction set.
         .target(name: "CDRRKernel", exclude: ["SlabWalk.inc"]),
-        .target(name: "Fluoroscopy", dependencies: ["Anatomy", "Imaging", "CDRRKernel"]),
+        .target(name: "Fluoroscopy", dependencies: ["ParsGuideCore", "Anatomy", "Imaging", "CDRRKernel"]),
         .target(name: "Illustration", dependencies: ["Anatomy", "Imaging", "Ultrasound", "Fluoroscopy"]),
         .target(name: "Report"),
         // The web simulator; the only module that needs Hummingbird.
         .target(name: "Server", dependencies: [
-            "Anatomy", "Imaging", "Ultrasound", "Fluoroscopy", "Procedure", "Illustration", "Clinical",
+            "ParsGuideCore", "Anatomy", "Imaging", "Ultrasound", "Fluoroscopy", "Procedure", "Illustration", "Clinical",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         // Outcome scales and the case registry; knows nothing of images.
         .target(name: "Clinical", dependencies: ["ParsGuideCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Procedure", dependencies: [
-            "Anatomy", "Imaging", "Ultrasound", "Fluoroscopy",
+            "ParsGuideCore", "Anatomy", "Imaging", "Ultrasound", "Fluoroscopy",
             .product(name: "HeapModule", package: "swift-collections"),
         ]),
         .target(
@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "FluoroscopyTests", dependencies: ["Fluoroscopy", "Anatomy", "Imaging"]),
         .testTarget(name: "ClinicalTests", dependencies: ["Clinical"]),
         .testTarget(name: "ServerTests", dependencies: [
-            "Server", "Anatomy", "Clinical", "Ultrasound", "Imaging", "ParsGuideCommands",
+            "Server", "ParsGuideCore", "Anatomy", "Clinical", "Ultrasound", "Fluoroscopy", "Procedure", "Imaging", "ParsGuideCommands",
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),

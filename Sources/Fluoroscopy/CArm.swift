@@ -1,3 +1,4 @@
+import ParsGuideCore
 import Anatomy
 import Foundation
 
@@ -53,6 +54,10 @@ public struct CArm: Hashable, Sendable {
         case obliqueLeft = "oblique-left", obliqueRight = "oblique-right"
 
         public static let defaultObliqueDegrees = 35.0
+        /// Rotation of the oblique views about the long axis: up to a quarter turn either way; chosen.
+        public static let obliqueAngle = PhysicalParameter(name: "C-arm oblique angle", unit: "°", range: -90...90)
+        /// Cranio-caudal tilt of the beam: ±60°, past a C-arm's usual orbital range for the lumbar spine; chosen.
+        public static let cranialTilt = PhysicalParameter(name: "C-arm cranial tilt", unit: "°", range: -60...60)
 
         /// Source direction for this view, rotated `obliqueDegrees` about the long axis (oblique views)
         /// and tilted so the beam points `cranialDegrees` toward the head.

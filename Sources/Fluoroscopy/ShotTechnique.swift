@@ -1,3 +1,4 @@
+import ParsGuideCore
 import Anatomy
 
 /// The tube settings of one shot: voltage and tube current–time product.
@@ -10,13 +11,13 @@ public struct ShotTechnique: Sendable, Hashable {
     /// (DATASHEET, Radiopaedia "Lumbar spine (oblique view)"), and 2 mAs (chosen: one fluoroscopic spot
     /// frame, far below a radiograph's 60–80 mAs).
     public static let standard = ShotTechnique(uncheckedKVp: 80, mAs: 2)
-    /// The tube current–time products a shot may have, mAs.
-    public static let mAsRange: ClosedRange<Double> = 0.01...1000
+    /// The tube current–time product a shot may have: 0.01 mAs (a pulsed fluoroscopy frame) to 1000 mAs; chosen.
+    public static let tubeCurrentTime = PhysicalParameter(name: "tube current–time product", unit: "mAs", range: 0.01...1000)
 
-    /// A technique within `Spectrum.kVpRange` and `mAsRange`, or an error naming the value.
+    /// A technique within `Spectrum.tubeVoltage` and `tubeCurrentTime`, or an error naming the value.
     public init(kVp: Double, mAs: Double) throws {
-        try FluoroscopyError.check("tube voltage", kVp, in: Spectrum.kVpRange, unit: "kVp")
-        try FluoroscopyError.check("mAs", mAs, in: Self.mAsRange, unit: "mAs")
+        try Spectrum.tubeVoltage.checked(kVp)
+        try Self.tubeCurrentTime.checked(mAs)
         self.init(uncheckedKVp: kVp, mAs: mAs)
     }
 

@@ -1,3 +1,4 @@
+import ParsGuideCore
 import Foundation
 
 /// An X-ray spectrum in energy bins: relative photon numbers and the weights an energy-integrating
@@ -16,10 +17,11 @@ public struct Spectrum: Sendable {
     /// Tube voltage, or nil for a monochromatic beam.
     public let kVp: Double?
 
-    public static let kVpRange: ClosedRange<Double> = 40...150
+    /// Tube voltage: 40–150 kVp, the span of diagnostic X-ray generators (and of the tungsten model here); chosen.
+    public static let tubeVoltage = PhysicalParameter(name: "tube voltage", unit: "kVp", range: 40...150)
 
     public static func tungsten(kVp: Double, inherentAlMm: Double = 2.5, addedCuMm: Double = 0.1, binKeV: Double = 2) throws -> Spectrum {
-        try FluoroscopyError.check("tube voltage", kVp, in: kVpRange, unit: "kVp")
+        try tubeVoltage.checked(kVp)
         try FluoroscopyError.check("aluminium filtration", inherentAlMm, in: 0...20, unit: "mm")
         try FluoroscopyError.check("copper filtration", addedCuMm, in: 0...2, unit: "mm")
         var energies: [Double] = [], photons: [Double] = []

@@ -35,10 +35,10 @@ struct FluoroCommand: ParsableCommand {
     @Option(help: "View: ap, lateral, oblique-left, oblique-right.")
     var view: String?
 
-    @Option(name: .customLong("oblique-deg"), help: "Rotation of the oblique views about the long axis, degrees.")
+    @Option(name: .customLong("oblique-deg"), help: "Rotation of the oblique views about the long axis, degrees (\(CArm.View.obliqueAngle.allowedText)).")
     var obliqueDeg: Double = CArm.View.defaultObliqueDegrees
 
-    @Option(name: .customLong("cranial-deg"), help: "Cranio-caudal tilt: the beam points this many degrees toward the head.")
+    @Option(name: .customLong("cranial-deg"), help: "Cranio-caudal tilt: the beam points this many degrees toward the head (\(CArm.View.cranialTilt.allowedText)).")
     var cranialDeg: Double = 0
 
     @Option(name: .customLong("source-dir"), help: "Unit vector from the isocentre to the source, LPS (instead of --view).")
@@ -62,7 +62,7 @@ struct FluoroCommand: ParsableCommand {
     @Option(help: "Detector pixels per side.")
     var size: Int = 512
 
-    @Option(help: "Tube voltage, kVp (\(Int(Spectrum.kVpRange.lowerBound))–\(Int(Spectrum.kVpRange.upperBound))).")
+    @Option(help: "Tube voltage, kVp (\(Spectrum.tubeVoltage.allowedText)).")
     var kvp: Double = ShotTechnique.standard.kVp
 
     @Option(name: .customLong("mono-kev"), help: "Monochromatic beam of this energy, keV (validation mode).")
@@ -76,7 +76,7 @@ struct FluoroCommand: ParsableCommand {
     @Flag(help: "Add Poisson quantum noise (off by default).")
     var noise = false
 
-    @Option(help: "Tube current–time product of the shot, mAs (\(ShotTechnique.mAsRange.lowerBound)–\(Int(ShotTechnique.mAsRange.upperBound))).")
+    @Option(help: "Tube current–time product of the shot, mAs (\(ShotTechnique.tubeCurrentTime.allowedText)).")
     var mas: Double = ShotTechnique.standard.mAs
 
     @Option(help: "Seed of the noise.")
@@ -99,8 +99,8 @@ struct FluoroCommand: ParsableCommand {
         guard (view == nil) != (sourceDir == nil) else { throw ValidationError("give exactly one of --view and --source-dir") }
         guard labels == nil || ct != nil else { throw ValidationError("--labels goes with --ct (a subject has its own)") }
         _ = try ShotTechnique(kVp: kvp, mAs: mas)
-        try FluoroscopyError.check("oblique angle", obliqueDeg, in: -90...90, unit: "°")
-        try FluoroscopyError.check("cranial tilt", cranialDeg, in: -60...60, unit: "°")
+        try CArm.View.obliqueAngle.checked(obliqueDeg)
+        try CArm.View.cranialTilt.checked(cranialDeg)
         try checkOutputFiles([(out, .png, "--out"), (raw, .nifti, "--raw")])
     }
 

@@ -21,7 +21,7 @@ struct InjectCommand: ParsableCommand {
 
     @OptionGroup var input: PlanInputOptions
 
-    @Option(name: .customLong("volume-ml"), help: "Volume injected, mL (0 < V ≤ 10; 0.2–0.5 mL confirms a needle).")
+    @Option(name: .customLong("volume-ml"), help: "Volume injected, mL (\(ContrastSpread.volume.allowedText); 0.2–0.5 mL confirms a needle).")
     var volumeMl: Double = 0.3
 
     @Option(help: "The injected drug: iohexol-240 (default), iohexol-300, or a non-contrast drug (no iodine).")
@@ -35,6 +35,10 @@ struct InjectCommand: ParsableCommand {
 
     @Flag(help: "Replace a non-empty output folder that ParsGuide wrote (never any other folder).")
     var force = false
+
+    func validate() throws {
+        try ContrastSpread.volume.checked(volumeMl)
+    }
 
     func run() throws {
         let folder = try OutputFolder(out, command: "inject", force: force)

@@ -22,7 +22,7 @@ struct InsertCommand: ParsableCommand {
 
     @OptionGroup var input: PlanInputOptions
 
-    @Option(name: .customLong("steps-mm"), help: "Advance per step, mm (0.25–20).")
+    @Option(name: .customLong("steps-mm"), help: "Advance per step, mm (\(Insertion.step.allowedText)).")
     var stepsMm: Double = 2
 
     @Option(name: .customLong("deviation-deg"), help: "Turn the needle this many degrees out of the image plane (−45–45).")
@@ -40,8 +40,12 @@ struct InsertCommand: ParsableCommand {
     @Flag(help: "Replace a non-empty output folder that ParsGuide wrote (never any other folder).")
     var force = false
 
-    func run() throws {
+    func validate() throws {
         guard (64...2048).contains(size) else { throw ValidationError("--size \(size) is out of range: allowed 64–2048") }
+        try Insertion.step.checked(stepsMm)
+    }
+
+    func run() throws {
         let folder = try OutputFolder(out, command: "insert", force: force)
         let (subject, plan) = try input.load()
         let insertion = try Insertion.rehearse(plan, on: subject, stepMm: stepsMm, deviation: .degrees(deviationDeg))

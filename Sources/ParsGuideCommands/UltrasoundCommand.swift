@@ -61,7 +61,7 @@ struct UltrasoundCommand: ParsableCommand {
     @Option(name: .customLong("focus-mm"), help: "Transmit focus depth, mm.")
     var focusMm: Double = 60
 
-    @Option(name: .customLong("gain-db"), help: "Overall gain, dB (−60–60).")
+    @Option(name: .customLong("gain-db"), help: "Overall gain, dB (\(BModeSettings.gain.allowedText)).")
     var gainDB: Double = 10
 
     @Option(name: .customLong("dynamic-range-db"), help: "Displayed dynamic range, dB.")
@@ -126,6 +126,10 @@ struct UltrasoundCommand: ParsableCommand {
         guard ["left", "right"].contains(marker) else { throw ValidationError("--marker '\(marker)' is not allowed: left or right") }
         guard pixelMm.isFinite, (0.005...1).contains(pixelMm) else { throw ValidationError("--pixel-mm \(pixelMm) is out of range: allowed 0.005–1") }
         guard windowMm.isFinite, (1...100).contains(windowMm) else { throw ValidationError("--window-mm \(windowMm) is out of range: allowed 1–100") }
+        if let tiltDeg { try ProbeView.tilt.checked(tiltDeg) }
+        if let rotationDeg { try ProbeView.rotation.checked(rotationDeg) }
+        try BModeSettings.depth.checked(depthMm)
+        try BModeSettings.gain.checked(gainDB)
         try checkOutputFiles([(out, .png, "--out"), (labelsOut, .png, "--labels-out"), (raw, .nifti, "--raw")])
     }
 
@@ -190,7 +194,7 @@ struct UltrasoundCommand: ParsableCommand {
         guard parts.count == 2 else { throw ValidationError("--size '\(size)' is not WIDTHxHEIGHT, e.g. 512x512") }
         s.imageWidth = parts[0]; s.imageHeight = parts[1]
         if phantom != nil {
-            try UltrasoundError.check("point depth", depthMm, in: BModeSettings.depthRangeMm.lowerBound...(BModeSettings.depthRangeMm.upperBound - 10), unit: "mm")
+            try UltrasoundError.check("point depth", depthMm, in: BModeSettings.depth.range.lowerBound...(BModeSettings.depth.range.upperBound - 10), unit: "mm")
             var p = PointTarget.settings(depthMm: depthMm, focusMm: focusMm, seed: seed)
             p.gainDB = gainDB; p.dynamicRangeDB = dynamicRangeDB
             p.imageWidth = s.imageWidth; p.imageHeight = s.imageHeight; p.markerOnLeft = s.markerOnLeft

@@ -1,3 +1,4 @@
+import ParsGuideCore
 import Anatomy
 import Foundation
 import HeapModule
@@ -41,11 +42,12 @@ public enum ContrastSpread {
         public var events: [String]
     }
 
+    /// The injected volume: 0.01 mL (a drop) to the per-injection maximum of `Injectate` (data sheet §9).
+    public static let volume = PhysicalParameter(name: "injected volume", unit: "mL", range: 0.01...Injectate.maximumVolumeMl)
+
     /// Spreads `volumeMl` of `drug` from `tipMm` through `labels`.
     public static func inject(labels: Volume<UInt8>, tipMm: Vector3, volumeMl: Double, drug: Drug = .iohexol240) throws -> Result {
-        guard volumeMl.isFinite, volumeMl > 0, volumeMl <= Injectate.maximumVolumeMl else {
-            throw ProcedureError.invalid("injected volume \(volumeMl) mL is outside 0 < volume ≤ \(Injectate.maximumVolumeMl) mL")
-        }
+        try Self.volume.checked(volumeMl)
         let g = labels.grid
         guard let start = g.nearestIndex(toWorld: tipMm) else {
             throw ProcedureError.invalid(String(format: "the needle tip (%.1f, %.1f, %.1f) mm is outside the subject", tipMm.x, tipMm.y, tipMm.z))

@@ -1,3 +1,4 @@
+import ParsGuideCore
 import Anatomy
 import Foundation
 import Ultrasound
@@ -185,12 +186,13 @@ public struct InsertionMetrics: Codable, Sendable, Equatable {
 }
 
 extension Insertion {
+    /// One advance or withdrawal: 0.1 mm (the finest a hand moves a needle deliberately) to 20 mm; chosen.
+    public static let step = PhysicalParameter(name: "needle step", unit: "mm", range: 0.1...20)
+
     /// Rehearses a plan: from its entry, advance `stepMm` at a time to the planned depth (the last step
     /// shorter), along the plan's direction turned `deviation` out of plane; stops early at bone.
     public static func rehearse(_ plan: NeedlePlan, on subject: PlanningSubject, stepMm: Double, deviation: Angle = .degrees(0)) throws -> Insertion {
-        guard stepMm.isFinite, (0.25...20).contains(stepMm) else {
-            throw ProcedureError.invalid("step of \(stepMm) mm is out of range: allowed 0.25–20 mm")
-        }
+        try Self.step.checked(stepMm)
         guard deviation.degrees.isFinite, abs(deviation.degrees) <= 45 else {
             throw ProcedureError.invalid("deviation of \(deviation.degrees)° is out of range: allowed −45–45°")
         }

@@ -1,3 +1,4 @@
+import ParsGuideCore
 import Anatomy
 import Clinical
 import Fluoroscopy
@@ -123,6 +124,8 @@ struct ErrorMiddleware: RouterMiddleware {
         } catch let e as ProcedureError {
             throw HTTPError(.badRequest, message: e.description)
         } catch let e as UltrasoundError {
+            throw HTTPError(.badRequest, message: e.description)
+        } catch let e as ParameterOutOfRange {
             throw HTTPError(.badRequest, message: e.description)
         }
     }

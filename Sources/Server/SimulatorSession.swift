@@ -1,3 +1,4 @@
+import ParsGuideCore
 import Anatomy
 import Fluoroscopy
 import Foundation
@@ -6,8 +7,9 @@ import Illustration
 import Procedure
 import Ultrasound
 
-/// One trainee's state: probe, B-mode settings, needle, shots, contrast. Every change is range-checked;
-/// a bad value throws `SessionError.badRequest` naming it and what is allowed.
+/// One trainee's state: probe, B-mode settings, needle, shots, contrast. Every change is range-checked
+/// against its `PhysicalParameter` (the library's, where the CLI has the same value); a bad value throws
+/// naming it and what is allowed.
 struct SimulatorSession: Sendable {
     let scene: SimulatorScene
     var pose: ProbePose
@@ -19,6 +21,12 @@ struct SimulatorSession: Sendable {
     var ledger = DoseLedger()
     var contrast: ContrastSpread.Result?
     var lastUsed = Date()
+
+    /// Web-only moves (the CLI places the probe and the needle from presets and plans), chosen ranges.
+    static let slide = PhysicalParameter(name: "probe slide", unit: "mm", range: -60...60)
+    static let rotateStep = PhysicalParameter(name: "probe rotation step", unit: "°", range: -180...180)
+    static let entryOffset = PhysicalParameter(name: "needle entry offset", unit: "mm", range: 0...60)
+    static let needleAngle = PhysicalParameter(name: "needle angle to the probe face", unit: "°", range: 5...85)
 
     static let presets = ["sagittal-facets-left", "sagittal-facets-right", "pars-oblique-left", "pars-oblique-right"]
 
@@ -66,12 +74,11 @@ struct SimulatorSession: Sendable {
             insertion = nil
         }
         var next = pose
-        if let v = c.slideMm { try Self.check("slideMm", v, -60...60, "mm"); next = next.translated(byMm: Vector3(0, 0, v)) }
-        if let v = c.acrossMm { try Self.check("acrossMm", v, -60...60, "mm"); next = next.translated(byMm: Vector3(v, 0, 0)) }
-        if let v = c.rotateDeg { try Self.check("rotateDeg", v, -180...180, "°"); next = try next.rotatedAboutBeam(by: .degrees(v)) }
+        if let v = c.slideMm { try Self.slide.checked(v); next = next.translated(byMm: Vector3(0, 0, v)) }
+        if let v = c.acrossMm { try Self.slide.checked(v); next = next.translated(byMm: Vector3(v, 0, 0)) }
+        if let v = c.rotateDeg { try Self.rotateStep.checked(v); next = try next.rotatedAboutBeam(by: .degrees(v)) }
         if let v = c.tiltDeg {
-            try Self.check("tiltDeg", v, -45...45, "°")
-            try Self.check("total tilt", tiltDeg + v, -45...45, "°")
+            try ProbeView.tilt.checked(tiltDeg + v)
             next = try next.tilted(by: .degrees(v))
             tiltDeg += v
         }
@@ -84,9 +91,9 @@ struct SimulatorSession: Sendable {
             pose = next
         }
         var s = settings
-        if let v = c.depthMm { try Self.check("depthMm", v, BModeSettings.depthRangeMm, "mm"); s.depthMm = v }
-        if let v = c.gainDB { try Self.check("gainDB", v, -40...60, "dB"); s.gainDB = v }
-        if let v = c.focusMm { try Self.check("focusMm", v, 10...s.depthMm, "mm"); s.focusMm = v }
+        if let v = c.depthMm { try BModeSettings.depth.checked(v); s.depthMm = v }
+        if let v = c.gainDB { try BModeSettings.gain.checked(v); s.gainDB = v }
+        if let v = c.focusMm { try PhysicalParameter(name: "focus depth", unit: "mm", range: 10...s.depthMm).checked(v); s.focusMm = v }
         do { settings = try s.validated() } catch { throw SessionError.badRequest("\(error)") }
     }
 
@@ -108,8 +115,8 @@ struct SimulatorSession: Sendable {
         switch a.action {
         case "entry":
             let offset = a.offsetMm ?? 12, angle = a.angleDeg ?? 35
-            try Self.check("offsetMm", offset, 0...60, "mm")
-            try Self.check("angleDeg", angle, 5...85, "°")
+            try Self.entryOffset.checked(offset)
+            try Self.needleAngle.checked(angle)
             let face = pose.centreMm - pose.azimuth * (scene.transducer.apertureMm / 2 + offset)
             let entry: Vector3
             do { entry = try ProbePose.onSkin(of: scene.labels, pointMm: face - pose.beam * 100, beam: pose.beam, azimuth: pose.azimuth).centreMm } catch {
@@ -118,13 +125,13 @@ struct SimulatorSession: Sendable {
             insertion = Insertion(subject: scene.planning, pose: pose, entry: entry, direction: direction(angleDeg: angle), target: targetPoint(), needle: .standard)
         case "angle":
             let angle = a.angleDeg ?? .nan
-            try Self.check("angleDeg", angle, 5...85, "°")
+            try Self.needleAngle.checked(angle)
             guard var i = insertion else { throw SessionError.badRequest("set the entry first (action: entry)") }
             try i.apply(.redirect(direction: direction(angleDeg: angle), keepMm: i.insertedMm))
             insertion = i
         case "advance", "withdraw":
             let mm = a.mm ?? .nan
-            try Self.check("mm", mm, 0.1...20, "mm")
+            try Insertion.step.checked(mm)
             guard var i = insertion else { throw SessionError.badRequest("set the entry first (action: entry)") }
             try i.apply(a.action == "advance" ? .advance(mm) : .withdraw(mm))
             insertion = i
@@ -170,8 +177,8 @@ struct SimulatorSession: Sendable {
             throw SessionError.badRequest("view '\(r.view)' is not one of \(CArm.View.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let oblique = r.obliqueDeg ?? CArm.View.defaultObliqueDegrees, cranial = r.cranialDeg ?? 0
-        try Self.check("obliqueDeg", oblique, -90...90, "°")
-        try Self.check("cranialDeg", cranial, -45...45, "°")
+        try CArm.View.obliqueAngle.checked(oblique)
+        try CArm.View.cranialTilt.checked(cranial)
         let carm = try CArm(isocentreMm: targetPoint(), sourceDirection: view.sourceDirection(obliqueDegrees: oblique, cranialDegrees: cranial), pixels: 512)
         let shot = try scene.fluoro.shoot(carm, needle: shaft, contrast: contrast?.concentration)
         ledger.record(shot.dose)
@@ -179,7 +186,7 @@ struct SimulatorSession: Sendable {
     }
 
     mutating func inject(volumeMl: Double) throws -> ContrastSpread.Result {
-        try Self.check("volumeMl", volumeMl, 0.01...5, "mL")
+        try ContrastSpread.volume.checked(volumeMl)
         guard let tip = insertion?.tipMm, (insertion?.insertedMm ?? 0) > 0 else { throw SessionError.badRequest("insert the needle before injecting") }
         do { contrast = try ContrastSpread.inject(labels: scene.labels, tipMm: tip, volumeMl: volumeMl) } catch {
             throw SessionError.badRequest("\(error)")
@@ -194,12 +201,6 @@ struct SimulatorSession: Sendable {
         r.overlays = [.probe(pose, scene.transducer, settings)] + (shaft.map { [.needle($0)] } ?? [])
         r.contrast = contrast?.concentration
         return try PNG.encode(r.render(.threeQuarter(of: pose, focus: targetPoint(), width: 480, height: 360)))
-    }
-
-    static func check(_ name: String, _ value: Double, _ range: ClosedRange<Double>, _ unit: String) throws {
-        guard value.isFinite, range.contains(value) else {
-            throw SessionError.badRequest("\(name) \(value) is outside \(range.lowerBound)…\(range.upperBound) \(unit)")
-        }
     }
 }
 

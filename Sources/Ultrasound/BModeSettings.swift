@@ -1,3 +1,5 @@
+import ParsGuideCore
+
 /// Imaging settings of a B-mode frame; defaults follow the issue (120 mm depth, 60 mm focus, 60 dB).
 public struct BModeSettings: Hashable, Sendable {
     /// Imaging depth along each scan line from the array face, mm (20–250).
@@ -38,12 +40,16 @@ public struct BModeSettings: Hashable, Sendable {
 
     public init() {}
 
-    public static let depthRangeMm: ClosedRange<Double> = 20...250
+    /// Imaging depth: 20 mm (a shallow linear-array field) to 250 mm (the deepest a 2 MHz curvilinear
+    /// images in adults); chosen.
+    public static let depth = PhysicalParameter(name: "imaging depth", unit: "mm", range: 20...250)
+    /// Overall gain, ±60 dB; chosen (a scanner's dial spans a few tens of dB).
+    public static let gain = PhysicalParameter(name: "gain", unit: "dB", range: -60...60)
 
     public func validated() throws -> BModeSettings {
-        try UltrasoundError.check("depth", depthMm, in: Self.depthRangeMm, unit: "mm")
-        try UltrasoundError.check("focus depth", focusMm, in: 5...Self.depthRangeMm.upperBound, unit: "mm")
-        try UltrasoundError.check("gain", gainDB, in: -60...60, unit: "dB")
+        try Self.depth.checked(depthMm)
+        try UltrasoundError.check("focus depth", focusMm, in: 5...Self.depth.range.upperBound, unit: "mm")
+        try Self.gain.checked(gainDB)
         try UltrasoundError.check("dynamic range", dynamicRangeDB, in: 10...120, unit: "dB")
         if let tgc = tgcDBPerCm { try UltrasoundError.check("TGC", tgc, in: 0...20, unit: "dB/cm") }
         try UltrasoundError.check("line count", Double(lineCount), in: 16...4096, unit: "")

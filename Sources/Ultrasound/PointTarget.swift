@@ -19,7 +19,7 @@ public struct PointTarget: Sendable {
     /// point itself is weighted by the elevation profile), imaging 10 mm past the point.
     public static func settings(depthMm: Double, focusMm: Double = 60, seed: UInt64 = 1) -> BModeSettings {
         var s = BModeSettings()
-        s.depthMm = min(depthMm + 10, BModeSettings.depthRangeMm.upperBound)
+        s.depthMm = min(depthMm + 10, BModeSettings.depth.range.upperBound)
         s.focusMm = focusMm
         s.lineCount = 1024
         s.stepWavelengths = 1.0 / 16

@@ -1,3 +1,4 @@
+import ParsGuideCore
 import Anatomy
 import Foundation
 
@@ -21,6 +22,10 @@ public enum ProbeView: String, CaseIterable, Sendable {
 
     /// The published rotation of `pars-oblique`: about 30° (the search starts here).
     public static let defaultRotation = Angle.degrees(30)
+    /// Rotation about the beam from sagittal: a quarter turn either way; chosen.
+    public static let rotation = PhysicalParameter(name: "probe rotation", unit: "°", range: -90...90)
+    /// Tilt out of the image plane: ±45°, beyond which a curvilinear probe loses contact on a back; chosen.
+    public static let tilt = PhysicalParameter(name: "probe tilt", unit: "°", range: -45...45)
     /// Rotations the `pars-oblique` search may choose: "about 30°", widened to 20–40° where the anatomy needs it.
     public static let searchRotationsDeg = Array(stride(from: 20.0, through: 40.0, by: 2.0))
     /// Lateral tilts the search may add, ° (chosen: a sonographer's fine tilt about the long axis, at most 20°).
@@ -51,8 +56,8 @@ public enum ProbeView: String, CaseIterable, Sendable {
         guard SpinalLevel.modelled.contains(level) else {
             throw UltrasoundError.unknownValue(name: "level", value: level.rawValue, allowed: SpinalLevel.modelled.map(\.rawValue))
         }
-        if let rotation { try UltrasoundError.check("rotation", rotation.degrees, in: -90...90, unit: "°") }
-        if let tilt { try UltrasoundError.check("tilt", tilt.degrees, in: -45...45, unit: "°") }
+        if let rotation { try Self.rotation.checked(rotation.degrees) }
+        if let tilt { try Self.tilt.checked(tilt.degrees) }
         func landmark(_ name: String) throws -> Vector3 {
             guard let p = landmarks[name] else { throw UltrasoundError.missingLandmark(name) }
             return p

@@ -5,6 +5,10 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Imaging
+import Procedure
+import Fluoroscopy
+import Ultrasound
+import ParsGuideCore
 import Testing
 @testable import ParsGuideCommands
 @testable import Server
@@ -132,6 +136,39 @@ import Testing
                 #expect(r.status == .contentTooLarge)
             }
             try await client.execute(uri: "/api/sessions/unknown/ultrasound.png", method: .get) { r in #expect(r.status == .notFound) }
+        }
+    }
+
+    /// Each physical parameter has one declaration (`PhysicalParameter`), and the CLI and the web API refuse
+    /// the same bad value with the same sentence, naming the value and the allowed range.
+    @Test func cliAndWebRefuseABadValueWithTheSameSentence() async throws {
+        let dir = try Self.subjectDir.get(), out = FileManager.default.temporaryDirectory.path + "/parsguide-range-\(getpid())"
+        let us = ["ultrasound", "--subject", dir, "--view", "sagittal-facets", "--level", "L5", "--side", "left", "--out", out + ".png"]
+        let plan = ["--subject", dir, "--plan", out + "-plan.json", "--out", out]
+        let fluoro = ["fluoro", "--subject", dir, "--out", out + ".png"]
+        let table: [(PhysicalParameter, Double, cli: [String], path: String, body: String)] = [
+            (ProbeView.tilt, 60, us + ["--tilt-deg", "60"], "probe", #"{"tiltDeg":60}"#),
+            (BModeSettings.depth, 300, us + ["--depth-mm", "300"], "probe", #"{"depthMm":300}"#),
+            (BModeSettings.gain, -70, us + ["--gain-db=-70"], "probe", #"{"gainDB":-70}"#),
+            (CArm.View.obliqueAngle, 100, fluoro + ["--view", "oblique-left", "--oblique-deg", "100"], "fluoro", #"{"view":"oblique-left","obliqueDeg":100}"#),
+            (CArm.View.cranialTilt, 70, fluoro + ["--view", "ap", "--cranial-deg", "70"], "fluoro", #"{"view":"ap","cranialDeg":70}"#),
+            (ContrastSpread.volume, 20, ["inject"] + plan + ["--volume-ml", "20"], "contrast", #"{"volumeMl":20}"#),
+            (Insertion.step, 30, ["insert"] + plan + ["--steps-mm", "30"], "needle", #"{"action":"advance","mm":30}"#),
+        ]
+        try await Self.app().test(.router) { client in
+            let id = try await Self.createSession(client)
+            for (parameter, value, cli, path, body) in table {
+                let sentence = ParameterOutOfRange(parameter: parameter, value: value).description
+                #expect(sentence.contains(parameter.allowedText))
+                let cliError = Self.cli(cli)
+                let cliText = cliError.map { ParsGuide.message(for: $0) } ?? "accepted"
+                #expect(cliText == sentence, "CLI \(cli.dropFirst(3).joined(separator: " ")): \(cliText)")
+                try await client.execute(uri: "/api/sessions/\(id)/\(path)", method: .post, headers: Self.jsonHeaders, body: Self.json(body)) { r in
+                    #expect(r.status == .badRequest, "\(path) \(body) → \(r.status)")
+                    let json = try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as? [String: [String: String]]
+                    #expect(json?["error"]?["message"] == sentence, "web \(path) \(body): \(String(buffer: r.body))")
+                }
+            }
         }
     }
 
