@@ -233,4 +233,25 @@ import Testing
         }
         #expect(try PNG.readRGB(path: served) == expected)
     }
+
+    /// The web simulator's shots go through the CLI's shot path (`FluoroScene.shoot`): AP, oblique and
+    /// lateral at the session's target are the same pixels as `parsguide fluoro` at that isocentre.
+    @Test func theAPIShootsTheSamePixelsAsTheCLI() async throws {
+        let dir = try Self.subjectDir.get()
+        let tmp = FileManager.default.temporaryDirectory.path + "/parsguide-shot-\(getpid())"
+        defer { for v in CArm.View.allCases { try? FileManager.default.removeItem(atPath: "\(tmp)-\(v.rawValue)-cli.png"); try? FileManager.default.removeItem(atPath: "\(tmp)-\(v.rawValue)-api.png") } }
+        try await Self.app().test(.router) { client in
+            let id = try await Self.createSession(client)   // preset pars-oblique-left: target L5-left
+            for view in [CArm.View.ap, .obliqueLeft, .lateral] {
+                let cli = "\(tmp)-\(view.rawValue)-cli.png", api = "\(tmp)-\(view.rawValue)-api.png"
+                #expect(Self.cli(["fluoro", "--subject", dir, "--view", view.rawValue, "--isocenter", "L5-left", "--out", cli]) == nil)
+                try await client.execute(uri: "/api/sessions/\(id)/fluoro", method: .post, headers: Self.jsonHeaders,
+                                         body: Self.json(#"{"view":"\#(view.rawValue)"}"#)) { r in
+                    #expect(r.status == .ok)
+                    try Data(buffer: r.body).write(to: URL(fileURLWithPath: api))
+                }
+                #expect(try PNG.readRGB(path: api) == PNG.readRGB(path: cli), "\(view.rawValue): the API's shot differs from the CLI's")
+            }
+        }
+    }
 }
