@@ -5,6 +5,8 @@ import Fluoroscopy
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
+import NIOCore
 import Procedure
 import Ultrasound
 
@@ -195,9 +197,26 @@ struct SessionState: ResponseEncodable {
 
 /// Runs the simulator's HTTP server until the process is stopped.
 public enum SimulatorServer {
-    public static func run(scene: SimulatorScene, host: String, port: Int, capacity: Int) async throws {
-        let app = Application(router: SimulatorRouter.make(scene: scene, capacity: capacity),
-                              configuration: .init(address: .hostname(host, port: port), serverName: "ParsGuide"))
-        try await app.runService()
+    /// How long a connection may stay silent (no bytes either way) before the server closes it, seconds:
+    /// idle and half-open connections cannot pile up. 1 s to 1 h; 30 s by default (chosen: a browser
+    /// reconnects transparently, and the page polls nothing while a trainee thinks).
+    public static let idleTimeout = PhysicalParameter(name: "idle timeout", unit: "s", range: 1...3600)
+    public static let defaultIdleTimeoutSeconds = 30.0
+    /// Request headers are small (a browser sends < 2 KiB): 8 KiB per field, 16 KiB in all, 100 fields at
+    /// most; more is refused before routing (chosen, well above any browser's needs).
+    static let headerLimits = HTTP1Channel.Configuration.DecoderConfiguration(maxHeaderFieldSize: 8 * 1024, maxHeaderListSize: 16 * 1024, maxHeaderFieldCount: 100)
+
+    /// The application `serve` runs: the router, the address, the idle timeout and the header limits.
+    public static func application(scene: SimulatorScene, host: String, port: Int, capacity: Int,
+                                   idleTimeoutSeconds: Double = defaultIdleTimeoutSeconds) throws -> some ApplicationProtocol {
+        try idleTimeout.checked(idleTimeoutSeconds)
+        let http1 = HTTP1Channel.Configuration(idleTimeout: .milliseconds(Int64(idleTimeoutSeconds * 1000)), httpDecoderConfiguration: headerLimits)
+        return Application(router: SimulatorRouter.make(scene: scene, capacity: capacity), server: .http1(configuration: http1),
+                           configuration: .init(address: .hostname(host, port: port), serverName: "ParsGuide"))
+    }
+
+    public static func run(scene: SimulatorScene, host: String, port: Int, capacity: Int,
+                           idleTimeoutSeconds: Double = defaultIdleTimeoutSeconds) async throws {
+        try await application(scene: scene, host: host, port: port, capacity: capacity, idleTimeoutSeconds: idleTimeoutSeconds).runService()
     }
 }

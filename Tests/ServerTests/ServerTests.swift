@@ -1,6 +1,7 @@
 import Anatomy
 import Clinical
 import Foundation
+import Glibc
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -234,6 +235,27 @@ import Testing
         #expect(try PNG.readRGB(path: served) == expected)
     }
 
+    /// A connection that sends nothing is closed after the idle timeout, and oversized headers are refused
+    /// before routing, on a live server (so idle and half-open connections cannot pile up).
+    @Test func idleConnectionsCloseAndHugeHeadersAreRefused() async throws {
+        let app = try SimulatorServer.application(scene: try Self.scene.get(), host: "127.0.0.1", port: 0, capacity: 2, idleTimeoutSeconds: 1)
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            let start = ContinuousClock.now
+            let silent = try RawConnection(port: port)
+            #expect(silent.readUntilClosed(timeoutSeconds: 6) != nil, "an idle connection was left open")
+            let waited = ContinuousClock.now - start
+            #expect(waited >= .milliseconds(900) && waited < .seconds(4), "closed after \(waited)")
+            let flood = try RawConnection(port: port)
+            flood.send("GET /api/sessions HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "a", count: 20_000))\r\n\r\n")
+            let answer = flood.readUntilClosed(timeoutSeconds: 6) ?? ""
+            #expect(!answer.contains("200 OK"), "a 20 kB header was served: \(answer.prefix(80))")
+            #expect(throws: ParameterOutOfRange.self) {
+                _ = try SimulatorServer.application(scene: try Self.scene.get(), host: "127.0.0.1", port: 0, capacity: 2, idleTimeoutSeconds: 0)
+            }
+        }
+    }
+
     /// The web simulator's shots go through the CLI's shot path (`FluoroScene.shoot`): AP, oblique and
     /// lateral at the session's target are the same pixels as `parsguide fluoro` at that isocentre.
     @Test func theAPIShootsTheSamePixelsAsTheCLI() async throws {
@@ -253,5 +275,44 @@ import Testing
                 #expect(try PNG.readRGB(path: api) == PNG.readRGB(path: cli), "\(view.rawValue): the API's shot differs from the CLI's")
             }
         }
+    }
+}
+
+/// A plain TCP connection to 127.0.0.1 for tests that need to misbehave as a client.
+final class RawConnection {
+    let fd: Int32
+
+    init(port: Int) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard result == 0 else { close(fd); throw POSIXError(.ECONNREFUSED) }
+    }
+
+    deinit { close(fd) }
+
+    func send(_ text: String) {
+        let bytes = Array(text.utf8)
+        _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    }
+
+    /// Everything received until the server closes the connection, or nil if it is still open after the timeout.
+    func readUntilClosed(timeoutSeconds: Int) -> String? {
+        var received: [UInt8] = []
+        let deadline = ContinuousClock.now + .seconds(timeoutSeconds)
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while ContinuousClock.now < deadline {
+            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&p, 1, 100) > 0 else { continue }
+            let n = recv(fd, &buffer, buffer.count, 0)
+            if n <= 0 { return String(decoding: received, as: UTF8.self) }
+            received += buffer[0..<n]
+        }
+        return nil
     }
 }
