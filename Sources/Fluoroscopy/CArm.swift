@@ -49,9 +49,11 @@ public struct CArm: Hashable, Sendable {
     /// Named views. `obliqueLeft`: the ipsilateral oblique for a left-sided target (detector swung toward
     /// the patient's left, source anterior-right: the left "Scotty dog"); `lateral`: source on the
     /// patient's right.
-    public enum View: String, CaseIterable, Sendable {
+    public enum View: String, CaseIterable, Sendable, NamedChoice {
         case ap, lateral
         case obliqueLeft = "oblique-left", obliqueRight = "oblique-right"
+
+        public static let choiceName = "C-arm view"
 
         public static let defaultObliqueDegrees = 35.0
         /// Rotation of the oblique views about the long axis: up to a quarter turn either way; chosen.

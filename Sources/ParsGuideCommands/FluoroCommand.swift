@@ -99,6 +99,7 @@ struct FluoroCommand: ParsableCommand {
         guard (view == nil) != (sourceDir == nil) else { throw ValidationError("give exactly one of --view and --source-dir") }
         guard labels == nil || ct != nil else { throw ValidationError("--labels goes with --ct (a subject has its own)") }
         _ = try ShotTechnique(kVp: kvp, mAs: mas)
+        if let view { _ = try CArm.View.parse(view) }
         try CArm.View.obliqueAngle.checked(obliqueDeg)
         try CArm.View.cranialTilt.checked(cranialDeg)
         try checkOutputFiles([(out, .png, "--out"), (raw, .nifti, "--raw")])
@@ -108,10 +109,7 @@ struct FluoroCommand: ParsableCommand {
         let scene = try FluoroScene.load(subject: subject, ct: ct, labels: labels, format: labelsFormat)
         let direction: Vector3
         if let view {
-            guard let v = CArm.View(rawValue: view) else {
-                throw ValidationError("unknown view '\(view)': allowed \(CArm.View.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            direction = v.sourceDirection(obliqueDegrees: obliqueDeg, cranialDegrees: cranialDeg)
+            direction = try CArm.View.parse(view).sourceDirection(obliqueDegrees: obliqueDeg, cranialDegrees: cranialDeg)
         } else {
             direction = try parseVector(sourceDir!, flag: "--source-dir")
         }

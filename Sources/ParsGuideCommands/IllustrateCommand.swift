@@ -43,6 +43,8 @@ struct IllustrateCommand: ParsableCommand {
 
     func run() throws {
         guard (usPose == nil) != (fluoroView == nil) else { throw ValidationError("give exactly one of --us-pose and --fluoro-view") }
+        if let fluoroView { _ = try CArm.View.parse(fluoroView) }
+        if let xray { _ = try CArm.View.parse(xray) }
         let dims = size.lowercased().split(separator: "x").compactMap { Int($0) }
         guard dims.count == 2, (16...4096).contains(dims[0]), (16...4096).contains(dims[1]) else {
             throw ValidationError("--size '\(size)' is not WIDTHxHEIGHT with sides 16–4096")
@@ -60,9 +62,7 @@ struct IllustrateCommand: ParsableCommand {
         if let contrast { renderer.contrast = try NIfTI.read(path: contrast).float32 }
         if let plan { renderer.overlays.append(.needle(try plan.needle.shaft(tipMm: plan.targetPoint, direction: plan.unitDirection))) }
         if let xray {
-            guard let view = CArm.View(rawValue: xray) else {
-                throw ValidationError("unknown --xray '\(xray)': allowed \(CArm.View.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
+            let view = try CArm.View.parse(xray)
             let iso = try isocentre(planning, plan: plan)
             renderer.overlays.append(.rod(from: iso, to: iso + view.sourceDirection() * 150, radiusMm: 1.5, colour: RGB(255, 140, 0)))
             renderer.overlays.append(.markers([iso + view.sourceDirection() * 150], radiusMm: 4, colour: RGB(255, 140, 0)))
@@ -74,9 +74,7 @@ struct IllustrateCommand: ParsableCommand {
             renderer.styles[.ilium] = StructureStyle.probeView[.ilium]  // the near iliac wing would hide the target
             camera = try .threeQuarter(of: pose, focus: plan?.targetPoint, width: dims[0], height: dims[1])
         } else {
-            guard let view = CArm.View(rawValue: fluoroView!) else {
-                throw ValidationError("unknown --fluoro-view '\(fluoroView!)': allowed \(CArm.View.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
+            let view = try CArm.View.parse(fluoroView!)
             let iso = try isocentre(planning, plan: plan)
             camera = .fluoroscopy(try CArm(isocentreMm: iso, sourceDirection: view.sourceDirection(), pixels: dims[0]))
         }

@@ -129,6 +129,8 @@ struct ErrorMiddleware: RouterMiddleware {
             throw HTTPError(.badRequest, message: e.description)
         } catch let e as ParameterOutOfRange {
             throw HTTPError(.badRequest, message: e.description)
+        } catch let e as UnknownChoice {
+            throw HTTPError(.badRequest, message: e.description)
         }
     }
 }

@@ -173,9 +173,7 @@ struct SimulatorSession: Sendable {
     }
 
     mutating func fluoroPNG(_ r: FluoroRequest) throws -> (Data, ShotDose) {
-        guard let view = CArm.View(rawValue: r.view) else {
-            throw SessionError.badRequest("view '\(r.view)' is not one of \(CArm.View.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
+        let view = try CArm.View.parse(r.view)
         let oblique = r.obliqueDeg ?? CArm.View.defaultObliqueDegrees, cranial = r.cranialDeg ?? 0
         try CArm.View.obliqueAngle.checked(oblique)
         try CArm.View.cranialTilt.checked(cranial)

@@ -170,6 +170,15 @@ import Testing
                     #expect(json?["error"]?["message"] == sentence, "web \(path) \(body): \(String(buffer: r.body))")
                 }
             }
+            // A named mode: one parser, one sentence.
+            let sentence = UnknownChoice(choiceName: "C-arm view", value: "top", allowed: CArm.View.allCases.map(\.rawValue)).description
+            let cliError = Self.cli(fluoro + ["--view", "top"])
+            #expect(cliError.map { ParsGuide.message(for: $0) } == sentence)
+            try await client.execute(uri: "/api/sessions/\(id)/fluoro", method: .post, headers: Self.jsonHeaders, body: Self.json(#"{"view":"top"}"#)) { r in
+                #expect(r.status == .badRequest)
+                let json = try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as? [String: [String: String]]
+                #expect(json?["error"]?["message"] == sentence, "web: \(String(buffer: r.body))")
+            }
         }
     }
 
