@@ -9,12 +9,7 @@ struct BoneStage: SpineGridWork {
     struct Output {
         var spine: Volume<UInt8>
         let voxelMm: Double
-        let meshes: [SpinalLevel: TriangleMesh]
-        let geo: [SpinalLevel: VertebraGeometry]
-        let sacrum: SacrumFrame
-        let sacrumMesh: TriangleMesh
-        let hipMeshes: [Side: TriangleMesh]
-        let s1SuperiorArticularProcess: [Side: Vector3]
+        let placed: PlacedBones
         var measurements: [String: Double]
     }
 
@@ -53,7 +48,8 @@ struct BoneStage: SpineGridWork {
         }
         progress("sacrum (BodyParts3D, seated under L5)")
         try buildSacrum()
-        return Output(spine: spine, voxelMm: h, meshes: meshes, geo: geo, sacrum: sacrum, sacrumMesh: sacrumMesh,
-                      hipMeshes: hipMeshes, s1SuperiorArticularProcess: s1SuperiorArticularProcess, measurements: measurements)
+        let placed = PlacedBones(meshes: meshes, geo: geo, sacrum: sacrum, sacrumMesh: sacrumMesh, hipMeshes: hipMeshes,
+                                 s1SuperiorArticularProcess: s1SuperiorArticularProcess)
+        return Output(spine: spine, voxelMm: h, placed: placed, measurements: measurements)
     }
 }

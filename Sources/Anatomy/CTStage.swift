@@ -18,7 +18,7 @@ struct CTStage: SpineGridWork {
     init(body: SoftTissueStage.Output, hounsfield: HounsfieldTable, sex: Sex, seed: UInt64) {
         labels = body.labels
         spine = body.spine
-        hipMeshes = body.hipMeshes
+        hipMeshes = body.placed.hipMeshes
         self.hounsfield = hounsfield
         self.sex = sex
         self.seed = seed

@@ -7,7 +7,7 @@ extension JointsAndCanalStage {
     /// The joint's landmark `<U>-<L>.<side>.facetJoint` is the centroid of the voxels this call labels.
     mutating func facetJoint(upper: SpinalLevel, lower: SpinalLevel, side: Side) {
         guard let iap = geo[upper]?.sides[side]?.inferiorArticularProcess,
-              let sap = lower == .s1 ? s1SuperiorArticularProcess[side] : geo[lower]?.sides[side]?.superiorArticularProcess else { return }
+              let sap = lower == .s1 ? placed.s1SuperiorArticularProcess[side] : geo[lower]?.sides[side]?.superiorArticularProcess else { return }
         let centre = (iap + sap) / 2
         let region = box(around: centre, halfSizeMm: Vector3(16, 16, 18))
         let u = upper.tissue.rawValue, l = lower == .s1 ? Tissue.sacrum.rawValue : lower.tissue.rawValue

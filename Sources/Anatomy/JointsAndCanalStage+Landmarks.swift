@@ -31,7 +31,7 @@ extension JointsAndCanalStage {
         }
         landmarks["S1.endplateCentre"] = sacrum.origin
         for side in Side.allCases {
-            if let sap = s1SuperiorArticularProcess[side] { landmarks["S1.\(side.rawValue).superiorArticularProcess"] = sap }
+            if let sap = placed.s1SuperiorArticularProcess[side] { landmarks["S1.\(side.rawValue).superiorArticularProcess"] = sap }
         }
         // The promontory: the anterior edge of the S1 endplate, in the midline.
         var t = 0.0

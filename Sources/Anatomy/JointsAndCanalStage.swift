@@ -8,11 +8,7 @@ struct JointsAndCanalStage: SpineGridWork {
     struct Output {
         var spine: Volume<UInt8>
         let voxelMm: Double
-        let meshes: [SpinalLevel: TriangleMesh]
-        let geo: [SpinalLevel: VertebraGeometry]
-        let sacrum: SacrumFrame
-        let sacrumMesh: TriangleMesh
-        let hipMeshes: [Side: TriangleMesh]
+        let placed: PlacedBones
         var landmarks: [String: Vector3]
         var measurements: [String: Double]
     }
@@ -23,12 +19,9 @@ struct JointsAndCanalStage: SpineGridWork {
     let h: Double
     let progress: (String) -> Void
     let defects: [ParsDefect]
-    let meshes: [SpinalLevel: TriangleMesh]
-    let geo: [SpinalLevel: VertebraGeometry]
-    let sacrum: SacrumFrame
-    let sacrumMesh: TriangleMesh
-    let hipMeshes: [Side: TriangleMesh]
-    let s1SuperiorArticularProcess: [Side: Vector3]
+    let placed: PlacedBones
+    var geo: [SpinalLevel: VertebraGeometry] { placed.geo }
+    var sacrum: SacrumFrame { placed.sacrum }
     var spine: Volume<UInt8>
     /// Bounding boxes of each label in the spine grid, taken before the landmarks and the cuts.
     var boneBoxes: [IndexBox?] = []
@@ -40,12 +33,7 @@ struct JointsAndCanalStage: SpineGridWork {
     init(bones: consuming BoneStage.Output, defects: [ParsDefect], progress: @escaping (String) -> Void) {
         spine = bones.spine
         h = bones.voxelMm
-        meshes = bones.meshes
-        geo = bones.geo
-        sacrum = bones.sacrum
-        sacrumMesh = bones.sacrumMesh
-        hipMeshes = bones.hipMeshes
-        s1SuperiorArticularProcess = bones.s1SuperiorArticularProcess
+        placed = bones.placed
         measurements = bones.measurements
         self.defects = defects
         self.progress = progress
@@ -68,7 +56,6 @@ struct JointsAndCanalStage: SpineGridWork {
         collectLandmarks()
         progress("pars defects")
         try cutDefects()
-        return Output(spine: spine, voxelMm: h, meshes: meshes, geo: geo, sacrum: sacrum, sacrumMesh: sacrumMesh,
-                      hipMeshes: hipMeshes, landmarks: landmarks, measurements: measurements)
+        return Output(spine: spine, voxelMm: h, placed: placed, landmarks: landmarks, measurements: measurements)
     }
 }

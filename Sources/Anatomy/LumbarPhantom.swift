@@ -33,9 +33,9 @@ public enum LumbarPhantom {
         progress("synthetic CT")
         let ct = CTStage(body: body, hounsfield: options.hounsfield, sex: options.habitus.sex, seed: options.seed).run()
         var surfaces: [UInt8: TriangleMesh] = [:]
-        for level in SpinalLevel.modelled { surfaces[level.tissue.rawValue] = body.meshes[level] }
-        surfaces[Tissue.sacrum.rawValue] = body.sacrumMesh
-        surfaces[Tissue.ilium.rawValue] = TriangleMesh.merging(Side.allCases.compactMap { body.hipMeshes[$0] })
+        for level in SpinalLevel.modelled { surfaces[level.tissue.rawValue] = body.placed.meshes[level] }
+        surfaces[Tissue.sacrum.rawValue] = body.placed.sacrumMesh
+        surfaces[Tissue.ilium.rawValue] = TriangleMesh.merging(Side.allCases.compactMap { body.placed.hipMeshes[$0] })
         return Subject(habitus: options.habitus, defects: options.defects, labels: body.labels, ct: ct,
                        landmarks: body.landmarks, measurements: body.measurements, seed: options.seed, surfaces: surfaces)
     }

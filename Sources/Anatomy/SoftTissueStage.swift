@@ -10,9 +10,7 @@ struct SoftTissueStage: SpineGridWork {
         let labels: Volume<UInt8>
         let spine: Volume<UInt8>
         let voxelMm: Double
-        let meshes: [SpinalLevel: TriangleMesh]
-        let sacrumMesh: TriangleMesh
-        let hipMeshes: [Side: TriangleMesh]
+        let placed: PlacedBones
         let landmarks: [String: Vector3]
         let measurements: [String: Double]
     }
@@ -20,11 +18,11 @@ struct SoftTissueStage: SpineGridWork {
     let h: Double
     let progress: (String) -> Void
     let habitus: Habitus
-    let meshes: [SpinalLevel: TriangleMesh]
-    let geo: [SpinalLevel: VertebraGeometry]
-    let sacrum: SacrumFrame
-    let sacrumMesh: TriangleMesh
-    let hipMeshes: [Side: TriangleMesh]
+    let placed: PlacedBones
+    var geo: [SpinalLevel: VertebraGeometry] { placed.geo }
+    var sacrum: SacrumFrame { placed.sacrum }
+    var sacrumMesh: TriangleMesh { placed.sacrumMesh }
+    var hipMeshes: [Side: TriangleMesh] { placed.hipMeshes }
     /// The spine grid, read only here.
     var spine: Volume<UInt8>
     var landmarks: [String: Vector3]
@@ -33,11 +31,7 @@ struct SoftTissueStage: SpineGridWork {
     init(spine built: consuming JointsAndCanalStage.Output, habitus: Habitus, progress: @escaping (String) -> Void) {
         spine = built.spine
         h = built.voxelMm
-        meshes = built.meshes
-        geo = built.geo
-        sacrum = built.sacrum
-        sacrumMesh = built.sacrumMesh
-        hipMeshes = built.hipMeshes
+        placed = built.placed
         landmarks = built.landmarks
         measurements = built.measurements
         self.habitus = habitus
@@ -50,7 +44,6 @@ struct SoftTissueStage: SpineGridWork {
         progress("pelvis and sacroiliac joints")
         addPelvis(to: &labels)
         finishLandmarks(labels: labels)
-        return Output(labels: labels, spine: spine, voxelMm: h, meshes: meshes, sacrumMesh: sacrumMesh,
-                      hipMeshes: hipMeshes, landmarks: landmarks, measurements: measurements)
+        return Output(labels: labels, spine: spine, voxelMm: h, placed: placed, landmarks: landmarks, measurements: measurements)
     }
 }
