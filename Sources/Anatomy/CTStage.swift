@@ -174,26 +174,44 @@ struct CTStage: SpineGridWork {
     }
 
     /// Whether any `true` lies within `radius` voxels along each axis (a separable cube dilation) of a
-    /// box-local mask, x fastest: running counts along each line, O(1) per voxel and axis.
+    /// box-local mask, x fastest. Every pass walks memory contiguously: along x by running counts in a row,
+    /// along y and z by sliding a window of rows (slices) whose per-voxel counts are kept in one row (slice).
     static func dilate(_ mask: [Bool], size: SIMD3<Int>, radius: Int) -> [Bool] {
-        var a = mask
-        let counts = [size.x, size.y, size.z], strides = [1, size.x, size.x * size.y]
-        var line = [Int](repeating: 0, count: max(size.x, size.y, size.z) + 1)
-        for axis in 0..<3 {
-            let n = counts[axis], stride = strides[axis]
-            let (o1, o2) = axis == 0 ? (size.y, size.z) : axis == 1 ? (size.x, size.z) : (size.x, size.y)
-            let (s1, s2) = axis == 0 ? (size.x, size.x * size.y) : axis == 1 ? (1, size.x * size.y) : (1, size.x)
-            for q in 0..<o2 {
-                for p in 0..<o1 {
-                    let base = p * s1 + q * s2
-                    // line[i] = number of trues among the first i voxels of this line.
-                    for i in 0..<n { line[i + 1] = line[i] + (a[base + i * stride] ? 1 : 0) }
-                    for i in 0..<n {
-                        a[base + i * stride] = line[min(n, i + radius + 1)] - line[max(0, i - radius)] > 0
+        let nx = size.x, ny = size.y, nz = size.z, plane = nx * ny
+        guard nx > 0, ny > 0, nz > 0 else { return mask }
+        var a = mask.map { $0 ? UInt8(1) : 0 }
+        var b = [UInt8](repeating: 0, count: a.count)
+        a.withUnsafeMutableBufferPointer { a in
+            b.withUnsafeMutableBufferPointer { b in
+                // x: a → b, one row at a time.
+                var line = [Int](repeating: 0, count: nx + 1)
+                for row in 0..<(ny * nz) {
+                    let base = row * nx
+                    for i in 0..<nx { line[i + 1] = line[i] + Int(a[base + i]) }
+                    for i in 0..<nx { b[base + i] = line[min(nx, i + radius + 1)] - line[max(0, i - radius)] > 0 ? 1 : 0 }
+                }
+                // y: b → a, and z: a → b, each by a sliding window of `count` lines `stride` apart.
+                func slide(_ src: UnsafeMutableBufferPointer<UInt8>, _ dst: UnsafeMutableBufferPointer<UInt8>,
+                           lines count: Int, stride: Int, width: Int, outer: Int, outerStride: Int) {
+                    var sum = [Int32](repeating: 0, count: width)
+                    for o in 0..<outer {
+                        let origin = o * outerStride
+                        for i in 0..<width { sum[i] = 0 }
+                        // The window around line 0: lines 0…radius.
+                        for l in 0..<min(count, radius + 1) { for i in 0..<width { sum[i] += Int32(src[origin + l * stride + i]) } }
+                        for l in 0..<count {
+                            let out = origin + l * stride
+                            for i in 0..<width { dst[out + i] = sum[i] > 0 ? 1 : 0 }
+                            let enter = l + radius + 1, leave = l - radius
+                            if enter < count { for i in 0..<width { sum[i] += Int32(src[origin + enter * stride + i]) } }
+                            if leave >= 0 { for i in 0..<width { sum[i] -= Int32(src[origin + leave * stride + i]) } }
+                        }
                     }
                 }
+                slide(b, a, lines: ny, stride: nx, width: nx, outer: nz, outerStride: plane)
+                slide(a, b, lines: nz, stride: plane, width: plane, outer: 1, outerStride: 0)
             }
         }
-        return a
+        return b.map { $0 != 0 }
     }
 }

@@ -31,7 +31,14 @@ public struct SurfaceRenderer: Sendable {
     public var stepVoxels = 0.9
     public var background = RGB(246, 246, 244)
 
-    public init(labels: Volume<UInt8>) { self.labels = labels }
+    /// Which labels each block of `labels` holds (built from `labels` when not given: share one between
+    /// renderers of the same volume, it reads every voxel).
+    public let blocks: LabelBlocks
+
+    public init(labels: Volume<UInt8>, blocks: LabelBlocks? = nil) {
+        self.labels = labels
+        self.blocks = blocks ?? LabelBlocks(labels: labels)
+    }
 
     public func render(_ camera: Camera) -> RGBImage {
         let w = camera.width, h = camera.height
@@ -97,7 +104,7 @@ private struct Scene: Sendable {
     let indexFromWorld: Matrix4
     let voxelMm: Double
     let voxels: Voxels
-    static let block = 4
+    static let block = LabelBlocks.block
 
     init(_ r: SurfaceRenderer, voxels: Voxels) {
         self.r = r
@@ -112,17 +119,10 @@ private struct Scene: Sendable {
         n = r.labels.grid.dimensions
         indexFromWorld = r.labels.grid.indexFromWorld
         voxelMm = r.labels.grid.spacingMm.min()
-        let b = Self.block, n = self.n
-        let blocks = (n &+ (b - 1)) / b
-        self.blocks = blocks
-        var filled = [Bool](repeating: false, count: blocks.x * blocks.y * blocks.z)
-        r.labels.voxels.withUnsafeBufferPointer { v in
-            for k in 0..<n.z { for j in 0..<n.y {
-                let row = n.x * (j + n.y * k), blockRow = blocks.x * (j / b + blocks.y * (k / b))
-                for i in 0..<n.x where opacity[Int(v[row + i])] > 0 { filled[blockRow + i / b] = true }
-            } }
-        }
+        let b = Self.block
+        blocks = r.blocks.blocks
         // Blocks under the contrast volume are sampled too.
+        var contrastBox: (lo: SIMD3<Int>, hi: SIMD3<Int>)?
         if let c = r.contrast {
             let g = c.grid.dimensions
             var lo = SIMD3<Int>(repeating: .max), hi = SIMD3<Int>(repeating: .min)
@@ -132,38 +132,10 @@ private struct Scene: Sendable {
                 let bq = SIMD3(Int((q.x + 0.5) / Double(b)), Int((q.y + 0.5) / Double(b)), Int((q.z + 0.5) / Double(b)))
                 lo = pointwiseMin(lo, bq); hi = pointwiseMax(hi, bq)
             }
-            lo = pointwiseMax(lo, .zero); hi = pointwiseMin(hi, blocks &- 1)
-            if lo.x <= hi.x, lo.y <= hi.y, lo.z <= hi.z {
-                for k in lo.z...hi.z { for j in lo.y...hi.y { for i in lo.x...hi.x { filled[i + blocks.x * (j + blocks.y * k)] = true } } }
-            }
+            contrastBox = (pointwiseMax(lo, .zero), pointwiseMin(hi, blocks &- 1))
         }
-        // Chessboard distance, in blocks, to the nearest filled block (two chamfer passes): a ray in an
-        // empty block can leap that far at once.
-        var distance = filled.map { $0 ? 0 : 255 }
-        let bx = blocks.x, by = blocks.y, bz = blocks.z
-        func pass(_ forward: Bool) {
-            let ks = forward ? Array(0..<bz) : Array((0..<bz).reversed())
-            let js = forward ? Array(0..<by) : Array((0..<by).reversed())
-            let iz = forward ? Array(0..<bx) : Array((0..<bx).reversed())
-            let s = forward ? -1 : 1
-            for k in ks { for j in js { for i in iz {
-                let here = i + bx * (j + by * k)
-                var best = distance[here]
-                if best == 0 { continue }
-                // The 13 neighbours already visited in this pass order.
-                for dk in [s, 0] { for dj in [-1, 0, 1] { for di in [-1, 0, 1] {
-                    // In the current slice only the rows already passed (dj = s) and, in this row,
-                    // the voxel already passed (di = s).
-                    if dk == 0 && !(dj == s || (dj == 0 && di == s)) { continue }
-                    let a = i + di, b = j + dj, c = k + dk
-                    guard a >= 0, b >= 0, c >= 0, a < bx, b < by, c < bz else { continue }
-                    best = min(best, distance[a + bx * (b + by * c)] + 1)
-                } } }
-                distance[here] = best
-            } } }
-        }
-        pass(true); pass(false)
-        blockDistance = distance.map { UInt8(min($0, 255)) }
+        let drawn = LabelBlocks.mask((0..<256).filter { opacity[$0] > 0 }.map { UInt8($0) })
+        blockDistance = r.blocks.distance(drawn: drawn, contrastBox: contrastBox)
     }
 
     @inline(__always) func label(atIndex q: Vector3) -> UInt8 {
@@ -176,9 +148,27 @@ private struct Scene: Sendable {
 
     /// Trilinear indicator of `label` at a continuous index point.
     func indicator(_ label: UInt8, _ q: Vector3) -> Double {
-        let x0 = Int(q.x.rounded(.down)), y0 = Int(q.y.rounded(.down)), z0 = Int(q.z.rounded(.down))
+        guard abs(q.x) < 1e9, abs(q.y) < 1e9, abs(q.z) < 1e9 else { return 0 }
+        // Floor without a libm call (x86-64's baseline has no rounding instruction).
+        @inline(__always) func floor(_ x: Double) -> Int { let i = Int(x); return x < Double(i) ? i - 1 : i }
+        let x0 = floor(q.x), y0 = floor(q.y), z0 = floor(q.z)
         let fx = q.x - Double(x0), fy = q.y - Double(y0), fz = q.z - Double(z0)
+        let wx = (1 - fx, fx), wy = (1 - fy, fy), wz = (1 - fz, fz)
         var s = 0.0
+        if x0 >= 0, y0 >= 0, z0 >= 0, x0 + 1 < n.x, y0 + 1 < n.y, z0 + 1 < n.z {
+            // Inside: the eight corners with no bounds checks.
+            let base = x0 + n.x * (y0 + n.y * z0), sy = n.x, sz = n.x * n.y
+            let v = voxels.base
+            if v[base] == label { s += wx.0 * wy.0 * wz.0 }
+            if v[base + 1] == label { s += wx.1 * wy.0 * wz.0 }
+            if v[base + sy] == label { s += wx.0 * wy.1 * wz.0 }
+            if v[base + sy + 1] == label { s += wx.1 * wy.1 * wz.0 }
+            if v[base + sz] == label { s += wx.0 * wy.0 * wz.1 }
+            if v[base + sz + 1] == label { s += wx.1 * wy.0 * wz.1 }
+            if v[base + sz + sy] == label { s += wx.0 * wy.1 * wz.1 }
+            if v[base + sz + sy + 1] == label { s += wx.1 * wy.1 * wz.1 }
+            return s
+        }
         for dz in 0...1 { for dy in 0...1 { for dx in 0...1 {
             let i = x0 + dx, j = y0 + dy, k = z0 + dz
             guard i >= 0, j >= 0, k >= 0, i < n.x, j < n.y, k < n.z, voxels.base[i + n.x * (j + n.y * k)] == label else { continue }
@@ -282,11 +272,12 @@ private struct Scene: Sendable {
                 if bi >= 0, bj >= 0, bk >= 0, bi < blocks.x, bj < blocks.y, bk < blocks.z {
                     let empty = Int(blockDistance[bi + blocks.x * (bj + blocks.y * bk)])
                     if empty > 0 {
-                        var exit = Double.infinity
-                        for (a, b) in [(0, bi), (1, bj), (2, bk)] where abs(dq[a]) > 1e-12 {
-                            let face = Double(dq[a] > 0 ? (b + 1) * Self.block : b * Self.block) - 0.5
-                            exit = min(exit, (face - q0[a]) / dq[a])
+                        // Where the ray leaves this block: the nearest of its three exit faces.
+                        @inline(__always) func exitT(_ q0: Double, _ dq: Double, _ b: Int) -> Double {
+                            guard abs(dq) > 1e-12 else { return .infinity }
+                            return (Double(dq > 0 ? (b + 1) * Self.block : b * Self.block) - 0.5 - q0) / dq
                         }
+                        let exit = min(exitT(q0.x, dq.x, bi), exitT(q0.y, dq.y, bj), exitT(q0.z, dq.z, bk))
                         t = max(t + step, exit + Double((empty - 1) * Self.block) / maxSlope + 1e-6)
                         previous = 0
                         continue

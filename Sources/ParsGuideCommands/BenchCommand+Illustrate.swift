@@ -17,13 +17,14 @@ extension BenchCommand {
         let pose = try ProbeView.parsOblique.pose(level: .l5, side: .left, labels: subject.labels, landmarks: subject.landmarks)
         let needle = try NeedleShaft(tipMm: pars + Vector3(0, 4, 0), hubMm: pars + Vector3(30, 70, 45))
         let surfaces = SurfaceMeshes(subject.surfaces, labels: subject.labels)
-        var renderer = SurfaceRenderer(labels: subject.labels)
+        let blocks = LabelBlocks(labels: subject.labels)
+        var renderer = SurfaceRenderer(labels: subject.labels, blocks: blocks)
         renderer.surfaces = surfaces
         renderer.styles = StructureStyle.probeView
         renderer.overlays = [.probe(pose, .c52, BModeSettings()), .needle(needle)]
         let us = try Camera.threeQuarter(of: pose, focus: pars, width: 1024, height: 768)
         let carm = try CArm(isocentreMm: pars, sourceDirection: CArm.View.obliqueLeft.sourceDirection(), pixels: 1024)
-        var fluoro = SurfaceRenderer(labels: subject.labels)
+        var fluoro = SurfaceRenderer(labels: subject.labels, blocks: blocks)
         fluoro.surfaces = surfaces
         fluoro.overlays = [.needle(needle)]
         return [

@@ -145,10 +145,10 @@ struct CaseRun {
 
         step("3D illustrations of every view")
         let midline = landmarks["\(level.rawValue).spinousProcessTip"]?.x ?? 0
-        let surfaces = SurfaceMeshes(subject.surfaces, labels: labels)
+        let surfaces = SurfaceMeshes(subject.surfaces, labels: labels), blocks = LabelBlocks(labels: labels)
         func illustrate(_ id: String, camera: Camera, overlays: [Overlay], iodine: Bool = false, translucent: Side? = nil,
                         translucentPelvis: Bool = false) throws {
-            var r = SurfaceRenderer(labels: labels)
+            var r = SurfaceRenderer(labels: labels, blocks: blocks)
             r.surfaces = surfaces
             if translucentPelvis { r.styles = StructureStyle.probeView }
             r.overlays = overlays

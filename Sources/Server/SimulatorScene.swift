@@ -13,6 +13,8 @@ public struct SimulatorScene: Sendable {
     public let transducer: Transducer = .c52
     /// The bones' own surfaces for the 3D view (none for a folder written without them).
     public let surfaces: SurfaceMeshes
+    /// Which labels each block of the labels holds (the 3D view's empty-space skipping), built once.
+    public let blocks: LabelBlocks
     /// Where `save` writes (set by the server's operator, never by a request); nil: saving is off.
     public let registryPath: String?
     /// That registry, opened once when the server starts and shared by every request: its one connection
@@ -25,6 +27,7 @@ public struct SimulatorScene: Sendable {
                                    fingerprint: PlanningSubject.fingerprint(of: try document.encoded()))
         fluoro = FluoroScene(volume: try AttenuationVolume(subjectCT: subject.ct, labels: subject.labels), labels: subject.labels, landmarks: subject.landmarks)
         surfaces = SurfaceMeshes(subject.surfaces, labels: subject.labels)
+        blocks = LabelBlocks(labels: subject.labels)
         self.registryPath = registryPath
         registry = try registryPath.map { try Registry(path: $0) }
     }
@@ -34,6 +37,7 @@ public struct SimulatorScene: Sendable {
         planning = try PlanningSubject.load(directory: directory)
         fluoro = try FluoroScene.load(subject: directory, ct: nil, labels: nil, format: .verse)
         surfaces = SurfaceMeshes(try SubjectSurfaces.read(directory: directory, files: planning.document.files), labels: planning.labels)
+        blocks = LabelBlocks(labels: planning.labels)
         self.registryPath = registryPath
         registry = try registryPath.map { try Registry(path: $0) }
     }

@@ -193,7 +193,7 @@ struct SimulatorSession: Sendable {
     }
 
     func illustrationPNG() throws -> Data {
-        var r = SurfaceRenderer(labels: scene.labels)
+        var r = SurfaceRenderer(labels: scene.labels, blocks: scene.blocks)
         r.surfaces = scene.surfaces
         r.styles = StructureStyle.probeView
         r.overlays = [.probe(pose, scene.transducer, settings)] + (shaft.map { [.needle($0)] } ?? [])
