@@ -59,11 +59,18 @@ public struct Grid: Hashable, Sendable {
 
     /// The voxel whose centre is nearest to a world point, or `nil` outside the grid (also for a point
     /// that is not finite or lies absurdly far away).
-    public func nearestIndex(toWorld p: Vector3) -> SIMD3<Int>? {
-        let c = indexFromWorld.apply(p).rounded(.toNearestOrAwayFromZero)
+    @inlinable public func nearestIndex(toWorld p: Vector3) -> SIMD3<Int>? {
+        let c = indexFromWorld.apply(p)
         // Guard the Double → Int conversion: anything beyond 2³¹ voxels is outside every grid.
         guard c.x.magnitude < 2147483648, c.y.magnitude < 2147483648, c.z.magnitude < 2147483648 else { return nil }
-        let i = Int(c.x), j = Int(c.y), k = Int(c.z)
+        let i = Self.roundedHalfAway(c.x), j = Self.roundedHalfAway(c.y), k = Self.roundedHalfAway(c.z)
         return contains(i, j, k) ? SIMD3(i, j, k) : nil
+    }
+
+    /// `x` rounded half away from zero (|x| < 2³¹), without a libm call (x86-64's baseline has no rounding
+    /// instruction): x − trunc(x) is exact, so this equals `Int(x.rounded(.toNearestOrAwayFromZero))`.
+    @inlinable static func roundedHalfAway(_ x: Double) -> Int {
+        let t = Int(x), f = x - Double(t)
+        return f >= 0.5 ? t + 1 : f <= -0.5 ? t - 1 : t
     }
 }

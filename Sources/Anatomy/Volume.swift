@@ -14,13 +14,13 @@ public struct Volume<Element: Sendable>: Sendable {
         self.voxels = voxels
     }
 
-    public subscript(i: Int, j: Int, k: Int) -> Element {
+    @inlinable public subscript(i: Int, j: Int, k: Int) -> Element {
         get { voxels[grid.linearIndex(i, j, k)] }
         set { voxels[grid.linearIndex(i, j, k)] = newValue }
     }
 
     /// The value at the voxel nearest to a world point, or `nil` outside the grid.
-    public func value(nearestTo p: Vector3) -> Element? {
+    @inlinable public func value(nearestTo p: Vector3) -> Element? {
         guard let ijk = grid.nearestIndex(toWorld: p) else { return nil }
         return self[ijk.x, ijk.y, ijk.z]
     }
