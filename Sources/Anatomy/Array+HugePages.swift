@@ -1,6 +1,10 @@
+import Dispatch
 #if canImport(Glibc)
 import Glibc
 #endif
+
+/// A value handed to the cores of one `concurrentPerform`, each touching only its own part.
+private struct UncheckedSendable<Value>: @unchecked Sendable { let value: Value; init(_ value: Value) { self.value = value } }
 
 extension Array {
     /// Buffers at least this large ask the kernel for transparent huge pages, bytes.
@@ -16,8 +20,28 @@ extension Array {
             if let base = buffer.baseAddress {
                 Self.adviseHugePages(UnsafeMutableRawPointer(base), bytes: count * MemoryLayout<Element>.stride)
             }
-            buffer.initialize(repeating: value)
+            Self.initializeInParallel(buffer, repeating: value)
             initialized = count
+        }
+    }
+
+    /// Buffers at least this large are first touched by all cores at once, bytes (chosen: the kernel
+    /// zeroes each fresh page on first touch, single-threaded per touching thread — 6 % of a subject
+    /// build when the 566 MB CT was filled by one thread).
+    static var parallelTouchThresholdBytes: Int { 32 << 20 }
+
+    private static func initializeInParallel(_ buffer: UnsafeMutableBufferPointer<Element>, repeating value: Element) {
+        let bytes = buffer.count * MemoryLayout<Element>.stride
+        guard bytes >= parallelTouchThresholdBytes, let base = buffer.baseAddress else {
+            buffer.initialize(repeating: value)
+            return
+        }
+        let chunk = Swift.max(1, (8 << 20) / Swift.max(1, MemoryLayout<Element>.stride)), count = buffer.count
+        let target = UncheckedSendable((base, value))
+        DispatchQueue.concurrentPerform(iterations: (count + chunk - 1) / chunk) { c in
+            let (base, value) = target.value
+            let start = c * chunk
+            UnsafeMutableBufferPointer(start: base + start, count: Swift.min(chunk, count - start)).initialize(repeating: value)
         }
     }
 

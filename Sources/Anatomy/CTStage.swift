@@ -176,13 +176,14 @@ struct CTStage: SpineGridWork {
     /// Whether any `true` lies within `radius` voxels along each axis (a separable cube dilation) of a
     /// box-local mask, x fastest. Every pass walks memory contiguously: along x by running counts in a row,
     /// along y and z by sliding a window of rows (slices) whose per-voxel counts are kept in one row (slice).
-    static func dilate(_ mask: [Bool], size: SIMD3<Int>, radius: Int) -> [Bool] {
+    static func dilate(_ mask: consuming [Bool], size: SIMD3<Int>, radius: Int) -> [Bool] {
         let nx = size.x, ny = size.y, nz = size.z, plane = nx * ny
         guard nx > 0, ny > 0, nz > 0 else { return mask }
-        var a = mask.map { $0 ? UInt8(1) : 0 }
-        var b = [UInt8](repeating: 0, count: a.count)
-        a.withUnsafeMutableBufferPointer { a in
-            b.withUnsafeMutableBufferPointer { b in
+        // Two buffers, read as bytes (a Bool is stored as 0 or 1).
+        var a = mask
+        var b = [Bool](repeating: false, count: a.count)
+        a.withUnsafeMutableBufferPointer { a in a.withMemoryRebound(to: UInt8.self) { a in
+            b.withUnsafeMutableBufferPointer { b in b.withMemoryRebound(to: UInt8.self) { b in
                 // x: a → b, one row at a time.
                 var line = [Int](repeating: 0, count: nx + 1)
                 for row in 0..<(ny * nz) {
@@ -210,8 +211,8 @@ struct CTStage: SpineGridWork {
                 }
                 slide(b, a, lines: ny, stride: nx, width: nx, outer: nz, outerStride: plane)
                 slide(a, b, lines: nz, stride: plane, width: plane, outer: 1, outerStride: 0)
-            }
-        }
-        return b.map { $0 != 0 }
+            } }
+        } }
+        return b
     }
 }

@@ -109,10 +109,21 @@ extension SoftTissueStage {
                 let quadratusScale = Self.quadratusScaleMm(areaMm2: deepMuscles.quadratus[k])
                 let hasPsoas = psoasR > 0.5, hasQuadratus = quadratusScale > 0.5
                 let quadratusMedial = Self.quadratusMedialEdgeMm(bodyHalfMm: bodyHalf, psoasRadiusMm: hasPsoas ? psoasR : 0)
-                func inEllipse(_ x: Double, _ y: Double, _ shrink: Double) -> Bool {
-                    let ax = a - shrink, by = b - shrink
-                    return (x / ax) * (x / ax) + (y / by) * (y / by) <= 1
+                // The ellipse shrunk by each of these, mm (skin; fat; fascia; 12 mm of muscle under the fat). Its
+                // test (x/ax)² + (y/by)² ≤ 1 is split into a per-column and a per-row term, each computed once.
+                let shrinks = [0, skin, skin + fat, skin + fat + Self.fasciaMm, skin + fat + 12]
+                let surface = 0, underSkin = 1, underFat = 2, underFascia = 3, underMuscleRim = 4
+                var xTerm = [Double](repeating: 0, count: shrinks.count * nx)
+                for (n, shrink) in shrinks.enumerated() {
+                    let ax = a - shrink
+                    for i in 0..<nx { xTerm[n * nx + i] = (xs[i] / ax) * (xs[i] / ax) }
                 }
+                var yTerm = [Double](repeating: 0, count: shrinks.count)
+                func setRow(_ dy: Double) {
+                    for (n, shrink) in shrinks.enumerated() { let by = b - shrink; yTerm[n] = (dy / by) * (dy / by) }
+                }
+                /// Inside the ellipse shrunk by `shrinks[n]`, at column i of the current row.
+                func inEllipse(_ i: Int, _ n: Int) -> Bool { xTerm[n * nx + i] + yTerm[n] <= 1 }
                 // The back's skin behind the ellipse's centre, per column (depth along y from the centre, mm):
                 // the ellipse plus its rise over the paraspinal muscles and the buttocks; −∞ beyond the ellipse.
                 var backOfColumn = [Double](repeating: -.infinity, count: nx)
@@ -123,10 +134,10 @@ extension SoftTissueStage {
                     backOfColumn[i] = b * (1 - u * u).squareRoot() + Self.backRise(x, paraspinalMm: paraspinal, glutealMm: gluteal)
                 }
                 // Inside the body `shrink` mm in from the skin: the ellipse, and behind its centre the back.
-                func inBody(_ i: Int, _ dy: Double, _ shrink: Double) -> Bool {
-                    let x = xs[i]
-                    if inEllipse(x, dy, shrink) { return true }
-                    guard dy >= 0, abs(x) < a - shrink else { return false }
+                func inBody(_ i: Int, _ dy: Double, _ n: Int) -> Bool {
+                    if inEllipse(i, n) { return true }
+                    let shrink = shrinks[n]
+                    guard dy >= 0, abs(xs[i]) < a - shrink else { return false }
                     return dy <= backOfColumn[i] - shrink
                 }
                 // The paraspinal mass behind the canal's centre: a rounded box (superellipse, power 4) out to
@@ -138,7 +149,7 @@ extension SoftTissueStage {
                 let multifidusWidth = Self.multifidusWidthMm(at: z, l1: zMultifidusTop, l5: zMultifidusFull)
                 func paraspinalLabel(_ i: Int, _ dy: Double) -> UInt8 {
                     let u = abs(xs[i])
-                    if !inBody(i, dy, skin + fat + Self.fasciaMm) || abs(u - multifidusWidth) < Self.fasciaMm / 2 {
+                    if !inBody(i, dy, underFascia) || abs(u - multifidusWidth) < Self.fasciaMm / 2 {
                         return Tissue.fascia.rawValue
                     }
                     if u < multifidusWidth { return Tissue.multifidus.rawValue }
@@ -146,20 +157,21 @@ extension SoftTissueStage {
                 }
                 for j in 0..<ny {
                     let y = o.y + Double(j) * h, dy = y - yc
+                    setRow(dy)
                     for i in 0..<nx {
                         let x = xs[i]
                         var label: UInt8
-                        if !inBody(i, dy, 0) { label = 0 }
-                        else if !inBody(i, dy, skin) { label = Tissue.skin.rawValue }
-                        else if !inBody(i, dy, skin + fat) { label = Tissue.subcutaneousFat.rawValue }
+                        if !inBody(i, dy, surface) { label = 0 }
+                        else if !inBody(i, dy, underSkin) { label = Tissue.skin.rawValue }
+                        else if !inBody(i, dy, underFat) { label = Tissue.subcutaneousFat.rawValue }
                         else if abs(x) <= 4 && y > ys - skin - fat - lig { label = Tissue.ligament.rawValue }
-                        else if !inEllipse(x, dy, skin + fat) {
+                        else if !inEllipse(i, underFat) {
                             label = abs(x) < Self.paraspinalHalfWidthMm && y > yCanal ? paraspinalLabel(i, dy) : Tissue.muscle.rawValue
                         }
                         else if y > yCanal, Self.inSuperellipse(abs(x) / Self.paraspinalHalfWidthMm, (ys - y) / paraspinalDepth) {
                             label = paraspinalLabel(i, dy)
                         }
-                        else if !inEllipse(x, dy, skin + fat + 12) { label = Tissue.muscle.rawValue }
+                        else if !inEllipse(i, underMuscleRim) { label = Tissue.muscle.rawValue }
                         else if hasPsoas, Self.inPsoas(x, y, body, bodyHalf, psoasR) { label = Tissue.psoas.rawValue }
                         else if hasQuadratus, Self.inQuadratus(x, y, yCanal, quadratusScale, medialMm: quadratusMedial) {
                             label = Tissue.quadratusLumborum.rawValue
