@@ -140,8 +140,15 @@ struct CTStage: SpineGridWork {
                     for _ in box.lower.x...box.upper.x { outside[n] = labels.voxels[lin] != ilium; n += 1; lin += 1 }
                 }
             }
-            var cortex = Self.dilate(outside, size: size, radius: radius)
-            for q in cortex.indices where outside[q] { cortex[q] = false }
+            var cortex = Self.dilate(consume outside, size: size, radius: radius)
+            // Only ilium voxels are its cortex.
+            n = 0
+            for k in box.lower.z...box.upper.z {
+                for j in box.lower.y...box.upper.y {
+                    var lin = labels.grid.linearIndex(box.lower.x, j, k)
+                    for _ in box.lower.x...box.upper.x { if labels.voxels[lin] != ilium { cortex[n] = false }; n += 1; lin += 1 }
+                }
+            }
             masks[b] = cortex
         }
         let regions = boxes.enumerated().map { ($1, masks[$0]!) }
