@@ -1,3 +1,5 @@
+import Foundation
+
 /// Exact Euclidean distance transforms on a box of a grid (Felzenszwalb & Huttenlocher 2012,
 /// "Distance transforms of sampled functions", Theory of Computing 8:415 — separable lower envelope
 /// of parabolas, O(n) per line).
@@ -11,9 +13,6 @@ public enum DistanceTransform {
         let s = grid.spacingMm
         let inf = Float.greatestFiniteMagnitude / 4
         var f = [Float](hugePagesRepeating: 0, count: nx * ny * nz)
-        let maxLine = max(nx, ny, nz)
-        var line = [Float](repeating: 0, count: maxLine), out = [Float](repeating: 0, count: maxLine)
-        var v = [Int](repeating: 0, count: maxLine), zb = [Float](repeating: 0, count: maxLine + 1)
         f.withUnsafeMutableBufferPointer { f in
             // Along x the input is 0 or ∞, so the squared distance to the nearest feature in the row comes
             // from two scans; rows without a feature stay ∞.
@@ -42,29 +41,35 @@ public enum DistanceTransform {
                     n += nx
                 }
             }
-            line.withUnsafeMutableBufferPointer { line in
-                out.withUnsafeMutableBufferPointer { out in
-                    v.withUnsafeMutableBufferPointer { v in
-                        zb.withUnsafeMutableBufferPointer { zb in
-                            // A line already all zero (every voxel a feature or on one) stays so.
-                            func pass(count: Int, stride: Int, start: Int, weight: Float) {
-                                var allZero = true
-                                for q in 0..<count {
-                                    let x = f[start + q * stride]
-                                    line[q] = x
-                                    if x != 0 { allZero = false }
-                                }
-                                if allZero { return }
-                                envelope(line, count, weight, out, v, zb)
-                                for q in 0..<count { f[start + q * stride] = out[q] }
-                            }
-                            let wy = Float(s.y * s.y), wz = Float(s.z * s.z)
-                            for k in 0..<nz { for i in 0..<nx { pass(count: ny, stride: nx, start: k * nx * ny + i, weight: wy) } }
-                            for q in 0..<(nx * ny) { pass(count: nz, stride: nx * ny, start: q, weight: wz) }
+            // Along y, then z: one line at a time, lines split between the cores (each with its own scratch).
+            let field = SharedFloats(base: f.baseAddress!)
+            func passes(lines: Int, count: Int, stride: Int, weight: Float, start: @escaping @Sendable (Int) -> Int) {
+                let chunks = min(lines, 8 * ProcessInfo.processInfo.activeProcessorCount)
+                DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                    let line = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
+                    let out = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
+                    let v = UnsafeMutableBufferPointer<Int>.allocate(capacity: count)
+                    let zb = UnsafeMutableBufferPointer<Float>.allocate(capacity: count + 1)
+                    defer { line.deallocate(); out.deallocate(); v.deallocate(); zb.deallocate() }
+                    let f = field.base
+                    for l in (lines * c / chunks)..<(lines * (c + 1) / chunks) {
+                        let first = start(l)
+                        // A line already all zero (every voxel a feature or on one) stays so.
+                        var allZero = true
+                        for q in 0..<count {
+                            let x = f[first + q * stride]
+                            line[q] = x
+                            if x != 0 { allZero = false }
                         }
+                        if allZero { continue }
+                        envelope(line, count, weight, out, v, zb)
+                        for q in 0..<count { f[first + q * stride] = out[q] }
                     }
                 }
             }
+            let wy = Float(s.y * s.y), wz = Float(s.z * s.z)
+            passes(lines: nz * nx, count: ny, stride: nx, weight: wy) { l in (l / nx) * nx * ny + l % nx }
+            passes(lines: nx * ny, count: nz, stride: nx * ny, weight: wz) { $0 }
             for q in f.indices { f[q] = f[q].squareRoot() }
         }
         return f
@@ -97,3 +102,6 @@ public enum DistanceTransform {
         }
     }
 }
+
+/// The distance field, shared by the cores of one pass (each writes only its own lines).
+private struct SharedFloats: @unchecked Sendable { let base: UnsafeMutablePointer<Float> }
