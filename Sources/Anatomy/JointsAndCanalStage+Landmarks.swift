@@ -1,3 +1,5 @@
+import Foundation
+
 /// Named landmarks in world LPS millimetres.
 ///
 /// Per vertebra: `<L>.bodyCentre`, `<L>.spinousProcessTip`; per vertebra and side:
@@ -8,6 +10,13 @@
 /// (`SoftTissueStage.finishLandmarks`).
 extension JointsAndCanalStage {
     mutating func collectLandmarks() {
+        // The pars of every level and side, found on both cores: each cut only reads the spine grid.
+        let pairs = SpinalLevel.modelled.flatMap { level in Side.allCases.map { (level, $0) } }
+        let bridges = ResultSlots<ParsBridge>(count: pairs.count)
+        nonisolated(unsafe) let stage = self
+        DispatchQueue.concurrentPerform(iterations: pairs.count) { n in
+            bridges[n] = stage.parsBridge(pairs[n].0, pairs[n].1, cellMm: 2)
+        }
         for level in SpinalLevel.modelled {
             let g = geo[level]!
             let label = level.tissue.rawValue
@@ -19,7 +28,7 @@ extension JointsAndCanalStage {
                 let prefix = "\(name).\(side.rawValue)"
                 // The pars: the centre of the narrowest bridge between the articular processes
                 // (a 2 mm-cell minimum cut; see `parsBridge`).
-                if let bridge = parsBridge(level, side, cellMm: 2) {
+                if let bridge = bridges[pairs.firstIndex { $0 == (level, side) }!] {
                     landmarks["\(prefix).pars"] = snap(bridge.centre, to: label)
                     measurements["\(prefix).parsAreaMm2"] = bridge.areaMm2
                 }
