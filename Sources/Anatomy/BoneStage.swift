@@ -1,3 +1,5 @@
+import Foundation
+
 /// Stage 1 of the subject build: the bones, in the spine grid.
 ///
 /// Input: the voxel size. Output: L1–L5 (L2–L5 from the population-mean mesh, BodyParts3D's L1 set on L2
@@ -43,9 +45,14 @@ struct BoneStage: SpineGridWork {
             MeshVoxelizer.fill(meshes[level]!, into: &spine, label: level.tissue.rawValue, overwrite: { $0 == 0 })
         }
         progress("measuring each vertebra")
-        for level in SpinalLevel.modelled {
-            geo[level] = try VertebraGeometry.measure(level: level, label: level.tissue.rawValue, volume: spine, mesh: meshes[level]!)
+        // Each vertebra measured on its own core: the measurements only read the grid.
+        let levels = SpinalLevel.modelled, measured = ResultSlots<Result<VertebraGeometry, Error>>(count: levels.count)
+        nonisolated(unsafe) let (grid, meshes) = (spine, self.meshes)
+        DispatchQueue.concurrentPerform(iterations: levels.count) { n in
+            let level = levels[n]
+            measured[n] = Result { try VertebraGeometry.measure(level: level, label: level.tissue.rawValue, volume: grid, mesh: meshes[level]!) }
         }
+        for (n, level) in levels.enumerated() { geo[level] = try measured[n]!.get() }
         progress("sacrum (BodyParts3D, seated under L5)")
         try buildSacrum()
         let placed = PlacedBones(meshes: meshes, geo: geo, sacrum: sacrum, sacrumMesh: sacrumMesh, hipMeshes: hipMeshes,
