@@ -58,10 +58,15 @@ let package = Package(
             "ParsGuideCore", "Anatomy", "Imaging", "Ultrasound", "Fluoroscopy",
             .product(name: "HeapModule", package: "swift-collections"),
         ]),
+        // The pipelines above the simulators as library calls: the published case (the server's session joins it).
+        .target(name: "Session", dependencies: [
+            "ParsGuideCore", "Anatomy", "Imaging", "Ultrasound", "Fluoroscopy", "Procedure", "Clinical", "Illustration", "Report",
+        ]),
         .target(
             name: "ParsGuideCommands",
             dependencies: [
                 "ParsGuideCore", "Anatomy", "Imaging", "Ultrasound", "Fluoroscopy", "Procedure", "Clinical", "Illustration", "Report", "Server",
+                "Session",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -80,6 +85,7 @@ let package = Package(
         ]),
         .testTarget(name: "IllustrationTests", dependencies: ["Illustration", "Anatomy", "Fluoroscopy", "Ultrasound", "Imaging"]),
         .testTarget(name: "ProcedureTests", dependencies: ["Procedure", "Anatomy", "Ultrasound", "Fluoroscopy"]),
+        .testTarget(name: "SessionTests", dependencies: ["Session", "Report", "Imaging"]),
         .testTarget(name: "ParsGuideCommandsTests", dependencies: [
             "ParsGuideCommands", "ParsGuideCore", "Anatomy", "Imaging", "Ultrasound", "Fluoroscopy", "Clinical", "Report", "Illustration",
             .product(name: "GRDB", package: "GRDB.swift"),

@@ -3,6 +3,7 @@ import Fluoroscopy
 import Foundation
 import Illustration
 import Procedure
+import Session
 import Ultrasound
 
 extension BenchCommand {
@@ -38,13 +39,13 @@ extension BenchCommand {
     func caseBenchmarks() throws -> [BenchmarkResult] {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("parsguide-bench-case-\(getpid())").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        var o = CaseRun.Options()
+        var o = PublishedCase.Options()
         o.out = dir
         o.voxelMm = voxelMm
         return [try BenchmarkResult.measure(name: "case", runs: runs) {
             // Each run writes a new folder (a case folder is replaced only with --force).
             try? FileManager.default.removeItem(atPath: dir)
-            _ = try CaseRun(options: o, progress: { _ in }).run()
+            _ = try PublishedCase(options: o, progress: { _ in }).run()
         }]
     }
 }

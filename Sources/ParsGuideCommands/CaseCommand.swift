@@ -3,6 +3,7 @@ import ArgumentParser
 import Clinical
 import Foundation
 import ParsGuideCore
+import Session
 
 /// `parsguide case`: the published case end to end, into one folder.
 struct CaseCommand: ParsableCommand {
@@ -44,13 +45,13 @@ struct CaseCommand: ParsableCommand {
         _ = try phantom.validated()
         let folder = try OutputFolder(out, command: "case", force: force)
         if let db { try Self.checkRegistry(db, outside: folder) }
-        var o = CaseRun.Options()
+        var o = PublishedCase.Options()
         o.out = out; o.db = db; o.seed = seed; o.heightCm = heightCm; o.weightKg = weightKg; o.ageYears = age; o.sex = sex
         o.defects = defects; o.level = level; o.voxelMm = voxelMm; o.panelPixels = panel
         let clock = ContinuousClock()
         var replaced: String?
         let elapsed = try clock.measure {
-            replaced = try CaseRun(options: o, folder: folder, progress: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }).run().replaced
+            replaced = try PublishedCase(options: o, folder: folder, progress: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }).run().replaced
         }
         if let replaced { print(replaced) }
         print(String(format: "wrote %@/report.html, case.json, figures/ and the registry in %.1f s — open %@/report.html in a browser",

@@ -34,11 +34,7 @@ func prettyJSON<T: Encodable>(_ value: T) throws -> String {
     String(decoding: try prettyJSONData(value), as: UTF8.self)
 }
 
-func prettyJSONData<T: Encodable>(_ value: T) throws -> Data {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    return try encoder.encode(value)
-}
+func prettyJSONData<T: Encodable>(_ value: T) throws -> Data { try OutputFile.prettyJSON(value) }
 
 /// Writes a value as pretty, key-sorted JSON to `path` (`OutputFile`'s rules).
 func writeJSON<T: Encodable>(_ value: T, to path: String) throws {

@@ -87,3 +87,12 @@ public struct OutputFile: Sendable {
 
     static func errnoText() -> String { String(cString: strerror(errno)) }
 }
+
+extension OutputFile {
+    /// Pretty, key-sorted JSON: every JSON file and `--json` report ParsGuide writes.
+    public static func prettyJSON<T: Encodable>(_ value: T) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try encoder.encode(value)
+    }
+}

@@ -158,4 +158,39 @@ enum Shapes {
         v[7, 7, 7] = 1; v[7, 7, 8] = 1; v[8, 7, 8] = 1
         #expect(ConnectedComponents.sizes(of: v) { $0 == 1 } == [3, 2])
     }
+
+    @Test("Distances on an anisotropic box with seeded features equal a brute-force search, at every voxel")
+    func distanceTransformMatchesBruteForce() throws {
+        let g = try Grid(dimensions: SIMD3(23, 17, 13), spacingMm: Vector3(0.5, 0.8, 1.2), originMm: .zero)
+        let box = IndexBox(lower: SIMD3(2, 1, 1), upper: SIMD3(21, 15, 12))
+        var state: UInt64 = 7
+        func next() -> Int { state = state &* 6364136223846793005 &+ 1442695040888963407; return Int(state >> 33) }
+        let features = Set((0..<9).map { _ in g.linearIndex(box.lower.x + next() % box.size.x, box.lower.y + next() % box.size.y, box.lower.z + next() % box.size.z) })
+        let d = DistanceTransform.distancesMm(grid: g, box: box) { features.contains($0) }
+        var n = 0
+        for k in box.lower.z...box.upper.z { for j in box.lower.y...box.upper.y { for i in box.lower.x...box.upper.x {
+            let expected = features.map { (g.world(i, j, k) - g.world(Int($0) % 23, Int($0) / 23 % 17, Int($0) / (23 * 17))).length }.min()!
+            #expect(abs(Double(d[n]) - expected) < 1e-3, "voxel \(i),\(j),\(k)")
+            n += 1
+        } } }
+    }
+
+    @Test("The CT's separable cube dilation equals a brute-force search of each voxel's cube")
+    func cubeDilationMatchesBruteForce() {
+        let size = SIMD3(11, 9, 7)
+        var state: UInt64 = 3
+        let mask = (0..<(size.x * size.y * size.z)).map { _ -> Bool in
+            state = state &* 6364136223846793005 &+ 1442695040888963407; return state >> 59 == 0
+        }
+        for radius in [1, 2] {
+            let dilated = CTStage.dilate(mask, size: size, radius: radius)
+            for k in 0..<size.z { for j in 0..<size.y { for i in 0..<size.x {
+                var any = false
+                for c in max(0, k - radius)...min(size.z - 1, k + radius) { for b in max(0, j - radius)...min(size.y - 1, j + radius) {
+                    for a in max(0, i - radius)...min(size.x - 1, i + radius) where mask[a + size.x * (b + size.y * c)] { any = true }
+                } }
+                #expect(dilated[i + size.x * (j + size.y * k)] == any, "radius \(radius) voxel \(i),\(j),\(k)")
+            } } }
+        }
+    }
 }

@@ -10,33 +10,37 @@ import Report
 import Ultrasound
 
 /// The whole published case, end to end: subject → ultrasound views → plans → rehearsal → contrast →
-/// fluoroscopy → 3D illustrations → registry → CARE report. `parsguide case` is a thin shell over it.
-struct CaseRun {
-    struct Options {
-        var out = "case-report"
+/// fluoroscopy → 3D illustrations → registry → CARE report — a library call, so a program runs the case
+/// without the command line (`parsguide case` parses its options, calls `run()` and prints).
+public struct PublishedCase {
+    public struct Options: Sendable {
+        public var out = "case-report"
         /// nil: `out/parsguide.sqlite`, made afresh.
-        var db: String?
-        var seed: UInt64 = 1
-        var heightCm = 177.0, weightKg = 74.0, ageYears = 51.0
-        var sex: Sex = .male
-        var defects = "L5-left,L5-right"
-        var level = SpinalLevel.l5
-        var voxelMm = 0.5
+        public var db: String?
+        public var seed: UInt64 = 1
+        public var heightCm = 177.0, weightKg = 74.0, ageYears = 51.0
+        public var sex: Sex = .male
+        public var defects = "L5-left,L5-right"
+        public var level = SpinalLevel.l5
+        public var voxelMm = 0.5
         /// Side of every square figure panel, pixels.
-        var panelPixels = 512
+        public var panelPixels = 512
+
+        public init() {}
     }
 
     /// The published case's outcome and examination (the mission's record).
-    static let baselineODI = 17, followUpODI = 10, perceivedChange = "80–90 %", followUpMonths = 3
-    static let dates = (baseline: "2025-01-06", procedure: "2025-01-13", followUp: "2025-04-14")
+    public static let baselineODI = 17, followUpODI = 10, perceivedChange = "80–90 %", followUpMonths = 3
+    public static let dates = (baseline: "2025-01-06", procedure: "2025-01-13", followUp: "2025-04-14")
 
-    let options: Options
+    public let options: Options
     /// Where the case goes: checked before the run, written whole at its end.
-    let folder: OutputFolder
-    let progress: (String) -> Void
+    public let folder: OutputFolder
+    /// Told each step as it starts: "[ n/10  t s] what".
+    public let progress: (String) -> Void
 
     /// `folder` defaults to `options.out`, which must then be new or empty.
-    init(options: Options, folder: OutputFolder? = nil, progress: @escaping (String) -> Void) throws {
+    public init(options: Options, folder: OutputFolder? = nil, progress: @escaping (String) -> Void) throws {
         self.options = options
         self.folder = try folder ?? OutputFolder(options.out, command: "case", force: false)
         self.progress = progress
@@ -44,7 +48,7 @@ struct CaseRun {
 
     /// Runs the case into `folder` and moves it into place. Returns the record and what the folder
     /// replaced (a sentence), if anything.
-    func run() throws -> (record: CaseRecord, replaced: String?) {
+    public func run() throws -> (record: CaseRecord, replaced: String?) {
         let o = options
         let dir = try folder.begin()
         let clock = ContinuousClock(), start = clock.now
@@ -259,7 +263,7 @@ struct CaseRun {
                            obliqueDefectLucent: defects[0]?.isLucent ?? false),
             registryFile: o.db ?? "parsguide.sqlite",
             simulationStatement: "Simulated with ParsGuide: the anatomy is a population-mean lumbar model (L2–L5) with BodyParts3D's L1 set on it and its sacrum and pelvis seated under it, soft tissue sized to the patient's habitus and modelled defects; the ultrasound images, fluoroscopic shots, needle paths, contrast spread and radiation figures are computed, not acquired. The patient's habitus, the technique, the injectate and the outcomes (ODI \(Self.baselineODI) → \(Self.followUpODI)/50, \(Self.perceivedChange)) are those of the published case. Anatomy sources: \(SubjectDocument.attribution.joined(separator: "; ")).")
-        try writeJSON(record, to: (dir as NSString).appendingPathComponent("case.json"))
+        try OutputFile.write(OutputFile.prettyJSON(record), to: (dir as NSString).appendingPathComponent("case.json"), kind: .json)
         try OutputFile.write(Data(CaseReport.html(record).utf8), to: (dir as NSString).appendingPathComponent("report.html"), kind: .html)
         return (record, try folder.commit())
     }

@@ -1,18 +1,19 @@
 import Foundation
 import Imaging
 import Testing
-@testable import ParsGuideCommands
 @testable import Report
+import Session
 
-/// The whole case at 1 mm and 128-pixel panels (the default is 0.5 mm and 512: see the benchmark).
-@Suite(.serialized) struct CaseCommandTests {
+/// The whole case as a library call, at 1 mm and 128-pixel panels (the default is 0.5 mm and 512: see the
+/// benchmark).
+@Suite(.serialized) struct PublishedCaseTests {
     static func runCase(_ name: String) throws -> (String, CaseRecord) {
-        var o = CaseRun.Options()
-        o.out = CommandLineTests.temp(name)
+        var o = PublishedCase.Options()
+        o.out = FileManager.default.temporaryDirectory.appendingPathComponent("parsguide-session-\(getpid())-\(name)").path
         try? FileManager.default.removeItem(atPath: o.out)
         o.voxelMm = 1
         o.panelPixels = 128
-        return (o.out, try CaseRun(options: o, progress: { _ in }).run().record)
+        return (o.out, try PublishedCase(options: o, progress: { _ in }).run().record)
     }
 
     @Test("The case writes every panel, the rehearsal, the report with the 13 CARE sections and its numbers; same seed, same figures")
