@@ -13,7 +13,7 @@ struct CaseCommand: ParsableCommand {
         discussion: """
         Defaults reproduce the published case: a 51-year-old man, 177 cm, 74 kg, bilateral L5 pars defects. \
         Writes DIR/figures/fig1a–fig1d.png (ultrasound and 3D), fig2a–fig2h.png (fluoroscopy and 3D), \
-        figures/insertion-left.gif (the rehearsal), DIR/report.html (open it in a browser; it prints cleanly), \
+        figures/insertion-left.png (the rehearsal, an animated PNG), DIR/report.html (open it in a browser; it prints cleanly), \
         DIR/case.json (every number), DIR/subject.json, and the registry DIR/parsguide.sqlite (or --db).
         """)
 

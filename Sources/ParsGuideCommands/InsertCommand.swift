@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import Imaging
 import Procedure
+import Session
 import Ultrasound
 import ParsGuideCore
 
@@ -55,17 +56,13 @@ struct InsertCommand: ParsableCommand {
         var settings = BModeSettings()
         settings.imageWidth = size; settings.imageHeight = size; settings.seed = seed
         let simulator = try BModeSimulator(transducer: .c52, settings: try settings.validated())
-        let pose = try plan.probePose
-        var frames: [GrayImage] = []
-        for (n, step) in insertion.steps.enumerated() {
-            // A rehearsal never redirects: every step's shaft lies along the insertion's direction.
-            let tip = Vector3(step.tipMm[0], step.tipMm[1], step.tipMm[2])
-            let frame = simulator.render(labels: subject.labels, pose: pose, needle: try plan.needle.shaft(tipMm: tip, direction: insertion.direction))
-            frames.append(frame.image)
-            try PNG.write(frame.image, to: (framesDir as NSString).appendingPathComponent(String(format: "step-%03d.png", n)))
-            FileHandle.standardError.write(Data("\rstep \(n + 1)/\(insertion.steps.count)".utf8))
-        }
+        let frames = try RehearsalFilm.frames(of: insertion, plan: plan, simulator: simulator, progress: { done, all in
+            FileHandle.standardError.write(Data("\rstep \(done)/\(all)".utf8))
+        })
         FileHandle.standardError.write(Data("\n".utf8))
+        for (n, frame) in frames.enumerated() {
+            try PNG.write(frame, to: (framesDir as NSString).appendingPathComponent(String(format: "step-%03d.png", n)))
+        }
         try APNG.write(frames, delayMs: 250, to: (dir as NSString).appendingPathComponent("insertion.png"))
         let report = InsertionReport(plan: plan, stepMm: stepsMm, deviationDeg: deviationDeg, insertion: insertion)
         try writeJSON(report, to: (dir as NSString).appendingPathComponent("metrics.json"))

@@ -4,13 +4,12 @@ import Foundation
 /// empty or already holds this kind (checked by its first bytes), so `--out ~/.bashrc` or
 /// `--out parsguide.sqlite` is refused instead of overwritten.
 public enum FileKind: String, Sendable, CaseIterable {
-    case png, gif, nifti, json, svg, stl, html, csv
+    case png, nifti, json, svg, stl, html, csv
 
     /// A user-facing name, e.g. "a PNG image".
     public var noun: String {
         switch self {
         case .png: "a PNG image"
-        case .gif: "a GIF animation"
         case .nifti: "a NIfTI volume"
         case .json: "a JSON document"
         case .svg: "an SVG drawing"
@@ -27,7 +26,6 @@ public enum FileKind: String, Sendable, CaseIterable {
         let text = String(decoding: b, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         switch self {
         case .png: return starts([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
-        case .gif: return starts(Array("GIF87a".utf8)) || starts(Array("GIF89a".utf8))
         case .nifti:
             // gzip, or a NIfTI-1 header (sizeof_hdr 348, either byte order).
             return starts([0x1F, 0x8B]) || starts([0x5C, 0x01, 0x00, 0x00]) || starts([0x00, 0x00, 0x01, 0x5C])

@@ -104,16 +104,13 @@ public struct PublishedCase {
                                               dynamicRangeDB: settings.dynamicRangeDB)
         try PNG.write(obliqueFrame.annotated(located), to: "\(figures)/fig1c.png")
         let needle = NeedleVisibility(with: obliqueFrame, without: simulator.render(labels: labels, pose: obliquePose), needle: leftShaft)
-        // The rehearsal of the left approach as an animated GIF (a frame every 4 mm).
-        var frames: [GrayImage] = []
+        // The rehearsal of the left approach as an animated PNG (a frame every 4 mm, and the last).
         var small = settings
         small.imageWidth = min(p, 320); small.imageHeight = min(p, 320)
-        let smallSimulator = try BModeSimulator(transducer: .c52, settings: small.validated())
-        for step in rehearsals[0].steps where step.index % 2 == 1 || step.index == rehearsals[0].steps.count - 1 {
-            let tip = Vector3(step.tipMm[0], step.tipMm[1], step.tipMm[2])
-            frames.append(smallSimulator.render(labels: labels, pose: obliquePose, needle: try left.needle.shaft(tipMm: tip, direction: rehearsals[0].direction)).image)
-        }
-        try GIF.write(frames, delayMs: 300, to: "\(figures)/insertion-left.gif")
+        let last = rehearsals[0].steps.count - 1
+        let film = try RehearsalFilm.frames(of: rehearsals[0], plan: left, simulator: try BModeSimulator(transducer: .c52, settings: small.validated()),
+                                            keep: { $0.index % 2 == 1 || $0.index == last })
+        try APNG.write(film, delayMs: 300, to: "\(figures)/insertion-left.png")
 
         step("contrast: iohexol at the left target")
         let contrast = try ContrastSpread.inject(labels: labels, tipMm: left.targetPoint, volumeMl: 0.3)

@@ -35,7 +35,12 @@ import Session
             let a = try Data(contentsOf: URL(fileURLWithPath: "\(dir)/figures/\(id).png")), b = try Data(contentsOf: URL(fileURLWithPath: "\(again)/figures/\(id).png"))
             #expect(a == b, "\(id) differs between two runs with the same seed")
         }
-        #expect(try Data(contentsOf: URL(fileURLWithPath: "\(dir)/figures/insertion-left.gif")).prefix(6) == Data("GIF89a".utf8))
+        // The rehearsal: an animated PNG (acTL before the first IDAT), as `parsguide insert` writes it.
+        let film = try Data(contentsOf: URL(fileURLWithPath: "\(dir)/figures/insertion-left.png"))
+        #expect(film.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
+        let actl = try #require(film.range(of: Data("acTL".utf8))), idat = try #require(film.range(of: Data("IDAT".utf8)))
+        #expect(actl.lowerBound < idat.lowerBound)
+        #expect(!FileManager.default.fileExists(atPath: "\(dir)/figures/insertion-left.gif"))
         let html = try String(contentsOfFile: "\(dir)/report.html", encoding: .utf8)
         var cursor = html.startIndex
         for section in CaseReport.careSections {
