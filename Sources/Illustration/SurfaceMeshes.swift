@@ -103,35 +103,19 @@ public struct SurfaceMeshes: Sendable {
         tree.triangles.withUnsafeBufferPointer { triangles in
         tree.vertices.withUnsafeBufferPointer { vertices in
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: 64) { stack in
-            /// Where the ray enters the node's box, or nil when it misses it within [lowest, best].
-            @inline(__always) func entry(_ node: Node) -> Float? {
-                let t0 = (node.lo - of) * inv, t1 = (node.hi - of) * inv
-                let near = pointwiseMin(t0, t1).max(), far = pointwiseMax(t0, t1).min()
-                return near <= far && far >= lowest && near <= best ? near : nil
-            }
             var top = 0
-            guard entry(nodes[0]) != nil else { return }
             stack[0] = 0; top = 1
             while top > 0 {
                 top -= 1
                 let node = nodes[Int(stack[top])]
+                let t0 = (node.lo - of) * inv, t1 = (node.hi - of) * inv
+                let near = pointwiseMin(t0, t1).max(), far = pointwiseMax(t0, t1).min()
+                guard near <= far, far >= lowest, near <= best else { continue }
                 if node.count == 0 {
-                    // The nearer child is searched first, so a near hit prunes the far one.
-                    let l = node.first, r = node.first + 1
-                    let tl = entry(nodes[Int(l)]), tr = entry(nodes[Int(r)])
                     guard top + 2 <= 64 else { continue }
-                    switch (tl, tr) {
-                    case let (a?, b?):
-                        if a <= b { stack[top] = r; stack[top + 1] = l } else { stack[top] = l; stack[top + 1] = r }
-                        top += 2
-                    case (_?, nil): stack[top] = l; top += 1
-                    case (nil, _?): stack[top] = r; top += 1
-                    case (nil, nil): break
-                    }
+                    stack[top] = node.first; stack[top + 1] = node.first + 1; top += 2
                     continue
                 }
-                // A box entered before the best hit so far was found may lie beyond it now.
-                guard entry(node) != nil else { continue }
                 for i in Int(node.first)..<Int(node.first + node.count) {
                     let t = triangles[i]
                     let a = vertices[Int(t.x)], e1 = vertices[Int(t.y)] - a, e2 = vertices[Int(t.z)] - a
