@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "Report"),
         // The web simulator; the only module that needs Hummingbird.
         .target(name: "Server", dependencies: [
-            "ParsGuideCore", "Anatomy", "Imaging", "Ultrasound", "Fluoroscopy", "Procedure", "Illustration", "Clinical",
+            "ParsGuideCore", "Anatomy", "Imaging", "Ultrasound", "Fluoroscopy", "Procedure", "Illustration", "Clinical", "Session",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -73,7 +73,7 @@ let package = Package(
         .executableTarget(name: "parsguide", dependencies: ["ParsGuideCommands"]),
 
         .testTarget(name: "ParsGuideCoreTests", dependencies: ["ParsGuideCore"]),
-        .testTarget(name: "AnatomyTests", dependencies: ["Anatomy"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "AnatomyTests", dependencies: ["Anatomy", "ParsGuideCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "ParsGuideCore"]),
         .testTarget(name: "UltrasoundTests", dependencies: ["Ultrasound", "Anatomy"]),
         .testTarget(name: "FluoroscopyTests", dependencies: ["Fluoroscopy", "Anatomy", "Imaging"]),

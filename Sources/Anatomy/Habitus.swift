@@ -1,7 +1,11 @@
 import Foundation
+import ParsGuideCore
 
-public enum Sex: String, Sendable, Codable, CaseIterable {
+public enum Sex: String, Sendable, Codable, CaseIterable, NamedChoice {
     case male, female
+
+    public static let choiceName = "sex"
+    public init(from decoder: Decoder) throws { try self.init(namedFrom: decoder) }
 }
 
 /// Body size and demographics of a subject.

@@ -65,10 +65,10 @@ public struct ParsDefect: Sendable, Codable, Hashable {
                 throw AnatomyError.unknownValue(name: "defect", value: String(item),
                                                 allowed: ["LEVEL-SIDE such as L5-left, comma-separated, or none"])
             }
-            guard let level = SpinalLevel(rawValue: parts[0].uppercased()), levels.contains(level) else {
+            guard let level = try? SpinalLevel.parse(String(parts[0])), levels.contains(level) else {
                 throw AnatomyError.unknownValue(name: "defect level", value: String(parts[0]), allowed: levels.map(\.rawValue))
             }
-            guard let side = Side(rawValue: parts[1].lowercased()) else {
+            guard let side = try? Side.parse(String(parts[1])) else {
                 throw AnatomyError.unknownValue(name: "defect side", value: String(parts[1]), allowed: Side.allCases.map(\.rawValue))
             }
             let d = try ParsDefect(level: level, side: side, gapMm: gapMm, obliquity: obliquity)

@@ -1,6 +1,12 @@
+import ParsGuideCore
+
 /// A vertebral level, with its VerSe label.
-public enum SpinalLevel: String, CaseIterable, Sendable, Codable, Comparable {
+public enum SpinalLevel: String, CaseIterable, Sendable, Codable, Comparable, NamedChoice {
     case l1 = "L1", l2 = "L2", l3 = "L3", l4 = "L4", l5 = "L5", s1 = "S1"
+
+    public static let choiceName = "level"
+    /// A user names a modelled lumbar level (S1 is the sacrum's, never a target).
+    public static var choices: [SpinalLevel] { modelled }
 
     /// The label of this vertebra's bone in `labels.nii.gz`.
     public var tissue: Tissue {
@@ -30,8 +36,11 @@ public enum SpinalLevel: String, CaseIterable, Sendable, Codable, Comparable {
 }
 
 /// The patient's side. In LPS, left is +x.
-public enum Side: String, CaseIterable, Sendable, Codable {
+public enum Side: String, CaseIterable, Sendable, Codable, NamedChoice {
     case left, right
+
+    public static let choiceName = "side"
+    public init(from decoder: Decoder) throws { try self.init(namedFrom: decoder) }
 
     /// +1 for left, −1 for right: multiply a lateral offset by it to get world x.
     public var sign: Double { self == .left ? 1 : -1 }

@@ -1,3 +1,6 @@
+import Foundation
+import ParsGuideCore
+
 /// A labelled model of a patient's lower back in world LPS millimetres, prone.
 public struct Subject: Sendable {
     public var habitus: Habitus
@@ -35,10 +38,29 @@ public struct PhantomOptions: Sendable {
 
     public init() {}
 
-    public func validated() throws -> PhantomOptions {
+    /// These options, checked: the voxel size in range, and the build's memory within `availableBytes`.
+    public func validated(availableBytes: Int = MemoryBudget.availableBytes()) throws -> PhantomOptions {
         guard voxelMm.isFinite, Self.voxelRangeMm.contains(voxelMm) else {
             throw AnatomyError.valueOutOfRange(name: "voxel size", value: voxelMm, allowed: Self.voxelRangeMm, unit: "mm")
         }
+        // The finest tenth of a millimetre that would fit, for the advice.
+        let fits = stride(from: 0.3, through: Self.voxelRangeMm.upperBound, by: 0.1).first { h in
+            var o = self
+            o.voxelMm = h
+            return o.estimatedPeakBytes <= Double(availableBytes)
+        }
+        try MemoryBudget.check(String(format: "a subject at %.2f mm voxels", voxelMm), neededBytes: estimatedPeakBytes, availableBytes: availableBytes,
+                               advice: fits.map { String(format: "use --voxel-mm %.1f or coarser", $0) } ?? "free memory or use a larger machine")
         return self
+    }
+
+    /// The build's peak memory, bytes (estimated before building): the full grid's voxels — the flagship's
+    /// 283 M at 0.5 mm scaled by the voxel volume and by the torso's cross-section (never below the
+    /// flagship's: the pelvis sets the grid's width) — at 7 bytes each (measured: 1950 MB peak for the
+    /// flagship, docs/BENCHMARKS.md).
+    public var estimatedPeakBytes: Double {
+        let (a, b) = habitus.torsoSemiAxesMm, (a0, b0) = Habitus.flagship.torsoSemiAxesMm
+        let voxels = 282_920_769 * pow(0.5 / voxelMm, 3) * max(1, (a * b) / (a0 * b0))
+        return 7 * voxels
     }
 }

@@ -64,7 +64,7 @@ public struct FluoroScene: Sendable {
         if parts.count == 3, let x = parts[0], let y = parts[1], let z = parts[2] { return Vector3(x, y, z) }
         if let p = landmarks[name] { return p }
         let pieces = name.split(separator: "-")
-        if pieces.count == 2, let side = Side(rawValue: pieces[1].lowercased()),
+        if pieces.count == 2, let side = try? Side.parse(String(pieces[1])),
            let p = landmarks["\(pieces[0].uppercased()).\(side.rawValue).pars"] { return p }
         if labelFormat.label(of: name) != nil { return try centroid(of: name) }
         throw FluoroscopyError.invalid("unknown isocentre '\(name)': give a level (L1–L5, S1), a target such as L5-left, a landmark name or x,y,z in mm")

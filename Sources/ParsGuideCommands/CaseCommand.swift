@@ -31,10 +31,7 @@ struct CaseCommand: ParsableCommand {
     @Option(help: "Side of each square figure panel, pixels (128–2048).") var panel: Int = 512
 
     func run() throws {
-        guard let sex = Sex(rawValue: sex) else { throw ValidationError("--sex '\(sex)' is not male or female") }
-        guard let level = SpinalLevel(rawValue: level.uppercased()), SpinalLevel.modelled.contains(level), level != .s1 else {
-            throw ValidationError("--level '\(level)' is not a modelled lumbar level (L1–L5)")
-        }
+        let sex = try Sex.parse(sex), level = try SpinalLevel.parse(level)
         guard (128...2048).contains(panel) else { throw ValidationError("--panel \(panel) is out of range: allowed 128–2048") }
         // Everything is checked before anything is built or written: the habitus, the defects, the voxel
         // size, the output folder and the registry.

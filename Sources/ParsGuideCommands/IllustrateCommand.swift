@@ -45,6 +45,9 @@ struct IllustrateCommand: ParsableCommand {
         guard (usPose == nil) != (fluoroView == nil) else { throw ValidationError("give exactly one of --us-pose and --fluoro-view") }
         if let fluoroView { _ = try CArm.View.parse(fluoroView) }
         if let xray { _ = try CArm.View.parse(xray) }
+        if let translucent { _ = try Side.parse(translucent) }
+        _ = try SpinalLevel.parse(level)
+        _ = try Side.parse(side)
         let dims = size.lowercased().split(separator: "x").compactMap { Int($0) }
         guard dims.count == 2, (16...4096).contains(dims[0]), (16...4096).contains(dims[1]) else {
             throw ValidationError("--size '\(size)' is not WIDTHxHEIGHT with sides 16–4096")
@@ -54,8 +57,7 @@ struct IllustrateCommand: ParsableCommand {
         var renderer = SurfaceRenderer(labels: planning.labels)
         renderer.surfaces = SurfaceMeshes(try SubjectSurfaces.read(directory: subject, files: planning.document.files), labels: planning.labels)
         if let translucent {
-            guard let s = Side(rawValue: translucent) else { throw ValidationError("--translucent '\(translucent)' is not left or right") }
-            renderer.translucentSide = s
+            renderer.translucentSide = try Side.parse(translucent)
         }
         renderer.midlineXMm = planning.landmarks["L5.spinousProcessTip"]?.x ?? 0
         if skin { renderer.styles[.skin] = .translucentSkin }
@@ -90,11 +92,9 @@ struct IllustrateCommand: ParsableCommand {
             guard let plan else { throw ValidationError("--us-pose plan needs --plan") }
             return try plan.probePose
         }
-        if let view = ProbeView(rawValue: text) {
-            guard let level = SpinalLevel(rawValue: level.uppercased()), let side = Side(rawValue: side.lowercased()) else {
-                throw ValidationError("--level \(level) --side \(side): give a level L1–L5 and left or right")
-            }
-            return try view.pose(level: level, side: side, rotation: .degrees(rotationDeg), labels: subject.labels, landmarks: subject.landmarks)
+        if let view = try? ProbeView.parse(text) {
+            return try view.pose(level: SpinalLevel.parse(level), side: Side.parse(side), rotation: .degrees(rotationDeg),
+                                 labels: subject.labels, landmarks: subject.landmarks)
         }
         guard FileManager.default.fileExists(atPath: text) else {
             throw ValidationError("--us-pose '\(text)' is neither a view (\(ProbeView.allCases.map(\.rawValue).joined(separator: ", ")), plan) nor a pose file")

@@ -51,9 +51,7 @@ struct PhantomCommand: ParsableCommand {
     var force = false
 
     func options() throws -> PhantomOptions {
-        guard let sex = Sex(rawValue: sex.lowercased()) else {
-            throw AnatomyError.unknownValue(name: "sex", value: self.sex, allowed: Sex.allCases.map(\.rawValue))
-        }
+        let sex = try Sex.parse(sex)
         var o = PhantomOptions()
         o.habitus = try Habitus(heightCm: heightCm, weightKg: weightKg, sex: sex, ageYears: age)
         o.defects = try ParsDefect.parseList(defects, gapMm: gapMm, obliquity: .degrees(defectObliquityDeg))

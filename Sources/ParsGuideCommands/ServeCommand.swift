@@ -22,6 +22,9 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("max-sessions"), help: "Sessions kept at once (the least recently used is evicted).") var maxSessions: Int = 8
     @Option(name: .customLong("idle-timeout-s"), help: "Close a connection silent this long, seconds (\(SimulatorServer.idleTimeout.allowedText)).")
     var idleTimeoutS: Double = SimulatorServer.defaultIdleTimeoutSeconds
+    @Option(name: .customLong("request-timeout-s"),
+            help: "Close a connection whose request is not complete this long after its first byte, seconds (\(SimulatorServer.requestTimeout.allowedText)).")
+    var requestTimeoutS: Double = SimulatorServer.defaultRequestTimeoutSeconds
     @Flag(name: .customLong("allow-remote"), help: "Allow binding to an address other than 127.0.0.1.") var allowRemote = false
 
     func run() throws {
@@ -40,6 +43,7 @@ struct ServeCommand: ParsableCommand {
         guard (1...65535).contains(port) else { throw ValidationError("--port \(port) is outside 1–65535") }
         guard (1...64).contains(maxSessions) else { throw ValidationError("--max-sessions \(maxSessions) is outside 1–64") }
         try SimulatorServer.idleTimeout.checked(idleTimeoutS)
+        try SimulatorServer.requestTimeout.checked(requestTimeoutS)
         let local = ["127.0.0.1", "localhost", "::1"].contains(host)
         guard local || allowRemote else {
             throw ValidationError("binding to \(host) exposes the simulator to the network: add --allow-remote if you mean it")
@@ -55,7 +59,8 @@ struct ServeCommand: ParsableCommand {
             scene = try SimulatorScene(subject: try LumbarPhantom.build(o.validated()), registryPath: db)
         }
         FileHandle.standardError.write(Data("serving on http://\(host):\(port)/\n".utf8))
-        try await SimulatorServer.run(scene: scene, host: host, port: port, capacity: maxSessions, idleTimeoutSeconds: idleTimeoutS)
+        try await SimulatorServer.run(scene: scene, host: host, port: port, capacity: maxSessions, idleTimeoutSeconds: idleTimeoutS,
+                                      requestTimeoutSeconds: requestTimeoutS)
     }
 }
 

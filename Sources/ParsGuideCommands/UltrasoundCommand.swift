@@ -127,6 +127,10 @@ struct UltrasoundCommand: ParsableCommand {
         guard pixelMm.isFinite, (0.005...1).contains(pixelMm) else { throw ValidationError("--pixel-mm \(pixelMm) is out of range: allowed 0.005–1") }
         guard windowMm.isFinite, (1...100).contains(windowMm) else { throw ValidationError("--window-mm \(windowMm) is out of range: allowed 1–100") }
         if let tiltDeg { try ProbeView.tilt.checked(tiltDeg) }
+        // Named modes, before any subject is read.
+        _ = try SpinalLevel.parse(level)
+        _ = try Side.parse(side)
+        if let view { _ = try ProbeView.parse(view) }
         if let rotationDeg { try ProbeView.rotation.checked(rotationDeg) }
         try BModeSettings.depth.checked(depthMm)
         try BModeSettings.gain.checked(gainDB)
@@ -142,8 +146,8 @@ struct UltrasoundCommand: ParsableCommand {
         let labels = try NIfTI.read(path: (dir as NSString).appendingPathComponent(SubjectWriter.labelsFile)).labels(path: SubjectWriter.labelsFile)
         let document = try SubjectDocument.read(path: (dir as NSString).appendingPathComponent(SubjectWriter.documentFile))
         let landmarks = document.landmarks.compactMapValues { $0.count == 3 ? Vector3($0[0], $0[1], $0[2]) : nil }
-        let level = try parseLevel(level)
-        let side = try parseSide(side)
+        let level = try SpinalLevel.parse(level)
+        let side = try Side.parse(side)
         let (pose, preset) = try resolvePose(labels: labels, landmarks: landmarks, level: level, side: side, transducer: transducer)
         let frame = simulator.render(labels: labels, pose: pose, needle: try needle.shaft())
         let structures = annotate || json
@@ -242,16 +246,4 @@ func parseVector(_ text: String, flag: String) throws -> Vector3 {
         throw ValidationError("\(flag) '\(text)' is not x,y,z in mm")
     }
     return Vector3(x, y, z)
-}
-
-func parseLevel(_ text: String) throws -> SpinalLevel {
-    guard let level = SpinalLevel(rawValue: text.uppercased()), SpinalLevel.modelled.contains(level) else {
-        throw ValidationError("unknown level '\(text)': allowed \(SpinalLevel.modelled.map(\.rawValue).joined(separator: ", "))")
-    }
-    return level
-}
-
-func parseSide(_ text: String) throws -> Side {
-    guard let side = Side(rawValue: text.lowercased()) else { throw ValidationError("unknown side '\(text)': allowed left, right") }
-    return side
 }

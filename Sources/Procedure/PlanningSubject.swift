@@ -39,7 +39,7 @@ public struct PlanningSubject: Sendable {
     public func target(_ name: String) throws -> (level: SpinalLevel, side: Side) {
         let parts = name.split(separator: "-")
         let allowed = landmarks.keys.filter { $0.hasSuffix(".pars") }.map { $0.replacingOccurrences(of: ".pars", with: "").replacingOccurrences(of: ".", with: "-") }.sorted()
-        guard parts.count == 2, let level = SpinalLevel(rawValue: parts[0].uppercased()), let side = Side(rawValue: parts[1].lowercased()),
+        guard parts.count == 2, let level = try? SpinalLevel.parse(String(parts[0])), let side = try? Side.parse(String(parts[1])),
               landmarks[Subject.parsLandmarkName(level: level, side: side)] != nil else {
             throw ProcedureError.invalid("unknown target '\(name)': allowed \(allowed.joined(separator: ", "))")
         }

@@ -8,6 +8,7 @@ import Hummingbird
 import HummingbirdCore
 import NIOCore
 import Procedure
+import Session
 import Ultrasound
 
 /// The request context: JSON in and out, request bodies capped at 64 KiB.
@@ -48,10 +49,10 @@ public enum SimulatorRouter {
             // Planning takes a moment: do it on a copy, outside the actor.
             var s = try await store.snapshot(id)
             try s.needle(action)
-            let changed = s
-            return try await store.with(id) { live in
-                live.pose = changed.pose; live.tiltDeg = changed.tiltDeg; live.insertion = changed.insertion
-                return SessionState(id: id, live)
+            let changed = s.live
+            return try await store.with(id) { session in
+                session.live.adoptProbeAndNeedle(of: changed)
+                return SessionState(id: id, session)
             }
         }
         router.get("/api/sessions/:id/ultrasound.png") { _, context -> Response in
@@ -68,7 +69,7 @@ public enum SimulatorRouter {
             let shot = try await request.strictlyDecode(SimulatorSession.FluoroRequest.self, context: context)
             var s = try await store.snapshot(id)
             let (data, dose) = try s.fluoroPNG(shot)
-            let ledger = try await store.with(id) { live in live.ledger.record(dose); return live.ledger }
+            let ledger = try await store.with(id) { session in session.live.record(dose); return session.live.ledger }
             return png(data, numbers: [
                 "X-ParsGuide-Exposures": "\(ledger.exposures)",
                 "X-ParsGuide-Shot-Reference-Air-Kerma-mGy": String(format: "%.4f", dose.referenceAirKermaMGy),
@@ -79,14 +80,14 @@ public enum SimulatorRouter {
         router.post("/api/sessions/:id/contrast") { request, context -> ContrastState in
             let id = try context.parameters.require("id")
             let body = try await request.strictlyDecode(ContrastRequest.self, context: context)
-            var s = try await store.snapshot(id)
+            var s = try await store.snapshot(id).live
             let result = try s.inject(volumeMl: body.volumeMl)
-            try await store.with(id) { live in live.contrast = result }
+            try await store.with(id) { session in session.live.adopt(contrast: result) }
             return ContrastState(injectedMl: result.injectedMl, placedMl: result.placedMl, reachedMl: result.reachedMl, tipTissue: result.tipTissue, events: result.events)
         }
         router.get("/api/sessions/:id/metrics") { _, context -> MetricsState in
             let id = try context.parameters.require("id")
-            let s = try await store.snapshot(id)
+            let s = try await store.snapshot(id).live
             return MetricsState(insertion: s.insertion?.metrics, exposures: s.ledger.exposures,
                                 referenceAirKermaMGy: s.ledger.totalReferenceAirKermaMGy, doseAreaProductMGyCm2: s.ledger.totalDoseAreaProductMGyCm2)
         }
@@ -94,8 +95,8 @@ public enum SimulatorRouter {
             let id = try context.parameters.require("id")
             let body = try await request.strictlyDecode(SaveRequest.self, context: context)
             guard let registry = scene.registry else { throw SessionError.badRequest("saving is off: start the server with --db FILE") }
-            let s = try await store.snapshot(id)
-            let procedure = ProcedureRecord(patientId: body.patientId, date: body.date, level: "L5", side: s.target.hasSuffix("left") ? "left" : "right",
+            let s = try await store.snapshot(id).live
+            let procedure = ProcedureRecord(patientId: body.patientId, date: body.date, level: ProcedureSession.level.rawValue, side: s.side.rawValue,
                                             guidance: s.ledger.exposures > 0 ? "both" : "ultrasound", needle: s.insertion?.needle.name,
                                             injectate: s.contrast.map { String(format: "iohexol 240 %.2f mL (simulated rehearsal)", $0.injectedMl) },
                                             referenceAirKermaMGy: s.ledger.totalReferenceAirKermaMGy, doseAreaProductMGyCm2: s.ledger.totalDoseAreaProductMGyCm2)
@@ -130,6 +131,8 @@ struct ErrorMiddleware: RouterMiddleware {
         } catch let e as ParameterOutOfRange {
             throw HTTPError(.badRequest, message: e.description)
         } catch let e as UnknownChoice {
+            throw HTTPError(.badRequest, message: e.description)
+        } catch let e as ProcedureSessionError {
             throw HTTPError(.badRequest, message: e.description)
         }
     }
@@ -176,9 +179,10 @@ struct SessionState: ResponseEncodable {
     var exposures: Int
     var referenceAirKermaMGy: Double
 
-    init(id: String, _ s: SimulatorSession) {
+    init(id: String, _ session: SimulatorSession) {
+        let s = session.live
         self.id = id
-        preset = s.preset; target = s.target
+        preset = session.preset; target = s.target
         worldFromProbe = s.pose.worldFromProbe.rows.map { [$0.x, $0.y, $0.z, $0.w] }
         tiltDeg = s.tiltDeg
         depthMm = s.settings.depthMm; gainDB = s.settings.gainDB; focusMm = s.settings.focusMm
@@ -204,21 +208,31 @@ public enum SimulatorServer {
     /// reconnects transparently, and the page polls nothing while a trainee thinks).
     public static let idleTimeout = PhysicalParameter(name: "idle timeout", unit: "s", range: 1...3600)
     public static let defaultIdleTimeoutSeconds = 30.0
+    /// How long a client may take over one request, from its first byte to the answer, seconds: a client
+    /// trickling a byte at a time is cut off. 1 s to 1 h; 30 s by default (chosen: the largest request, a
+    /// save with its notes, is a few hundred bytes; the slowest answer, a plan, takes about 2 s).
+    public static let requestTimeout = PhysicalParameter(name: "request timeout", unit: "s", range: 1...3600)
+    public static let defaultRequestTimeoutSeconds = 30.0
     /// Request headers are small (a browser sends < 2 KiB): 8 KiB per field, 16 KiB in all, 100 fields at
     /// most; more is refused before routing (chosen, well above any browser's needs).
     static let headerLimits = HTTP1Channel.Configuration.DecoderConfiguration(maxHeaderFieldSize: 8 * 1024, maxHeaderListSize: 16 * 1024, maxHeaderFieldCount: 100)
 
     /// The application `serve` runs: the router, the address, the idle timeout and the header limits.
     public static func application(scene: SimulatorScene, host: String, port: Int, capacity: Int,
-                                   idleTimeoutSeconds: Double = defaultIdleTimeoutSeconds) throws -> some ApplicationProtocol {
+                                   idleTimeoutSeconds: Double = defaultIdleTimeoutSeconds,
+                                   requestTimeoutSeconds: Double = defaultRequestTimeoutSeconds) throws -> some ApplicationProtocol {
         try idleTimeout.checked(idleTimeoutSeconds)
-        let http1 = HTTP1Channel.Configuration(idleTimeout: .milliseconds(Int64(idleTimeoutSeconds * 1000)), httpDecoderConfiguration: headerLimits)
+        try requestTimeout.checked(requestTimeoutSeconds)
+        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [RequestDeadline.Installer(seconds: requestTimeoutSeconds)],
+                                               idleTimeout: .milliseconds(Int64(idleTimeoutSeconds * 1000)), httpDecoderConfiguration: headerLimits)
         return Application(router: SimulatorRouter.make(scene: scene, capacity: capacity), server: .http1(configuration: http1),
                            configuration: .init(address: .hostname(host, port: port), serverName: "ParsGuide"))
     }
 
     public static func run(scene: SimulatorScene, host: String, port: Int, capacity: Int,
-                           idleTimeoutSeconds: Double = defaultIdleTimeoutSeconds) async throws {
-        try await application(scene: scene, host: host, port: port, capacity: capacity, idleTimeoutSeconds: idleTimeoutSeconds).runService()
+                           idleTimeoutSeconds: Double = defaultIdleTimeoutSeconds,
+                           requestTimeoutSeconds: Double = defaultRequestTimeoutSeconds) async throws {
+        try await application(scene: scene, host: host, port: port, capacity: capacity, idleTimeoutSeconds: idleTimeoutSeconds,
+                              requestTimeoutSeconds: requestTimeoutSeconds).runService()
     }
 }

@@ -3,7 +3,7 @@ import Anatomy
 import Foundation
 
 /// The standard probe positions of the pars approach.
-public enum ProbeView: String, CaseIterable, Sendable {
+public enum ProbeView: String, CaseIterable, Sendable, NamedChoice {
     /// Paramedian sagittal over the facet column: through the level's upper and lower facet joints (for L5:
     /// L4-L5 and L5-S1), centred between them; through the lower joint alone where there is no upper one.
     case sagittalFacets = "sagittal-facets"
@@ -13,12 +13,7 @@ public enum ProbeView: String, CaseIterable, Sendable {
     /// Transverse over the spinous process at the level of the pars.
     case transverse
 
-    public static func parse(_ text: String) throws -> ProbeView {
-        guard let v = ProbeView(rawValue: text) else {
-            throw UltrasoundError.unknownValue(name: "view", value: text, allowed: allCases.map(\.rawValue))
-        }
-        return v
-    }
+    public static let choiceName = "probe view"
 
     /// The published rotation of `pars-oblique`: about 30° (the search starts here).
     public static let defaultRotation = Angle.degrees(30)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Anatomy
+import ParsGuideCore
 
 /// Analytic meshes with known volumes.
 enum Shapes {
@@ -192,5 +193,27 @@ enum Shapes {
                 #expect(dilated[i + size.x * (j + size.y * k)] == any, "radius \(radius) voxel \(i),\(j),\(k)")
             } } }
         }
+    }
+}
+
+@Suite struct MemoryBudgetTests {
+    @Test("A subject that would not fit in memory is refused before building, naming the size and a voxel size that fits")
+    func aSubjectTooLargeIsRefusedUpFront() throws {
+        var o = PhantomOptions()
+        o.voxelMm = 0.2
+        let gb = 1_000_000_000
+        #expect(o.estimatedPeakBytes > 25e9 && o.estimatedPeakBytes < 40e9, "0.2 mm: \(o.estimatedPeakBytes / 1e9) GB")
+        #expect(throws: MemoryBudgetExceeded.self) { try o.validated(availableBytes: 24 * gb) }
+        do { _ = try o.validated(availableBytes: 24 * gb) } catch let e as MemoryBudgetExceeded {
+            #expect(e.description.contains("0.20 mm") && e.description.contains("24.0 GB") && e.description.contains("--voxel-mm 0.3"), "\(e)")
+        }
+        o.voxelMm = 0.5
+        #expect(o.estimatedPeakBytes > 1.8e9 && o.estimatedPeakBytes < 2.2e9)   // measured 1.95 GB
+        _ = try o.validated(availableBytes: 24 * gb)
+        #expect(throws: MemoryBudgetExceeded.self) { try o.validated(availableBytes: 1 * gb) }
+        // A heavier patient's wider torso needs more.
+        var heavy = o
+        heavy.habitus = try Habitus(heightCm: 177, weightKg: 130, sex: .male, ageYears: 51)
+        #expect(heavy.estimatedPeakBytes > o.estimatedPeakBytes)
     }
 }

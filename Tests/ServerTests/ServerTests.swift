@@ -182,6 +182,53 @@ import Testing
         }
     }
 
+    /// Every named mode parses through `NamedChoice`: one sentence naming the allowed names wherever it is
+    /// given (a flag of any command, a JSON string of the web API), and names match without regard to case
+    /// (`--side LEFT` was accepted by `ultrasound` and refused by `illustrate`).
+    @Test func namedModesParseOnceEverywhere() async throws {
+        let dir = try Self.subjectDir.get(), out = FileManager.default.temporaryDirectory.path + "/parsguide-modes-\(getpid())"
+        let us = ["ultrasound", "--subject", dir, "--view", "sagittal-facets", "--out", out + ".png"]
+        let illustrate = ["illustrate", "--subject", dir, "--us-pose", "sagittal-facets", "--size", "32x32", "--out", out + "-3d.png"]
+        let cases: [(cli: [String], sentence: String)] = [
+            (us + ["--side", "up"], UnknownChoice(choiceName: "side", value: "up", allowed: ["left", "right"]).description),
+            (illustrate + ["--side", "up"], UnknownChoice(choiceName: "side", value: "up", allowed: ["left", "right"]).description),
+            (illustrate + ["--translucent", "up"], UnknownChoice(choiceName: "side", value: "up", allowed: ["left", "right"]).description),
+            (us + ["--level", "S1"], UnknownChoice(choiceName: "level", value: "S1", allowed: ["L1", "L2", "L3", "L4", "L5"]).description),
+            (illustrate + ["--level", "T12"], UnknownChoice(choiceName: "level", value: "T12", allowed: ["L1", "L2", "L3", "L4", "L5"]).description),
+            (["ultrasound", "--subject", dir, "--view", "coronal", "--out", out + ".png"],
+             UnknownChoice(choiceName: "probe view", value: "coronal", allowed: ProbeView.allCases.map(\.rawValue)).description),
+            (["phantom", "--sex", "other", "--out", out + "-phantom"], UnknownChoice(choiceName: "sex", value: "other", allowed: ["male", "female"]).description),
+            (["case", "--sex", "other", "--out", out + "-case"], UnknownChoice(choiceName: "sex", value: "other", allowed: ["male", "female"]).description),
+            (["case", "--level", "S1", "--out", out + "-case"], UnknownChoice(choiceName: "level", value: "S1", allowed: ["L1", "L2", "L3", "L4", "L5"]).description),
+        ]
+        for (cli, sentence) in cases {
+            let text = Self.cli(cli).map { ParsGuide.message(for: $0) } ?? "accepted"
+            #expect(text == sentence, "\(cli.joined(separator: " ")): \(text)")
+        }
+        for leftCap in [us + ["--side", "LEFT", "--level", "l5"], illustrate + ["--side", "LEFT", "--level", "l5", "--translucent", "Right"]] {
+            #expect(Self.cli(leftCap) == nil, "\(leftCap.joined(separator: " ")) should be accepted")
+        }
+        for f in [out + ".png", out + "-3d.png"] { try? FileManager.default.removeItem(atPath: f) }
+        try await Self.app().test(.router) { client in
+            let id = try await Self.createSession(client)
+            for (path, body, sentence) in [
+                ("probe", #"{"preset":"top-left"}"#, UnknownChoice(choiceName: "probe preset", value: "top-left", allowed: ProbePreset.allCases.map(\.rawValue)).description),
+                ("needle", #"{"action":"fly"}"#, UnknownChoice(choiceName: "needle action", value: "fly", allowed: ["entry", "angle", "advance", "withdraw", "use-plan"]).description),
+            ] {
+                try await client.execute(uri: "/api/sessions/\(id)/\(path)", method: .post, headers: Self.jsonHeaders, body: Self.json(body)) { r in
+                    #expect(r.status == .badRequest)
+                    let json = try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as? [String: [String: String]]
+                    #expect(json?["error"]?["message"]?.hasSuffix(sentence) == true, "web \(path) \(body): \(String(buffer: r.body))")
+                }
+            }
+            // A preset named in capitals is the same preset.
+            try await client.execute(uri: "/api/sessions/\(id)/probe", method: .post, headers: Self.jsonHeaders, body: Self.json(#"{"preset":"Sagittal-Facets-Right"}"#)) { r in
+                #expect(r.status == .ok, "\(String(buffer: r.body))")
+                #expect(String(buffer: r.body).contains("sagittal-facets-right"))
+            }
+        }
+    }
+
     /// Unknown keys and wrong types are refused naming the key (they were silently ignored: a misspelt
     /// `rotationDeg` changed nothing and answered 200), and a refused change leaves the session as it was.
     @Test func unknownKeysAndWrongTypesAreRefusedNamingTheKey() async throws {
@@ -265,6 +312,36 @@ import Testing
         }
     }
 
+    /// A client that trickles its request a byte at a time is never idle; the request deadline cuts it off
+    /// while a prompt request on another connection is served meanwhile.
+    @Test func aTricklingClientIsCutOffAtTheRequestDeadline() async throws {
+        let app = try SimulatorServer.application(scene: try Self.scene.get(), host: "127.0.0.1", port: 0, capacity: 2,
+                                                  idleTimeoutSeconds: 5, requestTimeoutSeconds: 1)
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            let slow = try RawConnection(port: port)
+            let start = ContinuousClock.now
+            var closedAfter: Duration?
+            // One byte every 100 ms of an endless header, for up to 4 s.
+            let request = Array("GET /api/sessions HTTP/1.1\r\nHost: x\r\nX-Slow: " + String(repeating: "a", count: 100))
+            for byte in request {
+                slow.send(String(byte))
+                if slow.readUntilClosed(timeoutSeconds: 0, pollMs: 100) != nil { closedAfter = ContinuousClock.now - start; break }
+                if ContinuousClock.now - start > .seconds(4) { break }
+            }
+            let after = try #require(closedAfter, "a trickling client was still connected after 4 s")
+            #expect(after >= .milliseconds(900) && after < .seconds(3), "cut off after \(after)")
+            // A prompt request is answered (the deadline is per request, not per connection).
+            let prompt = try RawConnection(port: port)
+            prompt.send("GET /api/sessions/none/probe HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            let answer = prompt.readUntilClosed(timeoutSeconds: 5) ?? ""
+            #expect(answer.hasPrefix("HTTP/1.1 404"), "a prompt request: \(answer.prefix(60))")
+            #expect(throws: ParameterOutOfRange.self) {
+                _ = try SimulatorServer.application(scene: try Self.scene.get(), host: "127.0.0.1", port: 0, capacity: 2, requestTimeoutSeconds: 0.5)
+            }
+        }
+    }
+
     /// The web simulator's shots go through the CLI's shot path (`FluoroScene.shoot`): AP, oblique and
     /// lateral at the session's target are the same pixels as `parsguide fluoro` at that isocentre.
     @Test func theAPIShootsTheSamePixelsAsTheCLI() async throws {
@@ -310,14 +387,17 @@ final class RawConnection {
         _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }
 
-    /// Everything received until the server closes the connection, or nil if it is still open after the timeout.
-    func readUntilClosed(timeoutSeconds: Int) -> String? {
+    /// Everything received until the server closes the connection, or nil if it is still open after the
+    /// timeout (at least one poll of `pollMs`).
+    func readUntilClosed(timeoutSeconds: Int, pollMs: Int32 = 100) -> String? {
         var received: [UInt8] = []
         let deadline = ContinuousClock.now + .seconds(timeoutSeconds)
         var buffer = [UInt8](repeating: 0, count: 4096)
-        while ContinuousClock.now < deadline {
+        var first = true
+        while first || ContinuousClock.now < deadline {
+            first = false
             var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            guard poll(&p, 1, 100) > 0 else { continue }
+            guard poll(&p, 1, pollMs) > 0 else { continue }
             let n = recv(fd, &buffer, buffer.count, 0)
             if n <= 0 { return String(decoding: received, as: UTF8.self) }
             received += buffer[0..<n]

@@ -1,0 +1,39 @@
+import Anatomy
+import Fluoroscopy
+import Foundation
+import Illustration
+import Procedure
+import Ultrasound
+
+/// What every procedure session on one subject shares and never changes: the subject for planning, its DRR
+/// volume, the bones' surfaces and the label blocks of the 3D view, the transducer.
+public struct ProcedureScene: Sendable {
+    public let planning: PlanningSubject
+    public let fluoro: FluoroScene
+    public let transducer: Transducer = .c52
+    /// The bones' own surfaces for the 3D view (none for a folder written without them).
+    public let surfaces: SurfaceMeshes
+    /// Which labels each block of the labels holds (the 3D view's empty-space skipping), built once.
+    public let blocks: LabelBlocks
+
+    /// A subject built in memory.
+    public init(subject: Subject) throws {
+        let document = SubjectDocument(subject, files: [:])
+        planning = PlanningSubject(directory: "(built in memory)", labels: subject.labels, document: document,
+                                   fingerprint: PlanningSubject.fingerprint(of: try document.encoded()))
+        fluoro = FluoroScene(volume: try AttenuationVolume(subjectCT: subject.ct, labels: subject.labels), labels: subject.labels, landmarks: subject.landmarks)
+        surfaces = SurfaceMeshes(subject.surfaces, labels: subject.labels)
+        blocks = LabelBlocks(labels: subject.labels)
+    }
+
+    /// A subject folder written by `parsguide phantom`.
+    public init(directory: String) throws {
+        planning = try PlanningSubject.load(directory: directory)
+        fluoro = try FluoroScene.load(subject: directory, ct: nil, labels: nil, format: .verse)
+        surfaces = SurfaceMeshes(try SubjectSurfaces.read(directory: directory, files: planning.document.files), labels: planning.labels)
+        blocks = LabelBlocks(labels: planning.labels)
+    }
+
+    public var labels: Volume<UInt8> { planning.labels }
+    public var landmarks: [String: Vector3] { planning.landmarks }
+}

@@ -1,0 +1,211 @@
+import Anatomy
+import Fluoroscopy
+import Foundation
+import Illustration
+import Imaging
+import ParsGuideCore
+import Procedure
+import Ultrasound
+
+/// One rehearsal of the procedure at L5, as a library value: the probe (placed from a view, then moved),
+/// the B-mode settings, the needle and its insertion, the contrast, and the C-arm shots with their dose
+/// ledger. The web simulator's sessions wrap it and only decode requests; a program can drive it directly.
+/// Every change is range-checked against its `PhysicalParameter`; a refused change throws and leaves the
+/// session as it was.
+public struct ProcedureSession: Sendable {
+    public let scene: ProcedureScene
+    public private(set) var pose: ProbePose
+    /// The probe view last placed, and the side it was placed on (the target's side).
+    public private(set) var view: ProbeView
+    public private(set) var side: Side
+    public private(set) var settings: BModeSettings
+    /// Tilt added to the placed view, degrees.
+    public private(set) var tiltDeg = 0.0
+    public private(set) var insertion: Insertion?
+    public private(set) var ledger = DoseLedger()
+    public private(set) var contrast: ContrastSpread.Result?
+
+    /// Moves the library has no other home for (the CLI places the probe and the needle from presets and
+    /// plans), chosen ranges.
+    public static let slide = PhysicalParameter(name: "probe slide", unit: "mm", range: -60...60)
+    public static let rotateStep = PhysicalParameter(name: "probe rotation step", unit: "°", range: -180...180)
+    public static let entryOffset = PhysicalParameter(name: "needle entry offset", unit: "mm", range: 0...60)
+    public static let needleAngle = PhysicalParameter(name: "needle angle to the probe face", unit: "°", range: 5...85)
+    /// The level every session works at.
+    public static let level = SpinalLevel.l5
+
+    /// A session with the probe at the left pars-oblique view and 512-pixel frames.
+    public init(scene: ProcedureScene) throws {
+        self.scene = scene
+        var s = BModeSettings()
+        s.imageWidth = 512; s.imageHeight = 512
+        settings = s
+        view = .parsOblique
+        side = .left
+        pose = try ProbeView.parsOblique.pose(level: Self.level, side: .left, labels: scene.labels, landmarks: scene.landmarks)
+    }
+
+    /// The target, e.g. "L5-left".
+    public var target: String { "\(Self.level.rawValue)-\(side.rawValue)" }
+
+    // MARK: Probe
+
+    /// Places the probe at `view` on `side`; the tilt and the needle start afresh.
+    public mutating func place(_ view: ProbeView, side: Side) throws {
+        pose = try view.pose(level: Self.level, side: side, labels: scene.labels, landmarks: scene.landmarks)
+        self.view = view
+        self.side = side
+        tiltDeg = 0
+        insertion = nil
+    }
+
+    /// Moves the probe (slides along and across its face, mm; rotation about the beam and tilt, degrees)
+    /// and sets it back on the skin; all or nothing.
+    public mutating func move(slideMm: Double? = nil, acrossMm: Double? = nil, rotateDeg: Double? = nil, tiltDeg tilt: Double? = nil) throws {
+        var next = pose
+        if let v = slideMm { try Self.slide.checked(v); next = next.translated(byMm: Vector3(0, 0, v)) }
+        if let v = acrossMm { try Self.slide.checked(v); next = next.translated(byMm: Vector3(v, 0, 0)) }
+        if let v = rotateDeg { try Self.rotateStep.checked(v); next = try next.rotatedAboutBeam(by: .degrees(v)) }
+        var newTilt = tiltDeg
+        if let v = tilt {
+            try ProbeView.tilt.checked(tiltDeg + v)
+            next = try next.tilted(by: .degrees(v))
+            newTilt += v
+        }
+        if next != pose {
+            // Moved: set it back onto the skin along its beam, from above.
+            let above = next.centreMm - next.beam * 100
+            do { next = try ProbePose.onSkin(of: scene.labels, pointMm: above, beam: next.beam, azimuth: next.azimuth) } catch {
+                throw ProcedureSessionError.refused("the probe would leave the body: \(error)")
+            }
+        }
+        pose = next
+        tiltDeg = newTilt
+    }
+
+    /// Sets the imaging depth, gain and focus (each only when given); all or nothing.
+    public mutating func setImaging(depthMm: Double? = nil, gainDB: Double? = nil, focusMm: Double? = nil) throws {
+        var s = settings
+        if let v = depthMm { try BModeSettings.depth.checked(v); s.depthMm = v }
+        if let v = gainDB { try BModeSettings.gain.checked(v); s.gainDB = v }
+        if let v = focusMm { try PhysicalParameter(name: "focus depth", unit: "mm", range: 10...s.depthMm).checked(v); s.focusMm = v }
+        do { settings = try s.validated() } catch { throw ProcedureSessionError.refused("\(error)") }
+    }
+
+    // MARK: Needle
+
+    /// Sets the needle at the skin `offsetMm` beyond the probe's cranial end, in plane at `angleDeg` to the
+    /// probe face, aimed at the target.
+    public mutating func enter(offsetMm: Double = 12, angleDeg: Double = 35) throws {
+        try Self.entryOffset.checked(offsetMm)
+        try Self.needleAngle.checked(angleDeg)
+        let face = pose.centreMm - pose.azimuth * (scene.transducer.apertureMm / 2 + offsetMm)
+        let entry: Vector3
+        do { entry = try ProbePose.onSkin(of: scene.labels, pointMm: face - pose.beam * 100, beam: pose.beam, azimuth: pose.azimuth).centreMm } catch {
+            throw ProcedureSessionError.refused("no skin under the entry point: \(error)")
+        }
+        insertion = Insertion(subject: scene.planning, pose: pose, entry: entry, direction: direction(angleDeg: angleDeg), target: targetPoint(), needle: .standard)
+    }
+
+    /// Turns the inserted needle to `angleDeg` to the probe face, keeping what is in.
+    public mutating func redirect(angleDeg: Double) throws {
+        try Self.needleAngle.checked(angleDeg)
+        guard var i = insertion else { throw ProcedureSessionError.refused("set the entry first (action: entry)") }
+        try i.apply(.redirect(direction: direction(angleDeg: angleDeg), keepMm: i.insertedMm))
+        insertion = i
+    }
+
+    /// Advances (positive `mm`) or withdraws the needle.
+    public mutating func advance(mm: Double) throws { try step(.advance(mm), mm: mm) }
+    public mutating func withdraw(mm: Double) throws { try step(.withdraw(mm), mm: mm) }
+
+    private mutating func step(_ move: Insertion.Move, mm: Double) throws {
+        try Insertion.step.checked(mm)
+        guard var i = insertion else { throw ProcedureSessionError.refused("set the entry first (action: entry)") }
+        try i.apply(move)
+        insertion = i
+    }
+
+    /// Plans the in-plane approach to the target and sets the probe and the needle's entry from the plan.
+    public mutating func usePlan() throws {
+        let plan: NeedlePlan
+        do { plan = try InPlanePlanner().plan(scene.planning, target: target) } catch { throw ProcedureSessionError.refused("\(error)") }
+        pose = try plan.probePose
+        tiltDeg = plan.pose.tiltDeg
+        insertion = Insertion(subject: scene.planning, pose: pose, entry: plan.entry, direction: plan.unitDirection, target: plan.targetPoint, needle: plan.needle)
+    }
+
+    /// Takes the probe and the needle of `other` (a copy of this session changed outside a lock, e.g. while
+    /// planning), keeping this session's shots and contrast.
+    public mutating func adoptProbeAndNeedle(of other: ProcedureSession) {
+        pose = other.pose; view = other.view; side = other.side; tiltDeg = other.tiltDeg; insertion = other.insertion
+    }
+
+    func direction(angleDeg: Double) -> Vector3 {
+        let a = angleDeg * .pi / 180
+        return (pose.azimuth * cos(a) + pose.beam * sin(a)).normalized
+    }
+
+    /// The target's pars landmark (the probe's centre when the subject has none).
+    public func targetPoint() -> Vector3 {
+        scene.landmarks[Subject.parsLandmarkName(level: Self.level, side: side)] ?? pose.centreMm
+    }
+
+    public var shaft: NeedleShaft? { insertion?.shaft }
+
+    // MARK: Images
+
+    /// The B-mode frame at the probe, with the needle.
+    public func ultrasound() throws -> GrayImage {
+        let simulator = try BModeSimulator(transducer: scene.transducer, settings: settings)
+        return simulator.render(labels: scene.labels, pose: pose, needle: shaft).image
+    }
+
+    /// A fluoroscopy shot centred on the target (`FluoroScene.shoot`, the CLI's shot path), recorded in the
+    /// ledger; returns the display image and the shot's dose.
+    public mutating func shoot(_ view: CArm.View, obliqueDeg: Double = CArm.View.defaultObliqueDegrees, cranialDeg: Double = 0,
+                               pixels: Int = 512) throws -> (image: GrayImage, dose: ShotDose) {
+        try CArm.View.obliqueAngle.checked(obliqueDeg)
+        try CArm.View.cranialTilt.checked(cranialDeg)
+        let carm = try CArm(isocentreMm: targetPoint(), sourceDirection: view.sourceDirection(obliqueDegrees: obliqueDeg, cranialDegrees: cranialDeg),
+                            pixels: pixels)
+        let shot = try scene.fluoro.shoot(carm, needle: shaft, contrast: contrast?.concentration)
+        ledger.record(shot.dose)
+        return (FluoroscopyDisplay.image(shot.image), shot.dose)
+    }
+
+    /// Records a shot taken on a copy of this session.
+    public mutating func record(_ dose: ShotDose) { ledger.record(dose) }
+
+    /// Injects `volumeMl` of contrast at the needle's tip.
+    public mutating func inject(volumeMl: Double) throws -> ContrastSpread.Result {
+        try ContrastSpread.volume.checked(volumeMl)
+        guard let tip = insertion?.tipMm, (insertion?.insertedMm ?? 0) > 0 else { throw ProcedureSessionError.refused("insert the needle before injecting") }
+        let result: ContrastSpread.Result
+        do { result = try ContrastSpread.inject(labels: scene.labels, tipMm: tip, volumeMl: volumeMl) } catch {
+            throw ProcedureSessionError.refused("\(error)")
+        }
+        contrast = result
+        return result
+    }
+
+    /// Keeps a contrast spread computed on a copy of this session.
+    public mutating func adopt(contrast result: ContrastSpread.Result) { contrast = result }
+
+    /// The 3D view: a three-quarter view of the probe, its plane, the needle and the contrast, the hip
+    /// bones translucent.
+    public func illustration(width: Int = 480, height: Int = 360) throws -> RGBImage {
+        var r = SurfaceRenderer(labels: scene.labels, blocks: scene.blocks)
+        r.surfaces = scene.surfaces
+        r.styles = StructureStyle.probeView
+        r.overlays = [.probe(pose, scene.transducer, settings)] + (shaft.map { [.needle($0)] } ?? [])
+        r.contrast = contrast?.concentration
+        return r.render(try .threeQuarter(of: pose, focus: targetPoint(), width: width, height: height))
+    }
+}
+
+/// A change the session refuses (the probe would leave the body, no entry set, …); the sentence says why.
+public enum ProcedureSessionError: Error, CustomStringConvertible, Equatable {
+    case refused(String)
+    public var description: String { switch self { case .refused(let m): m } }
+}
