@@ -8,13 +8,15 @@ import Imaging
 public enum FluoroscopyDisplay {
     public static func image(_ shot: DRRImage, transmission: [Float]? = nil, invert: Bool = false) -> GrayImage {
         let t = transmission ?? shot.transmission
-        let log = t.map { -logf(max($0, 1e-12)) }
-        var sorted = log.filter { $0 > 0.05 }.sorted()
-        if sorted.count < 16 { sorted = log.sorted() }
-        let lo = sorted[Int(Double(sorted.count - 1) * 0.01)], hi = sorted[Int(Double(sorted.count - 1) * 0.995)]
+        // A transmission that is not a number (never from a checked input) shows as fully attenuated.
+        let log = t.map { $0.isNaN ? Float.infinity : -logf(max($0, 1e-12)) }
+        var sorted = log.filter { $0 > 0.05 && $0.isFinite }.sorted()
+        if sorted.count < 16 { sorted = log.filter(\.isFinite).sorted() }
+        let lo = sorted.isEmpty ? 0 : sorted[Int(Double(sorted.count - 1) * 0.01)]
+        let hi = sorted.isEmpty ? 1 : sorted[Int(Double(sorted.count - 1) * 0.995)]
         let span = max(hi - lo, 1e-6)
         let pixels = log.map { v -> UInt8 in
-            let x = min(max((v - lo) / span, 0), 1)
+            let x = v.isFinite ? min(max((v - lo) / span, 0), 1) : 1
             return UInt8(((invert ? x : 1 - x) * 255).rounded())
         }
         return GrayImage(width: shot.width, height: shot.height, pixels: pixels)

@@ -39,7 +39,7 @@ struct ConfirmCommand: ParsableCommand {
         let folder = try OutputFolder(out, command: "confirm", force: force)
         let (subject, plan) = try input.load()
         let scene = try FluoroScene.load(subject: input.subject, ct: nil, labels: nil, format: .verse)
-        let iodine = try contrast.map { try NIfTI.read(path: $0).float32 }
+        let iodine = try contrast.map { try IodineVolume.read(path: $0) }
         let set = try Confirmation.render(scene: scene, labels: subject.labels, plan: plan, tipMm: try tip.map { try parseVector($0, flag: "--tip") },
                                           contrast: iodine, pixels: size)
         let dir = try folder.begin()

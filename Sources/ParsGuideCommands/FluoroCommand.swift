@@ -119,7 +119,7 @@ struct FluoroCommand: ParsableCommand {
         let technique = try ShotTechnique(kVp: kvp, mAs: mas)
         let spectrum = try monoKeV.map { try Spectrum.monochromatic(keV: $0) } ?? Spectrum.tungsten(kVp: kvp)
         let shaft = try needle.shaft()
-        let iodine = try contrast.map { try NIfTI.read(path: $0).float32 }
+        let iodine = try contrast.map { try IodineVolume.read(path: $0) }
 
         let clock = ContinuousClock()
         var taken: FluoroShot?

@@ -15,7 +15,7 @@ struct IllustrateCommand: ParsableCommand {
         abstract: "Draw a 3D illustration of the subject from a probe pose or a C-arm view, with needle, probe, plane and contrast.",
         discussion: """
         --us-pose takes a view preset (sagittal-facets, pars-oblique, transverse; with --level, --side, \
-        --rotation-deg) or a pose JSON file (plan.json and `parsguide ultrasound --json` output work): the camera \
+        --rotation-deg; the same pose as `parsguide ultrasound --view`) or a pose JSON file (plan.json and `parsguide ultrasound --json` output work): the camera \
         looks at the probe, its image plane and the anatomy it cuts from a three-quarter view (the hip bones drawn \
         translucent, since the near iliac wing would hide the target). --fluoro-view takes \
         ap, lateral, oblique-left or oblique-right: the camera is the C-arm itself (isocentre the plan's target, or \
@@ -30,7 +30,11 @@ struct IllustrateCommand: ParsableCommand {
     @Option(help: "A plan from `parsguide plan`: its needle, and its probe pose for --us-pose plan.") var plan: String?
     @Option(help: "Level of a view preset.") var level: String = "L5"
     @Option(help: "Side of a view preset.") var side: String = "left"
-    @Option(name: .customLong("rotation-deg"), help: "Rotation of pars-oblique from sagittal, degrees.") var rotationDeg: Double = 30
+    @Option(name: .customLong("rotation-deg"),
+            help: "Rotation of pars-oblique from sagittal, degrees (default: searched from 30°, the pose `parsguide ultrasound --view pars-oblique` takes).")
+    var rotationDeg: Double?
+    @Option(help: "Point the three-quarter camera looks at: L5-left, a landmark, or x,y,z (default: the plan's target, else the probe's plane).")
+    var focus: String?
     @Option(help: "C-arm isocentre: L5-left, a landmark, or x,y,z (default: the plan's target, else L5).") var isocenter: String?
     @Option(help: "Draw this side's structures translucent: left or right.") var translucent: String?
     @Option(help: "Iodine volume (mg I/mL) from `parsguide inject`.") var contrast: String?
@@ -61,7 +65,7 @@ struct IllustrateCommand: ParsableCommand {
         }
         renderer.midlineXMm = planning.landmarks["L5.spinousProcessTip"]?.x ?? 0
         if skin { renderer.styles[.skin] = .translucentSkin }
-        if let contrast { renderer.contrast = try NIfTI.read(path: contrast).float32 }
+        if let contrast { renderer.contrast = try IodineVolume.read(path: contrast) }
         if let plan { renderer.overlays.append(.needle(try plan.needle.shaft(tipMm: plan.targetPoint, direction: plan.unitDirection))) }
         if let xray {
             let view = try CArm.View.parse(xray)
@@ -74,7 +78,7 @@ struct IllustrateCommand: ParsableCommand {
             let pose = try resolvePose(usPose, subject: planning, plan: plan)
             renderer.overlays.append(.probe(pose, .c52, BModeSettings()))
             renderer.styles[.ilium] = StructureStyle.probeView[.ilium]  // the near iliac wing would hide the target
-            camera = try .threeQuarter(of: pose, focus: plan?.targetPoint, width: dims[0], height: dims[1])
+            camera = try .threeQuarter(of: pose, focus: try focus.map { try point($0, planning) } ?? plan?.targetPoint, width: dims[0], height: dims[1])
         } else {
             let view = try CArm.View.parse(fluoroView!)
             let iso = try isocentre(planning, plan: plan)
@@ -93,7 +97,7 @@ struct IllustrateCommand: ParsableCommand {
             return try plan.probePose
         }
         if let view = try? ProbeView.parse(text) {
-            return try view.pose(level: SpinalLevel.parse(level), side: Side.parse(side), rotation: .degrees(rotationDeg),
+            return try view.pose(level: SpinalLevel.parse(level), side: Side.parse(side), rotation: rotationDeg.map { .degrees($0) },
                                  labels: subject.labels, landmarks: subject.landmarks)
         }
         guard FileManager.default.fileExists(atPath: text) else {
@@ -104,9 +108,14 @@ struct IllustrateCommand: ParsableCommand {
 
     private func isocentre(_ subject: PlanningSubject, plan: NeedlePlan?) throws -> Vector3 {
         guard let isocenter else { return plan?.targetPoint ?? subject.landmarks["L5.bodyCentre"]! }
-        if let p = try? parseVector(isocenter, flag: "--isocenter") { return p }
-        if let p = subject.landmarks[isocenter] { return p }
-        let (level, side) = try subject.target(isocenter)
+        return try point(isocenter, subject)
+    }
+
+    /// x,y,z in world mm, a landmark name, or a target (L5-left: its pars).
+    private func point(_ text: String, _ subject: PlanningSubject) throws -> Vector3 {
+        if let p = try? parseVector(text, flag: "--focus") { return p }
+        if let p = subject.landmarks[text] { return p }
+        let (level, side) = try subject.target(text)
         return subject.landmarks[Subject.parsLandmarkName(level: level, side: side)]!
     }
 }

@@ -208,7 +208,8 @@ public struct PublishedCase {
             "fig1c": String(format: "Probe rotated %.0f° and tilted %.0f° toward the left: ", left.pose.rotationDeg, left.pose.tiltDeg)
                 + "\(Self.listed(located.filter(\.isVisible).map(\.key), level: level)) in view"
                 + (needle.shows ? String(format: ", with the needle in plane (%.0f mm of its shaft shows).", needle.shownLengthMm)
-                   : needle.tipShows ? String(format: "; of the needle, planned in plane at %.0f° to the beam, only the tip shows.", needle.angleToBeamDeg)
+                   : needle.tipShows ? String(format: "; of the needle, planned in plane at %.0f° to the beam, only the tip shows, faintly (%.1f mm of its shaft ≥ 6 dB brighter than the same frame without it).",
+                                              needle.angleToBeamDeg, needle.shownLengthMm)
                    : String(format: "; the needle, planned in plane at %.0f° to the beam, returns too little echo to show.", needle.angleToBeamDeg))
                 + (faint.isEmpty ? "" : " In the plane but faint: \(Self.listed(faint, level: level)).")
                 + (absent.isEmpty ? "" : " Not in this plane: \(Self.listed(absent, level: level))."),

@@ -291,6 +291,25 @@ import Testing
         #expect(try PNG.readRGB(path: served) == expected)
     }
 
+    /// The web's 3D view is `parsguide illustrate` of the same pose, focus and size, pixel for pixel (both call
+    /// `SurfaceRenderer` with the probe-view palette through the library).
+    @Test func theAPIIllustratesTheSamePixelsAsTheCLI() async throws {
+        let dir = try Self.subjectDir.get()
+        let cli = FileManager.default.temporaryDirectory.appendingPathComponent("parsguide-server-3d-cli-\(getpid()).png").path
+        let served = FileManager.default.temporaryDirectory.appendingPathComponent("parsguide-server-3d-api-\(getpid()).png").path
+        defer { for f in [cli, served] { try? FileManager.default.removeItem(atPath: f) } }
+        #expect(Self.cli(["illustrate", "--subject", dir, "--us-pose", "pars-oblique", "--level", "L5", "--side", "left", "--focus", "L5-left",
+                          "--size", "480x360", "--out", cli]) == nil)
+        try await Self.app().test(.router) { client in
+            let id = try await Self.createSession(client)   // preset pars-oblique-left, no needle yet
+            try await client.execute(uri: "/api/sessions/\(id)/illustration.png", method: .get) { r in
+                #expect(r.status == .ok)
+                try Data(buffer: r.body).write(to: URL(fileURLWithPath: served))
+            }
+        }
+        #expect(try PNG.readRGB(path: served) == PNG.readRGB(path: cli), "the API's 3D view differs from `parsguide illustrate`")
+    }
+
     /// A connection that sends nothing is closed after the idle timeout, and oversized headers are refused
     /// before routing, on a live server (so idle and half-open connections cannot pile up).
     @Test func idleConnectionsCloseAndHugeHeadersAreRefused() async throws {
@@ -316,25 +335,29 @@ import Testing
     /// while a prompt request on another connection is served meanwhile.
     @Test func aTricklingClientIsCutOffAtTheRequestDeadline() async throws {
         let app = try SimulatorServer.application(scene: try Self.scene.get(), host: "127.0.0.1", port: 0, capacity: 2,
-                                                  idleTimeoutSeconds: 5, requestTimeoutSeconds: 1)
+                                                  idleTimeoutSeconds: 8, requestTimeoutSeconds: 3)
         try await app.test(.live) { client in
             let port = try #require(client.port)
-            let slow = try RawConnection(port: port)
-            let start = ContinuousClock.now
-            var closedAfter: Duration?
-            // One byte every 100 ms of an endless header, for up to 4 s.
-            let request = Array("GET /api/sessions HTTP/1.1\r\nHost: x\r\nX-Slow: " + String(repeating: "a", count: 100))
-            for byte in request {
-                slow.send(String(byte))
-                if slow.readUntilClosed(timeoutSeconds: 0, pollMs: 100) != nil { closedAfter = ContinuousClock.now - start; break }
-                if ContinuousClock.now - start > .seconds(4) { break }
+            // The raw sockets block: they run on a thread of their own, so the server's handlers keep the
+            // concurrency pool (with two cores, a blocked pool thread starved the prompt request).
+            let (closedAfter, answer) = try await RawConnection.onOwnThread { () throws -> (Duration?, String) in
+                let slow = try RawConnection(port: port)
+                let start = ContinuousClock.now
+                var closedAfter: Duration?
+                // One byte every 100 ms of an endless header, for up to 8 s.
+                let request = Array("GET /api/sessions HTTP/1.1\r\nHost: x\r\nX-Slow: " + String(repeating: "a", count: 200))
+                for byte in request {
+                    slow.send(String(byte))
+                    if slow.readUntilClosed(timeoutSeconds: 0, pollMs: 100) != nil { closedAfter = ContinuousClock.now - start; break }
+                    if ContinuousClock.now - start > .seconds(8) { break }
+                }
+                // A prompt request is answered (the deadline is per request, not per connection).
+                let prompt = try RawConnection(port: port)
+                prompt.send("GET /api/sessions/none/probe HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                return (closedAfter, prompt.readUntilClosed(timeoutSeconds: 5) ?? "")
             }
-            let after = try #require(closedAfter, "a trickling client was still connected after 4 s")
-            #expect(after >= .milliseconds(900) && after < .seconds(3), "cut off after \(after)")
-            // A prompt request is answered (the deadline is per request, not per connection).
-            let prompt = try RawConnection(port: port)
-            prompt.send("GET /api/sessions/none/probe HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-            let answer = prompt.readUntilClosed(timeoutSeconds: 5) ?? ""
+            let after = try #require(closedAfter, "a trickling client was still connected after 8 s")
+            #expect(after >= .milliseconds(2900) && after < .seconds(6), "cut off after \(after)")
             #expect(answer.hasPrefix("HTTP/1.1 404"), "a prompt request: \(answer.prefix(60))")
             #expect(throws: ParameterOutOfRange.self) {
                 _ = try SimulatorServer.application(scene: try Self.scene.get(), host: "127.0.0.1", port: 0, capacity: 2, requestTimeoutSeconds: 0.5)
@@ -381,6 +404,14 @@ final class RawConnection {
     }
 
     deinit { close(fd) }
+
+    /// Runs `body` (blocking socket work) on a thread of its own and waits for it without holding a thread
+    /// of the concurrency pool.
+    static func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try body() }) }.start()
+        }
+    }
 
     func send(_ text: String) {
         let bytes = Array(text.utf8)
