@@ -4,7 +4,7 @@ import Testing
 @testable import Fluoroscopy
 
 @Suite struct IodineVolumeTests {
-    /// `fluoro --contrast` with a NaN or infinite voxel trapped the display (bench/contrast-fuzz.py: 18 of 300
+    /// `fluoro --contrast` with a NaN or infinite voxel trapped the display (bench/contrast-fuzz.py: 22 of 300
     /// mutants): such a volume is refused on read, naming the voxel, and the display never traps.
     @Test func hostileConcentrationsAreRefusedNamingTheVoxel() throws {
         let grid = try Grid(dimensions: SIMD3(4, 3, 2), spacingMm: Vector3(1, 1, 1), originMm: .zero)
