@@ -12,6 +12,8 @@ public final class LabelBlocks: @unchecked Sendable {
     public static let block = 4
     /// The blocks along x, y, z.
     let blocks: SIMD3<Int>
+    /// The dimensions of the volume it was built from, voxels.
+    let voxelDimensions: SIMD3<Int>
     /// Per block, x fastest: the set of labels it holds (bit `label % 64`; air, 0, is left out).
     let present: [UInt64]
     private let lock = NSLock()
@@ -30,6 +32,7 @@ public final class LabelBlocks: @unchecked Sendable {
         let b = Self.block, n = labels.grid.dimensions
         let blocks = (n &+ (b - 1)) / b
         self.blocks = blocks
+        voxelDimensions = n
         var present = [UInt64](repeating: 0, count: blocks.x * blocks.y * blocks.z)
         labels.voxels.withUnsafeBufferPointer { v in
             present.withUnsafeMutableBufferPointer { out in

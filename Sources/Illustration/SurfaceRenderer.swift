@@ -38,6 +38,7 @@ public struct SurfaceRenderer: Sendable {
     public init(labels: Volume<UInt8>, blocks: LabelBlocks? = nil) {
         self.labels = labels
         self.blocks = blocks ?? LabelBlocks(labels: labels)
+        precondition(self.blocks.voxelDimensions == labels.grid.dimensions, "the block index was built from another volume")
     }
 
     public func render(_ camera: Camera) -> RGBImage {
