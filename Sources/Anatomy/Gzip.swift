@@ -54,8 +54,10 @@ public enum Gzip {
 
     /// Decompresses gzip (one or several members) or zlib data.
     /// - Throws: `AnatomyError.compression` for corrupt or truncated input.
-    public static func decompress(_ data: Data, sizeHint: Int = 0) throws -> Data {
-        var out = Data(count: max(sizeHint, data.count * 4, 1 << 16))
+    /// Inflates at most `maxBytes` (the rest of the stream is never inflated: a file cannot make the
+    /// reader allocate more than its caller expects).
+    public static func decompress(_ data: Data, sizeHint: Int = 0, maxBytes: Int = .max) throws -> Data {
+        var out = Data(count: min(maxBytes, max(sizeHint, data.count * 4, 1 << 16)))
         var produced = 0
         try data.withUnsafeBytes { (src: UnsafeRawBufferPointer) in
             var stream = z_stream()
@@ -67,7 +69,8 @@ public enum Gzip {
             stream.next_in = UnsafeMutablePointer(mutating: src.bindMemory(to: Bytef.self).baseAddress)
             stream.avail_in = uInt(src.count)
             while true {
-                if produced == out.count { out.count = out.count * 2 }
+                if produced == maxBytes { return }
+                if produced == out.count { out.count = min(maxBytes, out.count * 2) }
                 let status: Int32 = out.withUnsafeMutableBytes { (dst: UnsafeMutableRawBufferPointer) in
                     stream.next_out = dst.bindMemory(to: Bytef.self).baseAddress! + produced
                     stream.avail_out = uInt(dst.count - produced)

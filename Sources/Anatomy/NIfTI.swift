@@ -23,13 +23,38 @@ public enum NIfTI {
         }
         let data: Data
         if Gzip.isGzip(raw) {
-            do { data = try Gzip.decompress(raw) } catch let e as AnatomyError {
+            do {
+                // The header first: it says how many bytes the image takes. Never inflate more than that
+                // (a 2 MB gzip bomb reached 6.1 GB before its header was read), and only if it fits.
+                let head = try Gzip.decompress(raw, maxBytes: headerBytes)
+                let promised = try promisedBytes(head, path: path)
+                try MemoryBudget.check("reading \(path)", neededBytes: Double(promised), advice: "the file's header promises an image this large")
+                data = try Gzip.decompress(raw, sizeHint: promised, maxBytes: promised)
+            } catch let e as AnatomyError {
                 throw AnatomyError.corruptFile(path: path, reason: e.description)
             }
         } else {
             data = raw
         }
         return try decode(data, path: path)
+    }
+
+    /// The bytes a file must hold by its header (vox_offset + voxels × bytes per voxel), from the header's
+    /// first `headerBytes`; the header's other checks are `decode`'s.
+    static func promisedBytes(_ head: Data, path: String) throws -> Int {
+        guard head.count >= headerBytes else {
+            throw AnatomyError.truncatedFile(path: path, expectedBytes: headerBytes, actualBytes: head.count)
+        }
+        var r = ByteReader(bytes: [UInt8](head.prefix(headerBytes)), swapped: false)
+        if r.int32(0) != 348 { r.swapped = true }
+        var count = 1
+        for d in 0..<3 { count *= max(1, Int(r.int16(42 + 2 * d))) }   // at most 32767³: no overflow
+        let bytesPerVoxel = bytesPer(r.int16(70)) ?? 8
+        let offset = Double(r.float32(108))
+        guard offset.isFinite, offset >= 0, offset < 1e12 else {
+            throw AnatomyError.corruptFile(path: path, reason: "vox_offset \(offset) is not a byte offset")
+        }
+        return Int(offset) + count * bytesPerVoxel
     }
 
     /// Decodes the bytes of an uncompressed `.nii` file.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Anatomy
+import ParsGuideCore
 
 @Suite struct NIfTITests {
     static func tempPath(_ name: String) -> String {
@@ -95,6 +96,24 @@ import Testing
         for i in 20..<min(60, garbled.count) { garbled[i] ^= 0xA5 }
         try garbled.write(to: URL(fileURLWithPath: p))
         #expect(throws: AnatomyError.self) { try NIfTI.read(path: p) }
+    }
+
+    @Test("A gzip bomb is never inflated past what its header promises, and a header promising more than memory holds is refused first")
+    func gzipBombs() throws {
+        let grid = try Grid(dimensions: SIMD3(16, 16, 16), spacingMm: Vector3(1, 1, 1), originMm: .zero)
+        let image = try NIfTI.encode(Volume<UInt8>(grid: grid, repeating: 3))
+        let dir = FileManager.default.temporaryDirectory.path
+        // 64 MB of zeros after a 4 kB image: read, the extra bytes are never inflated.
+        let bomb = "\(dir)/parsguide-bomb-\(getpid()).nii.gz", huge = "\(dir)/parsguide-huge-\(getpid()).nii.gz"
+        defer { for f in [bomb, huge] { try? FileManager.default.removeItem(atPath: f) } }
+        try Gzip.compress(image + Data(count: 64 << 20), level: 9).write(to: URL(fileURLWithPath: bomb))
+        let read = try NIfTI.read(path: bomb)
+        #expect(read.grid.dimensions == grid.dimensions)
+        // A header promising 30000³ voxels of Int16 (54 TB): refused naming the size, before any inflation.
+        var big = try NIfTI.encode(Volume<Int16>(grid: grid, repeating: 1))
+        for d in 0..<3 { withUnsafeBytes(of: Int16(30000).littleEndian) { for (i, b) in $0.enumerated() { big[42 + 2 * d + i] = b } } }
+        try Gzip.compress(big, level: 1).write(to: URL(fileURLWithPath: huge))
+        #expect(throws: MemoryBudgetExceeded.self) { try NIfTI.read(path: huge) }
     }
 
     @Test("Hostile header numbers are errors or clamped values, never a trap (the slice fuzz's three trap sites)")
