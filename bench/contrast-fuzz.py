@@ -9,7 +9,9 @@ Writes a 2 mm subject, plans L5-left, injects 0.3 mL of iohexol, then for each r
 process exits 0 or with a refusal (1–125); a signal or an exit above 125 is a trap, listed at the end.
 Seeded: the same runs every time.
 """
-import gzip, os, random, struct, subprocess, sys, tempfile, shutil
+import gzip, os, random, shutil, struct, subprocess, sys, tempfile
+
+from nifti_mutations import mutate_header
 
 runs = int(sys.argv[1]) if len(sys.argv) > 1 else 300
 binary = sys.argv[2] if len(sys.argv) > 2 else ".build/release/parsguide"
@@ -21,24 +23,13 @@ subprocess.run([binary, "inject", "--subject", subject, "--plan", plan, "--out",
 original = gzip.open(os.path.join(injected, "contrast.nii.gz")).read()
 vox_offset = int(struct.unpack_from("<f", original, 108)[0])
 
-fields = {"dim": (40, "<h", 8), "pixdim": (76, "<f", 8), "vox_offset": (108, "<f", 1), "scl_slope": (112, "<f", 1),
-          "scl_inter": (116, "<f", 1), "srow_x": (280, "<f", 4), "srow_y": (296, "<f", 4), "srow_z": (312, "<f", 4),
-          "quatern": (256, "<f", 6), "sform_code": (254, "<h", 1), "qform_code": (252, "<h", 1),
-          "datatype": (70, "<h", 1), "bitpix": (72, "<h", 1)}
-floats = [float("nan"), float("inf"), -float("inf"), 1e30, -1e30, 0.0, 1e-30, 3.4e38, -1.0]
-shorts = [0, -1, 32767, -32768, 1, 2, 1000]
-
 random.seed(2)
 traps, kinds = [], {}
 for run in range(runs):
     data = bytearray(original)
     kind = random.choice(["header", "header", "voxel", "bitflip", "truncate"])
     if kind == "header":
-        field, (offset, fmt, count) = random.choice(list(fields.items()))
-        index = random.randrange(count)
-        value = random.choice(floats if fmt == "<f" else shorts)
-        struct.pack_into(fmt, data, offset + index * struct.calcsize(fmt), value)
-        what = (field, index, value)
+        what = mutate_header(data)
     elif kind == "voxel":
         n = (len(data) - vox_offset) // 4
         for _ in range(random.randint(1, 20)):

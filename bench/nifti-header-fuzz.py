@@ -8,7 +8,9 @@ Writes a 2 mm subject into a temporary folder, then for each run copies it, writ
 passes when the process exits 0 or with a refusal (1–125); a signal or an exit above 125 is a trap, listed
 at the end with the first lines of its backtrace. Seeded: the same runs every time.
 """
-import gzip, os, random, shutil, struct, subprocess, sys, tempfile
+import gzip, os, random, shutil, subprocess, sys, tempfile
+
+from nifti_mutations import mutate_header
 
 runs = int(sys.argv[1]) if len(sys.argv) > 1 else 500
 binary = sys.argv[2] if len(sys.argv) > 2 else ".build/release/parsguide"
@@ -17,23 +19,12 @@ subject = os.path.join(work, "subject")
 subprocess.run([binary, "phantom", "--out", subject, "--voxel-mm", "2"], check=True, capture_output=True)
 originals = {name: gzip.open(os.path.join(subject, name)).read() for name in ("ct.nii.gz", "labels.nii.gz")}
 
-# Header fields: byte offset, struct format, count (NIfTI-1).
-fields = {"dim": (40, "<h", 8), "pixdim": (76, "<f", 8), "vox_offset": (108, "<f", 1), "scl_slope": (112, "<f", 1),
-          "scl_inter": (116, "<f", 1), "srow_x": (280, "<f", 4), "srow_y": (296, "<f", 4), "srow_z": (312, "<f", 4),
-          "quatern": (256, "<f", 6), "sform_code": (254, "<h", 1), "qform_code": (252, "<h", 1),
-          "datatype": (70, "<h", 1), "bitpix": (72, "<h", 1)}
-floats = [float("nan"), float("inf"), -float("inf"), 1e30, -1e30, 0.0, 1e-30, 3.4e38, -1.0]
-shorts = [0, -1, 32767, -32768, 1, 2, 1000]
-
 random.seed(1)
 traps = []
 for run in range(runs):
     name = random.choice(list(originals))
     data = bytearray(originals[name])
-    field, (offset, fmt, count) = random.choice(list(fields.items()))
-    index = random.randrange(count)
-    value = random.choice(floats if fmt == "<f" else shorts)
-    struct.pack_into(fmt, data, offset + index * struct.calcsize(fmt), value)
+    field, index, value = mutate_header(data)
     mutant = os.path.join(work, "mutant")
     shutil.rmtree(mutant, ignore_errors=True)
     shutil.copytree(subject, mutant)

@@ -3,9 +3,6 @@ import Dispatch
 import Glibc
 #endif
 
-/// A value handed to the cores of one `concurrentPerform`, each touching only its own part.
-private struct UncheckedSendable<Value>: @unchecked Sendable { let value: Value; init(_ value: Value) { self.value = value } }
-
 extension Array {
     /// Buffers at least this large ask the kernel for transparent huge pages, bytes.
     static var hugePageThresholdBytes: Int { 4 << 20 }
@@ -37,11 +34,13 @@ extension Array {
             return
         }
         let chunk = Swift.max(1, (8 << 20) / Swift.max(1, MemoryLayout<Element>.stride)), count = buffer.count
-        let target = UncheckedSendable((base, value))
-        DispatchQueue.concurrentPerform(iterations: (count + chunk - 1) / chunk) { c in
-            let (base, value) = target.value
-            let start = c * chunk
-            UnsafeMutableBufferPointer(start: base + start, count: Swift.min(chunk, count - start)).initialize(repeating: value)
+        let target = SharedVoxels(base: base)
+        withUnsafePointer(to: value) { value in
+            let value = SharedReadOnly(base: value)
+            DispatchQueue.concurrentPerform(iterations: (count + chunk - 1) / chunk) { c in
+                let start = c * chunk
+                UnsafeMutableBufferPointer(start: target.base + start, count: Swift.min(chunk, count - start)).initialize(repeating: value.base.pointee)
+            }
         }
     }
 

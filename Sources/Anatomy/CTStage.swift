@@ -132,23 +132,20 @@ struct CTStage: SpineGridWork {
         let masks = ResultSlots<[Bool]>(count: boxes.count)
         DispatchQueue.concurrentPerform(iterations: boxes.count) { b in
             let box = boxes[b], size = box.size
+            /// Calls `body(n, isIlium)` for every voxel of the box, n its box-local index.
+            func forEachInBox(_ body: (Int, Bool) -> Void) {
+                var n = 0
+                for k in box.lower.z...box.upper.z {
+                    for j in box.lower.y...box.upper.y {
+                        var lin = labels.grid.linearIndex(box.lower.x, j, k)
+                        for _ in box.lower.x...box.upper.x { body(n, labels.voxels[lin] == ilium); n += 1; lin += 1 }
+                    }
+                }
+            }
             var outside = [Bool](hugePagesRepeating: true, count: size.x * size.y * size.z)
-            var n = 0
-            for k in box.lower.z...box.upper.z {
-                for j in box.lower.y...box.upper.y {
-                    var lin = labels.grid.linearIndex(box.lower.x, j, k)
-                    for _ in box.lower.x...box.upper.x { outside[n] = labels.voxels[lin] != ilium; n += 1; lin += 1 }
-                }
-            }
+            forEachInBox { n, isIlium in outside[n] = !isIlium }
             var cortex = Self.dilate(consume outside, size: size, radius: radius)
-            // Only ilium voxels are its cortex.
-            n = 0
-            for k in box.lower.z...box.upper.z {
-                for j in box.lower.y...box.upper.y {
-                    var lin = labels.grid.linearIndex(box.lower.x, j, k)
-                    for _ in box.lower.x...box.upper.x { if labels.voxels[lin] != ilium { cortex[n] = false }; n += 1; lin += 1 }
-                }
-            }
+            forEachInBox { n, isIlium in if !isIlium { cortex[n] = false } }   // only ilium voxels are its cortex
             masks[b] = cortex
         }
         let regions = boxes.enumerated().map { ($1, masks[$0]!) }

@@ -42,7 +42,7 @@ public enum DistanceTransform {
                 }
             }
             // Along y, then z: one line at a time, lines split between the cores (each with its own scratch).
-            let field = SharedFloats(base: f.baseAddress!)
+            let field = SharedVoxels(base: f.baseAddress!)
             func passes(lines: Int, count: Int, stride: Int, weight: Float, start: @escaping @Sendable (Int) -> Int) {
                 let chunks = min(lines, 8 * ProcessInfo.processInfo.activeProcessorCount)
                 DispatchQueue.concurrentPerform(iterations: chunks) { c in
@@ -102,6 +102,3 @@ public enum DistanceTransform {
         }
     }
 }
-
-/// The distance field, shared by the cores of one pass (each writes only its own lines).
-private struct SharedFloats: @unchecked Sendable { let base: UnsafeMutablePointer<Float> }

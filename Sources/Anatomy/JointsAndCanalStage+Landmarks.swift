@@ -12,11 +12,13 @@ extension JointsAndCanalStage {
     mutating func collectLandmarks() {
         // The pars of every level and side, found on both cores: each cut only reads the spine grid.
         let pairs = SpinalLevel.modelled.flatMap { level in Side.allCases.map { (level, $0) } }
-        let bridges = ResultSlots<ParsBridge>(count: pairs.count)
+        let slots = ResultSlots<ParsBridge>(count: pairs.count)
         nonisolated(unsafe) let stage = self
         DispatchQueue.concurrentPerform(iterations: pairs.count) { n in
-            bridges[n] = stage.parsBridge(pairs[n].0, pairs[n].1, cellMm: 2)
+            slots[n] = stage.parsBridge(pairs[n].0, pairs[n].1, cellMm: 2)
         }
+        var bridges: [String: ParsBridge] = [:]
+        for (n, (level, side)) in pairs.enumerated() { bridges["\(level.rawValue).\(side.rawValue)"] = slots[n] }
         for level in SpinalLevel.modelled {
             let g = geo[level]!
             let label = level.tissue.rawValue
@@ -28,7 +30,7 @@ extension JointsAndCanalStage {
                 let prefix = "\(name).\(side.rawValue)"
                 // The pars: the centre of the narrowest bridge between the articular processes
                 // (a 2 mm-cell minimum cut; see `parsBridge`).
-                if let bridge = bridges[pairs.firstIndex { $0 == (level, side) }!] {
+                if let bridge = bridges[prefix] {
                     landmarks["\(prefix).pars"] = snap(bridge.centre, to: label)
                     measurements["\(prefix).parsAreaMm2"] = bridge.areaMm2
                 }

@@ -2,13 +2,15 @@ import Foundation
 
 /// A raw pointer into a volume's storage, shared with `concurrentPerform` iterations that each write
 /// a disjoint set of voxels (one z-slice each); that disjointness is what makes it safe.
-struct SharedVoxels<T>: @unchecked Sendable {
-    let base: UnsafeMutablePointer<T>
+public struct SharedVoxels<T>: @unchecked Sendable {
+    public let base: UnsafeMutablePointer<T>
+    public init(base: UnsafeMutablePointer<T>) { self.base = base }
 }
 
 /// A read-only pointer shared with concurrent iterations.
-struct SharedReadOnly<T>: @unchecked Sendable {
-    let base: UnsafePointer<T>
+public struct SharedReadOnly<T>: @unchecked Sendable {
+    public let base: UnsafePointer<T>
+    public init(base: UnsafePointer<T>) { self.base = base }
 }
 
 /// Runs `body(k)` for every slice index in parallel.

@@ -36,7 +36,7 @@ public final class LabelBlocks: @unchecked Sendable {
         var present = [UInt64](repeating: 0, count: blocks.x * blocks.y * blocks.z)
         labels.voxels.withUnsafeBufferPointer { v in
             present.withUnsafeMutableBufferPointer { out in
-                let v = BlockInput(base: v.baseAddress!), out = BlockOutput(base: out.baseAddress!)
+                let v = SharedReadOnly(base: v.baseAddress!), out = SharedVoxels(base: out.baseAddress!)
                 // One slab of blocks (b slices) per iteration: slabs write disjoint ranges.
                 DispatchQueue.concurrentPerform(iterations: blocks.z) { bk in
                     for k in (bk * b)..<min(n.z, bk * b + b) {
@@ -119,6 +119,3 @@ public final class LabelBlocks: @unchecked Sendable {
         }
     }
 }
-
-private struct BlockInput: @unchecked Sendable { let base: UnsafePointer<UInt8> }
-private struct BlockOutput: @unchecked Sendable { let base: UnsafeMutablePointer<UInt64> }

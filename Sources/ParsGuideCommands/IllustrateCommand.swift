@@ -78,7 +78,7 @@ struct IllustrateCommand: ParsableCommand {
             let pose = try resolvePose(usPose, subject: planning, plan: plan)
             renderer.overlays.append(.probe(pose, .c52, BModeSettings()))
             renderer.styles[.ilium] = StructureStyle.probeView[.ilium]  // the near iliac wing would hide the target
-            camera = try .threeQuarter(of: pose, focus: try focus.map { try point($0, planning) } ?? plan?.targetPoint, width: dims[0], height: dims[1])
+            camera = try .threeQuarter(of: pose, focus: try focus.map { try point($0, planning, flag: "--focus") } ?? plan?.targetPoint, width: dims[0], height: dims[1])
         } else {
             let view = try CArm.View.parse(fluoroView!)
             let iso = try isocentre(planning, plan: plan)
@@ -108,14 +108,16 @@ struct IllustrateCommand: ParsableCommand {
 
     private func isocentre(_ subject: PlanningSubject, plan: NeedlePlan?) throws -> Vector3 {
         guard let isocenter else { return plan?.targetPoint ?? subject.landmarks["L5.bodyCentre"]! }
-        return try point(isocenter, subject)
+        return try point(isocenter, subject, flag: "--isocenter")
     }
 
-    /// x,y,z in world mm, a landmark name, or a target (L5-left: its pars).
-    private func point(_ text: String, _ subject: PlanningSubject) throws -> Vector3 {
-        if let p = try? parseVector(text, flag: "--focus") { return p }
+    /// x,y,z in world mm, a landmark name, or a target (L5-left: its pars); an error names the flag.
+    private func point(_ text: String, _ subject: PlanningSubject, flag: String) throws -> Vector3 {
+        if let p = try? parseVector(text, flag: flag) { return p }
         if let p = subject.landmarks[text] { return p }
-        let (level, side) = try subject.target(text)
+        guard let (level, side) = try? subject.target(text) else {
+            throw ValidationError("\(flag) '\(text)' is neither x,y,z in mm, a landmark of the subject nor a target such as L5-left")
+        }
         return subject.landmarks[Subject.parsLandmarkName(level: level, side: side)]!
     }
 }

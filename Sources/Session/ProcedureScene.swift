@@ -16,10 +16,10 @@ public struct ProcedureScene: Sendable {
     /// Which labels each block of the labels holds (the 3D view's empty-space skipping), built once.
     public let blocks: LabelBlocks
 
-    /// A subject built in memory.
-    public init(subject: Subject) throws {
+    /// A subject built in memory; `directory` is where its plans say it lies.
+    public init(subject: Subject, directory: String = "(built in memory)") throws {
         let document = SubjectDocument(subject, files: [:])
-        planning = PlanningSubject(directory: "(built in memory)", labels: subject.labels, document: document,
+        planning = PlanningSubject(directory: directory, labels: subject.labels, document: document,
                                    fingerprint: PlanningSubject.fingerprint(of: try document.encoded()))
         fluoro = FluoroScene(volume: try AttenuationVolume(subjectCT: subject.ct, labels: subject.labels), labels: subject.labels, landmarks: subject.landmarks)
         surfaces = SurfaceMeshes(subject.surfaces, labels: subject.labels)

@@ -69,10 +69,10 @@ public struct PublishedCase {
         phantom.voxelMm = o.voxelMm
         phantom.seed = o.seed
         let subject = try LumbarPhantom.build(phantom.validated())
-        let document = SubjectDocument(subject, files: [:])
-        try OutputFile.write(document.encoded(), to: (dir as NSString).appendingPathComponent("subject.json"), kind: .json)
-        let planning = PlanningSubject(directory: o.out, labels: subject.labels, document: document,
-                                       fingerprint: PlanningSubject.fingerprint(of: try document.encoded()))
+        // What every step shares: the subject for planning, its DRR volume, the bones' surfaces and blocks.
+        let scene = try ProcedureScene(subject: subject, directory: o.out)
+        let planning = scene.planning
+        try OutputFile.write(planning.document.encoded(), to: (dir as NSString).appendingPathComponent("subject.json"), kind: .json)
         let labels = subject.labels, landmarks = subject.landmarks
         let level = o.level
 
@@ -116,7 +116,6 @@ public struct PublishedCase {
         let contrast = try ContrastSpread.inject(labels: labels, tipMm: left.targetPoint, volumeMl: 0.3)
 
         step("fluoroscopy: AP, left oblique, lateral with contrast, AP with the right needle")
-        let scene = FluoroScene(volume: try AttenuationVolume(subjectCT: subject.ct, labels: labels), labels: labels, landmarks: landmarks)
         let body = landmarks["\(level.rawValue).bodyCentre"] ?? left.targetPoint
         let shots: [(id: String, view: CArm.View, iso: Vector3, needle: NeedleShaft, iodine: Bool)] = [
             ("fig2a", .ap, body, leftShaft, false), ("fig2c", .obliqueLeft, left.targetPoint, leftShaft, false),
@@ -126,7 +125,7 @@ public struct PublishedCase {
         var carms: [String: CArm] = [:]
         for shot in shots {
             let carm = try CArm(isocentreMm: shot.iso, sourceDirection: shot.view.sourceDirection(), pixels: p)
-            let taken = try scene.shoot(carm, needle: shot.needle, contrast: shot.iodine ? contrast.concentration : nil)
+            let taken = try scene.fluoro.shoot(carm, needle: shot.needle, contrast: shot.iodine ? contrast.concentration : nil)
             ledger.record(taken.dose)
             try PNG.write(FluoroscopyDisplay.image(taken.image), to: "\(figures)/\(shot.id).png")
             carms[shot.id] = carm
@@ -146,11 +145,10 @@ public struct PublishedCase {
 
         step("3D illustrations of every view")
         let midline = landmarks["\(level.rawValue).spinousProcessTip"]?.x ?? 0
-        let surfaces = SurfaceMeshes(subject.surfaces, labels: labels), blocks = LabelBlocks(labels: labels)
         func illustrate(_ id: String, camera: Camera, overlays: [Overlay], iodine: Bool = false, translucent: Side? = nil,
                         translucentPelvis: Bool = false) throws {
-            var r = SurfaceRenderer(labels: labels, blocks: blocks)
-            r.surfaces = surfaces
+            var r = SurfaceRenderer(labels: labels, blocks: scene.blocks)
+            r.surfaces = scene.surfaces
             if translucentPelvis { r.styles = StructureStyle.probeView }
             r.overlays = overlays
             r.midlineXMm = midline

@@ -164,9 +164,11 @@ enum Shapes {
     func distanceTransformMatchesBruteForce() throws {
         let g = try Grid(dimensions: SIMD3(23, 17, 13), spacingMm: Vector3(0.5, 0.8, 1.2), originMm: .zero)
         let box = IndexBox(lower: SIMD3(2, 1, 1), upper: SIMD3(21, 15, 12))
-        var state: UInt64 = 7
-        func next() -> Int { state = state &* 6364136223846793005 &+ 1442695040888963407; return Int(state >> 33) }
-        let features = Set((0..<9).map { _ in g.linearIndex(box.lower.x + next() % box.size.x, box.lower.y + next() % box.size.y, box.lower.z + next() % box.size.z) })
+        var rng = SeededGenerator(seed: 7)
+        let features = Set((0..<9).map { _ in
+            g.linearIndex(Int.random(in: box.lower.x...box.upper.x, using: &rng), Int.random(in: box.lower.y...box.upper.y, using: &rng),
+                          Int.random(in: box.lower.z...box.upper.z, using: &rng))
+        })
         let d = DistanceTransform.distancesMm(grid: g, box: box) { features.contains($0) }
         var n = 0
         for k in box.lower.z...box.upper.z { for j in box.lower.y...box.upper.y { for i in box.lower.x...box.upper.x {
@@ -179,10 +181,8 @@ enum Shapes {
     @Test("The CT's separable cube dilation equals a brute-force search of each voxel's cube")
     func cubeDilationMatchesBruteForce() {
         let size = SIMD3(11, 9, 7)
-        var state: UInt64 = 3
-        let mask = (0..<(size.x * size.y * size.z)).map { _ -> Bool in
-            state = state &* 6364136223846793005 &+ 1442695040888963407; return state >> 59 == 0
-        }
+        var rng = SeededGenerator(seed: 3)
+        let mask = (0..<(size.x * size.y * size.z)).map { _ in Int.random(in: 0..<32, using: &rng) == 0 }
         for radius in [1, 2] {
             let dilated = CTStage.dilate(mask, size: size, radius: radius)
             for k in 0..<size.z { for j in 0..<size.y { for i in 0..<size.x {
