@@ -56,7 +56,7 @@ async function api(path, method = "GET", body) {
 function show(s) {
   state = s;
   const n = s.needle;
-  $("needle").textContent = n ? `inserted ${n.insertedMm.toFixed(1)} mm · tip depth ${n.tipDepthMm.toFixed(1)} mm · to target ${n.tipToTargetMm.toFixed(1)} mm · ${n.visible ? "tip VISIBLE" : "tip NOT visible"} · in ${n.tissue}` : "no needle";
+  $("needle").textContent = n ? `inserted ${n.insertedMm.toFixed(1)} mm · tip depth ${n.tipDepthMm.toFixed(1)} mm · to target ${n.tipToTargetMm.toFixed(1)} mm · ${n.visible ? "tip in the imaged slice" : "tip OUT of the imaged slice"} · in ${n.tissue}` : "no needle";
   if (n && n.events.length) $("events").textContent = n.events.join(", ");
   $("dose").textContent = `${s.exposures} exposures · reference air kerma ${s.referenceAirKermaMGy.toFixed(2)} mGy · target ${s.target} · preset ${s.preset}`;
 }
