@@ -5,10 +5,13 @@ import GRDB
 ///
 /// The schema carries foreign keys, NOT NULL and CHECK constraints; migrations are registered once, in
 /// order, and never edited after release (add a new one instead). Every multi-row change runs in one
-/// transaction, so a crash leaves either all of it or none. Values are validated before they reach
+/// transaction, so a crash leaves either all of it or none. The file is in write-ahead-log mode (SQLite
+/// WAL: a reader in another process goes on reading while a command writes); `-wal` and `-shm` files sit
+/// beside it while it is open and are folded back and removed when the last connection closes. Values are validated before they reach
 /// SQL, with messages naming the value and what is allowed; the constraints are the second line.
 public final class Registry: Sendable {
     public let path: String
+    public let mode: OpenMode
     let queue: DatabaseQueue
     /// "Today" for refusing future dates (UTC calendar day); settable for tests.
     public let today: Date
@@ -35,11 +38,15 @@ public final class Registry: Sendable {
     /// not ParsGuide's, is refused and left as it was; outside `.create` nothing is created.
     public init(path: String, today: Date = Date(), mode: OpenMode = .create) throws {
         self.path = path
+        self.mode = mode
         self.today = today
         try Self.checkPlace(path, mode: mode)
         var config = Configuration()
         config.foreignKeysEnabled = true
-        config.readonly = mode == .readOnly
+        // A read-only registry is opened for writing so that closing it folds the WAL back and leaves no
+        // -wal/-shm files (a read-only SQLite connection leaves both), but it only ever reads (GRDB runs
+        // every read under query_only) and `write` refuses; a file the user may not write is opened read-only.
+        config.readonly = mode == .readOnly && access(path, W_OK) != 0
         // Another command writing the same file makes this one wait for its lock, not fail at once.
         config.busyMode = .timeout(Self.busyTimeoutSeconds)
         do {
@@ -54,11 +61,23 @@ public final class Registry: Sendable {
             if mode != .create && !tables.contains("patient") {
                 throw ClinicalError("\(path) holds no registry yet: add a patient first (registry add-patient) or import one (registry import-csv)")
             }
-            if mode != .readOnly { try Self.migrator.migrate(queue) }
+            if mode != .readOnly {
+                try queue.writeWithoutTransaction { db in
+                    let journal = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+                    guard journal == "wal" else { throw ClinicalError("cannot put the registry \(path) in WAL mode (SQLite answered '\(journal ?? "nothing")')") }
+                }
+                try Self.migrator.migrate(queue)
+            }
         } catch let error as DatabaseError {
             if error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED { throw Self.busy(path) }
             throw ClinicalError("cannot open the registry \(path): \(error.message ?? error.description) (is it a ParsGuide registry?)")
         }
+    }
+
+    /// Closes the file now (it also closes when the last reference goes): the WAL is folded back and the
+    /// `-wal` and `-shm` files removed. Call it before moving the folder that holds the file.
+    public func close() throws {
+        do { try queue.close() } catch let e as DatabaseError { throw Self.describe(e) }
     }
 
     /// Refuses a path where no registry can be: missing (unless creating), a folder, a link or a device.
@@ -279,6 +298,7 @@ public final class Registry: Sendable {
 
     /// One transaction; database errors become messages naming the constraint.
     func write<T>(_ body: @escaping (Database) throws -> T) throws -> T {
+        guard mode != .readOnly else { throw ClinicalError("the registry \(path) was opened read-only: nothing was written") }
         do { return try queue.write(body) } catch let e as DatabaseError {
             if e.resultCode == .SQLITE_BUSY || e.resultCode == .SQLITE_LOCKED { throw Self.busy(path) }
             throw Self.describe(e)

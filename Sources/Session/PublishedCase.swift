@@ -192,6 +192,8 @@ public struct PublishedCase {
                          images: figureNames.map { ImageRecord(procedureId: 0, path: "figures/\($0).png", kind: Self.imageKind(of: $0)) })
         try registry.add(Encounter(patientId: patientId, date: Self.dates.followUp, kind: "follow-up",
                                    odiAnswers: Self.answers(try OswestryIndex.total(Self.followUpODI)), gpcLowPercent: 80, gpcHighPercent: 90))
+        // Closed before the folder is moved into place, so the registry's WAL is folded back beside it.
+        try registry.close()
 
         step("writing report.html and case.json")
         let before = try OswestryIndex.total(Self.baselineODI), after = try OswestryIndex.total(Self.followUpODI)

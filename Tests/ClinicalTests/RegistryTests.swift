@@ -45,6 +45,32 @@ import Testing
         #expect(try again.integrityCheck() == "ok")
     }
 
+    /// WAL: another connection reads the last committed state while a write transaction is open (a
+    /// rollback journal would block it), and closing folds the log back: no -wal or -shm stays behind,
+    /// also after a read-only command.
+    @Test func writeAheadLogLetsReadersReadBesideAWriter() throws {
+        let path = Self.temp("wal.sqlite")
+        let writer = try Registry(path: path, today: Self.today)
+        try Self.fillCase(writer)
+        #expect(try writer.queue.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "wal")
+        let reader = try Registry(path: path, today: Self.today, mode: .readOnly)
+        try writer.queue.inTransaction { db in
+            try db.execute(sql: "DELETE FROM finding")
+            // The deletion is not committed yet: the reader sees the three findings, without waiting.
+            #expect(try reader.findings().count == 3)
+            return .rollback
+        }
+        #expect(throws: ClinicalError.self) { try reader.add(Patient(id: "P2", sex: "female", yearOfBirth: 1980, heightCm: 160, weightKg: 60)) }
+        #expect(throws: (any Error).self) { try reader.queue.read { try $0.execute(sql: "DELETE FROM finding") } }
+        try reader.close()
+        try writer.close()
+        for suffix in ["-wal", "-shm", "-journal"] { #expect(!FileManager.default.fileExists(atPath: path + suffix), "\(suffix) left behind") }
+        let again = try Registry(path: path, today: Self.today, mode: .readOnly)
+        #expect(try again.findings().count == 3)
+        try again.close()
+        for suffix in ["-wal", "-shm"] { #expect(!FileManager.default.fileExists(atPath: path + suffix), "\(suffix) left by a read-only open") }
+    }
+
     @Test func csvExportImportRoundTripsExactly() throws {
         let a = try Registry(path: Self.temp("csv-a.sqlite"), today: Self.today)
         try Self.fillCase(a)
