@@ -14,7 +14,10 @@ public struct Grid: Hashable, Sendable {
         guard dimensions.x > 0, dimensions.y > 0, dimensions.z > 0 else {
             throw AnatomyError.invalidGrid(reason: "dimensions must be positive, got \(dimensions)")
         }
-        guard let inverse = worldFromIndex.affineInverse else {
+        guard worldFromIndex.flattened.allSatisfy(\.isFinite) else {
+            throw AnatomyError.invalidGrid(reason: "worldFromIndex holds a number that is not finite: \(worldFromIndex.flattened)")
+        }
+        guard let inverse = worldFromIndex.affineInverse, inverse.flattened.allSatisfy(\.isFinite) else {
             throw AnatomyError.invalidGrid(reason: "worldFromIndex is singular")
         }
         self.dimensions = dimensions

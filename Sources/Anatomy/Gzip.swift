@@ -57,7 +57,10 @@ public enum Gzip {
     /// Inflates at most `maxBytes` (the rest of the stream is never inflated: a file cannot make the
     /// reader allocate more than its caller expects).
     public static func decompress(_ data: Data, sizeHint: Int = 0, maxBytes: Int = .max) throws -> Data {
-        var out = Data(count: min(maxBytes, max(sizeHint, data.count * 4, 1 << 16)))
+        guard !data.isEmpty else { throw AnatomyError.compression(reason: "the compressed stream is empty") }
+        // Deflate expands at most 1032:1, so a hint beyond that (a hostile header's promise) is not allocated.
+        let most = data.count.multipliedReportingOverflow(by: 1032).overflow ? Int.max : data.count * 1032 + (1 << 16)
+        var out = Data(count: min(maxBytes, max(min(sizeHint, most), data.count * 4, 1 << 16)))
         var produced = 0
         try data.withUnsafeBytes { (src: UnsafeRawBufferPointer) in
             var stream = z_stream()
@@ -66,30 +69,37 @@ public enum Gzip {
                 throw AnatomyError.compression(reason: "inflateInit2 failed")
             }
             defer { inflateEnd(&stream) }
+            // zlib counts in 32 bits: input and output are handed over at most 4 GiB − 1 at a time.
+            let chunk = Int(UInt32.max)
+            var consumed = 0
             stream.next_in = UnsafeMutablePointer(mutating: src.bindMemory(to: Bytef.self).baseAddress)
-            stream.avail_in = uInt(src.count)
+            stream.avail_in = uInt(min(src.count, chunk))
             while true {
+                if stream.avail_in == 0, consumed + chunk < src.count {
+                    consumed += chunk
+                    stream.avail_in = uInt(min(src.count - consumed, chunk))
+                }
                 if produced == maxBytes { return }
                 if produced == out.count { out.count = min(maxBytes, out.count * 2) }
                 let status: Int32 = out.withUnsafeMutableBytes { (dst: UnsafeMutableRawBufferPointer) in
                     stream.next_out = dst.bindMemory(to: Bytef.self).baseAddress! + produced
-                    stream.avail_out = uInt(dst.count - produced)
+                    stream.avail_out = uInt(min(dst.count - produced, chunk))
                     let before = stream.avail_out
                     let s = inflate(&stream, Z_NO_FLUSH)
                     produced += Int(before - stream.avail_out)
                     return s
                 }
+                // The input not yet handed to zlib or not yet consumed by it.
+                let rest = UnsafeRawBufferPointer(rebasing: src[(UnsafeRawPointer(stream.next_in!) - src.baseAddress!)...])
                 switch status {
                 case Z_STREAM_END:
                     // Another gzip member may follow; skip trailing zero padding.
-                    if stream.avail_in == 0 { return }
-                    let rest = UnsafeRawBufferPointer(start: stream.next_in, count: Int(stream.avail_in))
                     if rest.allSatisfy({ $0 == 0 }) { return }
                     inflateReset(&stream)
                 case Z_OK:
                     continue
                 case Z_BUF_ERROR:
-                    if stream.avail_in == 0 {
+                    if rest.isEmpty {
                         throw AnatomyError.compression(reason: "compressed stream ends early (truncated file)")
                     }
                     continue

@@ -21,6 +21,11 @@ public enum NIfTI {
         do { raw = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw AnatomyError.fileUnreadable(path: path, reason: error.localizedDescription)
         }
+        return try decodeFile(raw, path: path)
+    }
+
+    /// Decodes the bytes of a `.nii` or `.nii.gz` file as `read` does (`path` names it in errors).
+    public static func decodeFile(_ raw: Data, path: String = "data") throws -> NIfTIImage {
         let data: Data
         if Gzip.isGzip(raw) {
             do {

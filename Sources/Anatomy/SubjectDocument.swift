@@ -89,6 +89,11 @@ public struct SubjectDocument: Codable, Sendable {
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw AnatomyError.fileUnreadable(path: path, reason: error.localizedDescription)
         }
+        return try decode(data, path: path)
+    }
+
+    /// Decodes and checks the bytes of a `subject.json` as `read` does (`path` names it in errors).
+    public static func decode(_ data: Data, path: String = "subject.json") throws -> SubjectDocument {
         let document: SubjectDocument
         do { document = try JSONDecoder().decode(SubjectDocument.self, from: data) } catch {
             throw AnatomyError.corruptFile(path: path, reason: "not a ParsGuide subject.json (\(error))")

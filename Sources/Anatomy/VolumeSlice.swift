@@ -24,6 +24,9 @@ public struct VolumeSlice<Element: Sendable>: Sendable {
         let index = at.isFinite && abs(at) < 1e9 ? Int(at) : -1  // a degenerate grid places nothing
         guard index >= 0, index < g.dimensions[axis] else {
             let lo = g.world(0, 0, 0)[axis], hi = g.world(g.dimensions.x - 1, g.dimensions.y - 1, g.dimensions.z - 1)[axis]
+            guard lo.isFinite, hi.isFinite else {
+                throw AnatomyError.invalidGrid(reason: "the grid's extent along the slice's normal is not finite (\(lo)…\(hi) mm): its spacing or origin is out of range")
+            }
             throw AnatomyError.valueOutOfRange(name: "slice position", value: atMm, allowed: min(lo, hi)...max(lo, hi), unit: "mm")
         }
         let d = g.dimensions

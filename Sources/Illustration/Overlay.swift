@@ -21,36 +21,41 @@ public enum Overlay: Sendable {
         var alpha: Double
         /// Flat overlays (the fan) are not lit.
         var lit: Bool
+        /// Which overlay of the renderer's list (and which of its surfaces, × 8).
+        var overlay = 0
     }
 
-    /// Every surface this overlay presents to the ray o + t·d, t > 0.
-    func hits(origin o: Vector3, direction d: Vector3) -> [Hit] {
+    /// Appends every surface this overlay presents to the ray o + t·d, t > 0, to `hits` (no allocation when
+    /// `hits` has the capacity: this runs once per ray).
+    func appendHits(origin o: Vector3, direction d: Vector3, index: Int, to hits: inout [Hit]) {
+        let start = hits.count
+        defer { for i in start..<hits.count { hits[i].overlay = index * 8 + min(i - start, 7) } }
         switch self {
         case .needle(let n):
-            guard let h = Self.cylinder(o, d, a: n.hubMm, b: n.tipMm, radius: max(n.outerDiameterMm, 0.6)) else { return [] }
-            return [Hit(t: h.t, normal: h.normal, colour: RGB(150, 156, 166), alpha: 1, lit: true)]
+            guard let h = Self.cylinder(o, d, a: n.hubMm, b: n.tipMm, radius: max(n.outerDiameterMm, 0.6)) else { return }
+            hits.append(Hit(t: h.t, normal: h.normal, colour: RGB(150, 156, 166), alpha: 1, lit: true))
         case .probe(let pose, let transducer, let settings):
-            var out: [Hit] = []
             // The probe's body: a box resting on the skin, above the face.
             let half = Vector3(transducer.apertureMm / 2 + 3, transducer.elementHeightMm / 2 + 4, 14)
             let centre = pose.centreMm - pose.beam * half.z
             if let h = Self.box(o, d, centre: centre, axes: (pose.azimuth, pose.elevation, pose.beam), half: half) {
-                out.append(Hit(t: h.t, normal: h.normal, colour: RGB(60, 66, 78), alpha: 1, lit: true))
+                hits.append(Hit(t: h.t, normal: h.normal, colour: RGB(60, 66, 78), alpha: 1, lit: true))
             }
             // The image plane: where the ray crosses it inside the field of view.
             let denom = d.dot(pose.elevation)
             if abs(denom) > 1e-9 {
                 let t = (pose.centreMm - o).dot(pose.elevation) / denom
                 if t > 0, FieldOfView(transducer: transducer, settings: settings).contains(pose.probePoint(ofWorld: o + d * t)) {
-                    out.append(Hit(t: t, normal: pose.elevation, colour: RGB(70, 150, 255), alpha: 0.28, lit: false))
+                    hits.append(Hit(t: t, normal: pose.elevation, colour: RGB(70, 150, 255), alpha: 0.28, lit: false))
                 }
             }
-            return out
         case let .markers(points, radius, colour):
-            return points.compactMap { c in Self.sphere(o, d, centre: c, radius: radius).map { Hit(t: $0.t, normal: $0.normal, colour: colour, alpha: 1, lit: true) } }
+            for c in points {
+                if let h = Self.sphere(o, d, centre: c, radius: radius) { hits.append(Hit(t: h.t, normal: h.normal, colour: colour, alpha: 1, lit: true)) }
+            }
         case let .rod(a, b, radius, colour):
-            guard let h = Self.cylinder(o, d, a: a, b: b, radius: radius) else { return [] }
-            return [Hit(t: h.t, normal: h.normal, colour: colour, alpha: 1, lit: true)]
+            guard let h = Self.cylinder(o, d, a: a, b: b, radius: radius) else { return }
+            hits.append(Hit(t: h.t, normal: h.normal, colour: colour, alpha: 1, lit: true))
         }
     }
 
@@ -63,7 +68,9 @@ public enum Overlay: Sendable {
         guard qa > 1e-12 else { return nil }
         let disc = qb * qb - 4 * qa * qc
         guard disc > 0 else { return nil }
-        for t in [(-qb - disc.squareRoot()) / (2 * qa), (-qb + disc.squareRoot()) / (2 * qa)] where t > 0 {
+        for root in 0..<2 {
+            let t = (-qb + (root == 0 ? -1 : 1) * disc.squareRoot()) / (2 * qa)
+            guard t > 0 else { continue }
             let p = o + d * t, s = (p - a).dot(axis)
             if s >= 0 && s <= length {
                 let radial = (p - a) - axis * s
@@ -86,7 +93,8 @@ public enum Overlay: Sendable {
     /// Entry into an oriented box (slab method).
     static func box(_ o: Vector3, _ d: Vector3, centre: Vector3, axes: (Vector3, Vector3, Vector3), half: Vector3) -> (t: Double, normal: Vector3)? {
         var tIn = -Double.infinity, tOut = Double.infinity, normal = Vector3.zero
-        for (axis, h) in [(axes.0, half.x), (axes.1, half.y), (axes.2, half.z)] {
+        for a in 0..<3 {
+            let axis = a == 0 ? axes.0 : (a == 1 ? axes.1 : axes.2), h = half[a]
             let e = axis.dot(centre - o), f = axis.dot(d)
             if abs(f) < 1e-12 { if abs(e) > h { return nil }; continue }
             var t1 = (e - h) / f, t2 = (e + h) / f

@@ -74,14 +74,21 @@ public struct NeedlePlan: Codable, Sendable, Equatable {
     /// Reads a plan and checks that it belongs to `subject`.
     public static func read(path: String, for subject: PlanningSubject) throws -> NeedlePlan {
         guard let data = FileManager.default.contents(atPath: path) else { throw ProcedureError.invalid("plan \(path): no such file or not readable") }
+        let plan = try decode(data, within: subject.labels.grid, path: path)
+        guard plan.subject.fingerprint == subject.fingerprint else {
+            throw ProcedureError.invalid("plan \(path) was made on another subject (fingerprint \(plan.subject.fingerprint), this subject \(subject.fingerprint) in \(subject.directory)): plan again on this subject")
+        }
+        return plan
+    }
+
+    /// Decodes the bytes of a plan and checks it against a subject's `grid` (`problem(within:)`); `path`
+    /// names it in errors.
+    public static func decode(_ data: Data, within grid: Grid, path: String = "plan.json") throws -> NeedlePlan {
         let plan: NeedlePlan
         do { plan = try JSONDecoder().decode(NeedlePlan.self, from: data) } catch {
             throw ProcedureError.invalid("plan \(path) is not a ParsGuide plan (make one with `parsguide plan`): \(error)")
         }
-        if let problem = plan.problem(within: subject.labels.grid) { throw ProcedureError.invalid("plan \(path): \(problem)") }
-        guard plan.subject.fingerprint == subject.fingerprint else {
-            throw ProcedureError.invalid("plan \(path) was made on another subject (fingerprint \(plan.subject.fingerprint), this subject \(subject.fingerprint) in \(subject.directory)): plan again on this subject")
-        }
+        if let problem = plan.problem(within: grid) { throw ProcedureError.invalid("plan \(path): \(problem)") }
         return plan
     }
 

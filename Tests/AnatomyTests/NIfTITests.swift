@@ -114,6 +114,21 @@ import ParsGuideCore
         for d in 0..<3 { withUnsafeBytes(of: Int16(30000).littleEndian) { for (i, b) in $0.enumerated() { big[42 + 2 * d + i] = b } } }
         try Gzip.compress(big, level: 1).write(to: URL(fileURLWithPath: huge))
         #expect(throws: MemoryBudgetExceeded.self) { try NIfTI.read(path: huge) }
+        // A header promising 6 GB that fits the budget (found by the fuzzer: zlib's 32-bit output count
+        // trapped above 4 GiB): the small stream inflates to what it holds, nothing like 6 GB is allocated.
+        let small = try Gzip.compress(image, level: 1)
+        #expect(try Gzip.decompress(small, sizeHint: 6 << 30, maxBytes: 6 << 30) == image)
+        #expect(throws: AnatomyError.self) { try Gzip.decompress(Data()) }
+    }
+
+    @Test("A qform whose offset is NaN is refused at decode (a fuzzer finding: slicing it trapped)")
+    func nonFiniteQformOffset() throws {
+        let grid = try Grid(dimensions: SIMD3(4, 4, 3), spacingMm: Vector3(0.7, 0.7, 0.7), originMm: .zero)
+        var data = try NIfTI.encode(Volume<Float>(grid: grid, repeating: 1))
+        withUnsafeBytes(of: Int16(0).littleEndian) { for (i, b) in $0.enumerated() { data[254 + i] = b } }  // no sform
+        withUnsafeBytes(of: Float.nan.bitPattern.littleEndian) { for (i, b) in $0.enumerated() { data[268 + i] = b } }  // qoffset_x
+        #expect(throws: AnatomyError.self) { try NIfTI.decode(data) }
+        #expect(throws: AnatomyError.self) { try Grid(dimensions: SIMD3(2, 2, 2), spacingMm: Vector3(1, 1, 1), originMm: Vector3(.nan, 0, 0)) }
     }
 
     @Test("Hostile header numbers are errors or clamped values, never a trap (the slice fuzz's three trap sites)")

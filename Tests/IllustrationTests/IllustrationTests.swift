@@ -143,6 +143,36 @@ import Ultrasound
         #expect(voxelOnly > 2 * fromSurface, "voxel-only RMS \(voxelOnly)° vs \(fromSurface)°")
     }
 
+    @Test("Interpolating between agreeing traced pixels stays within a few levels of tracing every pixel")
+    func interpolatedPixelsMatchTracedOnes() throws {
+        var volume = try Self.sphereAtHalfMillimetre()
+        let g = volume.grid
+        // A 1 mm slot (two voxels) through the sphere: a thin feature the interpolation must not close.
+        for k in 0..<64 { for j in 0..<64 { for i in 0..<64 where abs(g.world(i, j, k).z) < 0.5 && volume[i, j, k] != 0 {
+            volume[i, j, k] = 0
+        } } }
+        var renderer = SurfaceRenderer(labels: volume)
+        renderer.surfaces = SurfaceMeshes([Tissue.l5.rawValue: Self.icosphere(levels: 4)], labels: volume)
+        let needle = try NeedleShaft(tipMm: Vector3(3, 12, -4), hubMm: Vector3(9, 30, 12), outerDiameterMm: 0.72)
+        renderer.overlays = [.needle(needle)]
+        let camera = try Camera.lookAt(eye: Vector3(40, 90, 30), target: .zero, up: Vector3(0, 0, 1), fieldOfViewDeg: 24, width: 97, height: 64)
+        let fast = renderer.render(camera)
+        renderer.tracesEveryPixel = true
+        let exact = renderer.render(camera)
+        var total = 0, over8 = 0
+        for (a, b) in zip(fast.pixels, exact.pixels) {
+            let d = max(abs(Int(a.r) - Int(b.r)), abs(Int(a.g) - Int(b.g)), abs(Int(a.b) - Int(b.b)))
+            total += d
+            if d > 8 { over8 += 1 }
+        }
+        let n = fast.pixels.count
+        #expect(Double(total) / Double(n) < 0.5, "mean difference \(Double(total) / Double(n)) levels")
+        #expect(Double(over8) / Double(n) < 0.005, "\(over8) of \(n) pixels differ by more than 8 levels")
+        // The slot stays open and the needle drawn: the background shows through the slot's middle row.
+        let slot = try #require(camera.project(Vector3(0, 0, 0)))
+        #expect(exact[Int(slot.column.rounded()), Int(slot.row.rounded())] == fast[Int(slot.column.rounded()), Int(slot.row.rounded())])
+    }
+
     @Test func aCarvedGapStaysOpenUnderTheSurface() throws {
         // A 2 mm slot carved through the sphere's voxels (as a pars defect is): the mesh still spans it,
         // but rays into the slot must pass the mesh and meet the slot's walls or go through.

@@ -1,0 +1,49 @@
+import Anatomy
+import Foundation
+import Imaging
+import Procedure
+
+/// One reader under the fuzzer: the bytes of a file go through the same code as `parsguide` reading it, and
+/// whatever it accepts goes on to the steps that trapped on hostile values before (slicing, windowing,
+/// geometry). A thrown error is a correct refusal; only a trap, a sanitizer report or a hang is a finding.
+enum FuzzTarget: String, CaseIterable {
+    case nifti, stl, obj, subjectJSON = "subject-json", planJSON = "plan-json"
+
+    /// The target named by PARSGUIDE_FUZZ_TARGET, read once (a global: initialised on first use).
+    static let chosen: FuzzTarget = {
+        let name = ProcessInfo.processInfo.environment["PARSGUIDE_FUZZ_TARGET"] ?? ""
+        guard let t = FuzzTarget(rawValue: name) else {
+            FileHandle.standardError.write(Data("PARSGUIDE_FUZZ_TARGET is '\(name)': allowed \(allCases.map(\.rawValue).joined(separator: ", "))\n".utf8))
+            exit(2)
+        }
+        return t
+    }()
+
+    /// The grid a plan is checked against: the default subject's (0.5 mm).
+    static let planGrid = try! Grid(dimensions: SIMD3(681, 621, 669), spacingMm: Vector3(0.5, 0.5, 0.5), originMm: Vector3(-170, -167, -242))
+
+    func run(_ data: Data) {
+        switch self {
+        case .nifti:
+            guard let image = try? NIfTI.decodeFile(data) else { return }
+            if let labels = try? image.labels() { _ = labels.voxels.count }
+            let volume = image.float32
+            for plane in SlicePlane.allCases {
+                guard let slice = try? VolumeSlice(volume, plane: plane, atMm: 0) else { continue }
+                _ = GrayImage.windowed(slice.values, width: slice.width, height: slice.height, level: 40, window: 400)
+            }
+        case .stl:
+            guard let mesh = try? STL.decode(data) else { return }
+            _ = mesh.triangles.count
+        case .obj:
+            guard let mesh = try? OBJ.decode(data) else { return }
+            _ = mesh.triangles.count
+        case .subjectJSON:
+            guard let document = try? SubjectDocument.decode(data) else { return }
+            for name in document.landmarks.keys { _ = try? document.landmark(name) }
+        case .planJSON:
+            guard let plan = try? NeedlePlan.decode(data, within: Self.planGrid) else { return }
+            _ = try? plan.probePose
+        }
+    }
+}

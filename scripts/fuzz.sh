@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# libFuzzer over ParsGuide's readers (fuzz/): NIfTI (raw and gzip), STL, OBJ, subject.json and plan.json.
+# Each target starts from its seed corpus (fuzz/corpus/TARGET, read only) and runs for SECONDS (default 30;
+# `.ci/run` uses 20). New inputs go to a temporary folder; a finding (trap, sanitizer report, hang over 10 s,
+# over 2 GB) is saved to fuzz/findings/ and fails the script. Prints runs and executions per second.
+# Usage: scripts/fuzz.sh [SECONDS] [TARGET…]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-30}; shift || true
+targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(nifti stl obj subject-json plan-json)
+case "$seconds" in ''|*[!0-9]*) echo "SECONDS is '$seconds': give a whole number of seconds" >&2; exit 2;; esac
+(cd fuzz && swift build -c release --sanitize=fuzzer >/dev/null)
+bin=fuzz/.build/release/parsguide-fuzz
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+mkdir -p fuzz/findings
+status=0
+for t in "${targets[@]}"; do
+  [ -d "fuzz/corpus/$t" ] || { echo "unknown fuzz target '$t': allowed nifti, stl, obj, subject-json, plan-json" >&2; exit 2; }
+  mkdir -p "$work/$t"
+  log="$work/$t.log"
+  if SWIFT_BACKTRACE=enable=no PARSGUIDE_FUZZ_TARGET="$t" "$bin" "$work/$t" "fuzz/corpus/$t" -max_total_time="$seconds" -timeout=10 \
+       -rss_limit_mb=2048 -max_len=16384 -artifact_prefix="fuzz/findings/$t-" -print_final_stats=1 >"$log" 2>&1; then
+    runs=$(grep -a -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
+    rate=$(grep -a -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
+    echo "fuzz $t: $runs runs in ${seconds} s ($rate/s), 0 findings"
+  else
+    echo "fuzz $t: FINDING (see fuzz/findings/$t-*):" >&2
+    grep -a -E "ERROR|Fatal error|SUMMARY|Test unit written" "$log" | head -10 >&2 || true
+    status=1
+  fi
+done
+exit $status
