@@ -6,8 +6,11 @@ let package = Package(
     products: [
         .executable(name: "parsguide", targets: ["parsguide"]),
         .library(name: "ParsGuideCore", targets: ["ParsGuideCore"]),
+        .library(name: "VolumeGeometry", targets: ["VolumeGeometry"]),
+        .library(name: "FileFormats", targets: ["FileFormats"]),
         .library(name: "Anatomy", targets: ["Anatomy"]),
         .library(name: "Imaging", targets: ["Imaging"]),
+        .library(name: "Devices", targets: ["Devices"]),
         .library(name: "Ultrasound", targets: ["Ultrasound"]),
         .library(name: "Fluoroscopy", targets: ["Fluoroscopy"]),
         .library(name: "Procedure", targets: ["Procedure"]),
@@ -31,18 +34,27 @@ let package = Package(
 
         // The lowest layer: safe output files and folders, error sentences. Depends on nothing.
         .target(name: "ParsGuideCore"),
+        // Grids, volumes, matrices, meshes and the algorithms on them (distance transform, components,
+        // marching cubes, voxeliser, registration); no anatomy.
+        .target(name: "VolumeGeometry", dependencies: ["ParsGuideCore"]),
+        // NIfTI, STL, OBJ and the zlib wrapper (DICOM joins them with the patient-CT issue).
+        .target(name: "FileFormats", dependencies: ["ParsGuideCore", "VolumeGeometry", "CZlib"]),
+        // Anatomy proper: tissues, habitus, levels, defects, the subject and its documents, the phantom.
         .target(
             name: "Anatomy",
-            dependencies: ["ParsGuideCore", "CZlib"],
+            dependencies: ["ParsGuideCore", "VolumeGeometry", "FileFormats"],
             resources: [.copy("Resources/lumbar-mean-shape"), .copy("Resources/bodyparts3d")]
         ),
         .target(name: "Imaging", dependencies: ["ParsGuideCore", "CPNG", "CZlib"]),
-        .target(name: "Ultrasound", dependencies: ["ParsGuideCore", "Anatomy", "Imaging"]),
+        // Device geometry apart from the simulators: probe pose and transducer, scan lines and field of
+        // view, C-arm and detector, camera, needle shaft. The engines, Procedure and Illustration import it.
+        .target(name: "Devices", dependencies: ["ParsGuideCore", "Anatomy"]),
+        .target(name: "Ultrasound", dependencies: ["ParsGuideCore", "Anatomy", "Imaging", "Devices"]),
         // The DRR's vector slab walk (AVX-512 or AVX2, chosen at run time); plain C, no flags. The walk
         // itself is SlabWalk.inc, compiled once per instruction set.
         .target(name: "CDRRKernel", exclude: ["SlabWalk.inc"]),
-        .target(name: "Fluoroscopy", dependencies: ["ParsGuideCore", "Anatomy", "Imaging", "CDRRKernel"]),
-        .target(name: "Illustration", dependencies: ["Anatomy", "Imaging", "Ultrasound", "Fluoroscopy"]),
+        .target(name: "Fluoroscopy", dependencies: ["ParsGuideCore", "Anatomy", "Imaging", "CDRRKernel", "Devices"]),
+        .target(name: "Illustration", dependencies: ["Anatomy", "Imaging", "Devices"]),
         .target(name: "Report"),
         // The web simulator; the only module that needs Hummingbird.
         .target(name: "Server", dependencies: [
@@ -55,7 +67,7 @@ let package = Package(
         // Outcome scales and the case registry; knows nothing of images.
         .target(name: "Clinical", dependencies: ["ParsGuideCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Procedure", dependencies: [
-            "ParsGuideCore", "Anatomy", "Imaging", "Ultrasound", "Fluoroscopy",
+            "ParsGuideCore", "Anatomy", "Imaging", "Devices", "Ultrasound", "Fluoroscopy",
             .product(name: "HeapModule", package: "swift-collections"),
         ]),
         // The pipelines above the simulators as library calls: the published case (the server's session joins it).
@@ -73,17 +85,19 @@ let package = Package(
         .executableTarget(name: "parsguide", dependencies: ["ParsGuideCommands"]),
 
         .testTarget(name: "ParsGuideCoreTests", dependencies: ["ParsGuideCore"]),
-        .testTarget(name: "AnatomyTests", dependencies: ["Anatomy", "ParsGuideCore"], resources: [.copy("Fixtures")]),
+        // What the test targets share: subjects built once per process, seeded random numbers.
+        .target(name: "TestSupport", dependencies: ["Anatomy"], path: "Tests/TestSupport"),
+        .testTarget(name: "AnatomyTests", dependencies: ["Anatomy", "VolumeGeometry", "FileFormats", "ParsGuideCore", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "ParsGuideCore"]),
-        .testTarget(name: "UltrasoundTests", dependencies: ["Ultrasound", "Anatomy"]),
-        .testTarget(name: "FluoroscopyTests", dependencies: ["Fluoroscopy", "Anatomy", "Imaging"]),
+        .testTarget(name: "UltrasoundTests", dependencies: ["Ultrasound", "Anatomy", "TestSupport"]),
+        .testTarget(name: "FluoroscopyTests", dependencies: ["Fluoroscopy", "Anatomy", "Imaging", "TestSupport"]),
         .testTarget(name: "ClinicalTests", dependencies: ["Clinical"]),
         .testTarget(name: "ServerTests", dependencies: [
             "Server", "ParsGuideCore", "Anatomy", "Clinical", "Ultrasound", "Fluoroscopy", "Procedure", "Imaging", "ParsGuideCommands",
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
-        .testTarget(name: "IllustrationTests", dependencies: ["Illustration", "Anatomy", "Fluoroscopy", "Ultrasound", "Imaging"]),
+        .testTarget(name: "IllustrationTests", dependencies: ["Illustration", "Anatomy", "Devices", "Fluoroscopy", "Ultrasound", "Imaging"]),
         .testTarget(name: "ProcedureTests", dependencies: ["Procedure", "Anatomy", "Ultrasound", "Fluoroscopy"]),
         .testTarget(name: "SessionTests", dependencies: ["Session", "Report", "Imaging"]),
         .testTarget(name: "ParsGuideCommandsTests", dependencies: [

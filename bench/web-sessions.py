@@ -35,7 +35,8 @@ for n in range(1, a.sessions + 1):
     for method, path, body in [("POST", f"/api/sessions/{sid}/probe", {"slideMm": 1}),
                                ("GET", f"/api/sessions/{sid}/ultrasound.png", None),
                                ("POST", f"/api/sessions/{sid}/needle", {"action": "entry"}),
-                               ("POST", f"/api/sessions/{sid}/needle", {"action": "advance", "mm": 30}),
+                               ("POST", f"/api/sessions/{sid}/needle", {"action": "advance", "mm": 15}),
+                               ("POST", f"/api/sessions/{sid}/needle", {"action": "advance", "mm": 15}),
                                ("POST", f"/api/sessions/{sid}/contrast", {"volumeMl": 0.3}),
                                ("POST", f"/api/sessions/{sid}/fluoro", {"view": "ap"})]:
         status, _ = call(method, path, body)

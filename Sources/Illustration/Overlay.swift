@@ -1,14 +1,14 @@
 import Anatomy
 import Foundation
 import Imaging
-import Ultrasound
+import Devices
 
 /// Analytic objects drawn into an illustration with the anatomy, depth-sorted along each ray.
 public enum Overlay: Sendable {
     /// The needle as a shaded steel cylinder of its gauge (drawn 2× thicker so it shows at figure size).
     case needle(NeedleShaft)
-    /// The probe body above its footprint and its image plane as a translucent fan.
-    case probe(ProbePose, Transducer, BModeSettings)
+    /// The probe body above its footprint and its image plane as a translucent fan (the frame's field of view).
+    case probe(ProbePose, Transducer, FieldOfView)
     /// Spheres at world points (radius mm).
     case markers([Vector3], radiusMm: Double, colour: RGB)
     /// A rod from `from` to `to` (e.g. toward the X-ray source), radius mm.
@@ -34,7 +34,7 @@ public enum Overlay: Sendable {
         case .needle(let n):
             guard let h = Self.cylinder(o, d, a: n.hubMm, b: n.tipMm, radius: max(n.outerDiameterMm, 0.6)) else { return }
             hits.append(Hit(t: h.t, normal: h.normal, colour: RGB(150, 156, 166), alpha: 1, lit: true))
-        case .probe(let pose, let transducer, let settings):
+        case .probe(let pose, let transducer, let fieldOfView):
             // The probe's body: a box resting on the skin, above the face.
             let half = Vector3(transducer.apertureMm / 2 + 3, transducer.elementHeightMm / 2 + 4, 14)
             let centre = pose.centreMm - pose.beam * half.z
@@ -45,7 +45,7 @@ public enum Overlay: Sendable {
             let denom = d.dot(pose.elevation)
             if abs(denom) > 1e-9 {
                 let t = (pose.centreMm - o).dot(pose.elevation) / denom
-                if t > 0, FieldOfView(transducer: transducer, settings: settings).contains(pose.probePoint(ofWorld: o + d * t)) {
+                if t > 0, fieldOfView.contains(pose.probePoint(ofWorld: o + d * t)) {
                     hits.append(Hit(t: t, normal: pose.elevation, colour: RGB(70, 150, 255), alpha: 0.28, lit: false))
                 }
             }

@@ -1,4 +1,5 @@
 import Anatomy
+import Devices
 import Fluoroscopy
 import Foundation
 import Illustration
@@ -22,7 +23,7 @@ extension BenchCommand {
         var renderer = SurfaceRenderer(labels: subject.labels, blocks: blocks)
         renderer.surfaces = surfaces
         renderer.styles = StructureStyle.probeView
-        renderer.overlays = [.probe(pose, .c52, BModeSettings()), .needle(needle)]
+        renderer.overlays = [.probe(pose, .c52, FieldOfView(transducer: .c52, settings: BModeSettings())), .needle(needle)]
         let us = try Camera.threeQuarter(of: pose, focus: pars, width: 1024, height: 768)
         let carm = try CArm(isocentreMm: pars, sourceDirection: CArm.View.obliqueLeft.sourceDirection(), pixels: 1024)
         var fluoro = SurfaceRenderer(labels: subject.labels, blocks: blocks)

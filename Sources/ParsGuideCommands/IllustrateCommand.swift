@@ -1,4 +1,5 @@
 import Anatomy
+import Devices
 import ArgumentParser
 import Fluoroscopy
 import Foundation
@@ -76,7 +77,7 @@ struct IllustrateCommand: ParsableCommand {
         let camera: Camera
         if let usPose {
             let pose = try resolvePose(usPose, subject: planning, plan: plan)
-            renderer.overlays.append(.probe(pose, .c52, BModeSettings()))
+            renderer.overlays.append(.probe(pose, .c52, FieldOfView(transducer: .c52, settings: BModeSettings())))
             renderer.styles[.ilium] = StructureStyle.probeView[.ilium]  // the near iliac wing would hide the target
             camera = try .threeQuarter(of: pose, focus: try focus.map { try point($0, planning, flag: "--focus") } ?? plan?.targetPoint, width: dims[0], height: dims[1])
         } else {

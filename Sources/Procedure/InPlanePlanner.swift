@@ -1,4 +1,5 @@
 import Anatomy
+import Devices
 import Foundation
 import Ultrasound
 

@@ -1,5 +1,6 @@
 import ParsGuideCore
 import Anatomy
+import Devices
 import Foundation
 import Ultrasound
 

@@ -1,4 +1,5 @@
 import Anatomy
+import Devices
 import Foundation
 
 /// A spinal needle: gauge, length and bevel; placed by its tip and direction in world LPS mm.

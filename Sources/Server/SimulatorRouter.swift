@@ -128,6 +128,8 @@ struct ErrorMiddleware: RouterMiddleware {
             throw HTTPError(.badRequest, message: e.description)
         } catch let e as UltrasoundError {
             throw HTTPError(.badRequest, message: e.description)
+        } catch let e as DeviceError {
+            throw HTTPError(.badRequest, message: e.description)
         } catch let e as ParameterOutOfRange {
             throw HTTPError(.badRequest, message: e.description)
         } catch let e as UnknownChoice {

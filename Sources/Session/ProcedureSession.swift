@@ -1,4 +1,5 @@
 import Anatomy
+import Devices
 import Fluoroscopy
 import Foundation
 import Illustration
@@ -198,7 +199,7 @@ public struct ProcedureSession: Sendable {
         var r = SurfaceRenderer(labels: scene.labels, blocks: scene.blocks)
         r.surfaces = scene.surfaces
         r.styles = StructureStyle.probeView
-        r.overlays = [.probe(pose, scene.transducer, settings)] + (shaft.map { [.needle($0)] } ?? [])
+        r.overlays = [.probe(pose, scene.transducer, FieldOfView(transducer: scene.transducer, settings: settings))] + (shaft.map { [.needle($0)] } ?? [])
         r.contrast = contrast?.concentration
         return r.render(try .threeQuarter(of: pose, focus: targetPoint(), width: width, height: height))
     }

@@ -1,4 +1,5 @@
 import Anatomy
+import Devices
 import Clinical
 import Fluoroscopy
 import Foundation
@@ -156,10 +157,10 @@ public struct PublishedCase {
             if iodine { r.contrast = contrast.concentration }
             try PNG.write(r.render(camera), to: "\(figures)/\(id).png")
         }
-        try illustrate("fig1b", camera: .threeQuarter(of: sagittal, width: p, height: p), overlays: [.probe(sagittal, .c52, settings)],
+        try illustrate("fig1b", camera: .threeQuarter(of: sagittal, width: p, height: p), overlays: [.probe(sagittal, .c52, FieldOfView(transducer: .c52, settings: settings))],
                        translucentPelvis: true)
         try illustrate("fig1d", camera: .threeQuarter(of: obliquePose, focus: left.targetPoint, width: p, height: p),
-                       overlays: [.probe(obliquePose, .c52, settings), .needle(leftShaft)], translucentPelvis: true)
+                       overlays: [.probe(obliquePose, .c52, FieldOfView(transducer: .c52, settings: settings)), .needle(leftShaft)], translucentPelvis: true)
         try illustrate("fig2b", camera: .fluoroscopy(carms["fig2a"]!), overlays: [.needle(leftShaft)])
         try illustrate("fig2d", camera: .fluoroscopy(carms["fig2c"]!), overlays: [.needle(leftShaft)])
         try illustrate("fig2f", camera: .fluoroscopy(carms["fig2e"]!), overlays: [.needle(leftShaft)], iodine: true, translucent: .right,

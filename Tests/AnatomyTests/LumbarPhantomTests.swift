@@ -1,29 +1,12 @@
 import Foundation
 import Testing
 @testable import Anatomy
-
-/// Phantoms at a coarse voxel size so debug-mode tests stay quick; full size lives in the benchmark.
-enum TestSubjects {
-    static let voxelMm = 1.0
-
-    static func build(defects: [ParsDefect] = ParsDefect.flagship, habitus: Habitus = .flagship, seed: UInt64 = 1,
-                      voxelMm: Double = voxelMm) throws -> Subject {
-        var o = PhantomOptions()
-        o.defects = defects
-        o.habitus = habitus
-        o.seed = seed
-        o.voxelMm = voxelMm
-        return try LumbarPhantom.build(o)
-    }
-
-    static let flagship = Result { try build() }
-    static let intact = Result { try build(defects: []) }
-}
+import TestSupport
 
 @Suite(.serialized) struct LumbarPhantomTests {
     @Test("Bilateral L5 defects split L5 into exactly two 26-connected pieces; intact L5 is one")
     func l5Components() throws {
-        let flagship = try TestSubjects.flagship.get(), intact = try TestSubjects.intact.get()
+        let flagship = try TestSubjects.flagship(), intact = try TestSubjects.subject(defects: [])
         let split = ConnectedComponents.sizes(of: flagship.labels) { $0 == Tissue.l5.rawValue }
         #expect(split.count == 2)
         // The body with pedicles is the larger piece; the free posterior arch is still substantial.
@@ -39,9 +22,9 @@ enum TestSubjects {
 
     @Test("A unilateral defect leaves one piece; bilateral defects at L4 split L4", arguments: [SpinalLevel.l4, .l3])
     func otherLevels(_ level: SpinalLevel) throws {
-        let uni = try TestSubjects.build(defects: [ParsDefect(level: level, side: .right)])
+        let uni = try TestSubjects.subject(defects: [ParsDefect(level: level, side: .right)])
         #expect(ConnectedComponents.sizes(of: uni.labels) { $0 == level.tissue.rawValue }.count == 1)
-        let bi = try TestSubjects.build(defects: [ParsDefect(level: level, side: .left), ParsDefect(level: level, side: .right, gapMm: 3)])
+        let bi = try TestSubjects.subject(defects: [ParsDefect(level: level, side: .left), ParsDefect(level: level, side: .right, gapMm: 3)])
         #expect(ConnectedComponents.sizes(of: bi.labels) { $0 == level.tissue.rawValue }.count == 2)
         #expect(bi.labels.voxels.contains(Tissue.parsDefect.rawValue))
         #expect(ConnectedComponents.sizes(of: bi.labels) { $0 == Tissue.l5.rawValue }.count == 1)
@@ -49,7 +32,7 @@ enum TestSubjects {
 
     @Test("Every vertebral landmark lies in its own bone (a cut pars in its cleft)")
     func landmarksInBone() throws {
-        let s = try TestSubjects.flagship.get()
+        let s = try TestSubjects.flagship()
         for level in SpinalLevel.modelled {
             #expect(s.labels.value(nearestTo: s.landmarks["\(level.rawValue).bodyCentre"]!) == level.tissue.rawValue)
             #expect(s.labels.value(nearestTo: s.landmarks["\(level.rawValue).spinousProcessTip"]!) == level.tissue.rawValue)
@@ -89,7 +72,7 @@ enum TestSubjects {
 
     @Test("The BodyParts3D sacrum is seated: S1 landmarks in bone, joint spaces, disc and slope in range, a canal with the sac below S1 and fat to S3–S4")
     func sacrum() throws {
-        let s = try TestSubjects.flagship.get()
+        let s = try TestSubjects.flagship()
         for side in Side.allCases {
             let sap = try #require(s.landmarks["S1.\(side.rawValue).superiorArticularProcess"])
             #expect(s.labels.value(nearestTo: sap) == Tissue.sacrum.rawValue)
@@ -121,7 +104,7 @@ enum TestSubjects {
 
     @Test("The pelvis: both hip bones at their BodyParts3D volume, the sacroiliac joints between them and the sacrum, the crests inside the body")
     func pelvis() throws {
-        let s = try TestSubjects.flagship.get()
+        let s = try TestSubjects.flagship()
         let scale = try LumbosacralPlacement.standard().registration.transform.scale
         // Header volumes 309.88 (left) and 315.02 cm³ (right), scaled with the fit; 1 mm voxels: within 4 %.
         for (side, header) in [(Side.left, 309.88), (.right, 315.02)] {
@@ -156,7 +139,7 @@ enum TestSubjects {
     /// radiographs between the lower third of L4 and the upper third of L5, North Cyprus study).
     @Test("The intercristal line crosses the spine between the L4 body and the L5 body")
     func intercristalLine() throws {
-        let s = try TestSubjects.flagship.get()
+        let s = try TestSubjects.flagship()
         let z = try #require(s.measurements["intercristalLineZMm"])
         let l4 = try #require(s.landmarks["L4.bodyCentre"]), l5 = try #require(s.landmarks["L5.bodyCentre"])
         // From the L4 superior endplate (≈ 12 mm above the body centre) down to the L5 body centre.
@@ -170,7 +153,7 @@ enum TestSubjects {
         .multifidus, .erectorSpinae, .fascia, .psoas, .quadratusLumborum,
     ])
     func structurePresent(_ tissue: Tissue) throws {
-        let s = try TestSubjects.flagship.get()
+        let s = try TestSubjects.flagship()
         let present = s.labels.voxels.contains(tissue.rawValue)
         #expect(present)
     }
@@ -180,7 +163,7 @@ enum TestSubjects {
     @Test("Depth to the epidural space follows BMI within the published spread", arguments: [(170.0, 55.0), (177, 74), (175, 95), (170, 118)])
     func depthVersusBMI(_ size: (Double, Double)) throws {
         let habitus = try Habitus(heightCm: size.0, weightKg: size.1, sex: .male, ageYears: 51)
-        let s = try TestSubjects.build(defects: [], habitus: habitus)
+        let s = try TestSubjects.subject(defects: [], habitus: habitus)
         let depth = try #require(s.measurements["skinToEpiduralL4L5Mm"])
         #expect(abs(depth - habitus.skinToEpiduralDepthMm) <= 8.3, "BMI \(habitus.bodyMassIndex): \(depth) mm vs \(habitus.skinToEpiduralDepthMm)")
         #expect(s.measurements["subcutaneousFatMm"]! >= LumbarPhantom.Layers.minimumFatMm)
@@ -188,12 +171,12 @@ enum TestSubjects {
 
     @Test("Skin-to-lamina depth at L5 lies in the facet-depth range 3.15 ± 0.5 cm at normal BMI (Galiano 2005)")
     func laminaDepth() throws {
-        let s = try TestSubjects.flagship.get()
+        let s = try TestSubjects.flagship()
         for side in Side.allCases {
             let d = try #require(s.measurements["L5.\(side.rawValue).skinToLaminaDepthMm"])
             #expect((26.5...36.5).contains(d), "\(side): \(d) mm")
         }
-        let heavy = try TestSubjects.build(defects: [], habitus: try Habitus(heightCm: 170, weightKg: 118, sex: .male, ageYears: 51))
+        let heavy = try TestSubjects.subject(defects: [], habitus: try Habitus(heightCm: 170, weightKg: 118, sex: .male, ageYears: 51))
         #expect(heavy.measurements["L5.left.skinToLaminaDepthMm"]! > s.measurements["L5.left.skinToLaminaDepthMm"]!)
         #expect(heavy.measurements["subcutaneousFatMm"]! > s.measurements["subcutaneousFatMm"]!)
     }
@@ -205,7 +188,7 @@ enum TestSubjects {
     /// abruptly would change its area by ≥ 343 mm² (the smallest tabulated area) between two slices.
     @Test("Psoas and quadratus lumborum have their MRI cross-sections, end where they should and never step")
     func deepMuscles() throws {
-        let s = try TestSubjects.flagship.get()
+        let s = try TestSubjects.flagship()
         let g = s.labels.grid
         let voxelMm2 = g.spacingMm.x * g.spacingMm.y
         /// One side's area of `tissue` on the axial slice nearest z, mm² (left is +x in LPS).
@@ -243,7 +226,7 @@ enum TestSubjects {
     /// between them), and along the body it changes smoothly — no step where a rise starts or stops.
     @Test("The back has its midline furrow, paraspinal rise and buttocks, and no step along the body")
     func backContour() throws {
-        let s = try TestSubjects.flagship.get()
+        let s = try TestSubjects.flagship()
         let g = s.labels.grid
         /// The most posterior skin point (largest y) at lateral x, height z.
         func back(_ x: Double, _ z: Double) throws -> Double {
@@ -280,7 +263,7 @@ enum TestSubjects {
 
     @Test("Synthetic CT: fat near −100 HU, cortical shell brighter than cancellous bone, seeded texture")
     func syntheticCT() throws {
-        let s = try TestSubjects.flagship.get()
+        let s = try TestSubjects.flagship()
         var fat: [Double] = [], bone: [Double] = []
         for (l, v) in zip(s.labels.voxels, s.ct.voxels) {
             if l == Tissue.subcutaneousFat.rawValue { fat.append(Double(v)) }
@@ -290,7 +273,7 @@ enum TestSubjects {
         #expect(abs(fatMean - HounsfieldTable().fat) < 3)
         #expect(Set(fat).count > 5)  // textured, not flat
         #expect(bone.contains { $0 > 800 } && bone.contains { $0 < 400 })
-        let same = try TestSubjects.build(seed: 1), other = try TestSubjects.build(seed: 2)
+        let same = try TestSubjects.subject(seed: 1), other = try TestSubjects.subject(seed: 2)
         let sameCT = same.ct.voxels == s.ct.voxels, sameLabels = same.labels.voxels == s.labels.voxels
         #expect(sameCT && sameLabels)
         let otherCT = other.ct.voxels == s.ct.voxels, otherLabels = other.labels.voxels == s.labels.voxels

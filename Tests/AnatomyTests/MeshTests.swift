@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import Anatomy
+import TestSupport
+@testable import VolumeGeometry
 import ParsGuideCore
 
 /// Analytic meshes with known volumes.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Anatomy
+@testable import FileFormats
 import ParsGuideCore
 
 @Suite struct NIfTITests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Anatomy
+import TestSupport
 
 /// The similarity fit, ICP, welding and robust voxelising that bring BodyParts3D's sacrum and pelvis
 /// onto the mean-shape spine (issue 15, step 1).
@@ -82,18 +83,5 @@ import Testing
         let nRobust = Double(MeshVoxelizer.fillRobust(sphere, into: &robust, label: 1)) * 0.125
         #expect(abs(nPlain - exact) / exact > 0.02)  // the hole's columns are lost
         #expect(abs(nRobust - exact) / exact < 0.02, "\(nRobust) vs \(exact)")
-    }
-}
-
-/// SplitMix64, for reproducible test points.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,20 +1,14 @@
 import Anatomy
 import Foundation
 import Testing
+import TestSupport
 @testable import Fluoroscopy
 
 /// The flagship subject's L5 ipsilateral oblique: the pars defect shows as a lucent collar.
 @Suite(.serialized) struct ScottyDogTests {
-    static func subject(defects: [ParsDefect]) throws -> Subject {
-        var o = PhantomOptions()
-        o.voxelMm = 1
-        o.defects = defects
-        return try LumbarPhantom.build(o)
-    }
-
-    /// Built once for the suite (each takes about 30 s in a debug build).
-    static let lytic = Result { try subject(defects: ParsDefect.flagship) }
-    static let intact = Result { try subject(defects: []) }
+    /// 1 mm subjects, shared with the other suites (each takes about 30 s in a debug build).
+    static func lyticSubject() throws -> Subject { try TestSubjects.subject(defects: ParsDefect.flagship, voxelMm: 1) }
+    static func intactSubject() throws -> Subject { try TestSubjects.subject(defects: [], voxelMm: 1) }
 
     /// The left L5 ipsilateral oblique of a subject, centred on a given pars position.
     static func shot(_ subject: Subject, at pars: Vector3) throws -> (DRRImage, CArm) {
@@ -23,7 +17,7 @@ import Testing
     }
 
     @Test func theDefectIsALucentBandAcrossTheNeck() throws {
-        let lytic = try Self.lytic.get(), intact = try Self.intact.get()
+        let lytic = try Self.lyticSubject(), intact = try Self.intactSubject()
         let pars = intact.landmarks["L5.left.pars"]!
         let (a, carm) = try Self.shot(lytic, at: pars), (b, _) = try Self.shot(intact, at: pars)
         let p = try #require(carm.project(pars))
@@ -48,7 +42,7 @@ import Testing
     }
 
     @Test func theLucencyMeasureSeesTheCleftEdgeOnNotFaceOn() throws {
-        let lytic = try Self.lytic.get(), intact = try Self.intact.get()
+        let lytic = try Self.lyticSubject(), intact = try Self.intactSubject()
         let pars = lytic.landmarks["L5.left.pars"]!
         let (_, oblique) = try Self.shot(lytic, at: pars)
         let seen = try #require(DefectLucency(carm: oblique, labels: lytic.labels, parsMm: pars))

@@ -1,18 +1,14 @@
 import Anatomy
 import Foundation
 import Testing
+import TestSupport
 @testable import Ultrasound
 
 /// The flagship subject: 1 mm voxels where geometry is enough, 0.6 mm where bone echoes are judged
-/// (1 mm staircases scatter the surface normals of small processes).
+/// (1 mm staircases scatter the surface normals of small processes). Shared with the other suites.
 enum Flagship {
-    static func build(voxelMm: Double) throws -> Subject {
-        var o = PhantomOptions()
-        o.voxelMm = voxelMm
-        return try LumbarPhantom.build(o)
-    }
-    static let subject = Result { try build(voxelMm: 1) }
-    static let fine = Result { try build(voxelMm: 0.6) }
+    static func subject() throws -> Subject { try TestSubjects.flagship() }
+    static func fine() throws -> Subject { try TestSubjects.flagship(voxelMm: 0.6) }
 }
 
 @Suite struct ProbeViewTests {
@@ -20,7 +16,7 @@ enum Flagship {
 
     @Test(arguments: Side.allCases)
     func parsObliqueFollowsTheTechnique(side: Side) throws {
-        let subject = try Flagship.subject.get()
+        let subject = try Flagship.subject()
         // The published pose itself: 30°, untilted (the default searches; see below).
         let pose = try ProbeView.parsOblique.pose(level: .l5, side: side, rotation: .degrees(30), tilt: .zero, labels: subject.labels,
                                                   landmarks: subject.landmarks)
@@ -47,7 +43,7 @@ enum Flagship {
     /// then shows tissue (not black) right under the face, the skin first.
     @Test(arguments: [ProbeView.sagittalFacets, .parsOblique, .transverse], Side.allCases)
     func presetsSitOnTheSkin(view: ProbeView, side: Side) throws {
-        let subject = try Flagship.subject.get()
+        let subject = try Flagship.subject()
         let pose = try view.pose(level: .l5, side: side, labels: subject.labels, landmarks: subject.landmarks)
         let contact = ProbeContact.measure(pose, transducer: .c52, labels: subject.labels)
         // Transverse sits across the spinous process, which stops the press (`minimumTissueOverBoneMm`)
@@ -69,7 +65,7 @@ enum Flagship {
 
     @Test("A pose lifted off the skin is reported: part of the face in the air")
     func liftedPoseReportsAirGap() throws {
-        let subject = try Flagship.subject.get()
+        let subject = try Flagship.subject()
         let seated = try ProbeView.sagittalFacets.pose(level: .l5, side: .left, labels: subject.labels, landmarks: subject.landmarks)
         let press = ProbeContact.measure(seated, transducer: .c52, labels: subject.labels).pressMm
         let lifted = seated.translated(byMm: seated.beam * -(press + 3))  // the face centre 3 mm above the skin
@@ -79,7 +75,7 @@ enum Flagship {
     }
 
     @Test func sagittalShowsBothFacetJointsCranialOnTheLeft() throws {
-        let subject = try Flagship.subject.get()
+        let subject = try Flagship.subject()
         let sim = try BModeSimulator()
         let pose = try ProbeView.sagittalFacets.pose(level: .l5, side: .left, labels: subject.labels, landmarks: subject.landmarks)
         // The marker end at the probe's −x points up the facet column (L5-S1 → L4-L5), within 20° of cranial.
@@ -98,7 +94,7 @@ enum Flagship {
 
     @Test(arguments: Side.allCases)
     func parsObliqueShowsAndLocatesTheStructures(side: Side) throws {
-        let subject = try Flagship.fine.get()
+        let subject = try Flagship.fine()
         let sim = try BModeSimulator()
         let preset = try ProbeView.parsOblique.preset(level: .l5, side: side, labels: subject.labels, landmarks: subject.landmarks)
         // The search stays within "about 30°" (20–40°) and a sonographer's tilt, and seats the probe.
@@ -122,7 +118,7 @@ enum Flagship {
 
     @Test(arguments: Side.allCases)
     func thePublished30DegreeViewShowsTheArchBrightly(side: Side) throws {
-        let subject = try Flagship.fine.get()
+        let subject = try Flagship.fine()
         let sim = try BModeSimulator()
         let pose = try ProbeView.parsOblique.pose(level: .l5, side: side, rotation: .degrees(30), tilt: .zero, labels: subject.labels,
                                                   landmarks: subject.landmarks)
@@ -146,8 +142,8 @@ enum Flagship {
     }
 
     @Test func aPoseOffTheBodyIsAnError() throws {
-        let subject = try Flagship.subject.get()
-        #expect(throws: UltrasoundError.self) {
+        let subject = try Flagship.subject()
+        #expect(throws: DeviceError.self) {
             try ProbePose.onSkin(of: subject.labels, pointMm: Vector3(400, 100, 0), beam: Vector3(0, -1, 0), azimuth: Vector3(0, 0, -1))
         }
     }

@@ -1,5 +1,4 @@
 import Anatomy
-import Fluoroscopy
 import Foundation
 
 /// Where an illustration looks from: one ray per pixel, in world LPS mm.

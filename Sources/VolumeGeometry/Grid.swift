@@ -12,13 +12,13 @@ public struct Grid: Hashable, Sendable {
 
     public init(dimensions: SIMD3<Int>, worldFromIndex: Matrix4) throws {
         guard dimensions.x > 0, dimensions.y > 0, dimensions.z > 0 else {
-            throw AnatomyError.invalidGrid(reason: "dimensions must be positive, got \(dimensions)")
+            throw VolumeError.invalidGrid(reason: "dimensions must be positive, got \(dimensions)")
         }
         guard worldFromIndex.flattened.allSatisfy(\.isFinite) else {
-            throw AnatomyError.invalidGrid(reason: "worldFromIndex holds a number that is not finite: \(worldFromIndex.flattened)")
+            throw VolumeError.invalidGrid(reason: "worldFromIndex holds a number that is not finite: \(worldFromIndex.flattened)")
         }
         guard let inverse = worldFromIndex.affineInverse, inverse.flattened.allSatisfy(\.isFinite) else {
-            throw AnatomyError.invalidGrid(reason: "worldFromIndex is singular")
+            throw VolumeError.invalidGrid(reason: "worldFromIndex is singular")
         }
         self.dimensions = dimensions
         self.worldFromIndex = worldFromIndex
@@ -28,7 +28,7 @@ public struct Grid: Hashable, Sendable {
     /// An axis-aligned grid whose voxel (0,0,0) centre is at `originMm`.
     public init(dimensions: SIMD3<Int>, spacingMm: Vector3, originMm: Vector3) throws {
         guard spacingMm.x > 0, spacingMm.y > 0, spacingMm.z > 0 else {
-            throw AnatomyError.invalidGrid(reason: "spacing must be positive, got \(spacingMm) mm")
+            throw VolumeError.invalidGrid(reason: "spacing must be positive, got \(spacingMm) mm")
         }
         try self.init(dimensions: dimensions,
                       worldFromIndex: .scaleThenTranslate(spacing: spacingMm, origin: originMm))

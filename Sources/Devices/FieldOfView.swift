@@ -5,8 +5,9 @@ import Anatomy
 public struct FieldOfView: Sendable {
     let geometry: ScanGeometry
 
-    public init(transducer: Transducer, settings: BModeSettings) {
-        geometry = ScanGeometry(transducer: transducer, settings: settings)
+    /// `lineCount` scan lines of `transducer` down to `depthMm`.
+    public init(transducer: Transducer, lineCount: Int, depthMm: Double) {
+        geometry = ScanGeometry(transducer: transducer, lineCount: lineCount, depthMm: depthMm, stepWavelengths: 1)
     }
 
     /// True when a probe-frame point (mm; its elevation y ignored) lies between the outermost lines and

@@ -20,12 +20,12 @@ public enum NIfTIImage: Sendable {
             guard let bad = v.voxels.first(where: { $0 < 0 || $0 > 255 }) else {
                 return Volume(grid: v.grid, voxels: v.voxels.map { UInt8($0) })
             }
-            throw AnatomyError.corruptFile(path: path, reason: "label value \(bad) is outside 0–255")
+            throw VolumeError.corruptFile(path: path, reason: "label value \(bad) is outside 0–255")
         case .float32(let v):
             guard let bad = v.voxels.first(where: { $0 < 0 || $0 > 255 || $0 != $0.rounded() }) else {
                 return Volume(grid: v.grid, voxels: v.voxels.map { UInt8($0) })
             }
-            throw AnatomyError.corruptFile(path: path, reason: "label value \(bad) is not an integer in 0–255")
+            throw VolumeError.corruptFile(path: path, reason: "label value \(bad) is not an integer in 0–255")
         }
     }
 

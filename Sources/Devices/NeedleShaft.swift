@@ -1,3 +1,5 @@
+import Anatomy
+
 /// A straight steel needle as an analytic cylinder in world LPS millimetres (not voxels).
 ///
 /// Shared by the ultrasound echo model and the fluoroscopy ray caster.

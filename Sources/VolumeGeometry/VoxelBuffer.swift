@@ -14,13 +14,13 @@ public struct SharedReadOnly<T>: @unchecked Sendable {
 }
 
 /// Runs `body(k)` for every slice index in parallel.
-func forEachSlice(_ count: Int, _ body: @Sendable (Int) -> Void) {
+package func forEachSlice(_ count: Int, _ body: @Sendable (Int) -> Void) {
     DispatchQueue.concurrentPerform(iterations: count, execute: body)
 }
 
 /// A deterministic hash of a seed and integer coordinates to [0, 1) (SplitMix64 finaliser), so
 /// texture depends only on the seed and the position, never on thread order.
-@inlinable func unitHash(_ seed: UInt64, _ a: Int, _ b: Int, _ c: Int) -> Double {
+@inlinable package func unitHash(_ seed: UInt64, _ a: Int, _ b: Int, _ c: Int) -> Double {
     var z = seed &+ UInt64(bitPattern: Int64(a)) &* 0x9E37_79B9_7F4A_7C15
     z ^= UInt64(bitPattern: Int64(b)) &* 0xC2B2_AE3D_27D4_EB4F
     z ^= UInt64(bitPattern: Int64(c)) &* 0x1656_67B1_9E37_79F9
@@ -28,4 +28,15 @@ func forEachSlice(_ count: Int, _ body: @Sendable (Int) -> Void) {
     z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
     z ^= z >> 31
     return Double(z >> 11) * 0x1.0p-53
+}
+
+/// Fixed-size slots that concurrent iterations fill at disjoint indices.
+package final class ResultSlots<T>: @unchecked Sendable {
+    private var slots: [T?]
+    private let lock = NSLock()
+    package init(count: Int) { slots = Array(repeating: nil, count: count) }
+    package subscript(i: Int) -> T? {
+        get { lock.lock(); defer { lock.unlock() }; return slots[i] }
+        set { lock.lock(); slots[i] = newValue; lock.unlock() }
+    }
 }

@@ -1,6 +1,5 @@
 import Anatomy
 import Foundation
-import Ultrasound
 
 extension Camera {
     /// A three-quarter view of a probe pose: from above the skin, off to the elevation side and toward

@@ -47,7 +47,7 @@ public enum STL {
     public static func read(path: String) throws -> TriangleMesh {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw AnatomyError.fileUnreadable(path: path, reason: error.localizedDescription)
+            throw VolumeError.fileUnreadable(path: path, reason: error.localizedDescription)
         }
         return try decode(data, path: path)
     }
@@ -65,14 +65,14 @@ public enum STL {
             return try decodeASCII(bytes, path: path)
         }
         guard bytes.count >= 84 else {
-            throw AnatomyError.truncatedFile(path: path, expectedBytes: 84, actualBytes: bytes.count)
+            throw VolumeError.truncatedFile(path: path, expectedBytes: 84, actualBytes: bytes.count)
         }
         let count = Int(UInt32(bytes[80]) | UInt32(bytes[81]) << 8 | UInt32(bytes[82]) << 16 | UInt32(bytes[83]) << 24)
         let expected = 84 + 50 * count
         if bytes.count < expected {
-            throw AnatomyError.truncatedFile(path: path, expectedBytes: expected, actualBytes: bytes.count)
+            throw VolumeError.truncatedFile(path: path, expectedBytes: expected, actualBytes: bytes.count)
         }
-        throw AnatomyError.corruptFile(path: path, reason: "binary STL promises \(count) triangles (\(expected) bytes) but the file has \(bytes.count) bytes")
+        throw VolumeError.corruptFile(path: path, reason: "binary STL promises \(count) triangles (\(expected) bytes) but the file has \(bytes.count) bytes")
     }
 
     static func decodeBinary(_ bytes: [UInt8], count: Int) -> TriangleMesh {
@@ -102,12 +102,12 @@ public enum STL {
             switch first {
             case "vertex":
                 guard words.count == 4, let x = Float(words[1]), let y = Float(words[2]), let z = Float(words[3]) else {
-                    throw AnatomyError.corruptFile(path: path, reason: "line \(lineNumber): bad vertex '\(line)'")
+                    throw VolumeError.corruptFile(path: path, reason: "line \(lineNumber): bad vertex '\(line)'")
                 }
                 pending.append(SIMD3(x, y, z))
             case "endloop":
                 guard pending.count == 3 else {
-                    throw AnatomyError.corruptFile(path: path, reason: "line \(lineNumber): a facet has \(pending.count) vertices, expected 3")
+                    throw VolumeError.corruptFile(path: path, reason: "line \(lineNumber): a facet has \(pending.count) vertices, expected 3")
                 }
                 builder.mesh.triangles.append(SIMD3(builder.index(of: pending[0]), builder.index(of: pending[1]), builder.index(of: pending[2])))
                 pending.removeAll()
@@ -116,7 +116,7 @@ public enum STL {
             }
         }
         guard sawEnd, pending.isEmpty else {
-            throw AnatomyError.corruptFile(path: path, reason: "ASCII STL ends without 'endsolid' (truncated?)")
+            throw VolumeError.corruptFile(path: path, reason: "ASCII STL ends without 'endsolid' (truncated?)")
         }
         return builder.mesh
     }

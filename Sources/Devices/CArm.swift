@@ -25,18 +25,18 @@ public struct CArm: Hashable, Sendable {
     public init(isocentreMm: Vector3, sourceDirection: Vector3, up: Vector3 = Vector3(0, 0, 1),
                 sadMm: Double = 700, sidMm: Double = 1000, detectorMm: Double = 300, pixels: Int = 512) throws {
         guard sourceDirection.length > 1e-9, sourceDirection.x.isFinite, sourceDirection.y.isFinite, sourceDirection.z.isFinite else {
-            throw FluoroscopyError.invalid("source direction must be a non-zero vector")
+            throw DeviceError.invalid("source direction must be a non-zero vector")
         }
         let d = sourceDirection.normalized
         let u = up - d * up.dot(d)
-        guard u.length > 1e-6 else { throw FluoroscopyError.invalid("detector up \(up) is parallel to the source direction \(d)") }
-        try FluoroscopyError.check("source–isocentre distance", sadMm, in: 100...2000, unit: "mm")
-        try FluoroscopyError.check("source–detector distance", sidMm, in: 100...3000, unit: "mm")
+        guard u.length > 1e-6 else { throw DeviceError.invalid("detector up \(up) is parallel to the source direction \(d)") }
+        try DeviceError.check("source–isocentre distance", sadMm, in: 100...2000, unit: "mm")
+        try DeviceError.check("source–detector distance", sidMm, in: 100...3000, unit: "mm")
         guard sidMm > sadMm else {
-            throw FluoroscopyError.invalid("source–detector distance \(sidMm) mm must exceed the source–isocentre distance \(sadMm) mm")
+            throw DeviceError.invalid("source–detector distance \(sidMm) mm must exceed the source–isocentre distance \(sadMm) mm")
         }
-        try FluoroscopyError.check("detector size", detectorMm, in: 10...1000, unit: "mm")
-        try FluoroscopyError.check("detector pixels", Double(pixels), in: 1...4096, unit: "")
+        try DeviceError.check("detector size", detectorMm, in: 10...1000, unit: "mm")
+        try DeviceError.check("detector pixels", Double(pixels), in: 1...4096, unit: "")
         self.isocentreMm = isocentreMm
         self.sourceDirection = d
         self.up = u.normalized

@@ -1,32 +1,32 @@
 /// Minimum-weight vertex cut on a 26-connected grid of cells (max-flow by shortest augmenting
 /// paths with capacity scaling, on split nodes: each cell is an in-node and an out-node joined by an
 /// edge of the cell's capacity; neighbour edges are unbounded). Source and sink cells cannot be cut.
-struct CellCutProblem {
-    enum Role: UInt8 { case free, source, sink }
+package struct CellCutProblem {
+    package enum Role: UInt8 { case free, source, sink }
 
     /// Cells along x, y, z.
-    let size: SIMD3<Int>
+    package let size: SIMD3<Int>
     /// Weight of cutting each cell; 0 means the cell is not part of the graph.
-    var capacity: [Int32]
-    var role: [Role]
+    package var capacity: [Int32]
+    package var role: [Role]
 
-    init(size: SIMD3<Int>) {
+    package init(size: SIMD3<Int>) {
         self.size = size
         capacity = [Int32](repeating: 0, count: size.x * size.y * size.z)
         role = [Role](repeating: .free, count: capacity.count)
     }
 
-    static let offsets: [SIMD3<Int>] = {
+    package static let offsets: [SIMD3<Int>] = {
         var o: [SIMD3<Int>] = []
         for dk in -1...1 { for dj in -1...1 { for di in -1...1 where (di, dj, dk) != (0, 0, 0) { o.append(SIMD3(di, dj, dk)) } } }
         return o
     }()
     /// Index of the opposite offset.
-    static let opposite: [Int] = offsets.map { o in offsets.firstIndex(of: SIMD3(-o.x, -o.y, -o.z))! }
+    package static let opposite: [Int] = offsets.map { o in offsets.firstIndex(of: SIMD3(-o.x, -o.y, -o.z))! }
 
     /// The cells of a minimum-weight cut separating every source cell from every sink cell, or `nil`
     /// when a source cell touches a sink cell (no cut exists) or there are no sources or sinks.
-    func minimumCut() -> [Int]? {
+    package func minimumCut() -> [Int]? {
         // Work on the cells in the graph only, with their neighbour tables built once.
         let active = capacity.indices.filter { capacity[$0] > 0 }
         let n = active.count
@@ -125,7 +125,7 @@ struct CellCutProblem {
         return (0..<n).filter { kind[$0] == .free && parent[2 * $0] != -2 && parent[2 * $0 + 1] == -2 }.map { active[$0] }
     }
 
-    static func cell(_ c: Int, _ size: SIMD3<Int>) -> SIMD3<Int> {
+    package static func cell(_ c: Int, _ size: SIMD3<Int>) -> SIMD3<Int> {
         SIMD3(c % size.x, (c / size.x) % size.y, c / (size.x * size.y))
     }
 }

@@ -6,7 +6,7 @@ public enum OBJ {
     public static func read(path: String) throws -> TriangleMesh {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw AnatomyError.fileUnreadable(path: path, reason: error.localizedDescription)
+            throw VolumeError.fileUnreadable(path: path, reason: error.localizedDescription)
         }
         return try decode(data, path: path)
     }
@@ -23,20 +23,20 @@ public enum OBJ {
             if head == "v" {
                 guard words.count >= 4, let x = Float(words[1]), let y = Float(words[2]), let z = Float(words[3]),
                       x.isFinite, y.isFinite, z.isFinite else {
-                    throw AnatomyError.corruptFile(path: path, reason: "line \(lineNumber): bad vertex '\(line)'")
+                    throw VolumeError.corruptFile(path: path, reason: "line \(lineNumber): bad vertex '\(line)'")
                 }
                 mesh.vertices.append(SIMD3(x, y, z))
             } else if head == "f" {
                 var idx: [Int] = []
                 for w in words.dropFirst() {
                     guard let first = w.split(separator: "/", omittingEmptySubsequences: false).first, let i = Int(first), i != 0 else {
-                        throw AnatomyError.corruptFile(path: path, reason: "line \(lineNumber): bad face index '\(w)'")
+                        throw VolumeError.corruptFile(path: path, reason: "line \(lineNumber): bad face index '\(w)'")
                     }
                     // Negative indices count back from the vertices read so far.
                     idx.append(i > 0 ? i - 1 : mesh.vertices.count + i)
                 }
                 guard idx.count >= 3 else {
-                    throw AnatomyError.corruptFile(path: path, reason: "line \(lineNumber): a face needs at least 3 vertices, has \(idx.count)")
+                    throw VolumeError.corruptFile(path: path, reason: "line \(lineNumber): a face needs at least 3 vertices, has \(idx.count)")
                 }
                 faces.append((lineNumber, idx))
             }
@@ -48,10 +48,10 @@ public enum OBJ {
                 }
                 continue
             }
-            throw AnatomyError.corruptFile(path: path, reason: "line \(line): face refers to vertex \(bad + 1), but the file has \(mesh.vertices.count) vertices")
+            throw VolumeError.corruptFile(path: path, reason: "line \(line): face refers to vertex \(bad + 1), but the file has \(mesh.vertices.count) vertices")
         }
         guard !mesh.triangles.isEmpty else {
-            throw AnatomyError.corruptFile(path: path, reason: "no faces found")
+            throw VolumeError.corruptFile(path: path, reason: "no faces found")
         }
         return mesh
     }

@@ -12,7 +12,7 @@ public struct ProbePose: Hashable, Sendable {
         let z = beam.normalized
         let a = azimuth - z * azimuth.dot(z)
         guard beam.length > 1e-9, a.length > 1e-6, centreMm.x.isFinite, centreMm.y.isFinite, centreMm.z.isFinite else {
-            throw UltrasoundError.offTheBody("the beam and array directions must be finite and not parallel")
+            throw DeviceError.offTheBody("the beam and array directions must be finite and not parallel")
         }
         let x = a.normalized
         let y = z.cross(x)
@@ -70,7 +70,7 @@ public struct ProbePose: Hashable, Sendable {
             var travelled = 0.0
             while let v = labels.value(nearestTo: p - b * step), v != 0 {
                 p -= b * step; travelled += step
-                guard travelled < reach else { throw UltrasoundError.offTheBody("no skin found within \(Int(reach)) mm behind the point") }
+                guard travelled < reach else { throw DeviceError.offTheBody("no skin found within \(Int(reach)) mm behind the point") }
             }
         } else {
             // Outside: advance along the beam until the first body voxel.
@@ -78,7 +78,7 @@ public struct ProbePose: Hashable, Sendable {
             while labels.value(nearestTo: p) ?? 0 == 0 {
                 p += b * step; travelled += step
                 guard travelled < reach else {
-                    throw UltrasoundError.offTheBody(String(format: "the beam axis through (%.1f, %.1f, %.1f) mm meets no skin within %.0f mm", pointMm.x, pointMm.y, pointMm.z, reach))
+                    throw DeviceError.offTheBody(String(format: "the beam axis through (%.1f, %.1f, %.1f) mm meets no skin within %.0f mm", pointMm.x, pointMm.y, pointMm.z, reach))
                 }
             }
         }

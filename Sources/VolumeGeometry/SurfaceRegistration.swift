@@ -11,6 +11,10 @@ public struct SurfaceRegistration: Sendable {
     public var symmetricRMSMm: Double
     public var iterations: Int
 
+    package init(transform: SimilarityTransform, symmetricRMSMm: Double, iterations: Int) {
+        self.transform = transform; self.symmetricRMSMm = symmetricRMSMm; self.iterations = iterations
+    }
+
     /// Registers `source` onto `target`, starting from centroids matched and the given rotation (identity:
     /// both already in one orientation, e.g. LPS).
     public static func fit(source: [Vector3], target: [Vector3], maxIterations: Int = 60, keepFraction: Double = 0.9) -> SurfaceRegistration {
@@ -48,14 +52,14 @@ public struct SurfaceRegistration: Sendable {
 }
 
 /// Nearest-point queries over a fixed point set: a uniform grid of buckets searched in growing shells.
-struct NearestPointIndex {
-    let points: [Vector3]
-    let cellMm: Double
-    let origin: Vector3
-    let dims: SIMD3<Int>
-    var buckets: [[Int32]]
+package struct NearestPointIndex {
+    package let points: [Vector3]
+    package let cellMm: Double
+    package let origin: Vector3
+    package let dims: SIMD3<Int>
+    package var buckets: [[Int32]]
 
-    init(_ points: [Vector3], cellMm: Double) {
+    package init(_ points: [Vector3], cellMm: Double) {
         self.points = points
         self.cellMm = cellMm
         let lo = points.reduce(Vector3(repeating: .infinity)) { pointwiseMin($0, $1) }
@@ -70,17 +74,17 @@ struct NearestPointIndex {
         }
     }
 
-    func cell(_ p: Vector3) -> SIMD3<Int> {
+    package func cell(_ p: Vector3) -> SIMD3<Int> {
         let c = (p - origin) / cellMm
         return SIMD3(min(dims.x - 1, max(0, Int(c.x.rounded(.down)))), min(dims.y - 1, max(0, Int(c.y.rounded(.down)))),
                      min(dims.z - 1, max(0, Int(c.z.rounded(.down)))))
     }
 
     /// The point nearest to `p` (exact: shells grow until no unvisited cell can hold a nearer point).
-    func nearest(to p: Vector3) -> Vector3 { points[nearestIndex(to: p)!] }
+    package func nearest(to p: Vector3) -> Vector3 { points[nearestIndex(to: p)!] }
 
     /// The index of the point nearest to `p`; with `withinMm`, nil when none is that close.
-    func nearestIndex(to p: Vector3, withinMm: Double = .infinity) -> Int? {
+    package func nearestIndex(to p: Vector3, withinMm: Double = .infinity) -> Int? {
         let c = cell(p)
         var best = Double.infinity, bestIndex = 0
         var r = 0

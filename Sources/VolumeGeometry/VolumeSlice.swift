@@ -15,7 +15,7 @@ public struct VolumeSlice<Element: Sendable>: Sendable {
     public init(_ volume: Volume<Element>, plane: SlicePlane, atMm: Double) throws {
         let g = volume.grid
         guard g.isAxisAligned else {
-            throw AnatomyError.invalidGrid(reason: "slicing needs an axis-aligned grid (this one is rotated or flipped)")
+            throw VolumeError.invalidGrid(reason: "slicing needs an axis-aligned grid (this one is rotated or flipped)")
         }
         let axis = plane == .sagittal ? 0 : (plane == .coronal ? 1 : 2)
         var probe = g.worldFromIndex.translation
@@ -25,9 +25,9 @@ public struct VolumeSlice<Element: Sendable>: Sendable {
         guard index >= 0, index < g.dimensions[axis] else {
             let lo = g.world(0, 0, 0)[axis], hi = g.world(g.dimensions.x - 1, g.dimensions.y - 1, g.dimensions.z - 1)[axis]
             guard lo.isFinite, hi.isFinite else {
-                throw AnatomyError.invalidGrid(reason: "the grid's extent along the slice's normal is not finite (\(lo)…\(hi) mm): its spacing or origin is out of range")
+                throw VolumeError.invalidGrid(reason: "the grid's extent along the slice's normal is not finite (\(lo)…\(hi) mm): its spacing or origin is out of range")
             }
-            throw AnatomyError.valueOutOfRange(name: "slice position", value: atMm, allowed: min(lo, hi)...max(lo, hi), unit: "mm")
+            throw VolumeError.valueOutOfRange(name: "slice position", value: atMm, allowed: min(lo, hi)...max(lo, hi), unit: "mm")
         }
         let d = g.dimensions
         switch plane {

@@ -12,7 +12,7 @@ extension Array {
     /// unsupported). Measured on the 2-core CI machine (Firecracker guest, THP "madvise"): touching
     /// 566 MB of fresh 4 kB pages takes 0.35–0.6 s, of huge pages 0.08–0.09 s — and the subject build
     /// allocates several such volumes (docs/BENCHMARKS.md).
-    init(hugePagesRepeating value: Element, count: Int) {
+    package init(hugePagesRepeating value: Element, count: Int) {
         self.init(unsafeUninitializedCapacity: count) { buffer, initialized in
             if let base = buffer.baseAddress {
                 Self.adviseHugePages(UnsafeMutableRawPointer(base), bytes: count * MemoryLayout<Element>.stride)

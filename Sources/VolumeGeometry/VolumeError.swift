@@ -1,5 +1,6 @@
-/// Errors raised by the `Anatomy` module. Each case names the offending value and what is allowed.
-public enum AnatomyError: Error, CustomStringConvertible, Equatable {
+/// Errors of volumes, geometry and file formats (and, as `AnatomyError`, of the anatomy built on them).
+/// Each case names the offending value and what is allowed.
+public enum VolumeError: Error, CustomStringConvertible, Equatable {
     case invalidGrid(reason: String)
     case valueOutOfRange(name: String, value: Double, allowed: ClosedRange<Double>, unit: String)
     case unknownValue(name: String, value: String, allowed: [String])

@@ -15,7 +15,7 @@ public enum Gzip {
         // windowBits 15 + 16 selects the gzip wrapper.
         guard deflateInit2_(&stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
                             ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            throw AnatomyError.compression(reason: "deflateInit2 failed")
+            throw VolumeError.compression(reason: "deflateInit2 failed")
         }
         defer { deflateEnd(&stream) }
         var out = Data(count: Int(deflateBound(&stream, uLong(data.count))) + 32)
@@ -27,7 +27,7 @@ public enum Gzip {
                 stream.avail_out = uInt(dst.count)
                 let status = deflate(&stream, Z_FINISH)
                 guard status == Z_STREAM_END else {
-                    throw AnatomyError.compression(reason: "deflate returned \(status)")
+                    throw VolumeError.compression(reason: "deflate returned \(status)")
                 }
                 return Int(stream.total_out)
             }
@@ -53,11 +53,11 @@ public enum Gzip {
     }
 
     /// Decompresses gzip (one or several members) or zlib data.
-    /// - Throws: `AnatomyError.compression` for corrupt or truncated input.
+    /// - Throws: `VolumeError.compression` for corrupt or truncated input.
     /// Inflates at most `maxBytes` (the rest of the stream is never inflated: a file cannot make the
     /// reader allocate more than its caller expects).
     public static func decompress(_ data: Data, sizeHint: Int = 0, maxBytes: Int = .max) throws -> Data {
-        guard !data.isEmpty else { throw AnatomyError.compression(reason: "the compressed stream is empty") }
+        guard !data.isEmpty else { throw VolumeError.compression(reason: "the compressed stream is empty") }
         // Deflate expands at most 1032:1, so a hint beyond that (a hostile header's promise) is not allocated.
         let most = data.count.multipliedReportingOverflow(by: 1032).overflow ? Int.max : data.count * 1032 + (1 << 16)
         var out = Data(count: min(maxBytes, max(min(sizeHint, most), data.count * 4, 1 << 16)))
@@ -66,7 +66,7 @@ public enum Gzip {
             var stream = z_stream()
             // windowBits 15 + 32 detects gzip or zlib headers.
             guard inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-                throw AnatomyError.compression(reason: "inflateInit2 failed")
+                throw VolumeError.compression(reason: "inflateInit2 failed")
             }
             defer { inflateEnd(&stream) }
             // zlib counts in 32 bits: input and output are handed over at most 4 GiB − 1 at a time.
@@ -100,27 +100,16 @@ public enum Gzip {
                     continue
                 case Z_BUF_ERROR:
                     if rest.isEmpty {
-                        throw AnatomyError.compression(reason: "compressed stream ends early (truncated file)")
+                        throw VolumeError.compression(reason: "compressed stream ends early (truncated file)")
                     }
                     continue
                 default:
                     let message = stream.msg.map { String(cString: $0) } ?? "code \(status)"
-                    throw AnatomyError.compression(reason: "corrupt data (\(message))")
+                    throw VolumeError.compression(reason: "corrupt data (\(message))")
                 }
             }
         }
         out.count = produced
         return out
-    }
-}
-
-/// Fixed-size slots that concurrent iterations fill at disjoint indices.
-final class ResultSlots<T>: @unchecked Sendable {
-    private var slots: [T?]
-    private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    subscript(i: Int) -> T? {
-        get { lock.lock(); defer { lock.unlock() }; return slots[i] }
-        set { lock.lock(); slots[i] = newValue; lock.unlock() }
     }
 }

@@ -19,7 +19,7 @@ public enum NIfTI {
     public static func read(path: String) throws -> NIfTIImage {
         let raw: Data
         do { raw = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw AnatomyError.fileUnreadable(path: path, reason: error.localizedDescription)
+            throw VolumeError.fileUnreadable(path: path, reason: error.localizedDescription)
         }
         return try decodeFile(raw, path: path)
     }
@@ -35,8 +35,8 @@ public enum NIfTI {
                 let promised = try promisedBytes(head, path: path)
                 try MemoryBudget.check("reading \(path)", neededBytes: Double(promised), advice: "the file's header promises an image this large")
                 data = try Gzip.decompress(raw, sizeHint: promised, maxBytes: promised)
-            } catch let e as AnatomyError {
-                throw AnatomyError.corruptFile(path: path, reason: e.description)
+            } catch let e as VolumeError {
+                throw VolumeError.corruptFile(path: path, reason: e.description)
             }
         } else {
             data = raw
@@ -48,7 +48,7 @@ public enum NIfTI {
     /// first `headerBytes`; the header's other checks are `decode`'s.
     static func promisedBytes(_ head: Data, path: String) throws -> Int {
         guard head.count >= headerBytes else {
-            throw AnatomyError.truncatedFile(path: path, expectedBytes: headerBytes, actualBytes: head.count)
+            throw VolumeError.truncatedFile(path: path, expectedBytes: headerBytes, actualBytes: head.count)
         }
         var r = ByteReader(bytes: [UInt8](head.prefix(headerBytes)), swapped: false)
         if r.int32(0) != 348 { r.swapped = true }
@@ -57,7 +57,7 @@ public enum NIfTI {
         let bytesPerVoxel = bytesPer(r.int16(70)) ?? 8
         let offset = Double(r.float32(108))
         guard offset.isFinite, offset >= 0, offset < 1e12 else {
-            throw AnatomyError.corruptFile(path: path, reason: "vox_offset \(offset) is not a byte offset")
+            throw VolumeError.corruptFile(path: path, reason: "vox_offset \(offset) is not a byte offset")
         }
         return Int(offset) + count * bytesPerVoxel
     }
@@ -65,7 +65,7 @@ public enum NIfTI {
     /// Decodes the bytes of an uncompressed `.nii` file.
     public static func decode(_ data: Data, path: String = "data") throws -> NIfTIImage {
         guard data.count >= headerBytes else {
-            throw AnatomyError.truncatedFile(path: path, expectedBytes: headerBytes, actualBytes: data.count)
+            throw VolumeError.truncatedFile(path: path, expectedBytes: headerBytes, actualBytes: data.count)
         }
         let bytes = [UInt8](data.prefix(headerBytes))
         var r = ByteReader(bytes: bytes, swapped: false)
@@ -73,38 +73,38 @@ public enum NIfTI {
         if sizeofHdr != 348 {
             r.swapped = true
             guard r.int32(0) == 348 else {
-                throw AnatomyError.corruptFile(path: path, reason: "sizeof_hdr is \(sizeofHdr), expected 348 (not NIfTI-1)")
+                throw VolumeError.corruptFile(path: path, reason: "sizeof_hdr is \(sizeofHdr), expected 348 (not NIfTI-1)")
             }
         }
         let magic = String(decoding: bytes[344..<347], as: UTF8.self)
         guard magic == "n+1" else {
-            throw AnatomyError.corruptFile(path: path, reason: "magic is '\(magic)', expected 'n+1' (single-file NIfTI-1)")
+            throw VolumeError.corruptFile(path: path, reason: "magic is '\(magic)', expected 'n+1' (single-file NIfTI-1)")
         }
         let rank = Int(r.int16(40))
         guard (1...7).contains(rank) else {
-            throw AnatomyError.corruptFile(path: path, reason: "dim[0] = \(rank), expected 1–7")
+            throw VolumeError.corruptFile(path: path, reason: "dim[0] = \(rank), expected 1–7")
         }
         var dims = [Int](repeating: 1, count: 7)
         for d in 0..<rank { dims[d] = Int(r.int16(42 + 2 * d)) }
         guard dims.allSatisfy({ $0 >= 1 }) else {
-            throw AnatomyError.corruptFile(path: path, reason: "dimensions \(dims.prefix(rank)) must all be ≥ 1")
+            throw VolumeError.corruptFile(path: path, reason: "dimensions \(dims.prefix(rank)) must all be ≥ 1")
         }
         guard dims[3...].allSatisfy({ $0 == 1 }) else {
-            throw AnatomyError.corruptFile(path: path, reason: "only 3D images are supported, dimensions are \(dims.prefix(rank))")
+            throw VolumeError.corruptFile(path: path, reason: "only 3D images are supported, dimensions are \(dims.prefix(rank))")
         }
         let datatype = r.int16(70)
         guard let bytesPerVoxel = bytesPer(datatype) else {
-            throw AnatomyError.unsupportedDataType(path: path, code: datatype, supported: supportedTypes)
+            throw VolumeError.unsupportedDataType(path: path, code: datatype, supported: supportedTypes)
         }
         let voxOffset = Double(r.float32(108))
         guard voxOffset.isFinite, voxOffset >= Double(dataOffset), voxOffset <= Double(data.count) else {
-            throw AnatomyError.corruptFile(path: path, reason: "vox_offset \(voxOffset) lies outside the file (352–\(data.count) bytes)")
+            throw VolumeError.corruptFile(path: path, reason: "vox_offset \(voxOffset) lies outside the file (352–\(data.count) bytes)")
         }
         let count = dims[0] * dims[1] * dims[2]
         let start = Int(voxOffset)
         let needed = start + count * bytesPerVoxel
         guard data.count >= needed else {
-            throw AnatomyError.truncatedFile(path: path, expectedBytes: needed, actualBytes: data.count)
+            throw VolumeError.truncatedFile(path: path, expectedBytes: needed, actualBytes: data.count)
         }
         let affineRAS = try affine(r, path: path)
         let grid = try Grid(dimensions: SIMD3(dims[0], dims[1], dims[2]), worldFromIndex: Matrix4.lpsFromRAS * affineRAS)
@@ -155,7 +155,7 @@ public enum NIfTI {
         let pixdim = (0..<8).map { Double(r.float32(76 + 4 * $0)) }
         let spacing = Vector3(pixdim[1], pixdim[2], pixdim[3])
         guard spacing.x > 0, spacing.y > 0, spacing.z > 0, [spacing.x, spacing.y, spacing.z].allSatisfy(\.isFinite) else {
-            throw AnatomyError.corruptFile(path: path, reason: "voxel size \(spacing) mm must be positive (no valid sform)")
+            throw VolumeError.corruptFile(path: path, reason: "voxel size \(spacing) mm must be positive (no valid sform)")
         }
         if qformCode > 0 {
             let b = Double(r.float32(256)), c = Double(r.float32(260)), d = Double(r.float32(264))
@@ -204,11 +204,11 @@ public enum NIfTI {
     // MARK: Writing
 
     /// Encodes a volume as the bytes of an uncompressed single-file NIfTI-1 (little-endian).
-    /// - Throws: `AnatomyError.invalidGrid` when a dimension exceeds NIfTI-1's 32767.
+    /// - Throws: `VolumeError.invalidGrid` when a dimension exceeds NIfTI-1's 32767.
     public static func encode<E: NIfTIScalar>(_ volume: Volume<E>, description: String = "ParsGuide") throws -> Data {
         let g = volume.grid
         guard g.dimensions.max() <= Int(Int16.max) else {
-            throw AnatomyError.invalidGrid(reason: "dimensions \(g.dimensions) exceed NIfTI-1's limit of 32767 voxels per axis")
+            throw VolumeError.invalidGrid(reason: "dimensions \(g.dimensions) exceed NIfTI-1's limit of 32767 voxels per axis")
         }
         var h = [UInt8](repeating: 0, count: dataOffset)
         var w = ByteWriter(bytes: h)
