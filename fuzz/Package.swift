@@ -12,6 +12,7 @@ let package = Package(
             .product(name: "Anatomy", package: "ParsGuide"),
             .product(name: "Imaging", package: "ParsGuide"),
             .product(name: "Procedure", package: "ParsGuide"),
+            .product(name: "Server", package: "ParsGuide"),
         ]),
     ]
 )

@@ -26,14 +26,33 @@ public enum PNG {
         try write(path: path, width: image.width, height: image.height, colorType: PNG_COLOR_TYPE_RGB, bytes: bytes)
     }
 
-    /// Encodes through the simplified libpng API in memory, then writes with `OutputFile`'s rules (a
-    /// temporary file renamed into place; never over a link, a device or a file that is not a PNG).
+    /// Encodes in memory, then writes with `OutputFile`'s rules (a temporary file renamed into place; never
+    /// over a link, a device or a file that is not a PNG).
     private static func write(path: String, width: Int, height: Int, colorType: Int32, bytes: [UInt8]) throws {
+        let data = try encoded(width: width, height: height, colorType: colorType, bytes: bytes, fast: false, path: path)
+        try OutputFile.write(data, to: path, kind: .png)
+    }
+
+    /// A PNG file in memory (8-bit grey), for serving over HTTP: the same pixels `write` stores, compressed
+    /// for speed (libpng's `PNG_IMAGE_FLAG_FAST`: no row filters, zlib level 3).
+    public static func encode(_ image: GrayImage) throws -> Data {
+        try encoded(width: image.width, height: image.height, colorType: PNG_COLOR_TYPE_GRAY, bytes: image.pixels, fast: true, path: "(memory)")
+    }
+
+    /// A PNG file in memory (8-bit RGB), compressed for speed like the grey one.
+    public static func encode(_ image: RGBImage) throws -> Data {
+        try encoded(width: image.width, height: image.height, colorType: PNG_COLOR_TYPE_RGB, bytes: image.pixels.flatMap { [$0.r, $0.g, $0.b] },
+                    fast: true, path: "(memory)")
+    }
+
+    /// Encodes through libpng's simplified API and its memory writer (sized by a first call, then written).
+    private static func encoded(width: Int, height: Int, colorType: Int32, bytes: [UInt8], fast: Bool, path: String) throws -> Data {
         var img = png_image()
         img.version = UInt32(PNG_IMAGE_VERSION)
         img.width = UInt32(width)
         img.height = UInt32(height)
         img.format = colorType == PNG_COLOR_TYPE_GRAY ? UInt32(PNG_FORMAT_GRAY) : UInt32(PNG_FORMAT_RGB)
+        if fast { img.flags = UInt32(PNG_IMAGE_FLAG_FAST) }
         var size: png_alloc_size_t = 0
         let sized = bytes.withUnsafeBytes { png_image_write_to_memory(&img, nil, &size, 0, $0.baseAddress, 0, nil) }
         guard sized != 0, size > 0 else { throw ImagingError.png(path: path, reason: libpngMessage(&img)) }
@@ -43,7 +62,7 @@ public enum PNG {
         }
         guard ok != 0 else { throw ImagingError.png(path: path, reason: libpngMessage(&img)) }
         png_image_free(&img)
-        try OutputFile.write(data.prefix(Int(size)), to: path, kind: .png)
+        return data.prefix(Int(size))
     }
 
     private static func libpngMessage(_ img: inout png_image) -> String {

@@ -2,12 +2,13 @@ import Anatomy
 import Foundation
 import Imaging
 import Procedure
+import Server
 
 /// One reader under the fuzzer: the bytes of a file go through the same code as `parsguide` reading it, and
 /// whatever it accepts goes on to the steps that trapped on hostile values before (slicing, windowing,
 /// geometry). A thrown error is a correct refusal; only a trap, a sanitizer report or a hang is a finding.
 enum FuzzTarget: String, CaseIterable {
-    case nifti, stl, obj, subjectJSON = "subject-json", planJSON = "plan-json"
+    case nifti, stl, obj, subjectJSON = "subject-json", planJSON = "plan-json", webJSON = "web-json"
 
     /// The target named by PARSGUIDE_FUZZ_TARGET, read once (a global: initialised on first use).
     static let chosen: FuzzTarget = {
@@ -21,6 +22,17 @@ enum FuzzTarget: String, CaseIterable {
 
     /// The grid a plan is checked against: the default subject's (0.5 mm).
     static let planGrid = try! Grid(dimensions: SIMD3(681, 621, 669), spacingMm: Vector3(0.5, 0.5, 0.5), originMm: Vector3(-170, -167, -242))
+
+    /// The web target's scene: the flagship subject at 2 mm voxels (the coarsest allowed; built once, ≈ 1 s),
+    /// so that requests which pass decoding render quickly.
+    static let webScene: SimulatorScene = {
+        var options = PhantomOptions()
+        options.voxelMm = 2
+        return try! SimulatorScene(subject: LumbarPhantom.build(options))
+    }()
+
+    /// A fresh session per input: an input's effect never depends on the inputs before it.
+    static let webSession = try! RequestReplay(scene: webScene)
 
     func run(_ data: Data) {
         switch self {
@@ -44,6 +56,15 @@ enum FuzzTarget: String, CaseIterable {
         case .planJSON:
             guard let plan = try? NeedlePlan.decode(data, within: Self.planGrid) else { return }
             _ = try? plan.probePose
+        case .webJSON:
+            // The first line names the route (probe, needle, fluoro, contrast, save); the rest is the body.
+            // Several requests may follow, separated by a line holding only "---", on one session.
+            var replay = Self.webSession
+            for request in String(decoding: data, as: UTF8.self).components(separatedBy: "\n---\n").prefix(8) {
+                let parts = request.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
+                guard let route = parts.first.flatMap({ RequestReplay.Route(rawValue: String($0)) }) else { return }
+                try? replay.post(route, body: Data((parts.count > 1 ? parts[1] : "").utf8))
+            }
         }
     }
 }

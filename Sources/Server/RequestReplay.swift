@@ -1,0 +1,42 @@
+import Foundation
+
+/// The web API's request bodies applied to one session without HTTP: the same strict decoding and the same
+/// session calls as the `POST /api/sessions/:id/…` routes, then the ultrasound frame the page fetches after
+/// every change. For the fuzzer (`fuzz/`, target `web-json`) and tests. A thrown error is the 400 the route
+/// would answer; a trap here is a trap in the server.
+public struct RequestReplay: Sendable {
+    /// The routes that take a JSON body.
+    public enum Route: String, CaseIterable, Sendable { case probe, needle, fluoro, contrast, save }
+
+    private var session: SimulatorSession
+    private let scene: SimulatorScene
+
+    /// A fresh session on `scene`, as `POST /api/sessions` makes one.
+    public init(scene: SimulatorScene) throws {
+        self.scene = scene
+        session = try SimulatorSession(scene: scene)
+    }
+
+    /// Decodes `body` for `route` and applies it. The session keeps what a successful request changed and
+    /// nothing of a refused one (as the routes do).
+    public mutating func post(_ route: Route, body: Data) throws {
+        var next = session
+        switch route {
+        case .probe:
+            try next.change(SimulatorSession.ProbeChange.strictlyDecoded(from: body))
+        case .needle:
+            try next.needle(SimulatorSession.NeedleAction.strictlyDecoded(from: body))
+        case .fluoro:
+            let (_, dose) = try next.fluoroPNG(SimulatorSession.FluoroRequest.strictlyDecoded(from: body))
+            next.live.record(dose)
+        case .contrast:
+            let result = try next.live.inject(volumeMl: ContrastRequest.strictlyDecoded(from: body).volumeMl)
+            next.live.adopt(contrast: result)
+        case .save:
+            // Decoded only: a replay never writes to a registry.
+            _ = try SaveRequest.strictlyDecoded(from: body)
+        }
+        _ = try next.ultrasoundPNG()
+        session = next
+    }
+}
