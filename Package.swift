@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.0.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
     ],
     targets: [
         // System libraries (Debian: zlib1g-dev, libpng-dev).
@@ -55,7 +56,8 @@ let package = Package(
         .target(name: "CDRRKernel", exclude: ["SlabWalk.inc"]),
         .target(name: "Fluoroscopy", dependencies: ["ParsGuideCore", "Anatomy", "Imaging", "CDRRKernel", "Devices"]),
         .target(name: "Illustration", dependencies: ["Anatomy", "Imaging", "Devices"]),
-        .target(name: "Report"),
+        // The CARE report, rendered from a Mustache template.
+        .target(name: "Report", dependencies: [.product(name: "Mustache", package: "swift-mustache")]),
         // The web simulator; the only module that needs Hummingbird.
         .target(name: "Server", dependencies: [
             "ParsGuideCore", "Anatomy", "Imaging", "Ultrasound", "Fluoroscopy", "Procedure", "Illustration", "Clinical", "Session",

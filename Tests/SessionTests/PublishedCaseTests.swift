@@ -52,6 +52,11 @@ import Session
             #expect(html.contains(number), "the report lacks \(number)")
         }
         #expect(!html.contains("src=\"/"), "figures must be referenced relatively")
+        // Values from the record are text, never markup: the template escapes them.
+        var hostile = record
+        hostile.patient.id = "<script>x & y</script>"
+        let escaped = CaseReport.html(hostile)
+        #expect(escaped.contains("patient &lt;script&gt;x &amp; y&lt;/script&gt;,") && !escaped.contains("<script>"))
         // The text that names what a figure shows says what was measured on it.
         let caption = { (id: String) in record.figures.first { $0.id == id }?.caption ?? "" }
         #expect(caption("fig1c").contains(record.imaging.parsViewShows + " in view"), "fig1c: \(caption("fig1c"))")
