@@ -34,6 +34,11 @@ enum FuzzTarget: String, CaseIterable {
     /// A fresh session per input: an input's effect never depends on the inputs before it.
     static let webSession = try! RequestReplay(scene: webScene)
 
+    /// Builds what this target shares between inputs before the first one.
+    func prepare() {
+        if self == .webJSON { _ = Self.webSession }
+    }
+
     func run(_ data: Data) {
         switch self {
         case .nifti:
