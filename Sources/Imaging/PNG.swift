@@ -20,10 +20,15 @@ public enum PNG {
     }
 
     public static func write(_ image: RGBImage, to path: String) throws {
+        try write(path: path, width: image.width, height: image.height, colorType: PNG_COLOR_TYPE_RGB, bytes: interleaved(image))
+    }
+
+    /// The pixels as r, g, b bytes, row by row.
+    private static func interleaved(_ image: RGBImage) -> [UInt8] {
         var bytes = [UInt8]()
         bytes.reserveCapacity(image.pixels.count * 3)
-        for p in image.pixels { bytes += [p.r, p.g, p.b] }
-        try write(path: path, width: image.width, height: image.height, colorType: PNG_COLOR_TYPE_RGB, bytes: bytes)
+        for p in image.pixels { bytes.append(p.r); bytes.append(p.g); bytes.append(p.b) }
+        return bytes
     }
 
     /// Encodes in memory, then writes with `OutputFile`'s rules (a temporary file renamed into place; never
@@ -41,8 +46,7 @@ public enum PNG {
 
     /// A PNG file in memory (8-bit RGB), compressed for speed like the grey one.
     public static func encode(_ image: RGBImage) throws -> Data {
-        try encoded(width: image.width, height: image.height, colorType: PNG_COLOR_TYPE_RGB, bytes: image.pixels.flatMap { [$0.r, $0.g, $0.b] },
-                    fast: true, path: "(memory)")
+        try encoded(width: image.width, height: image.height, colorType: PNG_COLOR_TYPE_RGB, bytes: interleaved(image), fast: true, path: "(memory)")
     }
 
     /// Encodes through libpng's simplified API and its memory writer (sized by a first call, then written).

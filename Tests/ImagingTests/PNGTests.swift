@@ -21,6 +21,11 @@ import ParsGuideCore
         #expect(try PNG.readRGB(path: pc) == rgb)
         let bytes = try Data(contentsOf: URL(fileURLWithPath: pg))
         #expect(Array(bytes.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        // The in-memory encoder (the web's) holds the same pixels.
+        try PNG.encode(rgb).write(to: URL(fileURLWithPath: pc))
+        #expect(try PNG.readRGB(path: pc) == rgb)
+        try PNG.encode(gray).write(to: URL(fileURLWithPath: pg))
+        #expect(try PNG.readRGB(path: pg) == RGBImage(gray))
     }
 
     @Test("Writing into a missing folder fails cleanly and leaves no file")
