@@ -1,10 +1,12 @@
 import Anatomy
+import Foundation
 
-/// Whether a shot sees a pars defect as a lucent band. Along each ray through the cleft (one through every
-/// cleft voxel), the cleft takes the place of bone the intact pars would have had: the share of the ray's
-/// bone it removes is its lucency. A view along the cleft's plane (the ipsilateral oblique, for the usual
-/// defect) sends rays down the length of the gap and loses much of their bone; a view across it loses only
-/// the gap's width.
+/// Whether a shot shows a pars defect as a lucent band, measured in the picture itself: the shot is taken
+/// again with the cleft filled by the bone around it, and the pixels the cleft projects to are compared in
+/// the shot's own display window. The geometry says why: along each ray through the cleft, the cleft takes
+/// the place of bone the intact pars would have had. A view along the cleft's plane (the ipsilateral
+/// oblique, for the usual defect) sends rays down the length of the gap and loses much of their bone; a
+/// view across it loses only the gap's width.
 public struct DefectLucency: Sendable, Equatable {
     /// Centre of the cleft (the defect voxels' centroid), world mm.
     public var centreMm: Vector3
@@ -12,39 +14,87 @@ public struct DefectLucency: Sendable, Equatable {
     /// within `windowMm` of the cleft voxel, mm.
     public var cleftAlongRayMm: Double
     public var boneAlongRayMm: Double
+    /// The median, over the pixels the cleft projects to, of how much brighter the shot is there than the
+    /// same shot with the cleft filled with bone: grey levels of the 255 of the shot's display window.
+    public var bandRiseGrey: Double
+    /// The detector pixels the cleft projects to (row-major indices, ascending).
+    public var bandPixels: [Int]
+    /// The angle between the central ray and the cleft's plane (its least-squares fit), degrees: 0 when the
+    /// beam runs along the cleft — the view that shows it best — and 90 face-on.
+    public var beamToCleftPlaneDeg: Double
 
     /// Bone and cleft are counted within this distance of the cleft voxel along each ray, mm (chosen: the
     /// pars and the articular processes around it, not the bodies and pelvis the ray also crosses).
     public static let windowMm = 15.0
-    /// The gap shows as a band when it removes at least this share of the bone along its rays (chosen: a
-    /// third, about the 8 % or more of extra transmission a reader notices through 1 cm of pars).
-    public static let lucentShare = 1.0 / 3
+    /// The band stands out when it brightens its pixels by at least this many grey levels (chosen: 4 % of
+    /// the display range; a calibrated display shows one grey level over a large uniform field, but a thin
+    /// band over the overlapping shadows of the articular processes needs several times that).
+    public static let visibleRiseGrey = 10.0
 
     /// The share of the intact bone the cleft removes along its most lucent rays.
     public var share: Double { cleftAlongRayMm + boneAlongRayMm > 0 ? cleftAlongRayMm / (cleftAlongRayMm + boneAlongRayMm) : 0 }
-    /// True when that share reaches `lucentShare`.
-    public var isLucent: Bool { share >= Self.lucentShare }
+    /// True when the band brightens its pixels by `visibleRiseGrey` or more.
+    public var isLucent: Bool { bandRiseGrey >= Self.visibleRiseGrey }
 
-    /// The defect of `labels` (label `Tissue.parsDefect`) within 15 mm of `parsMm`, seen by `carm`; nil when
-    /// there is none.
-    public init?(carm: CArm, labels: Volume<UInt8>, parsMm: Vector3) {
-        let g = labels.grid, defect = Tissue.parsDefect.rawValue
+    /// The defect of `labels` (label `Tissue.parsDefect`) within 15 mm of `parsMm`, as `shot` (taken of
+    /// `volume`, on the labels' grid) shows it; nil when there is none.
+    public init?(shot: FluoroShot, volume: AttenuationVolume, labels: Volume<UInt8>, parsMm: Vector3) throws {
+        let g = labels.grid, n = g.dimensions, defect = Tissue.parsDefect.rawValue
+        guard g.dimensions == volume.grid.dimensions else {
+            throw FluoroscopyError.invalid("the labels (\(g.dimensions)) and the CT (\(volume.grid.dimensions)) differ in size")
+        }
         guard let centre = g.nearestIndex(toWorld: parsMm) else { return nil }
         let reach = SIMD3<Int>(repeating: Int((15 / min(g.spacingMm.x, g.spacingMm.y, g.spacingMm.z)).rounded(.up)))
-        let top = g.dimensions &- 1
+        let top = n &- 1
         let lo = (centre &- reach).clamped(lowerBound: .zero, upperBound: top), hi = (centre &+ reach).clamped(lowerBound: .zero, upperBound: top)
-        var cleft: [Vector3] = []
+        var cleft: [(index: Int, mm: Vector3)] = []
         for k in lo.z...hi.z { for j in lo.y...hi.y { for i in lo.x...hi.x where labels[i, j, k] == defect {
             let p = g.world(i, j, k)
-            if (p - parsMm).length <= 15 { cleft.append(p) }
+            if (p - parsMm).length <= 15 { cleft.append((i + n.x * (j + n.y * k), p)) }
         } } }
         guard !cleft.isEmpty else { return nil }
-        centreMm = cleft.reduce(.zero, +) / Double(cleft.count)
-        let step = 0.25
+        centreMm = cleft.reduce(.zero) { $0 + $1.mm } / Double(cleft.count)
+        let normal = PlaneFit.fit(cleft.map(\.mm))?.normal ?? shot.carm.view
+        beamToCleftPlaneDeg = asin(min(1, abs(normal.dot(shot.carm.view)))) * 180 / .pi
+        (cleftAlongRayMm, boneAlongRayMm) = Self.mostLucentRay(through: cleft.map(\.mm), carm: shot.carm, labels: labels)
+
+        // The what-if: the cleft filled with the mean HU of the bone 2–3 mm from it, past the cortex its cut
+        // faces grew (the intact pars had bone there, not a surface).
+        let h = min(g.spacingMm.x, g.spacingMm.y, g.spacingMm.z)
+        let near = Int((2 / h).rounded(.up)), far = max(near, Int((3 / h).rounded(.up)))
+        var boneHU = 0, boneVoxels = 0
+        for (v, _) in cleft {
+            let i = v % n.x, j = (v / n.x) % n.y, k = v / (n.x * n.y)
+            for dk in -far...far { for dj in -far...far { for di in -far...far where max(abs(di), abs(dj), abs(dk)) >= near {
+                let a = i + di, b = j + dj, c = k + dk
+                guard a >= 0, b >= 0, c >= 0, a < n.x, b < n.y, c < n.z, Tissue.isBone(labels[a, b, c]) else { continue }
+                boneHU += volume.hounsfield(atVoxel: a + n.x * (b + n.y * c)); boneVoxels += 1
+            } } }
+        }
+        guard boneVoxels > 0 else { return nil }
+        let intact = volume.filling(voxels: cleft.map(\.index), hu: boneHU / boneVoxels)
+        let filled = FluoroscopyDisplay.logTransmission(DRRRenderer(volume: intact).render(shot.carm, shot.exposure).transmission)
+        let seen = FluoroscopyDisplay.logTransmission(shot.image.transmission)
+        let window = FluoroscopyDisplay.window(seen)
+        var pixels = Set<Int>()
+        for (_, p) in cleft {
+            guard let q = shot.carm.project(p) else { continue }
+            let column = Int(q.column.rounded()), row = Int(q.row.rounded())
+            if column >= 0, row >= 0, column < shot.image.width, row < shot.image.height { pixels.insert(row * shot.image.width + column) }
+        }
+        bandPixels = pixels.sorted()
+        let rises = bandPixels.map { Double((filled[$0] - seen[$0]) / window.span) * 255 }.sorted()
+        bandRiseGrey = rises.isEmpty ? 0 : rises[rises.count / 2]
+    }
+
+    /// Cleft and bone crossed within `windowMm` of each cleft point along its ray from the source, at the
+    /// 90th percentile of the cleft's share, mm.
+    static func mostLucentRay(through cleft: [Vector3], carm: CArm, labels: Volume<UInt8>) -> (cleft: Double, bone: Double) {
+        let step = 0.25, defect = Tissue.parsDefect.rawValue
         func crossed(through p: Vector3) -> (cleft: Double, bone: Double) {
             let d = (p - carm.sourceMm).normalized
-            var gap = 0.0, bone = 0.0, t = -Self.windowMm
-            while t <= Self.windowMm {
+            var gap = 0.0, bone = 0.0, t = -windowMm
+            while t <= windowMm {
                 let label = labels.value(nearestTo: p + d * t) ?? 0
                 if label == defect { gap += step } else if Tissue.isBone(label) { bone += step }
                 t += step
@@ -53,8 +103,6 @@ public struct DefectLucency: Sendable, Equatable {
         }
         func share(_ r: (cleft: Double, bone: Double)) -> Double { r.cleft / max(r.cleft + r.bone, 1e-9) }
         let rays = cleft.map(crossed(through:)).sorted { share($0) < share($1) }
-        let ray = rays[min(rays.count - 1, rays.count * 9 / 10)]
-        cleftAlongRayMm = ray.cleft
-        boneAlongRayMm = ray.bone
+        return rays[min(rays.count - 1, rays.count * 9 / 10)]
     }
 }

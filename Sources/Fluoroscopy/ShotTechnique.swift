@@ -31,6 +31,8 @@ public struct ShotTechnique: Sendable, Hashable {
 public struct FluoroShot: Sendable {
     public var image: DRRImage
     public var dose: ShotDose
+    /// What the shot was rendered with (spectrum, needle, iodine): a what-if shot repeats it.
+    public var exposure: Exposure
     public var carm: CArm { image.carm }
 }
 
@@ -46,6 +48,6 @@ extension FluoroScene {
         let exposure = Exposure(spectrum: beam, waterScaledMonochromatic: waterScaledMonochromatic, needle: needle, contrast: contrast)
         let image = DRRRenderer(volume: volume).render(carm, exposure)
         let dose = ShotDose(carm: carm, kVp: beam.kVp ?? technique.kVp, mAs: technique.mAs, sourceToSkinMm: sourceToSkinMm(carm))
-        return FluoroShot(image: image, dose: dose)
+        return FluoroShot(image: image, dose: dose, exposure: exposure)
     }
 }

@@ -14,7 +14,7 @@ struct UniformBlocks: Sendable {
     let dimensions: SIMD3<Int>
     /// Per block, x fastest: the uniform code, or −1 when the block is mixed (or reaches past the grid's
     /// edge holding anything but air).
-    let codes: [Int32]
+    private(set) var codes: [Int32]
     /// Fraction of the blocks holding any material (not only air) that are uniform.
     let uniformMaterialFraction: Double
 
@@ -62,5 +62,17 @@ struct UniformBlocks: Sendable {
         self.codes = codes
         let uniform = tallies.reduce(0) { $0 + $1.uniform }, material = tallies.reduce(0) { $0 + $1.material }
         uniformMaterialFraction = material > 0 ? Double(uniform) / Double(material) : 1
+    }
+
+    /// The same grid with the blocks holding any of `voxels` (linear voxel indices, x fastest, in a volume
+    /// of `n` voxels) marked mixed: always correct after those voxels change, since rays walk mixed blocks
+    /// voxel by voxel.
+    func markingMixed(voxels: [Int], in n: SIMD3<Int>) -> UniformBlocks {
+        var copy = self
+        for v in voxels {
+            let i = v % n.x, j = (v / n.x) % n.y, k = v / (n.x * n.y)
+            copy.codes[i / size + dimensions.x * (j / size + dimensions.y * (k / size))] = -1
+        }
+        return copy
     }
 }

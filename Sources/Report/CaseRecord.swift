@@ -137,16 +137,21 @@ public struct CaseRecord: Codable, Sendable, Equatable {
         /// How much of the needle's shaft figure 1C shows, mm.
         public var needleShownMm: Double
         /// The left defect on the ipsilateral oblique (figure 2C), along its most lucent rays: cleft and
-        /// remaining bone crossed, mm, and whether the cleft therefore shows as a lucent band
-        /// (`DefectLucency`).
+        /// remaining bone crossed, mm; how much brighter the pixels it projects to are than with the gap
+        /// filled with bone, grey levels of 255 (median); the angle between the beam and the cleft's plane,
+        /// degrees; and whether it therefore shows as a lucent band (`DefectLucency`).
         public var obliqueCleftAlongRayMm: Double
         public var obliqueBoneAlongRayMm: Double
+        public var obliqueBandRiseGrey: Double
+        public var obliqueBeamToCleftPlaneDeg: Double
         public var obliqueDefectLucent: Bool
 
         public init(parsViewShows: String, needleShownMm: Double, obliqueCleftAlongRayMm: Double, obliqueBoneAlongRayMm: Double,
-                    obliqueDefectLucent: Bool) {
+                    obliqueBandRiseGrey: Double, obliqueBeamToCleftPlaneDeg: Double, obliqueDefectLucent: Bool) {
             self.parsViewShows = parsViewShows; self.needleShownMm = needleShownMm; self.obliqueCleftAlongRayMm = obliqueCleftAlongRayMm
-            self.obliqueBoneAlongRayMm = obliqueBoneAlongRayMm; self.obliqueDefectLucent = obliqueDefectLucent
+            self.obliqueBoneAlongRayMm = obliqueBoneAlongRayMm; self.obliqueBandRiseGrey = obliqueBandRiseGrey
+            self.obliqueBeamToCleftPlaneDeg = obliqueBeamToCleftPlaneDeg
+            self.obliqueDefectLucent = obliqueDefectLucent
         }
     }
 

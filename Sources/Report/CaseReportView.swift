@@ -48,9 +48,14 @@ struct CaseReportView {
         findings = r.findings.map { Row(name: $0.name, value: $0.result) }
         timeline = r.timeline.map { Row(name: $0.date, value: $0.what) }
         obliqueSentence = i.obliqueDefectLucent
-            ? "the ipsilateral oblique fluoroscopic view shows the lucent band across the neck of the \"Scotty dog\" (Figure 2C)."
-            : "in the ipsilateral oblique fluoroscopic view (Figure 2C) the defect does not stand out as a lucent band (its rays cross "
-                + "\(f(i.obliqueCleftAlongRayMm, 0)) mm of cleft against \(f(i.obliqueBoneAlongRayMm, 0)) mm of bone)."
+            ? "the ipsilateral oblique fluoroscopic view shows the lucent band across the neck of the \"Scotty dog\" (Figure 2C): "
+                + "the defect brightens the pixels it projects to by \(f(i.obliqueBandRiseGrey, 0)) grey levels of 255."
+            : "in the ipsilateral oblique fluoroscopic view (Figure 2C) the defect does not stand out as a lucent band: it brightens "
+                + "the pixels it projects to by only \(f(i.obliqueBandRiseGrey, 0)) grey levels of 255, because the beam meets the "
+                + "cleft's plane at \(f(i.obliqueBeamToCleftPlaneDeg, 0))° (its rays cross \(f(i.obliqueCleftAlongRayMm, 0)) mm of cleft "
+                + "against \(f(i.obliqueBoneAlongRayMm, 0)) mm of bone). An oblique view shows a defect clearly only when the beam "
+                + "runs in its plane, and on CT only 32 % of pars defects lie within 15° of the 45° oblique (Saifuddin et al., "
+                + "J Bone Joint Surg Br 1998;80:208–11)."
         parsViewShows = i.parsViewShows
         approachTargets = r.approaches.map(\.target)
         func row(_ name: String, _ lines: (CaseRecord.Approach) -> [String]) -> ApproachRow {

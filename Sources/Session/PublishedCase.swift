@@ -123,22 +123,24 @@ public struct PublishedCase {
             ("fig2e", .lateral, body, leftShaft, true), ("fig2g", .ap, body, rightShaft, true),
         ]
         var ledger = DoseLedger()
-        var carms: [String: CArm] = [:]
+        var taken: [String: FluoroShot] = [:]
         for shot in shots {
             let carm = try CArm(isocentreMm: shot.iso, sourceDirection: shot.view.sourceDirection(), pixels: p)
-            let taken = try scene.fluoro.shoot(carm, needle: shot.needle, contrast: shot.iodine ? contrast.concentration : nil)
-            ledger.record(taken.dose)
-            try PNG.write(FluoroscopyDisplay.image(taken.image), to: "\(figures)/\(shot.id).png")
-            carms[shot.id] = carm
+            let shotTaken = try scene.fluoro.shoot(carm, needle: shot.needle, contrast: shot.iodine ? contrast.concentration : nil)
+            ledger.record(shotTaken.dose)
+            try PNG.write(FluoroscopyDisplay.image(shotTaken.image), to: "\(figures)/\(shot.id).png")
+            taken[shot.id] = shotTaken
         }
         // What the shots show: where each needle tip projects against its defect (nil: no defect on that
-        // side), and whether the oblique sees the left cleft as a lucent band.
-        let defects = sides.map { side in
-            landmarks[Subject.parsLandmarkName(level: level, side: side)].flatMap { DefectLucency(carm: carms["fig2c"]!, labels: labels, parsMm: $0) }
+        // side), and whether the oblique shows the left cleft as a lucent band.
+        let defects = try sides.map { side in
+            try landmarks[Subject.parsLandmarkName(level: level, side: side)].flatMap {
+                try DefectLucency(shot: taken["fig2c"]!, volume: scene.fluoro.volume, labels: labels, parsMm: $0)
+            }
         }
         func tipPlacement(_ id: String, _ shaft: NeedleShaft, side: Side) -> String {
             guard let defect = defects[side == .left ? 0 : 1],
-                  let mm = carms[id]!.projectedSeparationMm(shaft.tipMm, defect.centreMm) else {
+                  let mm = taken[id]!.carm.projectedSeparationMm(shaft.tipMm, defect.centreMm) else {
                 return "the needle at the \(side.rawValue) \(level.rawValue) pars"
             }
             return String(format: "the needle tip projects %.0f mm from the centre of the %@ %@ pars defect", mm, side.rawValue, level.rawValue)
@@ -161,11 +163,11 @@ public struct PublishedCase {
                        translucentPelvis: true)
         try illustrate("fig1d", camera: .threeQuarter(of: obliquePose, focus: left.targetPoint, width: p, height: p),
                        overlays: [.probe(obliquePose, .c52, FieldOfView(transducer: .c52, settings: settings)), .needle(leftShaft)], translucentPelvis: true)
-        try illustrate("fig2b", camera: .fluoroscopy(carms["fig2a"]!), overlays: [.needle(leftShaft)])
-        try illustrate("fig2d", camera: .fluoroscopy(carms["fig2c"]!), overlays: [.needle(leftShaft)])
-        try illustrate("fig2f", camera: .fluoroscopy(carms["fig2e"]!), overlays: [.needle(leftShaft)], iodine: true, translucent: .right,
+        try illustrate("fig2b", camera: .fluoroscopy(taken["fig2a"]!.carm), overlays: [.needle(leftShaft)])
+        try illustrate("fig2d", camera: .fluoroscopy(taken["fig2c"]!.carm), overlays: [.needle(leftShaft)])
+        try illustrate("fig2f", camera: .fluoroscopy(taken["fig2e"]!.carm), overlays: [.needle(leftShaft)], iodine: true, translucent: .right,
                        translucentPelvis: true)
-        try illustrate("fig2h", camera: .fluoroscopy(carms["fig2g"]!), overlays: [.needle(rightShaft)], iodine: true)
+        try illustrate("fig2h", camera: .fluoroscopy(taken["fig2g"]!.carm), overlays: [.needle(rightShaft)], iodine: true)
 
         step("the injectate and its maximum doses")
         let injectates = try sides.map { try Injectate.flagship(side: "\(level.rawValue)-\($0.rawValue)") }
@@ -219,8 +221,8 @@ public struct PublishedCase {
             "fig2b": "3D illustration from the same C-arm position.",
             "fig2c": String(format: "Left ipsilateral oblique (%.0f°): ", CArm.View.defaultObliqueDegrees) + tipPlacement("fig2c", leftShaft, side: .left)
                 + (defects[0].map { d in
-                    d.isLucent ? String(format: "; the cleft crosses the neck of the Scotty dog as a lucent band (its rays cross %.0f mm of cleft against %.0f mm of bone).", d.cleftAlongRayMm, d.boneAlongRayMm)
-                        : String(format: "; the cleft does not stand out as a lucent band in this view (its rays cross %.0f mm of cleft against %.0f mm of bone).", d.cleftAlongRayMm, d.boneAlongRayMm)
+                    d.isLucent ? String(format: "; the cleft crosses the neck of the Scotty dog as a lucent band, %.0f grey levels brighter than the same shot with the gap filled with bone (its rays cross %.0f mm of cleft against %.0f mm of bone).", d.bandRiseGrey, d.cleftAlongRayMm, d.boneAlongRayMm)
+                        : String(format: "; the cleft does not stand out as a lucent band in this view: it brightens the pixels it projects to by %.0f grey levels of 255, the beam meeting its plane at %.0f° (its rays cross %.0f mm of cleft against %.0f mm of bone).", d.bandRiseGrey, d.beamToCleftPlaneDeg, d.cleftAlongRayMm, d.boneAlongRayMm)
                 } ?? "."),
             "fig2d": "3D illustration from the same oblique.",
             "fig2e": String(format: "Lateral after %.1f mL iohexol: contrast in ", contrast.injectedMl) + Self.spread(contrast.reachedMl) + ".",
@@ -259,7 +261,8 @@ public struct PublishedCase {
             figures: figureNames.map { .init(id: $0, file: "figures/\($0).png", caption: captions[$0]!, width: p, height: p) },
             imaging: .init(parsViewShows: Self.listed(located.filter(\.isVisible).map(\.key), level: level), needleShownMm: needle.shownLengthMm,
                            obliqueCleftAlongRayMm: defects[0]?.cleftAlongRayMm ?? 0, obliqueBoneAlongRayMm: defects[0]?.boneAlongRayMm ?? 0,
-                           obliqueDefectLucent: defects[0]?.isLucent ?? false),
+                           obliqueBandRiseGrey: defects[0]?.bandRiseGrey ?? 0,
+                           obliqueBeamToCleftPlaneDeg: defects[0]?.beamToCleftPlaneDeg ?? 0, obliqueDefectLucent: defects[0]?.isLucent ?? false),
             registryFile: o.db ?? "parsguide.sqlite",
             simulationStatement: "Simulated with ParsGuide: the anatomy is a population-mean lumbar model (L2–L5) with BodyParts3D's L1 set on it and its sacrum and pelvis seated under it, soft tissue sized to the patient's habitus and modelled defects; the ultrasound images, fluoroscopic shots, needle paths, contrast spread and radiation figures are computed, not acquired. The patient's habitus, the technique, the injectate and the outcomes (ODI \(Self.baselineODI) → \(Self.followUpODI)/50, \(Self.perceivedChange)) are those of the published case. Anatomy sources: \(SubjectDocument.attribution.joined(separator: "; ")).")
         try OutputFile.write(OutputFile.prettyJSON(record), to: (dir as NSString).appendingPathComponent("case.json"), kind: .json)

@@ -41,24 +41,65 @@ import TestSupport
         #expect(abs(far[far.count / 2] - 1) < 0.01, "away from L5 the shots must agree: median ratio \(far[far.count / 2])")
     }
 
-    @Test func theLucencyMeasureSeesTheCleftEdgeOnNotFaceOn() throws {
+    /// A 16 mm cube of bone (1000 HU) in muscle (50 HU), cut through by a 2 mm cleft of fibrous tissue
+    /// (50 HU) in the plane y = 0, shot with a monochromatic water-scaled 60 keV beam, where
+    /// μ = μ_water·(1 + HU/1000) exactly. Filling the cleft adds μ_water·0.95 per cm of cleft on a ray.
+    static func cleftCube() throws -> (labels: Volume<UInt8>, scene: FluoroScene) {
+        let n = 64, h = 0.5
+        let grid = try Grid(dimensions: SIMD3(repeating: n), spacingMm: Vector3(h, h, h), originMm: Vector3(repeating: -Double(n - 1) * h / 2))
+        var labels = Volume<UInt8>(grid: grid, repeating: Tissue.air.rawValue)
+        var hu = Volume<Int16>(grid: grid, repeating: -1000)
+        for k in 0..<n { for j in 0..<n { for i in 0..<n {
+            let p = grid.world(i, j, k)
+            guard max(abs(p.x), abs(p.y), abs(p.z)) < 12 else { continue }
+            let inCube = max(abs(p.x), abs(p.y), abs(p.z)) < 8
+            labels[i, j, k] = inCube ? (abs(p.y) < 1 ? Tissue.parsDefect.rawValue : Tissue.l5.rawValue) : Tissue.muscle.rawValue
+            hu[i, j, k] = labels[i, j, k] == Tissue.l5.rawValue ? 1000 : 50
+        } } }
+        return (labels, FluoroScene(volume: try AttenuationVolume(hounsfield: hu)))
+    }
+
+    @Test func theLucencyIsMeasuredInTheImageAndFollowsTheCleftsChord() throws {
+        let (labels, scene) = try Self.cleftCube()
+        let muWaterPerCm = 0.2059  // NIST XCOM, water at 60 keV (cm²/g × 1 g/cm³)
+        func measured(_ direction: Vector3) throws -> (lucency: DefectLucency, deltaL: Double) {
+            let carm = try CArm(isocentreMm: .zero, sourceDirection: direction, detectorMm: 60, pixels: 64)
+            let shot = try scene.shoot(carm, spectrum: try .monochromatic(keV: 60), waterScaledMonochromatic: true)
+            let lucency = try #require(try DefectLucency(shot: shot, volume: scene.volume, labels: labels, parsMm: .zero))
+            let span = FluoroscopyDisplay.window(FluoroscopyDisplay.logTransmission(shot.image.transmission)).span
+            return (lucency, lucency.bandRiseGrey / 255 * Double(span))
+        }
+        // Edge-on (the beam in the cleft's plane): the rays cross the cube's 16 mm of cleft.
+        let edgeOn = try measured(Vector3(1, 0, 0))
+        let expectedEdgeOn = muWaterPerCm * 0.95 * 1.6
+        #expect(abs(edgeOn.deltaL - expectedEdgeOn) < 0.1 * expectedEdgeOn, "edge-on: ΔL \(edgeOn.deltaL), expected \(expectedEdgeOn)")
+        #expect(edgeOn.lucency.isLucent && edgeOn.lucency.beamToCleftPlaneDeg < 1, "edge-on: \(edgeOn.lucency)")
+        // Face-on: they cross its 2 mm width only.
+        let faceOn = try measured(Vector3(0, 1, 0))
+        let expectedFaceOn = muWaterPerCm * 0.95 * 0.2
+        #expect(abs(faceOn.deltaL - expectedFaceOn) < 0.15 * expectedFaceOn, "face-on: ΔL \(faceOn.deltaL), expected \(expectedFaceOn)")
+        #expect(faceOn.lucency.beamToCleftPlaneDeg > 89, "face-on: \(faceOn.lucency)")
+        // No cleft, no band.
+        var intact = labels
+        for v in 0..<intact.voxels.count where intact.voxels[v] == Tissue.parsDefect.rawValue { intact.voxels[v] = Tissue.l5.rawValue }
+        let carm = try CArm(isocentreMm: .zero, sourceDirection: Vector3(1, 0, 0), detectorMm: 60, pixels: 64)
+        #expect(try DefectLucency(shot: try scene.shoot(carm), volume: scene.volume, labels: intact, parsMm: .zero) == nil)
+    }
+
+    @Test func theFilledCleftShotMatchesTheIntactSubject() throws {
+        // The measure's what-if (the cleft filled with the mean HU of the bone touching it) against the
+        // real thing: the same subject built without the defect, over the band's pixels.
         let lytic = try Self.lyticSubject(), intact = try Self.intactSubject()
         let pars = lytic.landmarks["L5.left.pars"]!
-        let (_, oblique) = try Self.shot(lytic, at: pars)
-        let seen = try #require(DefectLucency(carm: oblique, labels: lytic.labels, parsMm: pars))
-        #expect(seen.isLucent, "oblique: \(seen.cleftAlongRayMm) mm of cleft, \(seen.boneAlongRayMm) mm of bone along its rays")
-        #expect(DefectLucency(carm: oblique, labels: intact.labels, parsMm: pars) == nil, "an intact pars has no cleft")
-        // Looking along the cleft's normal, every ray crosses the gap's width and the bone on both sides of it.
-        let cleft = lytic.labels.grid
-        let points = (0..<cleft.voxelCount).compactMap { n -> Vector3? in
-            guard lytic.labels.voxels[n] == Tissue.parsDefect.rawValue else { return nil }
-            let i = n % cleft.dimensions.x, j = (n / cleft.dimensions.x) % cleft.dimensions.y, k = n / (cleft.dimensions.x * cleft.dimensions.y)
-            let p = cleft.world(i, j, k)
-            return (p - pars).length <= 15 ? p : nil
-        }
-        let plane = try #require(PlaneFit.fit(points))
-        let faceOn = try CArm(isocentreMm: plane.centroid, sourceDirection: plane.normal, detectorMm: 120, pixels: 64)
-        let across = try #require(DefectLucency(carm: faceOn, labels: lytic.labels, parsMm: pars))
-        #expect(!across.isLucent, "face-on: \(across.cleftAlongRayMm) mm of cleft, \(across.boneAlongRayMm) mm of bone along its rays")
+        let carm = try CArm(isocentreMm: pars, sourceDirection: CArm.View.obliqueLeft.sourceDirection(), detectorMm: 120, pixels: 256)
+        let lyticScene = FluoroScene(volume: try AttenuationVolume(subjectCT: lytic.ct, labels: lytic.labels))
+        let shot = try lyticScene.shoot(carm)
+        let lucency = try #require(try DefectLucency(shot: shot, volume: lyticScene.volume, labels: lytic.labels, parsMm: pars))
+        let real = try FluoroScene(volume: try AttenuationVolume(subjectCT: intact.ct, labels: intact.labels)).shoot(carm)
+        let span = FluoroscopyDisplay.window(FluoroscopyDisplay.logTransmission(shot.image.transmission)).span
+        let rises = lucency.bandPixels.map { Double(log(shot.image.transmission[$0] / real.image.transmission[$0])) / Double(span) * 255 }.sorted()
+        let realRise = rises[rises.count / 2]
+        #expect(abs(lucency.bandRiseGrey - realRise) < 1.5, "what-if \(lucency.bandRiseGrey) vs intact subject \(realRise) grey levels")
+        #expect(realRise > 0)
     }
 }
