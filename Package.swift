@@ -105,7 +105,7 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "IllustrationTests", dependencies: ["Illustration", "Anatomy", "Devices", "Fluoroscopy", "Ultrasound", "Imaging"]),
-        .testTarget(name: "ProcedureTests", dependencies: ["Procedure", "Anatomy", "Ultrasound", "Fluoroscopy"]),
+        .testTarget(name: "ProcedureTests", dependencies: ["Procedure", "Anatomy", "Ultrasound", "Fluoroscopy", "TestSupport"]),
         .testTarget(name: "SessionTests", dependencies: ["Session", "Report", "Imaging"]),
         .testTarget(name: "ParsGuideCommandsTests", dependencies: [
             "ParsGuideCommands", "ParsGuideCore", "Anatomy", "Imaging", "Ultrasound", "Fluoroscopy", "Clinical", "Report", "Illustration",

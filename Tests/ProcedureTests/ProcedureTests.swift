@@ -1,14 +1,15 @@
 import Anatomy
 import Foundation
 import Testing
+import TestSupport
 import Ultrasound
 @testable import Procedure
 
 /// The procedure on the default (flagship) subject: 51-year-old man, 177 cm, 74 kg, bilateral L5 defects,
-/// 0.5 mm voxels — built once for the suite.
+/// 0.5 mm voxels — built once per test process (`TestSubjects`).
 @Suite(.serialized) struct ProcedureTests {
     static let built = Result { () throws -> PlanningSubject in
-        let s = try LumbarPhantom.build(PhantomOptions())
+        let s = try TestSubjects.flagship(voxelMm: 0.5)
         let document = SubjectDocument(s, files: [:])
         return PlanningSubject(directory: "memory", labels: s.labels, document: document,
                                fingerprint: PlanningSubject.fingerprint(of: try document.encoded()))
