@@ -103,17 +103,14 @@ public struct AttenuationVolume: Sendable {
     /// a pars cleft filled with the bone around it. The block maps are updated only where the voxels lie.
     public func filling(voxels: [Int], hu: Int) -> AttenuationVolume {
         var codes = codes
-        let code = Self.code(hu: hu), n = grid.dimensions
+        let code = Self.code(hu: hu), indices = voxels.map(grid.index(ofLinear:))
         var lower = occupied?.lower ?? SIMD3(repeating: Int.max), upper = occupied?.upper ?? SIMD3(repeating: -1)
-        for v in voxels {
+        for (v, index) in zip(voxels, indices) {
             codes[v] = code
-            if code > Self.airCode {
-                let index = SIMD3(v % n.x, (v / n.x) % n.y, v / (n.x * n.y))
-                lower = pointwiseMin(lower, index); upper = pointwiseMax(upper, index)
-            }
+            if code > Self.airCode { lower = pointwiseMin(lower, index); upper = pointwiseMax(upper, index) }
         }
         return AttenuationVolume(grid: grid, codes: codes, occupied: upper.x >= 0 ? (lower, upper) : nil,
-                                 blocks: blocks.markingMixed(voxels: voxels, in: n), subBlocks: subBlocks.markingMixed(voxels: voxels, in: n))
+                                 blocks: blocks.markingMixed(indices), subBlocks: subBlocks.markingMixed(indices))
     }
 
     private init(grid: Grid, codes: [UInt16], occupied: (lower: SIMD3<Int>, upper: SIMD3<Int>)?, blocks: UniformBlocks, subBlocks: UniformBlocks) {

@@ -44,31 +44,31 @@ public struct DefectLucency: Sendable, Equatable {
             throw FluoroscopyError.invalid("the labels (\(g.dimensions)) and the CT (\(volume.grid.dimensions)) differ in size")
         }
         guard let centre = g.nearestIndex(toWorld: parsMm) else { return nil }
-        let reach = SIMD3<Int>(repeating: Int((15 / min(g.spacingMm.x, g.spacingMm.y, g.spacingMm.z)).rounded(.up)))
-        let top = n &- 1
+        let h = min(g.spacingMm.x, g.spacingMm.y, g.spacingMm.z)
+        let reach = SIMD3<Int>(repeating: Int((15 / h).rounded(.up))), top = n &- 1
         let lo = (centre &- reach).clamped(lowerBound: .zero, upperBound: top), hi = (centre &+ reach).clamped(lowerBound: .zero, upperBound: top)
         var cleft: [(index: Int, mm: Vector3)] = []
         for k in lo.z...hi.z { for j in lo.y...hi.y { for i in lo.x...hi.x where labels[i, j, k] == defect {
             let p = g.world(i, j, k)
-            if (p - parsMm).length <= 15 { cleft.append((i + n.x * (j + n.y * k), p)) }
+            if (p - parsMm).length <= 15 { cleft.append((g.linearIndex(i, j, k), p)) }
         } } }
         guard !cleft.isEmpty else { return nil }
         centreMm = cleft.reduce(.zero) { $0 + $1.mm } / Double(cleft.count)
-        let normal = PlaneFit.fit(cleft.map(\.mm))?.normal ?? shot.carm.view
+        let cleftMm = cleft.map(\.mm)
+        let normal = PlaneFit.fit(cleftMm)?.normal ?? shot.carm.view
         beamToCleftPlaneDeg = asin(min(1, abs(normal.dot(shot.carm.view)))) * 180 / .pi
-        (cleftAlongRayMm, boneAlongRayMm) = Self.mostLucentRay(through: cleft.map(\.mm), carm: shot.carm, labels: labels)
+        (cleftAlongRayMm, boneAlongRayMm) = Self.mostLucentRay(through: cleftMm, carm: shot.carm, labels: labels)
 
         // The what-if: the cleft filled with the mean HU of the bone 2–3 mm from it, past the cortex its cut
         // faces grew (the intact pars had bone there, not a surface).
-        let h = min(g.spacingMm.x, g.spacingMm.y, g.spacingMm.z)
         let near = Int((2 / h).rounded(.up)), far = max(near, Int((3 / h).rounded(.up)))
         var boneHU = 0, boneVoxels = 0
         for (v, _) in cleft {
-            let i = v % n.x, j = (v / n.x) % n.y, k = v / (n.x * n.y)
+            let ijk = g.index(ofLinear: v)
             for dk in -far...far { for dj in -far...far { for di in -far...far where max(abs(di), abs(dj), abs(dk)) >= near {
-                let a = i + di, b = j + dj, c = k + dk
-                guard a >= 0, b >= 0, c >= 0, a < n.x, b < n.y, c < n.z, Tissue.isBone(labels[a, b, c]) else { continue }
-                boneHU += volume.hounsfield(atVoxel: a + n.x * (b + n.y * c)); boneVoxels += 1
+                let a = ijk.x + di, b = ijk.y + dj, c = ijk.z + dk
+                guard g.contains(a, b, c), Tissue.isBone(labels[a, b, c]) else { continue }
+                boneHU += volume.hounsfield(atVoxel: g.linearIndex(a, b, c)); boneVoxels += 1
             } } }
         }
         guard boneVoxels > 0 else { return nil }

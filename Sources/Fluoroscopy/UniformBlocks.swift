@@ -64,14 +64,13 @@ struct UniformBlocks: Sendable {
         uniformMaterialFraction = material > 0 ? Double(uniform) / Double(material) : 1
     }
 
-    /// The same grid with the blocks holding any of `voxels` (linear voxel indices, x fastest, in a volume
-    /// of `n` voxels) marked mixed: always correct after those voxels change, since rays walk mixed blocks
-    /// voxel by voxel.
-    func markingMixed(voxels: [Int], in n: SIMD3<Int>) -> UniformBlocks {
+    /// The same grid with the blocks holding any of `voxels` (i, j, k) marked mixed: always correct after
+    /// those voxels change, since rays walk mixed blocks voxel by voxel.
+    func markingMixed(_ voxels: [SIMD3<Int>]) -> UniformBlocks {
         var copy = self
         for v in voxels {
-            let i = v % n.x, j = (v / n.x) % n.y, k = v / (n.x * n.y)
-            copy.codes[i / size + dimensions.x * (j / size + dimensions.y * (k / size))] = -1
+            let b = v / size
+            copy.codes[b.x + dimensions.x * (b.y + dimensions.y * b.z)] = -1
         }
         return copy
     }

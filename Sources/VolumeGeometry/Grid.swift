@@ -52,6 +52,11 @@ public struct Grid: Hashable, Sendable {
         i + dimensions.x * (j + dimensions.y * k)
     }
 
+    /// The (i, j, k) of a linear index: the inverse of `linearIndex`.
+    @inlinable public func index(ofLinear v: Int) -> SIMD3<Int> {
+        SIMD3(v % dimensions.x, (v / dimensions.x) % dimensions.y, v / (dimensions.x * dimensions.y))
+    }
+
     @inlinable public func contains(_ i: Int, _ j: Int, _ k: Int) -> Bool {
         i >= 0 && j >= 0 && k >= 0 && i < dimensions.x && j < dimensions.y && k < dimensions.z
     }
