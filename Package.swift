@@ -1,6 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// The physics modules are built optimised in debug too, so that `swift test` runs the simulators at
+/// a usable speed (debug Swift code runs 10–50× slower on voxel loops); the tests themselves stay -Onone.
+let optimisedInDebug: SwiftSetting = .unsafeFlags(["-O"], .when(configuration: .debug))
+
 let package = Package(
     name: "ParsGuide",
     products: [
@@ -42,25 +46,26 @@ let package = Package(
         // vector sum is inlined there as it was when they lived inside Anatomy (without it the subject build
         // took 3× as long after the split).
         .target(name: "VolumeGeometry", dependencies: ["ParsGuideCore"],
-                swiftSettings: [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]),
+                swiftSettings: [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)), optimisedInDebug]),
         // NIfTI, STL, OBJ and the zlib wrapper (DICOM joins them with the patient-CT issue).
-        .target(name: "FileFormats", dependencies: ["ParsGuideCore", "VolumeGeometry", "CZlib"]),
+        .target(name: "FileFormats", dependencies: ["ParsGuideCore", "VolumeGeometry", "CZlib"], swiftSettings: [optimisedInDebug]),
         // Anatomy proper: tissues, habitus, levels, defects, the subject and its documents, the phantom.
         .target(
             name: "Anatomy",
             dependencies: ["ParsGuideCore", "VolumeGeometry", "FileFormats"],
-            resources: [.copy("Resources/lumbar-mean-shape"), .copy("Resources/bodyparts3d")]
+            resources: [.copy("Resources/lumbar-mean-shape"), .copy("Resources/bodyparts3d")],
+            swiftSettings: [optimisedInDebug]
         ),
-        .target(name: "Imaging", dependencies: ["ParsGuideCore", "CPNG", "CZlib"]),
+        .target(name: "Imaging", dependencies: ["ParsGuideCore", "CPNG", "CZlib"], swiftSettings: [optimisedInDebug]),
         // Device geometry apart from the simulators: probe pose and transducer, scan lines and field of
         // view, C-arm and detector, camera, needle shaft. The engines, Procedure and Illustration import it.
-        .target(name: "Devices", dependencies: ["ParsGuideCore", "Anatomy"]),
-        .target(name: "Ultrasound", dependencies: ["ParsGuideCore", "Anatomy", "Imaging", "Devices"]),
+        .target(name: "Devices", dependencies: ["ParsGuideCore", "Anatomy"], swiftSettings: [optimisedInDebug]),
+        .target(name: "Ultrasound", dependencies: ["ParsGuideCore", "Anatomy", "Imaging", "Devices"], swiftSettings: [optimisedInDebug]),
         // The DRR's vector slab walk (AVX-512 or AVX2, chosen at run time); plain C, no flags. The walk
         // itself is SlabWalk.inc, compiled once per instruction set.
         .target(name: "CDRRKernel", exclude: ["SlabWalk.inc"]),
-        .target(name: "Fluoroscopy", dependencies: ["ParsGuideCore", "Anatomy", "Imaging", "CDRRKernel", "Devices"]),
-        .target(name: "Illustration", dependencies: ["Anatomy", "Imaging", "Devices"]),
+        .target(name: "Fluoroscopy", dependencies: ["ParsGuideCore", "Anatomy", "Imaging", "CDRRKernel", "Devices"], swiftSettings: [optimisedInDebug]),
+        .target(name: "Illustration", dependencies: ["Anatomy", "Imaging", "Devices"], swiftSettings: [optimisedInDebug]),
         // The CARE report, rendered from a Mustache template.
         .target(name: "Report", dependencies: [.product(name: "Mustache", package: "swift-mustache")]),
         // The web simulator; the only module that needs Hummingbird.
@@ -76,7 +81,7 @@ let package = Package(
         .target(name: "Procedure", dependencies: [
             "ParsGuideCore", "Anatomy", "Imaging", "Devices", "Ultrasound", "Fluoroscopy",
             .product(name: "HeapModule", package: "swift-collections"),
-        ]),
+        ], swiftSettings: [optimisedInDebug]),
         // The pipelines above the simulators as library calls: the published case (the server's session joins it).
         .target(name: "Session", dependencies: [
             "ParsGuideCore", "Anatomy", "Imaging", "Ultrasound", "Fluoroscopy", "Procedure", "Clinical", "Illustration", "Report",
