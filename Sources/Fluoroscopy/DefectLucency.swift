@@ -14,8 +14,11 @@ public struct DefectLucency: Sendable, Equatable {
     /// within `windowMm` of the cleft voxel, mm.
     public var cleftAlongRayMm: Double
     public var boneAlongRayMm: Double
-    /// The median, over the pixels the cleft projects to, of how much brighter the shot is there than the
-    /// same shot with the cleft filled with bone: grey levels of the 255 of the shot's display window.
+    /// The median, over the pixels the cleft projects to, of ln(I/I_filled): how much more light reaches
+    /// them than in the same shot with the cleft filled with bone (dimensionless; physics, before display).
+    public var bandLogTransmissionGain: Double
+    /// The same comparison as displayed: the median brightening of those pixels in grey levels of the 255 of
+    /// the shot's display window, after the fluoroscope's detail processing (`FluoroscopyDisplay.processed`).
     public var bandRiseGrey: Double
     /// The detector pixels the cleft projects to (row-major indices, ascending).
     public var bandPixels: [Int]
@@ -75,7 +78,11 @@ public struct DefectLucency: Sendable, Equatable {
         let intact = volume.filling(voxels: cleft.map(\.index), hu: boneHU / boneVoxels)
         let filled = FluoroscopyDisplay.logTransmission(DRRRenderer(volume: intact).render(shot.carm, shot.exposure).transmission)
         let seen = FluoroscopyDisplay.logTransmission(shot.image.transmission)
-        let window = FluoroscopyDisplay.window(seen)
+        func shown(_ log: [Float]) -> [Float] {
+            FluoroscopyDisplay.processed(log, width: shot.image.width, height: shot.image.height, pixelMm: shot.carm.pixelMm)
+        }
+        let seenShown = shown(seen), filledShown = shown(filled)
+        let window = FluoroscopyDisplay.window(seenShown, saw: seen)
         var pixels = Set<Int>()
         for (_, p) in cleft {
             guard let q = shot.carm.project(p) else { continue }
@@ -83,8 +90,9 @@ public struct DefectLucency: Sendable, Equatable {
             if column >= 0, row >= 0, column < shot.image.width, row < shot.image.height { pixels.insert(row * shot.image.width + column) }
         }
         bandPixels = pixels.sorted()
-        let rises = bandPixels.map { Double((filled[$0] - seen[$0]) / window.span) * 255 }.sorted()
-        bandRiseGrey = rises.isEmpty ? 0 : rises[rises.count / 2]
+        func median(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.sorted()[values.count / 2] }
+        bandLogTransmissionGain = median(bandPixels.map { Double(filled[$0] - seen[$0]) })
+        bandRiseGrey = median(bandPixels.map { Double((filledShown[$0] - seenShown[$0]) / window.span) * 255 })
     }
 
     /// Cleft and bone crossed within `windowMm` of each cleft point along its ray from the source, at the
