@@ -3,7 +3,7 @@ import Imaging
 
 /// Turns a shot into a picture as a digital fluoroscope does: log transmission, then its detail processing
 /// (`processed`), then a window between the 1st and 99.5th percentiles of the pixels that saw the patient
-/// (line integral above 0.05), so air around the body does not flatten the anatomy. Fluoroscopy convention
+/// (`patientLineIntegral`), so air around the body does not flatten the anatomy. Fluoroscopy convention
 /// (default): radio-opaque is dark; `invert` gives the radiograph convention (bone white).
 public enum FluoroscopyDisplay {
     /// Harmonisation (dynamic-range compression): this share of the large-scale image — a Gaussian low-pass
@@ -18,13 +18,16 @@ public enum FluoroscopyDisplay {
     public static let harmonisationSigmaMm = 12.0
     public static let detailGain: Float = 1.0
     public static let detailSigmaMm = 1.5
+    /// A pixel whose −ln(I/I₀) exceeds this saw the patient (chosen: 5 % attenuation; air and direct beam
+    /// fall below it). Only those pixels set the window and the large-scale image.
+    public static let patientLineIntegral: Float = 0.05
 
     public static func image(_ shot: DRRImage, transmission: [Float]? = nil, invert: Bool = false) -> GrayImage {
         let log = logTransmission(transmission ?? shot.transmission)
         let shown = processed(log, width: shot.width, height: shot.height, pixelMm: shot.carm.pixelMm)
         let (lo, span) = window(shown, saw: log)
         let pixels = shown.map { v -> UInt8 in
-            let x = v.isFinite ? min(max((v - lo) / span, 0), 1) : 1
+            let x = v.isFinite ? min(max((v - lo) / span, 0), 1) : (v > 0 ? 1 : 0)
             return UInt8(((invert ? x : 1 - x) * 255).rounded())
         }
         return GrayImage(width: shot.width, height: shot.height, pixels: pixels)
@@ -36,23 +39,33 @@ public enum FluoroscopyDisplay {
 
     /// The detail processing of a −ln(I/I₀) image whose pixels are `pixelMm` apart on the detector: the
     /// image less `harmonisationShare` of its large-scale low-pass, plus `detailGain` times its fine detail.
-    /// Linear, so the difference of two processed shots is the processed difference. Pixels that are not
-    /// finite stay infinite (fully attenuated) and enter the filters as the largest finite value.
+    /// The large-scale low-pass averages only the pixels that saw the patient (a normalised convolution),
+    /// so the air beside the skin does not leave a halo along the body's outline. Pixels that did not see
+    /// the patient come out −∞ (shown fully transparent, as a fluoroscope shows the direct beam); pixels
+    /// that are not finite stay +∞ (fully attenuated) and enter the filters as the largest finite value.
     public static func processed(_ log: [Float], width: Int, height: Int, pixelMm: Double) -> [Float] {
         let ceiling = log.lazy.filter(\.isFinite).max() ?? 0
         let finite = log.map { $0.isFinite ? $0 : ceiling }
-        let large = GaussianSmoothing.smoothed(finite, width: width, height: height, sigmaPixels: harmonisationSigmaMm / pixelMm)
-        let fine = GaussianSmoothing.smoothed(finite, width: width, height: height, sigmaPixels: detailSigmaMm / pixelMm)
+        func smoothed(_ v: [Float], sigmaMm: Double) -> [Float] {
+            GaussianSmoothing.smoothed(v, width: width, height: height, sigmaPixels: sigmaMm / pixelMm)
+        }
+        let patient = log.map { $0 > patientLineIntegral ? Float(1) : 0 }
+        let weight = smoothed(patient, sigmaMm: harmonisationSigmaMm)
+        let weighted = smoothed(zip(finite, patient).map { $0 * $1 }, sigmaMm: harmonisationSigmaMm)
+        let fine = smoothed(finite, sigmaMm: detailSigmaMm)
         return log.indices.map { i in
-            log[i].isFinite ? finite[i] - harmonisationShare * large[i] + detailGain * (finite[i] - fine[i]) : .infinity
+            guard log[i].isFinite else { return .infinity }
+            guard patient[i] > 0 else { return -.infinity }
+            let large = weight[i] > 1e-3 ? weighted[i] / weight[i] : finite[i]
+            return finite[i] - harmonisationShare * large + detailGain * (finite[i] - fine[i])
         }
     }
 
     /// The display window of processed values `shown`: its lowest value (white, or black inverted) and its
     /// span (255 grey levels), from the 1st to the 99.5th percentile of the pixels whose −ln(I/I₀), `saw`,
-    /// says they saw the patient (above 0.05).
+    /// says they saw the patient (above `patientLineIntegral`).
     public static func window(_ shown: [Float], saw log: [Float]) -> (lowest: Float, span: Float) {
-        var sorted = shown.indices.filter { log[$0] > 0.05 && shown[$0].isFinite }.map { shown[$0] }.sorted()
+        var sorted = shown.indices.filter { log[$0] > patientLineIntegral && shown[$0].isFinite }.map { shown[$0] }.sorted()
         if sorted.count < 16 { sorted = shown.filter(\.isFinite).sorted() }
         let lo = sorted.isEmpty ? 0 : sorted[Int(Double(sorted.count - 1) * 0.01)]
         let hi = sorted.isEmpty ? 1 : sorted[Int(Double(sorted.count - 1) * 0.995)]
