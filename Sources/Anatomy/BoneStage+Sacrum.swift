@@ -42,17 +42,24 @@ extension BoneStage {
     }
 
     /// The sacral canal from S1 to the hiatus, every 5 mm of depth below the S1 endplate. BodyParts3D's
-    /// sacrum is a closed shell without its canal, so the canal is modelled inside the real bone: in the
-    /// midline, under a roof of `roofMm` below the dorsal surface, keeping ≥ 8 mm of bone in front; at S1
-    /// it continues L5's canal (15.6 × 28.2 mm, DATASHEET §1b), tapering to 6 × 10 mm at the hiatus
-    /// (chosen), and is carved into the bone.
+    /// sacrum is solid where the canal should be, so the canal is modelled inside the real bone, in the
+    /// midline, behind a body whose depth runs from the S1 body's (twice `bodyRadiusV`, from L5's inferior
+    /// endplate) at the top to 8 mm 35 mm lower, about S3, and stays 8 mm to the hiatus (chosen). Where the bone reaches far enough behind the
+    /// body, the canal lies under a roof of `roofMm` below the dorsal surface; where it does not, near the
+    /// top, the canal lies against the body's back and opens behind it (the L5–S1 interlaminar window).
+    /// At S1 it continues L5's canal (15.6 × 28.2 mm, DATASHEET §1b), tapering to 6 × 10 mm at the hiatus
+    /// (chosen), and it is carved into the bone.
     mutating func measureSacralCanal() -> [SacrumFrame.CanalSection] {
         let bone = Tissue.sacrum.rawValue
         func isBone(_ p: Vector3) -> Bool { spine.value(nearestTo: p) == bone }
         let step = h / 2
         /// S1 lamina ≈ 6 mm thick (Wang 2024, DATASHEET §1b).
         let roofMm = 6.0, hiatusW = min(85.0, sacrum.lengthMm - 25)
-        let top = (halfDepth: 15.6 / 2, halfWidth: 28.2 / 2), bottom = (halfDepth: 3.0, halfWidth: 5.0)
+        /// Depth below the endplate above which a section without bone behind the body is the open top of
+        /// the canal (about the S1 segment's height; chosen), not a sacrum too thin for a canal.
+        let openTopW = 25.0, bodyTaperMm = 35.0
+        let top = (halfDepth: 15.6 / 2, halfWidth: 28.2 / 2, body: 2 * sacrum.bodyRadiusV)
+        let bottom = (halfDepth: 3.0, halfWidth: 5.0, body: 8.0)
         var sections: [SacrumFrame.CanalSection] = []
         for w in stride(from: 4.0, through: hiatusW, by: 5) {
             // The bone's extent along posterior in the midline: its front and its dorsal surface.
@@ -65,9 +72,18 @@ extension BoneStage {
             let f = (w - 4) / (hiatusW - 4)
             var halfDepth = top.halfDepth * (1 - f) + bottom.halfDepth * f
             let halfWidth = top.halfWidth * (1 - f) + bottom.halfWidth * f
-            halfDepth = min(halfDepth, (back - roofMm - front - 8) / 2)
-            guard halfDepth >= 1.5 else { continue }
-            let centreV = back - roofMm - halfDepth
+            let bodyBack = front + max(bottom.body, top.body - (top.body - bottom.body) * (w - 4) / bodyTaperMm)
+            let centreV: Double
+            if back - roofMm - bodyBack >= 2 * halfDepth {
+                centreV = back - roofMm - halfDepth                 // under the roof
+            } else if back - roofMm - bodyBack >= 3 {
+                halfDepth = (back - roofMm - bodyBack) / 2          // a thin sacrum: the canal narrows
+                centreV = bodyBack + halfDepth
+            } else if w <= openTopW {
+                centreV = bodyBack + halfDepth                      // open behind, under the interlaminar window
+            } else {
+                continue
+            }
             sections.append(.init(depthMm: w, centre: sacrum.world(u: 0, v: centreV, w: w), halfWidthMm: halfWidth,
                                   halfDepthMm: halfDepth, back: sacrum.world(u: 0, v: centreV + halfDepth, w: w)))
         }
@@ -80,12 +96,18 @@ extension BoneStage {
             let cosine = max(0.35, abs((b - a).normalized.z))
             kept[n].axialHalfDepthMm = kept[n].halfDepthMm / cosine
         }
-        carveSacralCanal(kept)
+        if let top = kept.first {
+            let v = sacrum.local(top.centre).v, w = -SacrumFrame.CanalSection.openingMm
+            sacrum.canalOpening = .init(depthMm: w, centre: sacrum.world(u: 0, v: v, w: w), halfWidthMm: top.halfWidthMm,
+                                        halfDepthMm: top.halfDepthMm, axialHalfDepthMm: top.axialHalfDepthMm,
+                                        back: sacrum.world(u: 0, v: v + top.halfDepthMm, w: w))
+        }
+        carveSacralCanal((sacrum.canalOpening.map { [$0] } ?? []) + kept)
         return kept
     }
 
     /// Clears sacral bone inside the canal's cross-sections (ellipses in axial slices, interpolated in
-    /// z between sections), so the canal contents can fill it.
+    /// z between sections; the opening above the top one included), so the canal contents can fill it.
     mutating func carveSacralCanal(_ sections: [SacrumFrame.CanalSection]) {
         guard sections.count >= 2 else { return }
         let stations = sections.map { CanalStation(centre: $0.centre, canalHalfWidth: $0.halfWidthMm, canalHalfDepth: $0.axialHalfDepthMm, sacScale: 0) }

@@ -6,6 +6,13 @@ struct CanalStation {
     /// Scale of the thecal sac (1 at L1–L5, tapering to 0 where the sac ends at S2).
     var sacScale: Double
 
+    /// Whether `p` (world mm, in this station's axial slice) lies inside the canal's ellipse.
+    func holds(_ p: Vector3) -> Bool {
+        guard canalHalfWidth > 0, canalHalfDepth > 0 else { return false }
+        let dx = (p.x - centre.x) / canalHalfWidth, dy = (p.y - centre.y) / canalHalfDepth
+        return dx * dx + dy * dy <= 1
+    }
+
     /// The station interpolated at height z (mm) between `stations` sorted by descending z; the first
     /// above them, a closed (zero-size) canal below them.
     static func interpolated(atZ z: Double, _ stations: [CanalStation]) -> CanalStation {

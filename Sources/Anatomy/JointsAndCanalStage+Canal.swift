@@ -7,10 +7,10 @@ extension JointsAndCanalStage {
             return CanalStation(centre: g.canalCentre, canalHalfWidth: g.canalHalfWidthMm,
                                 canalHalfDepth: (g.canalBackA - g.canalFrontA) / 2, sacScale: 1)
         }
-        // The measured sacral canal; the sac tapers from S1 and ends about S2, 34 mm below the endplate
+        // The sacral canal's opening and measured sections; the sac tapers from S1 and ends about S2, 34 mm below the endplate
         // (the dural sac ends at S2 in most adults; chosen depth).
-        for section in sacrum.canal {
-            let scale = section.depthMm >= 34 ? 0 : max(0, 0.75 - 0.45 * (section.depthMm - 4) / 26)
+        for section in (sacrum.canalOpening.map { [$0] } ?? []) + sacrum.canal {
+            let scale = section.depthMm >= 34 ? 0 : min(1, max(0, 0.75 - 0.45 * (section.depthMm - 4) / 26))
             out.append(CanalStation(centre: section.centre, canalHalfWidth: section.halfWidthMm,
                                     canalHalfDepth: section.axialHalfDepthMm, sacScale: scale))
         }

@@ -28,7 +28,8 @@ extension JointsAndCanalStage {
     /// Fills the disc between two vertebral bodies with label 104.
     ///
     /// In a frame whose axis joins the two body centres, height maps record the lowest bone of the
-    /// upper body and the highest of the lower over each (s, t) cell; the disc is what lies between.
+    /// upper body and the highest of the lower over each (s, t) cell; the disc is what lies between, in
+    /// front of the canal (at L5–S1 the sacral canal opens upward behind it).
     mutating func disc(upper: SpinalLevel, lower: SpinalLevel) {
         let uLabel = upper.tissue.rawValue, lLabel = lower == .s1 ? Tissue.sacrum.rawValue : lower.tissue.rawValue
         guard let gu = geo[upper] else { return }
@@ -68,8 +69,9 @@ extension JointsAndCanalStage {
             if a == uLabel, upperIsBody(p) { lowestUpper[c] = min(lowestUpper[c], z) }
             if a == lLabel, lowerIsBody(p) { highestLower[c] = max(highestLower[c], z) }
         }
+        let canal = canalStations
         forEachVoxel(in: region) { lin, p in
-            guard spine.voxels[lin] == 0, let (c, z) = cell(p) else { return }
+            guard spine.voxels[lin] == 0, let (c, z) = cell(p), !CanalStation.interpolated(atZ: p.z, canal).holds(p) else { return }
             let top = lowestUpper[c], bottom = highestLower[c]
             if z > bottom, z < top, top - bottom < 25 { spine.voxels[lin] = Tissue.intervertebralDisc.rawValue }
         }

@@ -18,6 +18,10 @@ struct SacrumFrame {
     /// The sacral canal at depths below the endplate (`BoneStage.measureSacralCanal`), from S1 to the
     /// hiatus.
     var canal: [CanalSection] = []
+    /// The canal continued upward from its top section, along `up`, to `CanalSection.openingMm` above the
+    /// endplate: the S1 canal opens into L5's behind the S1 body and under the L5–S1 interlaminar window,
+    /// with no bony roof (the mesh is solid there).
+    var canalOpening: CanalSection?
 
     /// One cross-section of the sacral canal, world mm.
     struct CanalSection {
@@ -29,6 +33,10 @@ struct SacrumFrame {
         var axialHalfDepthMm: Double = 0
         /// The back of the canal (the anterior surface of the lamina) in the midline.
         var back: Vector3
+
+        /// How far above the S1 endplate the canal is opened, mm (chosen: past the tops of the S1
+        /// superior articular processes, so no bone of the solid mesh is left over the canal).
+        static let openingMm = 15.0
     }
 
     func local(_ p: Vector3) -> (u: Double, v: Double, w: Double) {

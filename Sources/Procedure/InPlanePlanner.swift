@@ -7,7 +7,8 @@ import Ultrasound
 ///
 /// The probe starts at the `pars-oblique` preset and is tilted (rocked about its long axis, about the
 /// target) in small steps until the target is seen without bone in front of it; the plane always
-/// contains the target. Inside the plane, candidate paths enter the skin beyond the probe's cranial
+/// contains the target. When no safe path lies in the preset's plane, the preset search's next pose that
+/// shows the five structures is tried. Inside the plane, candidate paths enter the skin beyond the probe's cranial
 /// (marker) end and travel caudad-medial and deeper at in-plane angles of 15–75° to the probe face. A
 /// candidate must cross no bone before the target's rim (1.5 mm, or two voxels), stay in the image for
 /// most of its way, keep `minimumClearanceMm` from the dura/CSF
@@ -42,12 +43,26 @@ public struct InPlanePlanner: Sendable {
 
     public func plan(_ subject: PlanningSubject, target name: String) throws -> NeedlePlan {
         let (level, side) = try subject.target(name)
-        let labels = subject.labels
         // The view first: the pars-oblique preset through the pars landmark (searched for the five
-        // structures); the target is the point of the defect's opening nearest its plane. When that lies
-        // more than `targetOffPlaneMm` off it, the preset is searched again through the target itself.
-        let view = try ProbeView.parsOblique.preset(level: level, side: side, rotation: rotation, labels: labels,
-                                                    landmarks: subject.landmarks, transducer: transducer)
+        // structures). When no safe path lies in its plane, the search goes on to the next pose that shows
+        // all five; the first one's reasons are reported when none has a path.
+        var plan: NeedlePlan?, firstError: Error?
+        let view = try ProbeView.parsOblique.preset(level: level, side: side, rotation: rotation, labels: subject.labels,
+                                                    landmarks: subject.landmarks, transducer: transducer) { preset in
+            do { plan = try self.plan(subject, target: name, level: level, side: side, from: preset); return true } catch {
+                firstError = firstError ?? error
+                return false
+            }
+        }
+        if let plan { return plan }
+        if let firstError { throw firstError }
+        return try self.plan(subject, target: name, level: level, side: side, from: view)   // a view without all five
+    }
+
+    /// The plan in `view`'s plane. The target is the point of the defect's opening nearest that plane; when
+    /// it lies more than `targetOffPlaneMm` off it, the preset is searched again through the target itself.
+    func plan(_ subject: PlanningSubject, target name: String, level: SpinalLevel, side: Side, from view: ProbePreset) throws -> NeedlePlan {
+        let labels = subject.labels
         let (target, structure) = try targetPoint(subject, level: level, side: side, plane: view.pose)
         let keepsView = abs(view.pose.probePoint(ofWorld: target).y) <= Self.targetOffPlaneMm
         let placed = keepsView ? view
@@ -97,6 +112,13 @@ public struct InPlanePlanner: Sendable {
                     continue
                 }
                 let entry = target - d * skinS
+                // The rehearsal's own tip positions from the entry (`Insertion.tipStepMm` apart) must meet no bone
+                // before `tipToTargetToleranceMm` of the target: a voxel the walk back stepped over (the path
+                // grazing a bone's edge) would stop the needle there.
+                if let bone = firstBone(labels, from: entry, along: d, untilMm: skinS - Self.tipToTargetToleranceMm) {
+                    reasons["bone (\(bone)) lies on the path before the target", default: 0] += 1
+                    continue
+                }
                 let entryOnProbe = pose.probePoint(ofWorld: entry)
                 guard entryOnProbe.x < -(halfFace + 2) else {
                     reasons["the entry would lie under the probe", default: 0] += 1
@@ -188,8 +210,11 @@ public struct InPlanePlanner: Sendable {
     /// The target: the pars defect's most posterior voxel near the cleft landmark (its opening toward
     /// the skin), or, with no defect, the posterior surface of the pars bone above its landmark.
     /// How far the target may lie off the searched view's plane for the plan to keep that view, mm
-    /// (chosen: a voxel and a half at 0.5 mm, well inside the elevation beam).
-    static let targetOffPlaneMm = 0.75
+    /// (chosen: a voxel at 0.5 mm, well inside the elevation beam; the needle then runs within it of the
+    /// image plane from entry to target).
+    static let targetOffPlaneMm = 0.5
+    /// A rehearsed needle counts as at its target within this distance, mm (chosen: one voxel at 0.5 mm).
+    static let tipToTargetToleranceMm = 0.5
     /// The defect's opening: its cleft within this depth of its most posterior voxel, mm (chosen: the tip
     /// rests in the outer third of the pars' thickness, at the mouth of the cleft).
     static let openingDepthMm = 3.0
@@ -253,6 +278,17 @@ public struct InPlanePlanner: Sendable {
         while s < length - spareMm {
             if let v = labels.value(nearestTo: a + d * s), Tissue.isBone(v) { return Tissue(rawValue: v)?.name ?? "bone" }
             s += step
+        }
+        return nil
+    }
+
+    /// The first bone at the tip positions of a needle advanced from `entry` along `d` (every
+    /// `Insertion.tipStepMm`) up to `untilMm`.
+    func firstBone(_ labels: Volume<UInt8>, from entry: Vector3, along d: Vector3, untilMm: Double) -> String? {
+        var s = Insertion.tipStepMm
+        while s <= untilMm {
+            if let v = labels.value(nearestTo: entry + d * s), Tissue.isBone(v) { return Tissue(rawValue: v)?.name ?? "bone" }
+            s += Insertion.tipStepMm
         }
         return nil
     }

@@ -41,6 +41,10 @@ public struct Insertion: Sendable {
     let fieldOfView: FieldOfView
     let dura: [Vector3]
 
+    /// The tip is checked for bone every this many millimetres of advance (the planner checks a path at the
+    /// same points, so a plan's needle is not stopped by a voxel its check stepped over).
+    public static let tipStepMm = 0.25
+
     public private(set) var direction: Vector3
     public private(set) var insertedMm = 0.0
     public private(set) var steps: [Step] = []
@@ -88,10 +92,10 @@ public struct Insertion: Sendable {
         case .advance(let mm):
             guard mm.isFinite, mm > 0 else { throw ProcedureError.invalid("advance by \(mm) mm: give a positive step") }
             if stoppedByBone { events.append("bone contact: cannot advance") } else {
-                // Advance in increments of ≤ 0.25 mm; stop at the first bone voxel.
+                // Advance in increments of ≤ `tipStepMm`; stop at the first bone voxel.
                 let goal = insertedMm + mm
                 while insertedMm < goal - 1e-9 {
-                    let next = min(insertedMm + 0.25, goal)
+                    let next = min(insertedMm + Self.tipStepMm, goal)
                     guard next <= needle.lengthMm - 1 else { events.append("needle fully inserted"); break }
                     if let v = subject.labels.value(nearestTo: entry + direction * next), Tissue.isBone(v) {
                         stoppedByBone = true

@@ -46,8 +46,12 @@ public enum ProbeView: String, CaseIterable, Sendable, NamedChoice {
     /// lamina, spinous process and dura of the level (`StructureLocator.sightings`) with the face seated;
     /// when none does, the pose showing most of them, with `missing` naming the rest. Other views take nil as 0°.
     /// `pivotMm` replaces the pars landmark as the point `pars-oblique` images (a planned target).
+    /// `accepting` can pass over poses that show all five for a reason of the caller's (a planner that finds
+    /// no safe path in them): the search goes on to the next, up to `searchPassesOver` of them; when it
+    /// accepts none, the first is returned.
     public func preset(level: SpinalLevel, side: Side, rotation: Angle? = nil, tilt: Angle? = nil, pivotMm: Vector3? = nil,
-                       labels: Volume<UInt8>, landmarks: [String: Vector3], transducer: Transducer = .c52) throws -> ProbePreset {
+                       labels: Volume<UInt8>, landmarks: [String: Vector3], transducer: Transducer = .c52,
+                       accepting: (ProbePreset) throws -> Bool = { _ in true }) throws -> ProbePreset {
         guard SpinalLevel.modelled.contains(level) else {
             throw UltrasoundError.unknownValue(name: "level", value: level.rawValue, allowed: SpinalLevel.modelled.map(\.rawValue))
         }
@@ -114,19 +118,27 @@ public enum ProbeView: String, CaseIterable, Sendable, NamedChoice {
                 .sorted { cost($0) < cost($1) }
             let all = StructureLocator.parsViewKeys.count
             var best: (score: Int, preset: ProbePreset)?
+            var firstPassedOver: ProbePreset?, passedOver = 0
             for c in candidates {
                 guard let pose = try? oblique(.degrees(c.r), .degrees(c.t), slideMm: c.s) else { continue }
                 let seated = ProbeContact.measure(pose, transducer: transducer, labels: labels).fraction >= ProbeContact.targetFraction
                 // An unseated pose only matters as the fallback, until one shows all five.
-                if !seated, let best, best.score >= 2 * all { continue }
+                if !seated, firstPassedOver != nil || (best?.score ?? 0) >= 2 * all { continue }
                 let keys = Set(StructureLocator.sightings(pose: pose, labels: labels, landmarks: landmarks, level: level, side: side,
                                                           depthMm: Self.searchDepthMm, transducer: transducer, lineCount: 128).map(\.key))
                 let score = StructureLocator.parsViewKeys.filter(keys.contains).count * 2 + (seated ? 1 : 0)
                 let preset = ProbePreset(pose: pose, rotation: .degrees(c.r), tilt: .degrees(c.t), slideMm: c.s, searched: true,
                                          missing: StructureLocator.parsViewKeys.filter { !keys.contains($0) })
-                if score == 2 * all + 1 { return preset }
+                if score == 2 * all + 1 {
+                    if try accepting(preset) { return preset }
+                    firstPassedOver = firstPassedOver ?? preset
+                    passedOver += 1
+                    if passedOver == Self.searchPassesOver { break }
+                    continue
+                }
                 if score > best?.score ?? -1 { best = (score, preset) }
             }
+            if let firstPassedOver { return firstPassedOver }
             guard let best else { throw UltrasoundError.offTheBody("no pars-oblique pose at \(level.rawValue) \(side.rawValue) meets the skin") }
             return best.preset
         }
@@ -154,6 +166,10 @@ public enum ProbeView: String, CaseIterable, Sendable, NamedChoice {
     static func poseTilt(_ tilt: Angle, toward lateral: Vector3, azimuth: Vector3, beam: Vector3) -> Angle {
         .radians((azimuth.cross(beam).dot(lateral) >= 0 ? 1.0 : -1.0) * tilt.radians)
     }
+
+    /// How many five-structure poses `accepting` may pass over before the search gives up (chosen: each
+    /// costs the caller a try, a plan ≈ 0.3 s).
+    public static let searchPassesOver = 8
 
     /// The depth the pars-oblique search images to, mm (the case's depth; deep enough for the dura).
     public static let searchDepthMm = 80.0
