@@ -100,6 +100,12 @@ import TestSupport
             }
         }
         #expect(sacBelowS1 && fatDeep)
+        // One sac: its CSF is a single 26-connected piece from the lumbar canal into the sacral canal. (The solid
+        // mesh once left a bony lid over the modelled canal, which cut the sac in three and carved the canal
+        // through the S1 body, so that the promontory walk found no bone in front of the endplate centre.)
+        let csf = ConnectedComponents.sizes(of: s.labels) { $0 == Tissue.cerebrospinalFluid.rawValue }
+        #expect(csf.count == 1, "CSF in \(csf.count) pieces: \(csf)")
+        #expect((promontory - s1).length >= 5, "promontory \((promontory - s1).length) mm from the endplate centre")
     }
 
     @Test("The pelvis: both hip bones at their BodyParts3D volume, the sacroiliac joints between them and the sacrum, the crests inside the body")
