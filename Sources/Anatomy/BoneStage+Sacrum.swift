@@ -117,10 +117,7 @@ extension BoneStage {
         let hi = Vector3(30, stations.map(\.centre.y).max()! + 30, stations.first!.centre.z)
         forEachVoxel(in: IndexBox(grid: grid, worldMin: lo, worldMax: hi)) { lin, p in
             guard spine.voxels[lin] == bone else { return }
-            let st = CanalStation.interpolated(atZ: p.z, stations)
-            guard st.canalHalfWidth > 0 else { return }
-            let dx = (p.x - st.centre.x) / st.canalHalfWidth, dy = (p.y - st.centre.y) / st.canalHalfDepth
-            if dx * dx + dy * dy <= 1 { spine.voxels[lin] = 0 }
+            if CanalStation.interpolated(atZ: p.z, stations).holds(p) { spine.voxels[lin] = 0 }
         }
     }
 

@@ -36,9 +36,8 @@ extension JointsAndCanalStage {
                     let lin = grid.linearIndex(i, j, k)
                     guard spine.voxels[lin] == 0 else { continue }
                     let p = grid.world(i, j, k)
+                    guard st.holds(p) else { continue }
                     let dx = p.x - st.centre.x, dy = p.y - st.centre.y
-                    let canal = (dx / st.canalHalfWidth) * (dx / st.canalHalfWidth) + (dy / st.canalHalfDepth) * (dy / st.canalHalfDepth)
-                    guard canal <= 1 else { continue }
                     if rx > duraMm, ry > duraMm {
                         let outer = (dx / rx) * (dx / rx) + (dy / ry) * (dy / ry)
                         let ix = rx - duraMm, iy = ry - duraMm

@@ -71,9 +71,11 @@ extension JointsAndCanalStage {
         }
         let canal = canalStations
         forEachVoxel(in: region) { lin, p in
-            guard spine.voxels[lin] == 0, let (c, z) = cell(p), !CanalStation.interpolated(atZ: p.z, canal).holds(p) else { return }
+            guard spine.voxels[lin] == 0, let (c, z) = cell(p) else { return }
             let top = lowestUpper[c], bottom = highestLower[c]
-            if z > bottom, z < top, top - bottom < 25 { spine.voxels[lin] = Tissue.intervertebralDisc.rawValue }
+            if z > bottom, z < top, top - bottom < 25, !CanalStation.interpolated(atZ: p.z, canal).holds(p) {
+                spine.voxels[lin] = Tissue.intervertebralDisc.rawValue
+            }
         }
     }
 

@@ -115,7 +115,7 @@ public struct InPlanePlanner: Sendable {
                 // The rehearsal's own tip positions from the entry (`Insertion.tipStepMm` apart) must meet no bone
                 // before `tipToTargetToleranceMm` of the target: a voxel the walk back stepped over (the path
                 // grazing a bone's edge) would stop the needle there.
-                if let bone = firstBone(labels, from: entry, along: d, untilMm: skinS - Self.tipToTargetToleranceMm) {
+                if let bone = firstBone(labels, from: entry, to: target, step: Insertion.tipStepMm, spareMm: Self.tipToTargetToleranceMm) {
                     reasons["bone (\(bone)) lies on the path before the target", default: 0] += 1
                     continue
                 }
@@ -278,17 +278,6 @@ public struct InPlanePlanner: Sendable {
         while s < length - spareMm {
             if let v = labels.value(nearestTo: a + d * s), Tissue.isBone(v) { return Tissue(rawValue: v)?.name ?? "bone" }
             s += step
-        }
-        return nil
-    }
-
-    /// The first bone at the tip positions of a needle advanced from `entry` along `d` (every
-    /// `Insertion.tipStepMm`) up to `untilMm`.
-    func firstBone(_ labels: Volume<UInt8>, from entry: Vector3, along d: Vector3, untilMm: Double) -> String? {
-        var s = Insertion.tipStepMm
-        while s <= untilMm {
-            if let v = labels.value(nearestTo: entry + d * s), Tissue.isBone(v) { return Tissue(rawValue: v)?.name ?? "bone" }
-            s += Insertion.tipStepMm
         }
         return nil
     }
