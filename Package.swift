@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "ParsGuideCore", targets: ["ParsGuideCore"]),
         .library(name: "VolumeGeometry", targets: ["VolumeGeometry"]),
         .library(name: "FileFormats", targets: ["FileFormats"]),
+        .library(name: "DICOM", targets: ["DICOM"]),
         .library(name: "Anatomy", targets: ["Anatomy"]),
         .library(name: "Imaging", targets: ["Imaging"]),
         .library(name: "Devices", targets: ["Devices"]),
@@ -21,6 +22,7 @@ let package = Package(
         .library(name: "Clinical", targets: ["Clinical"]),
         .library(name: "Illustration", targets: ["Illustration"]),
         .library(name: "Report", targets: ["Report"]),
+        .library(name: "WebAPI", targets: ["WebAPI"]),
         .library(name: "Server", targets: ["Server"]),
     ],
     dependencies: [
@@ -49,6 +51,11 @@ let package = Package(
                 swiftSettings: [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)), optimisedInDebug]),
         // NIfTI, STL, OBJ and the zlib wrapper (DICOM joins them with the patient-CT issue).
         .target(name: "FileFormats", dependencies: ["ParsGuideCore", "VolumeGeometry", "CZlib"], swiftSettings: [optimisedInDebug]),
+        // DICOM through GDCM (Debian's libgdcm-dev: every transfer syntax it decodes, JPEG 2000 via OpenJPEG),
+        // behind a C shim; the Swift module sorts, checks and assembles a series into a volume.
+        .target(name: "CDICOM", cxxSettings: [.unsafeFlags(["-I/usr/include/gdcm-3.0"]), .define("NDEBUG")],
+                linkerSettings: [.linkedLibrary("gdcmMSFF"), .linkedLibrary("gdcmDSED"), .linkedLibrary("gdcmCommon")]),
+        .target(name: "DICOM", dependencies: ["VolumeGeometry", "CDICOM"]),
         // Anatomy proper: tissues, habitus, levels, defects, the subject and its documents, the phantom.
         .target(
             name: "Anatomy",
@@ -68,9 +75,14 @@ let package = Package(
         .target(name: "Illustration", dependencies: ["Anatomy", "Imaging", "Devices"], swiftSettings: [optimisedInDebug]),
         // The CARE report, rendered from a Mustache template.
         .target(name: "Report", dependencies: [.product(name: "Mustache", package: "swift-mustache")]),
+        // The web API without HTTP: its strictly decoded request bodies and a session that applies them
+        // (the server wraps it in routes; the fuzzer replays bodies through it without swift-nio).
+        .target(name: "WebAPI", dependencies: [
+            "ParsGuideCore", "Anatomy", "Imaging", "Devices", "Ultrasound", "Fluoroscopy", "Procedure", "Illustration", "Clinical", "Session",
+        ]),
         // The web simulator; the only module that needs Hummingbird.
         .target(name: "Server", dependencies: [
-            "ParsGuideCore", "Anatomy", "Imaging", "Ultrasound", "Fluoroscopy", "Procedure", "Illustration", "Clinical", "Session",
+            "ParsGuideCore", "Anatomy", "Imaging", "Ultrasound", "Fluoroscopy", "Procedure", "Illustration", "Clinical", "Session", "WebAPI",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -90,7 +102,7 @@ let package = Package(
             name: "ParsGuideCommands",
             dependencies: [
                 "ParsGuideCore", "Anatomy", "Imaging", "Ultrasound", "Fluoroscopy", "Procedure", "Clinical", "Illustration", "Report", "Server",
-                "Session",
+                "Session", "WebAPI", "DICOM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -100,12 +112,13 @@ let package = Package(
         // What the test targets share: subjects built once per process, seeded random numbers.
         .target(name: "TestSupport", dependencies: ["Anatomy"], path: "Tests/TestSupport"),
         .testTarget(name: "AnatomyTests", dependencies: ["Anatomy", "VolumeGeometry", "FileFormats", "ParsGuideCore", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DICOMTests", dependencies: ["DICOM", "FileFormats"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "ParsGuideCore"]),
         .testTarget(name: "UltrasoundTests", dependencies: ["Ultrasound", "Anatomy", "TestSupport"]),
         .testTarget(name: "FluoroscopyTests", dependencies: ["Fluoroscopy", "Anatomy", "Imaging", "TestSupport"]),
         .testTarget(name: "ClinicalTests", dependencies: ["Clinical"]),
         .testTarget(name: "ServerTests", dependencies: [
-            "Server", "ParsGuideCore", "Anatomy", "Clinical", "Ultrasound", "Fluoroscopy", "Procedure", "Imaging", "ParsGuideCommands",
+            "Server", "WebAPI", "ParsGuideCore", "Anatomy", "Clinical", "Ultrasound", "Fluoroscopy", "Procedure", "Imaging", "ParsGuideCommands",
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),

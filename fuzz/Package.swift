@@ -12,7 +12,7 @@ let package = Package(
             .product(name: "Anatomy", package: "ParsGuide"),
             .product(name: "Imaging", package: "ParsGuide"),
             .product(name: "Procedure", package: "ParsGuide"),
-            .product(name: "Server", package: "ParsGuide"),
+            .product(name: "WebAPI", package: "ParsGuide"),
         ]),
     ]
 )

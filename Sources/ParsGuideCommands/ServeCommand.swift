@@ -2,6 +2,7 @@ import Anatomy
 import ArgumentParser
 import Foundation
 import Server
+import WebAPI
 
 /// `parsguide serve`: the web simulator.
 struct ServeCommand: ParsableCommand {

@@ -1,4 +1,5 @@
 import Foundation
+import WebAPI
 
 /// The live sessions, in an actor: independent state per id, at most `capacity` at once (the least
 /// recently used is evicted to make room), and idle ones expire after `idleSeconds`.

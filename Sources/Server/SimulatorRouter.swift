@@ -10,6 +10,7 @@ import NIOCore
 import Procedure
 import Session
 import Ultrasound
+import WebAPI
 
 /// The request context: JSON in and out, request bodies capped at 64 KiB.
 public struct SimulatorContext: RequestContext {
@@ -140,15 +141,6 @@ struct ErrorMiddleware: RouterMiddleware {
     }
 }
 
-struct ContrastRequest: StrictJSONBody, Codable {
-    enum CodingKeys: String, CodingKey, CaseIterable { case volumeMl }
-    var volumeMl: Double
-}
-struct SaveRequest: StrictJSONBody, Codable {
-    enum CodingKeys: String, CodingKey, CaseIterable { case patientId, date }
-    var patientId: String
-    var date: String
-}
 struct SavedState: ResponseEncodable { var procedureId: Int64 }
 struct ContrastState: ResponseEncodable { var injectedMl: Double; var placedMl: Double; var reachedMl: [String: Double]; var tipTissue: String; var events: [String] }
 struct MetricsState: ResponseEncodable {

@@ -13,6 +13,7 @@ import ParsGuideCore
 import Testing
 @testable import ParsGuideCommands
 @testable import Server
+import WebAPI
 
 /// The API in process (HummingbirdTesting's router client) on a 1 mm flagship subject written to disk,
 /// so the CLI can render the same pose for the pixel comparison.
@@ -212,7 +213,7 @@ import Testing
         try await Self.app().test(.router) { client in
             let id = try await Self.createSession(client)
             for (path, body, sentence) in [
-                ("probe", #"{"preset":"top-left"}"#, UnknownChoice(choiceName: "probe preset", value: "top-left", allowed: ProbePreset.allCases.map(\.rawValue)).description),
+                ("probe", #"{"preset":"top-left"}"#, UnknownChoice(choiceName: "probe preset", value: "top-left", allowed: WebProbePreset.allCases.map(\.rawValue)).description),
                 ("needle", #"{"action":"fly"}"#, UnknownChoice(choiceName: "needle action", value: "fly", allowed: ["entry", "angle", "advance", "withdraw", "use-plan"]).description),
             ] {
                 try await client.execute(uri: "/api/sessions/\(id)/\(path)", method: .post, headers: Self.jsonHeaders, body: Self.json(body)) { r in

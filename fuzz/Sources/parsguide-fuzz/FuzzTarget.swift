@@ -2,7 +2,7 @@ import Anatomy
 import Foundation
 import Imaging
 import Procedure
-import Server
+import WebAPI
 
 /// One reader under the fuzzer: the bytes of a file go through the same code as `parsguide` reading it, and
 /// whatever it accepts goes on to the steps that trapped on hostile values before (slicing, windowing,

@@ -1,19 +1,18 @@
 import Foundation
-import Hummingbird
 
 /// A request body the API decodes strictly: a JSON object whose keys are all among `CodingKeys` — an unknown key
 /// (`{"rotationDeg": 45}` for `rotateDeg`) or a value of the wrong type is refused with a 400 that names
 /// the key and what is allowed, instead of being ignored.
-protocol StrictJSONBody: Decodable {
+public protocol StrictJSONBody: Decodable {
     associatedtype CodingKeys: CodingKey & CaseIterable
 }
 
 extension StrictJSONBody {
     /// The keys this body may hold, in declaration order.
-    static var allowedKeys: [String] { CodingKeys.allCases.map(\.stringValue) }
+    public static var allowedKeys: [String] { CodingKeys.allCases.map(\.stringValue) }
 
     /// Decodes `data`, or throws `SessionError.badRequest` with a sentence naming the offending key.
-    static func strictlyDecoded(from data: Data) throws -> Self {
+    public static func strictlyDecoded(from data: Data) throws -> Self {
         let object: Any
         do { object = try JSONSerialization.jsonObject(with: data) } catch {
             throw SessionError.badRequest("the request body is not JSON: send an object with keys among \(allowedKeys.joined(separator: ", "))")
@@ -51,13 +50,5 @@ extension StrictJSONBody {
         case is String.Type, is Optional<String>.Type: return "a string"
         default: return "of type \(type)"
         }
-    }
-}
-
-extension Request {
-    /// The body, at most the context's upload limit, decoded strictly as `T`.
-    func strictlyDecode<T: StrictJSONBody>(_ type: T.Type, context: some RequestContext) async throws -> T {
-        let buffer = try await body.collect(upTo: context.maxUploadSize)
-        return try T.strictlyDecoded(from: Data(buffer.readableBytesView))
     }
 }

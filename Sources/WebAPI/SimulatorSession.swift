@@ -10,20 +10,20 @@ import Ultrasound
 
 /// One trainee's web session: the library's `ProcedureSession` (probe, settings, needle, shots, contrast)
 /// and when it was last used. This type only decodes requests and hands them to the session.
-struct SimulatorSession: Sendable {
-    var live: ProcedureSession
-    var lastUsed = Date()
+public struct SimulatorSession: Sendable {
+    public var live: ProcedureSession
+    public var lastUsed = Date()
 
-    init(scene: SimulatorScene) throws { live = try ProcedureSession(scene: scene.procedure) }
+    public init(scene: SimulatorScene) throws { live = try ProcedureSession(scene: scene.procedure) }
 
     /// The preset last placed, e.g. "pars-oblique-left".
-    var preset: String { "\(live.view.rawValue)-\(live.side.rawValue)" }
+    public var preset: String { "\(live.view.rawValue)-\(live.side.rawValue)" }
 
     // MARK: Probe
 
-    struct ProbeChange: StrictJSONBody, Codable, Sendable {
-        enum CodingKeys: String, CodingKey, CaseIterable { case preset, slideMm, acrossMm, rotateDeg, tiltDeg, depthMm, gainDB, focusMm }
-        var preset: ProbePreset?
+    public struct ProbeChange: StrictJSONBody, Codable, Sendable {
+        public enum CodingKeys: String, CodingKey, CaseIterable { case preset, slideMm, acrossMm, rotateDeg, tiltDeg, depthMm, gainDB, focusMm }
+        var preset: WebProbePreset?
         var slideMm: Double?
         var acrossMm: Double?
         var rotateDeg: Double?
@@ -35,7 +35,7 @@ struct SimulatorSession: Sendable {
 
     /// Applies `c` whole or not at all: a refused value (say a depth out of range after a new preset) leaves
     /// the session as it was.
-    mutating func change(_ c: ProbeChange) throws {
+    public mutating func change(_ c: ProbeChange) throws {
         var next = live
         if let preset = c.preset { try next.place(preset.view, side: preset.side) }
         try next.move(slideMm: c.slideMm, acrossMm: c.acrossMm, rotateDeg: c.rotateDeg, tiltDeg: c.tiltDeg)
@@ -45,14 +45,14 @@ struct SimulatorSession: Sendable {
 
     // MARK: Needle
 
-    struct NeedleAction: StrictJSONBody, Codable, Sendable {
+    public struct NeedleAction: StrictJSONBody, Codable, Sendable {
         /// What the needle does; a JSON string, parsed as a `NamedChoice`.
-        enum Kind: String, NamedChoice, Codable, Sendable {
+        public enum Kind: String, NamedChoice, Codable, Sendable {
             case entry, angle, advance, withdraw, usePlan = "use-plan"
-            static let choiceName = "needle action"
-            init(from decoder: Decoder) throws { try self.init(namedFrom: decoder) }
+            public static let choiceName = "needle action"
+            public init(from decoder: Decoder) throws { try self.init(namedFrom: decoder) }
         }
-        enum CodingKeys: String, CodingKey, CaseIterable { case action, offsetMm, angleDeg, mm }
+        public enum CodingKeys: String, CodingKey, CaseIterable { case action, offsetMm, angleDeg, mm }
         var action: Kind
         /// entry: distance beyond the probe's cranial end, mm.
         var offsetMm: Double?
@@ -62,7 +62,7 @@ struct SimulatorSession: Sendable {
         var mm: Double?
     }
 
-    mutating func needle(_ a: NeedleAction) throws {
+    public mutating func needle(_ a: NeedleAction) throws {
         switch a.action {
         case .entry: try live.enter(offsetMm: a.offsetMm ?? 12, angleDeg: a.angleDeg ?? 35)
         case .angle: try live.redirect(angleDeg: a.angleDeg ?? .nan)
@@ -74,37 +74,19 @@ struct SimulatorSession: Sendable {
 
     // MARK: Images
 
-    func ultrasoundPNG() throws -> Data { try PNG.encode(live.ultrasound()) }
+    public func ultrasoundPNG() throws -> Data { try PNG.encode(live.ultrasound()) }
 
-    struct FluoroRequest: StrictJSONBody, Codable, Sendable {
-        enum CodingKeys: String, CodingKey, CaseIterable { case view, obliqueDeg, cranialDeg }
+    public struct FluoroRequest: StrictJSONBody, Codable, Sendable {
+        public enum CodingKeys: String, CodingKey, CaseIterable { case view, obliqueDeg, cranialDeg }
         var view: String
         var obliqueDeg: Double?
         var cranialDeg: Double?
     }
 
-    mutating func fluoroPNG(_ r: FluoroRequest) throws -> (Data, ShotDose) {
+    public mutating func fluoroPNG(_ r: FluoroRequest) throws -> (Data, ShotDose) {
         let shot = try live.shoot(try CArm.View.parse(r.view), obliqueDeg: r.obliqueDeg ?? CArm.View.defaultObliqueDegrees, cranialDeg: r.cranialDeg ?? 0)
         return (try PNG.encode(shot.image), shot.dose)
     }
 
-    func illustrationPNG() throws -> Data { try PNG.encode(live.illustration()) }
-}
-
-enum SessionError: Error {
-    case badRequest(String)
-    case notFound(String)
-}
-
-/// The web simulator's probe presets: a probe view on one side of L5, named "VIEW-SIDE" (a JSON string,
-/// parsed as a `NamedChoice`: an unknown one is a 400 naming the allowed presets).
-enum ProbePreset: String, NamedChoice, Codable, Sendable {
-    case sagittalFacetsLeft = "sagittal-facets-left", sagittalFacetsRight = "sagittal-facets-right"
-    case parsObliqueLeft = "pars-oblique-left", parsObliqueRight = "pars-oblique-right"
-
-    static let choiceName = "probe preset"
-    init(from decoder: Decoder) throws { try self.init(namedFrom: decoder) }
-
-    var view: ProbeView { self == .parsObliqueLeft || self == .parsObliqueRight ? .parsOblique : .sagittalFacets }
-    var side: Side { self == .sagittalFacetsLeft || self == .parsObliqueLeft ? .left : .right }
+    public func illustrationPNG() throws -> Data { try PNG.encode(live.illustration()) }
 }
