@@ -15,9 +15,12 @@ sandbox=$(mktemp -d)
 trap 'rm -rf "$sandbox"' EXIT
 cd "$sandbox"
 echo precious > sentinel.txt
+echo precious > sentinel.nii
 mkdir foreign && echo precious > foreign/keep.txt
 ln -s sentinel.txt link.png
 mkfifo fifo.png
+ln -s sentinel.txt link.nii
+mkfifo fifo.nii
 printf 'SQLite format 3\0' > parsguide.sqlite
 # The sandbox's state: every entry's path, type, size, mode and link target, and every regular file's bytes.
 state() { find . -printf '%p %y %s %m %l\n' | sort; find . -type f -exec sha256sum {} + | sort; }
@@ -76,6 +79,20 @@ for c in "${png_commands[@]}"; do
   expect "$c --out foreign" "a folder" -- "${args[@]}" --out foreign
   expect "$c --out missing/x.png" "does not exist" -- "${args[@]}" --out missing/x.png
 done
+# DICOM conversion: refused outputs, and folders that are not one readable series.
+dicom=$root/../shared/data/pydicom-ct5n fixtures=$root/Tests/DICOMTests/Fixtures
+expect "convert --out ''" "--out is empty" -- convert --dicom "$dicom" --out ""
+expect "convert --out link.nii" "symbolic link" -- convert --dicom "$dicom" --out link.nii
+expect "convert --out fifo.nii" "FIFO" -- convert --dicom "$dicom" --out fifo.nii
+expect "convert --out /dev/null" "device" -- convert --dicom "$dicom" --out /dev/null
+expect "convert --out sentinel.txt" "not a NIfTI volume" -- convert --dicom "$dicom" --out sentinel.txt
+expect "convert --out x.png" "must end in .nii" -- convert --dicom "$dicom" --out x.png
+expect "convert --out sentinel.nii" "not a NIfTI volume" -- convert --dicom "$dicom" --out sentinel.nii
+expect "convert --dicom nowhere" "no such folder" -- convert --dicom nowhere --out new.nii
+expect "convert --dicom foreign" "holds no DICOM image" -- convert --dicom foreign --out new.nii
+expect "convert two series" "choose one with --series" -- convert --dicom "$fixtures/two-series" --out new.nii
+expect "convert --series unknown" "no series '9.9'" -- convert --dicom "$fixtures/two-series" --series 9.9 --out new.nii
+expect "convert tilted" "gantry tilted 15" -- convert --dicom "$fixtures/tilted" --out new.nii
 expect "plan --out sentinel.txt" "not a JSON document" -- plan --subject nowhere --target L5-left --out sentinel.txt
 expect "registry summary --svg sentinel.txt" "not an SVG drawing" -- registry summary --db nowhere.sqlite --svg sentinel.txt
 expect "registry list --db parsguide.sqlite" "parsguide.sqlite" -- registry list --db parsguide.sqlite

@@ -29,6 +29,9 @@ struct ConvertCommand: ParsableCommand {
 
     func validate() throws {
         try checkOutputFiles([(out, .nifti, "--out")])
+        guard out.hasSuffix(".nii") || out.hasSuffix(".nii.gz") else {
+            throw ValidationError("--out \(out) must end in .nii or .nii.gz (a NIfTI volume; .gz compresses it)")
+        }
     }
 
     func run() throws {
