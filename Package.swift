@@ -55,7 +55,7 @@ let package = Package(
         // behind a C shim; the Swift module sorts, checks and assembles a series into a volume.
         .target(name: "CDICOM", cxxSettings: [.unsafeFlags(["-I/usr/include/gdcm-3.0"]), .define("NDEBUG")],
                 linkerSettings: [.linkedLibrary("gdcmMSFF"), .linkedLibrary("gdcmDSED"), .linkedLibrary("gdcmCommon")]),
-        .target(name: "DICOM", dependencies: ["VolumeGeometry", "CDICOM"]),
+        .target(name: "DICOM", dependencies: ["ParsGuideCore", "VolumeGeometry", "CDICOM"]),
         // Anatomy proper: tissues, habitus, levels, defects, the subject and its documents, the phantom.
         .target(
             name: "Anatomy",

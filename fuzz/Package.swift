@@ -10,6 +10,7 @@ let package = Package(
     targets: [
         .executableTarget(name: "parsguide-fuzz", dependencies: [
             .product(name: "Anatomy", package: "ParsGuide"),
+            .product(name: "DICOM", package: "ParsGuide"),
             .product(name: "Imaging", package: "ParsGuide"),
             .product(name: "Procedure", package: "ParsGuide"),
             .product(name: "WebAPI", package: "ParsGuide"),

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# libFuzzer over ParsGuide's readers (fuzz/): NIfTI (raw and gzip), STL, OBJ, subject.json, plan.json and the
+# libFuzzer over ParsGuide's readers (fuzz/): NIfTI (raw and gzip), STL, OBJ, subject.json, plan.json, DICOM (through
+# GDCM, beside two intact slices so the series checks run too) and the
 # web API's JSON bodies (web-json: a route name on the first line, the body after; "---" lines separate requests).
 # Each target starts from its seed corpus (fuzz/corpus/TARGET, read only) and runs for SECONDS (default 30;
 # `.ci/run` uses 20). New inputs go to a temporary folder; a finding (trap, sanitizer report, hang over 10 s,
 # over 2 GB) is saved to fuzz/findings/ and fails the script. Prints runs and executions per second.
+# dicom is not in the default list: within 60 s it finds an out-of-memory in GDCM's reader (a file claiming an
+# element far longer than itself is allocated in full, over 2 GB) — open, issue 19. Run it by name.
 # Usage: scripts/fuzz.sh [SECONDS] [TARGET…]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +19,7 @@ work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 mkdir -p fuzz/findings
 status=0
 for t in "${targets[@]}"; do
-  [ -d "fuzz/corpus/$t" ] || { echo "unknown fuzz target '$t': allowed nifti, stl, obj, subject-json, plan-json, web-json" >&2; exit 2; }
+  [ -d "fuzz/corpus/$t" ] || { echo "unknown fuzz target '$t': allowed nifti, stl, obj, subject-json, plan-json, web-json, dicom" >&2; exit 2; }
   mkdir -p "$work/$t"
   log="$work/$t.log"
   if SWIFT_BACKTRACE=enable=no PARSGUIDE_FUZZ_TARGET="$t" "$bin" "$work/$t" "fuzz/corpus/$t" -max_total_time="$seconds" -timeout=10 \

@@ -1,9 +1,10 @@
 import CDICOM
 import Foundation
+import ParsGuideCore
 import VolumeGeometry
 
 /// The header of one DICOM file, as GDCM reads it (through the CDICOM shim), in Swift types.
-struct DICOMFileHeader: Sendable {
+public struct DICOMFileHeader: Sendable {
     var path: String
     var seriesInstanceUID: String
     var modality: String
@@ -25,10 +26,10 @@ struct DICOMFileHeader: Sendable {
     var hasPixelData: Bool
 
     /// A file that holds an image placed in the patient: what a volume can be built from.
-    var isPlacedImage: Bool { hasPixelData && imagePositionMm != nil && rowDirection != nil && pixelSpacingMm != nil && rows > 0 && columns > 0 }
+    public var isPlacedImage: Bool { hasPixelData && imagePositionMm != nil && rowDirection != nil && pixelSpacingMm != nil && rows > 0 && columns > 0 }
 
     /// Reads `path`'s header; throws `DICOMError.corruptFile` with GDCM's reason.
-    init(path: String) throws {
+    public init(path: String) throws {
         var h = PGDICOMHeader()
         var error = [CChar](repeating: 0, count: 512)
         guard pg_dicom_read_header(path, &h, &error, error.count) == 0 else {
@@ -61,8 +62,15 @@ struct DICOMFileHeader: Sendable {
         String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    /// The largest image side read, pixels: CT is 512–1024, digital radiographs reach ≈ 4300 (chosen bound,
+    /// so that a header claiming 65535² pixels is refused before anything is allocated).
+    public static let maximumSidePixels = 8192
+
     /// The decoded, rescaled values (HU for CT), row by row.
-    func rescaledValues() throws -> [Float] {
+    public func rescaledValues() throws -> [Float] {
+        guard (1...Self.maximumSidePixels).contains(rows), (1...Self.maximumSidePixels).contains(columns) else {
+            throw DICOMError.corruptFile(path: path, reason: "its image is \(columns) × \(rows) pixels: allowed 1–\(Self.maximumSidePixels) on each side")
+        }
         let count = rows * columns
         var stored = [Double](repeating: 0, count: count)
         var error = [CChar](repeating: 0, count: 512)

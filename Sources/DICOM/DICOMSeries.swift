@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import ParsGuideCore
 import VolumeGeometry
 
 /// One DICOM image series read from a folder into a volume: files sorted by position along the slice
@@ -63,6 +64,10 @@ public struct DICOMSeries: Sendable {
         }
         let slices = try sortedAndChecked(chosen)
         let grid = try gridOf(slices)
+        // The volume (4 bytes a voxel) and, per core, a slice being decoded (8 bytes a pixel, and GDCM's buffer).
+        try MemoryBudget.check("the DICOM series (\(grid.dimensions.x) × \(grid.dimensions.y) × \(grid.dimensions.z) voxels)",
+                               neededBytes: Double(grid.voxelCount) * 4 + Double(ProcessInfo.processInfo.activeProcessorCount * slices[0].rows * slices[0].columns) * 12,
+                               advice: "convert fewer slices, or use a machine with more memory")
         let planes = try concurrentMap(slices) { try $0.rescaledValues() }
         var voxels = [Float]()
         voxels.reserveCapacity(grid.voxelCount)

@@ -1,4 +1,5 @@
 import Anatomy
+import DICOM
 import Foundation
 import Imaging
 import Procedure
@@ -8,7 +9,7 @@ import WebAPI
 /// whatever it accepts goes on to the steps that trapped on hostile values before (slicing, windowing,
 /// geometry). A thrown error is a correct refusal; only a trap, a sanitizer report or a hang is a finding.
 enum FuzzTarget: String, CaseIterable {
-    case nifti, stl, obj, subjectJSON = "subject-json", planJSON = "plan-json", webJSON = "web-json"
+    case nifti, stl, obj, subjectJSON = "subject-json", planJSON = "plan-json", webJSON = "web-json", dicom
 
     /// The target named by PARSGUIDE_FUZZ_TARGET, read once (a global: initialised on first use).
     static let chosen: FuzzTarget = {
@@ -34,9 +35,22 @@ enum FuzzTarget: String, CaseIterable {
     /// A fresh session per input: an input's effect never depends on the inputs before it.
     static let webSession = try! RequestReplay(scene: webScene)
 
+    /// The DICOM target's folder: two intact slices of the tiny CT series (../shared/data/pydicom-ct5n, from
+    /// the repository root) beside which each input is written, so that a hostile header meets the series
+    /// checks (sorting, spacing, orientation) as well as GDCM.
+    static let dicomFolder: String = {
+        let folder = NSTemporaryDirectory() + "parsguide-fuzz-dicom-\(getpid())"
+        try! FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for name in ["2062", "2392"] {
+            try! FileManager.default.copyItem(atPath: "../shared/data/pydicom-ct5n/\(name)", toPath: "\(folder)/\(name)")
+        }
+        return folder
+    }()
+
     /// Builds what this target shares between inputs before the first one.
     func prepare() {
         if self == .webJSON { _ = Self.webSession }
+        if self == .dicom { _ = Self.dicomFolder }
     }
 
     func run(_ data: Data) {
@@ -61,6 +75,11 @@ enum FuzzTarget: String, CaseIterable {
         case .planJSON:
             guard let plan = try? NeedlePlan.decode(data, within: Self.planGrid) else { return }
             _ = try? plan.probePose
+        case .dicom:
+            let path = "\(Self.dicomFolder)/input"
+            guard FileManager.default.createFile(atPath: path, contents: data) else { return }
+            if let header = try? DICOMFileHeader(path: path), header.isPlacedImage { _ = try? header.rescaledValues() }
+            _ = try? DICOMSeries.read(folder: Self.dicomFolder)
         case .webJSON:
             // The first line names the route (probe, needle, fluoro, contrast, save); the rest is the body.
             // Several requests may follow, separated by a line holding only "---", on one session.
