@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import ParsGuideCore
 import VolumeGeometry
@@ -42,7 +41,8 @@ public struct DICOMSeries: Sendable {
             var dir: ObjCBool = false
             return FileManager.default.fileExists(atPath: path, isDirectory: &dir) && !dir.boolValue
         }
-        let read = try concurrentMap(paths) { path -> DICOMFileHeader? in
+        // GDCM's calls run one at a time (CDICOM's lock), so the files are read in turn.
+        let read = try paths.map { path -> DICOMFileHeader? in
             do { return try DICOMFileHeader(path: path) } catch let error as DICOMError {
                 if hasDICOMPreamble(path) { throw error }
                 return nil
@@ -64,14 +64,13 @@ public struct DICOMSeries: Sendable {
         }
         let slices = try sortedAndChecked(chosen)
         let grid = try gridOf(slices)
-        // The volume (4 bytes a voxel) and, per core, a slice being decoded (8 bytes a pixel, and GDCM's buffer).
+        // The volume (4 bytes a voxel) and the slice being decoded (8 bytes a pixel, and GDCM's buffer).
         try MemoryBudget.check("the DICOM series (\(grid.dimensions.x) × \(grid.dimensions.y) × \(grid.dimensions.z) voxels)",
-                               neededBytes: Double(grid.voxelCount) * 4 + Double(ProcessInfo.processInfo.activeProcessorCount * slices[0].rows * slices[0].columns) * 12,
+                               neededBytes: Double(grid.voxelCount) * 4 + Double(slices[0].rows * slices[0].columns) * 12,
                                advice: "convert fewer slices, or use a machine with more memory")
-        let planes = try concurrentMap(slices) { try $0.rescaledValues() }
         var voxels = [Float]()
         voxels.reserveCapacity(grid.voxelCount)
-        for plane in planes { voxels.append(contentsOf: plane) }
+        for slice in slices { voxels.append(contentsOf: try slice.rescaledValues()) }
         let first = slices[0]
         return DICOMSeries(volume: Volume(grid: grid, voxels: voxels), seriesInstanceUID: first.seriesInstanceUID, modality: first.modality,
                            transferSyntaxUID: first.transferSyntaxUID, skippedFiles: skipped)
@@ -155,21 +154,4 @@ public struct DICOMSeries: Sendable {
         guard let bytes = try? handle.read(upToCount: 132), bytes.count == 132 else { return false }
         return bytes.suffix(4).elementsEqual("DICM".utf8)
     }
-
-    /// `transform` over `items` on all cores, results in order; the first error thrown is rethrown.
-    static func concurrentMap<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable (T) throws -> R) throws -> [R] {
-        let results = ResultSlots<R>(count: items.count)
-        DispatchQueue.concurrentPerform(iterations: items.count) { index in
-            results.set(index, Result { try transform(items[index]) })
-        }
-        return try results.values.map { try $0!.get() }
-    }
-}
-
-/// One result per index, filled from several threads (under a lock).
-private final class ResultSlots<R>: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var values: [Result<R, Error>?]
-    init(count: Int) { values = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ result: Result<R, Error>) { lock.withLock { values[index] = result } }
 }
