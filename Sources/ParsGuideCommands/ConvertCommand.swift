@@ -10,11 +10,11 @@ struct ConvertCommand: ParsableCommand {
         commandName: "convert",
         abstract: "Convert a DICOM series folder to NIfTI (HU for CT), with the geometry its headers give.",
         discussion: """
-        The files are sorted by position along the slice normal (never by name) and rescaled (slope and
-        intercept); the NIfTI's affine places every voxel where the DICOM headers place it. Refused: several
-        series without --series, a tilted gantry, a missing slice (a gap in positions), images of different
-        sizes or orientations, multi-frame or colour images, a file GDCM cannot decode. Files that are not
-        DICOM (a README) are skipped and counted. Values are written as 16-bit integers when they all are
+        The files are sorted by position along the slice normal (never by name) and rescaled (slope and \
+        intercept); the NIfTI's affine places every voxel where the DICOM headers place it. Refused: several \
+        series without --series, a tilted gantry, a missing slice (a gap in positions), images of different \
+        sizes or orientations, multi-frame or colour images, a file GDCM cannot decode. Files that are not \
+        DICOM (a README) are skipped and counted. Values are written as 16-bit integers when they all are \
         (CT in HU), else as 32-bit floats.
         """)
 
