@@ -17,7 +17,6 @@
 #include <exception>
 #include <iostream>
 #include <mutex>
-#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -97,26 +96,45 @@ unsigned unsignedShort(const gdcm::DataSet &ds, const gdcm::Tag &tag, unsigned f
     return bigEndian ? (unsigned(p[0]) << 8) | unsigned(p[1]) : unsigned(p[0]) | (unsigned(p[1]) << 8);
 }
 
-}  // namespace
+/// The file's transfer syntax UID, or "?".
+std::string syntaxName(const gdcm::File &file) {
+    const char *name = file.GetHeader().GetDataSetTransferSyntax().GetString();
+    return name ? name : "?";
+}
 
-extern "C" int pg_dicom_read_header(const char *path, PGDICOMHeader *h, char *error, size_t capacity) {
+/// Runs `body` under `gdcmLock` with GDCM's trace captured; a C++ exception becomes a sentence in `error`.
+template <typename Body> int guarded(char *error, size_t capacity, Body body) {
     std::lock_guard<std::mutex> lock(gdcmLock);
     CapturedTrace trace;
     try {
+        return body(trace);
+    } catch (const std::exception &e) {
+        fail(error, capacity, std::string("GDCM: ") + e.what());
+    } catch (...) {
+        fail(error, capacity, "GDCM failed on this file");
+    }
+    return 1;
+}
+
+}  // namespace
+
+extern "C" int pg_dicom_read_header(const char *path, PGDICOMHeader *h, char *error, size_t capacity) {
+    return guarded(error, capacity, [&](CapturedTrace &) {
         std::memset(h, 0, sizeof *h);
         h->rescaleSlope = 1;
         h->samplesPerPixel = 1;
         h->numberOfFrames = 1;
         gdcm::Reader reader;
         reader.SetFileName(path);
-        if (!reader.ReadUpToTag(gdcm::Tag(0x7fe0, 0x0010))) {
+        // The whole file (pixel data read, not decoded): ReadUpToTag reads to the end as well, and the
+        // pixel data element's presence is wanted.
+        if (!reader.Read()) {
             fail(error, capacity, "not a DICOM file GDCM can read");
             return 1;
         }
         const gdcm::File &file = reader.GetFile();
         const gdcm::DataSet &ds = file.GetDataSet();
-        const char *syntax = file.GetHeader().GetDataSetTransferSyntax().GetString();
-        copy(h->transferSyntaxUID, sizeof h->transferSyntaxUID, syntax ? syntax : "");
+        copy(h->transferSyntaxUID, sizeof h->transferSyntaxUID, syntaxName(file));
         const bool bigEndian = file.GetHeader().GetDataSetTransferSyntax() == gdcm::TransferSyntax::ExplicitVRBigEndian;
         copy(h->seriesInstanceUID, sizeof h->seriesInstanceUID, text(ds, gdcm::Tag(0x0020, 0x000e)));
         copy(h->sopInstanceUID, sizeof h->sopInstanceUID, text(ds, gdcm::Tag(0x0008, 0x0018)));
@@ -145,24 +163,13 @@ extern "C" int pg_dicom_read_header(const char *path, PGDICOMHeader *h, char *er
         h->rows = unsignedShort(ds, gdcm::Tag(0x0028, 0x0010), 0, bigEndian);
         h->columns = unsignedShort(ds, gdcm::Tag(0x0028, 0x0011), 0, bigEndian);
         h->samplesPerPixel = unsignedShort(ds, gdcm::Tag(0x0028, 0x0002), 1, bigEndian);
-        // ReadUpToTag stops before the pixel data: a second, cheap look tells whether the file holds any.
-        gdcm::Reader probe;
-        probe.SetFileName(path);
-        std::set<gdcm::Tag> pixelData{gdcm::Tag(0x7fe0, 0x0010)};
-        h->hasPixelData = probe.ReadSelectedTags(pixelData, false) && probe.GetFile().GetDataSet().FindDataElement(gdcm::Tag(0x7fe0, 0x0010));
+        h->hasPixelData = ds.FindDataElement(gdcm::Tag(0x7fe0, 0x0010));
         return 0;
-    } catch (const std::exception &e) {
-        fail(error, capacity, std::string("GDCM: ") + e.what());
-    } catch (...) {
-        fail(error, capacity, "GDCM failed on this file");
-    }
-    return 1;
+    });
 }
 
 extern "C" int pg_dicom_read_stored_values(const char *path, double *values, size_t count, char *error, size_t capacity) {
-    std::lock_guard<std::mutex> lock(gdcmLock);
-    CapturedTrace trace;
-    try {
+    return guarded(error, capacity, [&](CapturedTrace &trace) {
         gdcm::ImageReader reader;
         reader.SetFileName(path);
         if (!reader.Read()) {
@@ -189,8 +196,7 @@ extern "C" int pg_dicom_read_stored_values(const char *path, double *values, siz
         }
         std::vector<char> buffer(image.GetBufferLength());
         if (!image.GetBuffer(buffer.data())) {
-            fail(error, capacity, "GDCM cannot decode its pixel data (transfer syntax " +
-                 std::string(reader.GetFile().GetHeader().GetDataSetTransferSyntax().GetString() ? reader.GetFile().GetHeader().GetDataSetTransferSyntax().GetString() : "?") + ")");
+            fail(error, capacity, "GDCM cannot decode its pixel data (transfer syntax " + syntaxName(reader.GetFile()) + ")");
             return 1;
         }
         auto convert = [&](auto sample) -> bool {
@@ -228,10 +234,5 @@ extern "C" int pg_dicom_read_stored_values(const char *path, double *values, siz
             return 1;
         }
         return 0;
-    } catch (const std::exception &e) {
-        fail(error, capacity, std::string("GDCM: ") + e.what());
-    } catch (...) {
-        fail(error, capacity, "GDCM failed on this file");
-    }
-    return 1;
+    });
 }
