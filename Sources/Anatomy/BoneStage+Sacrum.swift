@@ -9,21 +9,12 @@ extension BoneStage {
         MeshVoxelizer.fillRobust(placement.sacrum, into: &spine, label: bone, overwrite: { $0 == 0 })
         sacrumMesh = placement.sacrum
         hipMeshes = [.left: placement.hipLeft, .right: placement.hipRight]
-        let l5 = geo[.l5]!
-        // The L5 inferior endplate's size gives the S1 body's (the disc between them matches both).
-        var halfWidth = 0.0, frontA = Double.infinity
-        let label = SpinalLevel.l5.tissue.rawValue
-        forEachVoxel(in: box(around: l5.bodyCentre, halfSizeMm: Vector3(30, 30, 30))) { lin, p in
-            guard spine.voxels[lin] == label else { return }
-            let q = l5.local(p)
-            guard q.a < l5.canalFrontA - 0.5, q.h < -5 else { return }
-            halfWidth = max(halfWidth, abs(q.l)); frontA = min(frontA, q.a)
-        }
         let up = placement.s1EndplateNormal
         let posterior = Vector3(0, up.z, -up.y).normalized
         let apex = placement.sacrum.vertices.map { (Vector3($0) - placement.s1EndplateCentre).dot(-up) }.max() ?? 100
+        let radii = s1BodyRadii()
         sacrum = SacrumFrame(origin: placement.s1EndplateCentre, up: up, posterior: posterior,
-                             bodyRadiusU: halfWidth, bodyRadiusV: (l5.canalFrontA - frontA) / 2, lengthMm: apex)
+                             bodyRadiusU: radii.u, bodyRadiusV: radii.v, lengthMm: apex)
         sacrum.canal = measureSacralCanal()
         for c in sacrum.canal {
             measurements["sacralCanal.\(Int(c.depthMm))mm.halfWidthMm"] = c.halfWidthMm
@@ -34,11 +25,26 @@ extension BoneStage {
             s1SuperiorArticularProcess[side] = s1ArticularProcess(side)
             measurements["L5-S1.\(side.rawValue).jointSpaceMm"] = placement.jointSpaceMm[side]
         }
-        measurements["l5InferiorEndplateSlopeDegrees"] = acos(min(1, l5.inferiorEndplate.normal.z)) * 180 / .pi
+        measurements["l5InferiorEndplateSlopeDegrees"] = acos(min(1, geo[.l5]!.inferiorEndplate.normal.z)) * 180 / .pi
         measurements["sacralSlopeDegrees"] = placement.sacralSlopeDegrees
         measurements["lumbosacralAngleDegrees"] = placement.lumbosacralAngleDegrees
         measurements["l5s1DiscHeightMm"] = placement.discHeightMm
         measurements["sacrumRegistrationRMSMm"] = placement.registration.symmetricRMSMm
+    }
+
+    /// The S1 body's semi-axes (lateral, AP), mm, from the L5 inferior endplate's size (the disc between
+    /// them matches both).
+    func s1BodyRadii() -> (u: Double, v: Double) {
+        let l5 = geo[.l5]!
+        var halfWidth = 0.0, frontA = Double.infinity
+        let label = SpinalLevel.l5.tissue.rawValue
+        forEachVoxel(in: box(around: l5.bodyCentre, halfSizeMm: Vector3(30, 30, 30))) { lin, p in
+            guard spine.voxels[lin] == label else { return }
+            let q = l5.local(p)
+            guard q.a < l5.canalFrontA - 0.5, q.h < -5 else { return }
+            halfWidth = max(halfWidth, abs(q.l)); frontA = min(frontA, q.a)
+        }
+        return (halfWidth, (l5.canalFrontA - frontA) / 2)
     }
 
     /// The sacral canal from S1 to the hiatus, every 5 mm of depth below the S1 endplate. BodyParts3D's

@@ -44,19 +44,26 @@ struct BoneStage: SpineGridWork {
         for level in SpinalLevel.modelled {
             MeshVoxelizer.fill(meshes[level]!, into: &spine, label: level.tissue.rawValue, overwrite: { $0 == 0 })
         }
-        progress("measuring each vertebra")
-        // Each vertebra measured on its own core: the measurements only read the grid.
-        let levels = SpinalLevel.modelled, measured = ResultSlots<Result<VertebraGeometry, Error>>(count: levels.count)
-        nonisolated(unsafe) let (grid, meshes) = (spine, self.meshes)
-        DispatchQueue.concurrentPerform(iterations: levels.count) { n in
-            let level = levels[n]
-            measured[n] = Result { try VertebraGeometry.measure(level: level, label: level.tissue.rawValue, volume: grid, mesh: meshes[level]!) }
-        }
-        for (n, level) in levels.enumerated() { geo[level] = try measured[n]!.get() }
+        try measureVertebrae()
         progress("sacrum (BodyParts3D, seated under L5)")
         try buildSacrum()
         let placed = PlacedBones(meshes: meshes, geo: geo, sacrum: sacrum, sacrumMesh: sacrumMesh, hipMeshes: hipMeshes,
                                  s1SuperiorArticularProcess: s1SuperiorArticularProcess)
         return Output(spine: spine, voxelMm: h, placed: placed, measurements: measurements)
+    }
+}
+
+extension BoneStage {
+    /// Measures L1–L5 in the spine grid (with their meshes where they have them), each on its own core:
+    /// the measurements only read the grid.
+    mutating func measureVertebrae(foramen: VertebraGeometry.ForamenSearch = .enclosed) throws {
+        progress("measuring each vertebra")
+        let levels = SpinalLevel.modelled, measured = ResultSlots<Result<VertebraGeometry, Error>>(count: levels.count)
+        nonisolated(unsafe) let (grid, meshes) = (spine, self.meshes)
+        DispatchQueue.concurrentPerform(iterations: levels.count) { n in
+            let level = levels[n]
+            measured[n] = Result { try VertebraGeometry.measure(level: level, label: level.tissue.rawValue, volume: grid, mesh: meshes[level], foramen: foramen) }
+        }
+        for (n, level) in levels.enumerated() { geo[level] = try measured[n]!.get() }
     }
 }

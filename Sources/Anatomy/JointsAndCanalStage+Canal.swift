@@ -24,7 +24,10 @@ extension JointsAndCanalStage {
         let (rx0, ry0) = LumbarPhantom.Layers.sacSemiAxesMm
         let duraMm = max(0.6, h)  // real dura is ~0.3–0.5 mm; kept at least one voxel so it is seen
         let zTop = stations.first!.centre.z + 30, zBottom = stations.last!.centre.z
-        let region = IndexBox(grid: grid, worldMin: Vector3(-22, -40, zBottom), worldMax: Vector3(22, 90, zTop))
+        // The canal's stations bound the box: 40 mm either side of their centres front to back (the canal is
+        // ≈ 15–20 mm deep), 22 mm either side of the midline.
+        let ys = stations.map(\.centre.y)
+        let region = IndexBox(grid: grid, worldMin: Vector3(-22, ys.min()! - 40, zBottom), worldMax: Vector3(22, ys.max()! + 40, zTop))
         guard !region.isEmpty else { return }
         for k in region.lower.z...region.upper.z {
             let z = grid.world(0, 0, k).z

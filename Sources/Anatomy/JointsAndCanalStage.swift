@@ -11,6 +11,8 @@ struct JointsAndCanalStage: SpineGridWork {
         let placed: PlacedBones
         var landmarks: [String: Vector3]
         var measurements: [String: Double]
+        /// The defects found in the bone (`detectLysis`), empty otherwise.
+        var detected: [ParsDefect] = []
     }
 
     /// The motion segments, upper and lower level, cranial to caudal.
@@ -19,6 +21,8 @@ struct JointsAndCanalStage: SpineGridWork {
     let h: Double
     let progress: (String) -> Void
     let defects: [ParsDefect]
+    /// Whether to look for defects the bone already has (`detectDefects`) before cutting `defects`.
+    var detectLysis = false
     let placed: PlacedBones
     var geo: [SpinalLevel: VertebraGeometry] { placed.geo }
     var sacrum: SacrumFrame { placed.sacrum }
@@ -40,6 +44,13 @@ struct JointsAndCanalStage: SpineGridWork {
     }
 
     consuming func run() throws -> Output {
+        // Defects the bone has are found first, so that no later structure fills their clefts.
+        var detected: [ParsDefect] = []
+        if detectLysis {
+            progress("looking for pars defects in the bone")
+            boneBoxes = IndexBox.boundingEach(spine)
+            detected = try detectDefects()
+        }
         progress("facet joints L1-2 … L5-S1")
         for (u, l) in Self.segments {
             for side in Side.allCases { facetJoint(upper: u, lower: l, side: side) }
@@ -56,6 +67,6 @@ struct JointsAndCanalStage: SpineGridWork {
         collectLandmarks()
         progress("pars defects")
         try cutDefects()
-        return Output(spine: spine, voxelMm: h, placed: placed, landmarks: landmarks, measurements: measurements)
+        return Output(spine: spine, voxelMm: h, placed: placed, landmarks: landmarks, measurements: measurements, detected: detected)
     }
 }

@@ -37,7 +37,8 @@ public enum LumbarPhantom {
         surfaces[Tissue.sacrum.rawValue] = body.placed.sacrumMesh
         surfaces[Tissue.ilium.rawValue] = TriangleMesh.merging(Side.allCases.compactMap { body.placed.hipMeshes[$0] })
         return Subject(habitus: options.habitus, defects: options.defects, labels: body.labels, ct: ct,
-                       landmarks: body.landmarks, measurements: body.measurements, seed: options.seed, surfaces: surfaces)
+                       landmarks: body.landmarks, measurements: body.measurements, seed: options.seed, surfaces: surfaces,
+                       source: .phantom(voxelMm: options.voxelMm))
     }
 
     /// An axis-aligned grid covering [lo, hi] whose voxel centres are multiples of `h`.

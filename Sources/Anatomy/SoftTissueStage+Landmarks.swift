@@ -3,6 +3,13 @@
 extension SoftTissueStage {
     /// Adds the skin points over each pars and the depth measurements, once the torso exists.
     mutating func finishLandmarks(labels: Volume<UInt8>) {
+        SkinLandmarks.add(labels: labels, voxelMm: h, landmarks: &landmarks, measurements: &measurements)
+    }
+}
+
+/// The skin points over each pars and the skin depths, for any subject whose body is labelled.
+enum SkinLandmarks {
+    static func add(labels: Volume<UInt8>, voxelMm h: Double, landmarks: inout [String: Vector3], measurements: inout [String: Double]) {
         let step = h / 2
         for level in SpinalLevel.modelled {
             for side in Side.allCases {
@@ -23,7 +30,7 @@ extension SoftTissueStage {
     }
 
     /// The last point inside the body going +y (posterior) from `p`.
-    func exitPoint(from p: Vector3, labels: Volume<UInt8>, step: Double) -> Vector3? {
+    static func exitPoint(from p: Vector3, labels: Volume<UInt8>, step: Double) -> Vector3? {
         var q = p
         while let v = labels.value(nearestTo: q + Vector3(0, step, 0)), v != 0 { q.y += step }
         return labels.value(nearestTo: q + Vector3(0, step, 0)) == nil ? nil : q

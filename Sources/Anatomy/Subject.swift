@@ -3,7 +3,8 @@ import ParsGuideCore
 
 /// A labelled model of a patient's lower back in world LPS millimetres, prone.
 public struct Subject: Sendable {
-    public var habitus: Habitus
+    /// The habitus the phantom was sized to; nil for a patient's CT, where the body is measured, not sized.
+    public var habitus: Habitus?
     public var defects: [ParsDefect]
     /// Tissue labels (`Tissue` raw values).
     public var labels: Volume<UInt8>
@@ -18,6 +19,10 @@ public struct Subject: Sendable {
     /// The bones' own surfaces, label → triangle mesh in world LPS mm: the placed source meshes the labels
     /// were voxelised from (empty when the subject has none, e.g. one read from labels alone).
     public var surfaces: [UInt8: TriangleMesh] = [:]
+    /// Where the anatomy comes from.
+    public var source: SubjectSource
+    /// Attribution lines of the sources the anatomy derives from (their licences ask for them).
+    public var attribution: [String] = SubjectDocument.attribution
 
     /// The landmark name of the pars targeted by `L5-left` and the like.
     public static func parsLandmarkName(level: SpinalLevel, side: Side) -> String {

@@ -33,7 +33,8 @@ public struct SubjectDocument: Codable, Sendable {
 
     public var format = "parsguide-subject"
     public var version = 1
-    public var habitus: HabitusEntry
+    /// The habitus a phantom was sized to; absent for a patient's CT.
+    public var habitus: HabitusEntry?
     public var grid: GridEntry
     public var defects: [DefectEntry]
     public var landmarks: [String: [Double]]
@@ -45,10 +46,13 @@ public struct SubjectDocument: Codable, Sendable {
     /// The sources the anatomy is derived from, with their licences' attribution lines (absent in files
     /// written before the BodyParts3D sacrum).
     public var attribution: [String]?
+    /// Where the anatomy comes from (absent in files written before `parsguide subject`: a phantom).
+    public var source: SubjectSource?
 
     public init(_ s: Subject, files: [String: String]) {
-        habitus = HabitusEntry(heightCm: s.habitus.heightCm, weightKg: s.habitus.weightKg,
-                               bmi: Self.round(s.habitus.bodyMassIndex, 2), sex: s.habitus.sex, ageYears: s.habitus.ageYears)
+        habitus = s.habitus.map {
+            HabitusEntry(heightCm: $0.heightCm, weightKg: $0.weightKg, bmi: Self.round($0.bodyMassIndex, 2), sex: $0.sex, ageYears: $0.ageYears)
+        }
         let g = s.labels.grid
         grid = GridEntry(dimensions: [g.dimensions.x, g.dimensions.y, g.dimensions.z],
                          spacingMm: [g.spacingMm.x, g.spacingMm.y, g.spacingMm.z], frame: "LPS",
@@ -62,7 +66,8 @@ public struct SubjectDocument: Codable, Sendable {
         labels = Dictionary(uniqueKeysWithValues: Tissue.allCases.map { (String($0.rawValue), $0.name) })
         self.files = files
         seed = s.seed
-        attribution = Self.attribution
+        attribution = s.attribution
+        source = s.source
     }
 
     /// Where the subject's anatomy comes from; BodyParts3D's licence (CC BY-SA 2.1 JP) asks for its line

@@ -25,7 +25,7 @@ public enum SubjectWriter {
         progress("writing \(labelsFile)")
         try NIfTI.write(subject.labels, to: staging.appendingPathComponent(labelsFile).path, description: "ParsGuide labels")
         progress("writing \(ctFile)")
-        try NIfTI.write(subject.ct, to: staging.appendingPathComponent(ctFile).path, description: "ParsGuide synthetic CT (HU)")
+        try NIfTI.write(subject.ct, to: staging.appendingPathComponent(ctFile).path, description: subject.source.kind == SubjectSource.patientCTKind ? "ParsGuide patient CT resampled (HU)" : "ParsGuide synthetic CT (HU)")
         var files = ["labels": labelsFile, "ct": ctFile]
         progress("writing the bone surfaces")
         try SubjectSurfaces.write(subject.surfaces, into: staging, files: &files)

@@ -65,7 +65,7 @@ public struct HounsfieldTable: Sendable {
         case .facetJoint, .sacroiliacJoint: facetJoint
         case .parsDefect: parsDefect
         case .otherSoftTissue: otherSoftTissue
-        case .l1, .l2, .l3, .l4, .l5, .sacrum, .ilium: cancellousBone
+        case .l1, .l2, .l3, .l4, .l5, .sacrum, .ilium, .otherBone: cancellousBone
         }
     }
 }

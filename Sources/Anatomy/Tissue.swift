@@ -35,13 +35,16 @@ public enum Tissue: UInt8, CaseIterable, Sendable, Codable {
     /// bodies and quadratus lumborum lateral to the transverse processes, in front of the erector spinae.
     case psoas = 117
     case quadratusLumborum = 118
+    /// Bone that a patient's CT shows and its masks do not name (ribs, femora; `parsguide subject`): Hounsfield
+    /// units above `PatientCTBuild.boneThresholdHU` outside the vertebra, sacrum and hip masks.
+    case otherBone = 119
 
-    /// True for every bone label (vertebrae, sacrum, ilium).
+    /// True for every bone label (vertebrae, sacrum, ilium, other bone).
     public var isBone: Bool { Tissue.isBone(rawValue) }
 
     /// True when a raw label value is a bone.
     @inlinable public static func isBone(_ label: UInt8) -> Bool {
-        (label >= 20 && label <= 26) || label == 111
+        (label >= 20 && label <= 26) || label == 111 || label == 119
     }
 
     /// True for every muscle label (the paraspinal compartments and other muscle).
@@ -79,6 +82,7 @@ public enum Tissue: UInt8, CaseIterable, Sendable, Codable {
         case .fascia: "fascia"
         case .psoas: "psoas"
         case .quadratusLumborum: "quadratus lumborum"
+        case .otherBone: "other bone"
         }
     }
 }

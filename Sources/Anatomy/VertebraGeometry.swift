@@ -38,8 +38,10 @@ struct VertebraGeometry {
     /// World point of the canal's back wall at the midline, at the canal centre's height.
     var canalBackPoint: Vector3 { bodyCentre + posterior * canalBackA + up * local(canalCentre).h }
 
-    /// Measures a vertebra from its bone voxels (`label`) in `volume`.
-    static func measure(level: SpinalLevel, label: UInt8, volume: Volume<UInt8>, mesh: TriangleMesh) throws -> VertebraGeometry {
+    /// Measures a vertebra from its bone voxels (`label`) in `volume`; `mesh`, when the bone has one, places
+    /// the spinous tip finer than the voxels. The midline is world x = 0 (a patient's CT is shifted so).
+    static func measure(level: SpinalLevel, label: UInt8, volume: Volume<UInt8>, mesh: TriangleMesh?,
+                        foramen: ForamenSearch = .enclosed) throws -> VertebraGeometry {
         let g = volume.grid
         let s = g.spacingMm
         guard let box = IndexBox.bounding(volume, where: { $0 == label }) else {
@@ -53,7 +55,15 @@ struct VertebraGeometry {
         }
         // BodyParts3D's L1 closes its bony ring over only ≈ 5.5 mm of height (measured); the mean-shape
         // vertebrae over more than 8 mm, which keeps stray enclosed pockets out.
-        let canal = try canalVoxels(label: label, volume: volume, box: box, closedOverMm: level == .l1 ? 4 : 8)
+        let canal: [Vector3]
+        do {
+            canal = switch foramen {
+            case .enclosed: try canalVoxels(label: label, volume: volume, box: box, closedOverMm: level == .l1 ? 4 : 8)
+            case .withinHull: try canalVoxelsWithinHull(label: label, volume: volume, box: box, closedOverMm: 8)
+            }
+        } catch AnatomyError.geometry(let reason) {
+            throw AnatomyError.geometry(reason: "\(level.rawValue): \(reason)")
+        }
         let canalCentre = canal.reduce(Vector3.zero, +) / Double(canal.count)
         let canalFrontY = canal.map(\.y).min()!
 
@@ -77,13 +87,22 @@ struct VertebraGeometry {
         geo.canalBackA = canalA.max()!
         geo.canalHalfWidthMm = canal.map { abs($0.x - canalCentre.x) }.max()!
 
-        // Spinous process tip: the most posterior mesh vertex near the midline (finer than voxels).
-        let nearMidline = mesh.vertices.map { Vector3($0) }.filter { abs($0.x) < 8 }
+        // Spinous process tip: the most posterior mesh vertex (or bone voxel) near the midline.
+        let nearMidline = (mesh.map { $0.vertices.map { Vector3($0) } } ?? points).filter { abs($0.x) < 8 }
         geo.spinousProcessTip = nearMidline.max { geo.local($0).a < geo.local($1).a } ?? c
         for side in Side.allCases {
-            geo.sides[side] = try measureSide(side, geo: geo, points: points)
+            geo.sides[side] = try measureSide(side, geo: geo, points: points, foramen: foramen)
         }
         return geo
+    }
+
+    /// How the vertebral foramen is found in each axial slice.
+    enum ForamenSearch {
+        /// Background the bone encloses (a voxelised mesh: its ring is closed).
+        case enclosed
+        /// Background inside the convex hull of the slice's bone, the component that holds most of the
+        /// midline (a segmentation mask from a 3 mm CT, whose thin pedicles and laminae leave the ring open).
+        case withinHull
     }
 
     /// A plane through `centre` with unit `normal`.
@@ -166,7 +185,57 @@ struct VertebraGeometry {
         return out
     }
 
-    static func measureSide(_ side: Side, geo: VertebraGeometry, points: [Vector3]) throws -> SideGeometry {
+    /// Voxels of the vertebral foramen in a mask whose ring may be open: in each axial slice, the background
+    /// inside the convex hull of this bone's pixels, the 4-connected part of it with most pixels within 3 mm of
+    /// the midline (x = 0), when that is a canal's worth of it; kept in columns where it recurs through at least `closedOverMm` of height.
+    static func canalVoxelsWithinHull(label: UInt8, volume: Volume<UInt8>, box: IndexBox, closedOverMm: Double) throws -> [Vector3] {
+        let g = volume.grid, nx = box.size.x, ny = box.size.y
+        var holes: [SIMD3<Int>] = []
+        var holeCount = [Int](repeating: 0, count: nx * ny)
+        for k in box.lower.z...box.upper.z {
+            var bone: [SIMD2<Int>] = []
+            var isBone = [Bool](repeating: false, count: nx * ny)
+            for j in 0..<ny {
+                for i in 0..<nx where volume[box.lower.x + i, box.lower.y + j, k] == label {
+                    bone.append(SIMD2(i, j)); isBone[i + nx * j] = true
+                }
+            }
+            let hull = ConvexHull2D.of(bone)
+            guard hull.count >= 3 else { continue }
+            var inside = [Bool](repeating: false, count: nx * ny)
+            for j in 0..<ny { for i in 0..<nx where !isBone[i + nx * j] && ConvexHull2D.contains(hull, SIMD2(i, j)) { inside[i + nx * j] = true } }
+            // 4-connected components of the hull's background; keep the one with most midline pixels.
+            var component = [Int](repeating: -1, count: nx * ny), best = (id: -1, midline: 0), next = 0, stack: [Int] = []
+            for seed in 0..<(nx * ny) where inside[seed] && component[seed] < 0 {
+                var midline = 0
+                component[seed] = next; stack.append(seed)
+                while let q = stack.popLast() {
+                    let i = q % nx, j = q / nx
+                    if abs(g.world(box.lower.x + i, box.lower.y + j, k).x) < 3 { midline += 1 }
+                    for (di, dj) in [(1, 0), (-1, 0), (0, 1), (0, -1)] {
+                        let ii = i + di, jj = j + dj
+                        guard ii >= 0, jj >= 0, ii < nx, jj < ny else { continue }
+                        let n = ii + nx * jj
+                        if inside[n] && component[n] < 0 { component[n] = next; stack.append(n) }
+                    }
+                }
+                if midline > best.midline { best = (next, midline) }
+                next += 1
+            }
+            // A canal crosses the midline over ≥ 40 mm² (≈ 6 × 7 mm; chosen — the canal is ≈ 15 × 25 mm): the
+            // notches beside a spinous process, which the hull also closes, stay below it.
+            guard best.id >= 0, Double(best.midline) * g.spacingMm.x * g.spacingMm.y >= 40 else { continue }
+            for q in 0..<(nx * ny) where component[q] == best.id {
+                holes.append(SIMD3(q % nx, q / nx, k)); holeCount[q] += 1
+            }
+        }
+        let minSlices = Int((closedOverMm / g.spacingMm.z).rounded(.up))
+        let out = holes.filter { holeCount[$0.x + nx * $0.y] >= minSlices }.map { g.world(box.lower.x + $0.x, box.lower.y + $0.y, $0.z) }
+        guard out.count > 50 else { throw AnatomyError.geometry(reason: "no vertebral foramen found within the hull of the bone") }
+        return out
+    }
+
+    static func measureSide(_ side: Side, geo: VertebraGeometry, points: [Vector3], foramen: ForamenSearch) throws -> SideGeometry {
         let canalCentreA = geo.local(geo.canalCentre).a
         let name = "\(geo.level.rawValue) \(side.rawValue)"
         func centroid(_ ps: [Vector3], _ what: String) throws -> Vector3 {
@@ -185,10 +254,21 @@ struct VertebraGeometry {
             return q.a > geo.canalFrontA && q.a < canalCentreA && q.l > geo.canalHalfWidthMm - 3 && q.l < geo.canalHalfWidthMm + 12
                 && abs(q.h - geo.local(geo.canalCentre).h) < 8
         }, "pedicle")
-        let lamina = try centroid(points.filter {
-            let q = geo.local($0, side)
-            return q.a > geo.canalBackA && q.a < geo.canalBackA + 10 && q.l > 3 && q.l < geo.canalHalfWidthMm - 2
-        }, "lamina")
+        // The lamina: bone within 10 mm behind the canal's back. A mask's canal (its ring open,
+        // `ForamenSearch.withinHull`) can reach past the lamina: there, bone from 20 mm before the canal's back to
+        // 10 mm behind it and below the canal's centre (above it lie the superior articular processes).
+        func laminaBone(from: Double, belowMm: Double) -> [Vector3] {
+            points.filter {
+                let q = geo.local($0, side)
+                return q.a > geo.canalBackA + from && q.a < geo.canalBackA + 10 && q.l > 3 && q.l < geo.canalHalfWidthMm - 2 && q.h < belowMm
+            }
+        }
+        let laminaPoints = switch foramen {
+        case .enclosed: laminaBone(from: 0, belowMm: .infinity)
+        case .withinHull: laminaBone(from: -20, belowMm: geo.local(geo.canalCentre).h)
+        }
+        let lamina = try centroid(laminaPoints,
+                                  String(format: "lamina (near the canal's back at %.1f mm, within %.1f mm of the midline)", geo.canalBackA, geo.canalHalfWidthMm - 2))
 
         let axis = (iap - sap).normalized
         return SideGeometry(pedicle: pedicle, superiorArticularProcess: sap, inferiorArticularProcess: iap,

@@ -7,7 +7,7 @@ enum LabelPalette {
         switch Tissue(rawValue: label) {
         case .air, .none: RGB(0, 0, 0)
         case .l1, .l2, .l3, .l4, .l5: RGB(236, 228, 200)
-        case .sacrum, .ilium: RGB(214, 204, 170)
+        case .sacrum, .ilium, .otherBone: RGB(214, 204, 170)
         case .skin: RGB(230, 180, 150)
         case .subcutaneousFat, .epiduralFat: RGB(240, 215, 110)
         case .muscle: RGB(170, 60, 60)

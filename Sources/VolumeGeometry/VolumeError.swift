@@ -11,6 +11,8 @@ public enum VolumeError: Error, CustomStringConvertible, Equatable {
     case unsupportedDataType(path: String, code: Int16, supported: [String])
     case compression(reason: String)
     case geometry(reason: String)
+    /// A readable input that cannot serve its purpose (e.g. masks with no lumbar vertebra).
+    case unsuitableInput(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -35,6 +37,8 @@ public enum VolumeError: Error, CustomStringConvertible, Equatable {
             return "gzip: \(reason)"
         case .geometry(let reason):
             return "geometry: \(reason)"
+        case let .unsuitableInput(path, reason):
+            return "\(path) cannot be used: \(reason)"
         }
     }
 

@@ -182,7 +182,7 @@ import ParsGuideCore
         let grid = try Grid(dimensions: SIMD3(4, 4, 4), spacingMm: Vector3(0.5, 0.5, 0.5), originMm: .zero)
         let subject = Subject(habitus: .flagship, defects: [], labels: Volume(grid: grid, repeating: 0),
                               ct: Volume(grid: grid, repeating: 0), landmarks: ["L5.left.pars": Vector3(1, 2, 3)],
-                              measurements: ["x": 1], seed: 1)
+                              measurements: ["x": 1], seed: 1, source: .phantom(voxelMm: 0.5))
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("parsguide-\(getpid())-hostile-subject.json").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         var document = SubjectDocument(subject, files: [:])

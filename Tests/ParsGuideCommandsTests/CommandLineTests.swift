@@ -65,7 +65,7 @@ import Testing
             #expect(FileManager.default.fileExists(atPath: "\(dir)/\(f)"), "\(f)")
         }
         let doc = try SubjectDocument.read(path: "\(dir)/subject.json")
-        #expect(doc.grid.frame == "LPS" && doc.habitus.bmi == 23.62 && doc.defects.count == 2)
+        #expect(doc.grid.frame == "LPS" && doc.habitus?.bmi == 23.62 && doc.source?.kind == "phantom" && doc.defects.count == 2)
         #expect(doc.labels["109"] == "pars defect" && doc.labels["24"] == "L5")
         let labels = try NIfTI.read(path: "\(dir)/labels.nii.gz").labels()
         #expect(labels.grid.worldFromIndex.flattened == doc.grid.worldFromIndex.flatMap { $0 })

@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+@testable import Anatomy
+
+/// The shared data folder beside the clone (`../shared/data`), as CI has it.
+private let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/totalsegmentator-example").path
+
+/// A subject from the real example CT (3 mm, TotalSegmentator masks), built coarse for debug speed.
+@Suite(.serialized) struct PatientCTTests {
+    static let voxelMm = 1.5
+
+    static func input(masks: String = "\(example)/masks", classMap: String? = nil) throws -> PatientCTInput {
+        PatientCTInput(ct: try NIfTI.read(path: "\(example)/ct.nii.gz").float32,
+                       masks: try SegmentationMasks.read(path: masks, classMap: classMap),
+                       inputs: ["ct": "ct.nii.gz", "masks": masks])
+    }
+
+    @Test("The example CT gives a subject: the masks' bones where they lie, ten pars, soft tissue by HU, the source stated")
+    func exampleSubject() throws {
+        let input = try Self.input()
+        let s = try PatientCTBuild.build(input, voxelMm: Self.voxelMm, defects: .auto)
+        #expect(s.defects.isEmpty, "an intact spine: \(s.defects.map(\.name))")
+        #expect(s.habitus == nil && s.source.kind == SubjectSource.patientCTKind && s.source.voxelMm == Self.voxelMm)
+        let shift = Vector3(s.source.subjectFromPatientMm[0], s.source.subjectFromPatientMm[1], s.source.subjectFromPatientMm[2])
+        #expect(shift.y == 0 && shift.z == 0 && abs(shift.x) < 50)
+        // Every lumbar level and side has its pars, and it lies on that vertebra's bone.
+        for level in SpinalLevel.modelled {
+            for side in Side.allCases {
+                let pars = try #require(s.landmarks[Subject.parsLandmarkName(level: level, side: side)], "\(level) \(side)")
+                #expect(s.labels.value(nearestTo: pars) == level.tissue.rawValue, "\(level) \(side) pars off its bone")
+                #expect(pars.x * side.sign > 0, "\(level) \(side) pars on the wrong side")
+            }
+        }
+        // Mask voxels of L5 land on L5 (or on what the stages carved from it: joint, pars) in the subject.
+        let m = input.masks.labels, g = m.grid
+        var onL5 = 0, total = 0
+        for v in m.voxels.indices where m.voxels[v] == Tissue.l5.rawValue {
+            let ijk = g.index(ofLinear: v)
+            total += 1
+            if let l = s.labels.value(nearestTo: g.world(ijk.x, ijk.y, ijk.z) + shift), l == Tissue.l5.rawValue || l == Tissue.facetJoint.rawValue { onL5 += 1 }
+        }
+        #expect(Double(onL5) / Double(total) > 0.9, "\(onL5) of \(total)")
+        // Soft tissue from the CT: skin, fat, muscle and the canal's contents are all present; a sacral slope in
+        // the usual adult range (30–60°).
+        var counts = [Int](repeating: 0, count: 256)
+        for l in s.labels.voxels { counts[Int(l)] += 1 }
+        for t: Tissue in [.skin, .subcutaneousFat, .muscle, .erectorSpinae, .psoas, .intervertebralDisc, .dura, .cerebrospinalFluid, .facetJoint, .ilium] {
+            #expect(counts[Int(t.rawValue)] > 0, "no \(t.name)")
+        }
+        let slope = try #require(s.measurements["sacralSlopeDegrees"])
+        #expect(slope > 30 && slope < 60, "sacral slope \(slope)°")
+        // The skin over each pars is straight behind it, 3–12 cm away (a supine CT's compressed back).
+        let depth = try #require(s.measurements["L5.left.skinToParsDepthMm"])
+        #expect(depth > 30 && depth < 120, "\(depth) mm")
+        // The CT keeps the scan's values: bone where the L5 body is.
+        let body = try #require(s.landmarks["L5.bodyCentre"])
+        let hu = try #require(s.ct.value(nearestTo: body))
+        #expect(hu > 100, "L5 body \(hu) HU")
+    }
+
+    @Test("auto finds a gap carved into the real L4 at 1 mm, on its side, and labels the cleft")
+    func detectsCarvedDefect() throws {
+        let input = try Self.input()
+        let carved = try PatientCTBuild.build(input, voxelMm: 1, defects: .carve([ParsDefect(level: .l4, side: .left, gapMm: 3)]))
+        // The carved subject's bones as masks, in the patient's frame, with the cleft left empty.
+        var m = carved.labels.grid.worldFromIndex
+        m[0, 3] -= carved.source.subjectFromPatientMm[0]
+        let bones = carved.labels.voxels.map { Tissue.isBone($0) && $0 != Tissue.otherBone.rawValue ? $0 : 0 }
+        let masks = SegmentationMasks(labels: Volume(grid: try Grid(dimensions: carved.labels.grid.dimensions, worldFromIndex: m), voxels: bones),
+                                      structures: ["carved"], summary: "the carved subject's bones")
+        let found = try PatientCTBuild.build(PatientCTInput(ct: input.ct, masks: masks, inputs: [:]), voxelMm: 1, defects: .auto)
+        #expect(found.defects.map(\.name) == ["L4-left"])
+        let pars = try #require(found.landmarks[Subject.parsLandmarkName(level: .l4, side: .left)])
+        let carvedPars = try #require(carved.landmarks[Subject.parsLandmarkName(level: .l4, side: .left)])
+        #expect((pars - carvedPars).length < 6, "found at \(pars), carved at \(carvedPars)")
+        #expect(found.labels.voxels.contains(Tissue.parsDefect.rawValue))
+        let gap = try #require(found.measurements["L4-left.detectedGapMm"])
+        #expect(gap >= 2 && gap <= 6, "\(gap) mm")
+    }
+
+    @Test("Masks with no lumbar vertebra, masks from another scan and multilabel files without their class map are refused")
+    func refusals() throws {
+        let ct = try NIfTI.read(path: "\(example)/ct.nii.gz").float32
+        // The upper-abdomen segmentation (T11–T12) read through its class map holds no lumbar vertebra.
+        let abdomen = try SegmentationMasks.read(path: "\(example)/dicom-seg.nii.gz", classMap: "\(example)/dicom-seg-classes.json")
+        #expect(throws: AnatomyError.self) { try PatientCTBuild.build(PatientCTInput(ct: ct, masks: abdomen, inputs: [:]), voxelMm: 2, defects: .carve([])) }
+        do { _ = try PatientCTBuild.build(PatientCTInput(ct: ct, masks: abdomen, inputs: ["masks": "seg"]), voxelMm: 2, defects: .carve([])) } catch {
+            #expect("\(error)".contains("no lumbar vertebra"), "\(error)")
+        }
+        // The right masks moved 400 mm away: no overlap with the CT.
+        var moved = try SegmentationMasks.read(path: "\(example)/masks")
+        var m = moved.labels.grid.worldFromIndex
+        m[0, 3] += 400
+        moved.labels = Volume(grid: try Grid(dimensions: moved.labels.grid.dimensions, worldFromIndex: m), voxels: moved.labels.voxels)
+        do { _ = try PatientCTBuild.build(PatientCTInput(ct: ct, masks: moved, inputs: [:]), voxelMm: 2, defects: .carve([])); Issue.record("accepted") } catch {
+            #expect("\(error)".contains("do not overlap"), "\(error)")
+        }
+        // TotalSegmentator's multilabel ids read as VerSe labels: refused, pointing to --classes.
+        do { _ = try SegmentationMasks.read(path: "\(example)/dicom-seg.nii.gz"); Issue.record("accepted") } catch {
+            #expect("\(error)".contains("--classes"), "\(error)")
+        }
+        #expect(throws: AnatomyError.self) { try PatientCTBuild.build(PatientCTInput(ct: ct, masks: try SegmentationMasks.read(path: "\(example)/masks"), inputs: [:]), voxelMm: 0.1, defects: .carve([])) }
+    }
+
+    @Test("Class maps and VerSe labels map onto ParsGuide's labels")
+    func maskMapping() throws {
+        let grid = try Grid(dimensions: SIMD3(4, 1, 1), spacingMm: Vector3(1, 1, 1), originMm: .zero)
+        let verse = try SegmentationMasks.verse(Volume(grid: grid, voxels: [0, 20, 24, 26]), path: "v")
+        #expect(verse.labels.voxels == [0, Tissue.l1.rawValue, Tissue.l5.rawValue, Tissue.sacrum.rawValue])
+        let mapped = try SegmentationMasks.mapped(Volume(grid: grid, voxels: [0, 27, 25, 86]), path: "t",
+                                                 names: [27: "vertebrae_L5", 25: "sacrum", 86: "autochthon_left", 5: "liver"])
+        #expect(mapped.labels.voxels == [0, Tissue.l5.rawValue, Tissue.sacrum.rawValue, Tissue.erectorSpinae.rawValue])
+        #expect(mapped.structures == ["autochthon_left", "sacrum", "vertebrae_L5"])
+    }
+
+    @Test("Convex hull of lattice points: corners counter-clockwise, inside and outside told apart")
+    func convexHull() {
+        let square = [SIMD2(0, 0), SIMD2(4, 0), SIMD2(4, 4), SIMD2(0, 4), SIMD2(2, 2), SIMD2(2, 0)]
+        let hull = ConvexHull2D.of(square)
+        #expect(hull == [SIMD2(0, 0), SIMD2(4, 0), SIMD2(4, 4), SIMD2(0, 4)])
+        #expect(ConvexHull2D.contains(hull, SIMD2(1, 3)) && ConvexHull2D.contains(hull, SIMD2(4, 2)))
+        #expect(!ConvexHull2D.contains(hull, SIMD2(5, 2)) && !ConvexHull2D.contains(hull, SIMD2(-1, -1)))
+    }
+}
