@@ -80,7 +80,7 @@ for c in "${png_commands[@]}"; do
   expect "$c --out missing/x.png" "does not exist" -- "${args[@]}" --out missing/x.png
 done
 # DICOM conversion: refused outputs, and folders that are not one readable series.
-dicom=$root/../shared/data/pydicom-ct5n fixtures=$root/Tests/DICOMTests/Fixtures
+dicom=$root/../shared/data/pydicom-ct5n fixtures=$root/Tests/DICOMTests/Fixtures example=$root/../shared/data/totalsegmentator-example
 expect "convert --out ''" "--out is empty" -- convert --dicom "$dicom" --out ""
 expect "convert --out link.nii" "symbolic link" -- convert --dicom "$dicom" --out link.nii
 expect "convert --out fifo.nii" "FIFO" -- convert --dicom "$dicom" --out fifo.nii
@@ -95,6 +95,20 @@ expect "convert --series unknown" "no series '9.9'" -- convert --dicom "$fixture
 expect "convert tilted" "gantry tilted 15" -- convert --dicom "$fixtures/tilted" --out new.nii
 expect "plan --out sentinel.txt" "not a JSON document" -- plan --subject nowhere --target L5-left --out sentinel.txt
 expect "registry summary --svg sentinel.txt" "not an SVG drawing" -- registry summary --db nowhere.sqlite --svg sentinel.txt
+expect "subject --out ''" "--out is empty" -- subject --ct "$example/ct.nii.gz" --masks "$example/masks" --out ""
+expect "subject --out foreign" "foreign" -- subject --ct "$example/ct.nii.gz" --masks "$example/masks" --out foreign
+expect "subject --out . --force" "working folder" -- subject --ct "$example/ct.nii.gz" --masks "$example/masks" --out . --force
+expect "subject --voxel-mm 0.1" "0.2–2" -- subject --ct "$example/ct.nii.gz" --masks "$example/masks" --out new-subject --voxel-mm 0.1
+expect "subject --voxel-mm nan" "voxel" -- subject --ct "$example/ct.nii.gz" --masks "$example/masks" --out new-subject --voxel-mm nan
+expect "subject --defects L6-left" "L6" -- subject --ct "$example/ct.nii.gz" --masks "$example/masks" --out new-subject --defects L6-left
+expect "subject --ct nowhere" "nowhere" -- subject --ct nowhere.nii.gz --masks "$example/masks" --out new-subject
+expect "subject --masks nowhere" "nowhere" -- subject --ct "$example/ct.nii.gz" --masks nowhere --out new-subject
+expect "subject --masks foreign" "none of TotalSegmentator" -- subject --ct "$example/ct.nii.gz" --masks foreign --out new-subject
+expect "subject --ct sentinel.nii" "sentinel.nii" -- subject --ct sentinel.nii --masks "$example/masks" --out new-subject
+expect "subject no lumbar vertebra" "no lumbar vertebra" -- subject --ct "$example/dicom" --masks "$example/dicom-seg.nii.gz" --classes "$example/dicom-seg-classes.json" --out new-subject
+expect "subject masks of another scan" "do not overlap" -- subject --ct "$example/dicom" --masks "$example/masks" --out new-subject
+expect "subject multilabel without classes" "--classes" -- subject --ct "$example/ct.nii.gz" --masks "$example/dicom-seg.nii.gz" --out new-subject
+expect "subject --series on a file" "not a folder" -- subject --ct "$example/ct.nii.gz" --series 1.2 --masks "$example/masks" --out new-subject
 expect "registry list --db parsguide.sqlite" "parsguide.sqlite" -- registry list --db parsguide.sqlite
 expect "registry list --db ''" "--db is empty" -- registry list --db ""
 expect "case --db sentinel.txt" "sentinel.txt" -- case --out new-case --db sentinel.txt --voxel-mm 2

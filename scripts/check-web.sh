@@ -3,6 +3,8 @@
 # headless Chromium (installed from the OS packages when missing) with its scripted demo (preset → plan
 # → advance the needle → AP shot → 3D), and fails unless the page reports changed images and no errors.
 # Usage: scripts/check-web.sh [SCREENSHOT.png]   (also writes a screenshot of the page there)
+#        WEB_SUBJECT=patient-ct scripts/check-web.sh   (the subject built by `parsguide subject` from the
+#        example CT in ../shared/data instead of the phantom)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shot="${1:-}"
@@ -17,7 +19,12 @@ if [ -z "$browser" ]; then
 fi
 work=$(mktemp -d)
 port=$(python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
-"$bin" phantom --out "$work/subject" --voxel-mm 1 >/dev/null 2>&1
+if [ "${WEB_SUBJECT:-phantom}" = patient-ct ]; then
+  example=../shared/data/totalsegmentator-example
+  "$bin" subject --ct "$example/ct.nii.gz" --masks "$example/masks" --out "$work/subject" --voxel-mm 1 >/dev/null 2>&1
+else
+  "$bin" phantom --out "$work/subject" --voxel-mm 1 >/dev/null 2>&1
+fi
 "$bin" serve --port "$port" --subject "$work/subject" >"$work/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -13,17 +13,21 @@ extension JointsAndCanalStage {
     /// `collectLandmarks` then finds no bridge there and keeps the cleft's landmark.
     mutating func detectDefects() throws -> [ParsDefect] {
         var found: [ParsDefect] = []
+        // Voxels reached by a flood, cleared after each (one flag per spine-grid voxel, kept across sides).
+        var reached = [Bool](repeating: false, count: grid.voxelCount), reachedList: [Int] = []
         for level in SpinalLevel.modelled {
             for side in Side.allCases {
                 guard let g = geo[level], let sg = g.sides[side], let tight = boneBoxes[Int(level.tissue.rawValue)] else { continue }
                 let label = level.tissue.rawValue
                 let region = tight.expanded(by: 2, within: grid)
                 // Flood from the anterior part through this half's bone (26-connected).
-                var reached = Set<Int>(), stack: [Int] = [], posterior: [Int] = []
+                for lin in reachedList { reached[lin] = false }
+                reachedList.removeAll()
+                var stack: [Int] = [], posterior: [Int] = []
                 forEachVoxel(in: region) { lin, p in
                     guard spine.voxels[lin] == label, p.x * side.sign > -1 else { return }
                     if g.local(p).a < g.canalFrontA - 1 || (p - sg.pedicle).length < 5 || (p - sg.superiorArticularProcess).length < 5 {
-                        reached.insert(lin); stack.append(lin)
+                        reached[lin] = true; reachedList.append(lin); stack.append(lin)
                     } else if (p - sg.inferiorArticularProcess).length < 5 || (p - sg.lamina).length < 5 || (p - g.spinousProcessTip).length < 8 {
                         posterior.append(lin)
                     }
@@ -34,18 +38,18 @@ extension JointsAndCanalStage {
                         let i = ijk.x + di, j = ijk.y + dj, k = ijk.z + dk
                         guard grid.contains(i, j, k) else { continue }
                         let n = grid.linearIndex(i, j, k)
-                        guard !reached.contains(n), spine.voxels[n] == label, grid.world(i, j, k).x * side.sign > -1 else { continue }
-                        reached.insert(n); stack.append(n)
+                        guard !reached[n], spine.voxels[n] == label, grid.world(i, j, k).x * side.sign > -1 else { continue }
+                        reached[n] = true; reachedList.append(n); stack.append(n)
                     } } }
                 }
-                guard !posterior.isEmpty, !posterior.contains(where: reached.contains) else { continue }
+                guard !posterior.isEmpty, !posterior.contains(where: { reached[$0] }) else { continue }
                 // The cleft: free voxels on this side between the two parts, around the pars.
                 let centre = (sg.superiorArticularProcess + sg.inferiorArticularProcess) / 2
                 let box = box(around: centre, halfSizeMm: Vector3(15, 15, 18))
                 let (voxels, lattice) = (spine.voxels, grid)
-                let toFront = DistanceTransform.distancesMm(grid: lattice, box: box) { reached.contains($0) }
+                let toFront = DistanceTransform.distancesMm(grid: lattice, box: box) { reached[$0] }
                 let toBack = DistanceTransform.distancesMm(grid: lattice, box: box) { lin in
-                    voxels[lin] == label && !reached.contains(lin) && lattice.world(lattice.index(ofLinear: lin).x, 0, 0).x * side.sign > -1
+                    voxels[lin] == label && !reached[lin] && lattice.world(lattice.index(ofLinear: lin).x, 0, 0).x * side.sign > -1
                 }
                 var n = 0, sum = Vector3.zero, cleft: [Int] = [], narrowest = Double.infinity
                 forEachVoxel(in: box) { lin, p in

@@ -26,7 +26,11 @@ public struct FluoroScene: Sendable {
             guard case .int16(let hu) = ctImage else {
                 throw FluoroscopyError.invalid("\(SubjectWriter.ctFile) in \(dir) is not Int16 Hounsfield units: was it written by `parsguide phantom`?")
             }
-            return FluoroScene(volume: try AttenuationVolume(subjectCT: hu, labels: labelVolume), labels: labelVolume,
+            // A patient's CT is ray-cast as scanned; a phantom's soft tissue at each label's mean (its
+            // texture is synthetic noise, `AttenuationVolume(subjectCT:labels:)`).
+            let volume = doc.source?.kind == SubjectSource.patientCTKind ? try AttenuationVolume(hounsfield: hu)
+                : try AttenuationVolume(subjectCT: hu, labels: labelVolume)
+            return FluoroScene(volume: volume, labels: labelVolume,
                                labelFormat: .verse, landmarks: doc.landmarks.compactMapValues { $0.count == 3 ? Vector3($0[0], $0[1], $0[2]) : nil })
         }
         let ctImage = try NIfTI.read(path: ct!)

@@ -111,3 +111,24 @@ import Testing
         }
     }
 }
+
+/// `parsguide subject` end to end on the shared example CT.
+@Suite struct SubjectCommandTests {
+    @Test("subject: the example CT as NIfTI and as its shuffled DICOM series gives the same subject")
+    func subjectFromNIfTIAndDICOM() throws {
+        let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("shared/data/totalsegmentator-example").path
+        let a = CommandLineTests.temp("subject-nifti"), b = CommandLineTests.temp("subject-dicom")
+        defer { try? FileManager.default.removeItem(atPath: a); try? FileManager.default.removeItem(atPath: b) }
+        for (ct, out) in [("\(example)/ct.nii.gz", a), ("\(example)/ct-dicom", b)] {
+            let error = CommandLineTests.run(["subject", "--ct", ct, "--masks", "\(example)/masks", "--voxel-mm", "2", "--out", out])
+            #expect(error == nil, "\(CommandLineTests.message(error))")
+        }
+        let da = try SubjectDocument.read(path: "\(a)/subject.json"), db = try SubjectDocument.read(path: "\(b)/subject.json")
+        #expect(da.source?.kind == "patient-ct" && da.habitus == nil && db.source?.inputs["series"] != nil)
+        #expect(da.grid.worldFromIndex == db.grid.worldFromIndex && da.grid.dimensions == db.grid.dimensions)
+        #expect(da.landmarks.keys.sorted() == db.landmarks.keys.sorted())
+        for (name, p) in da.landmarks { #expect(p == db.landmarks[name], "\(name)") }
+        #expect(da.landmarks.keys.filter { $0.hasSuffix(".pars") }.count == 10)
+    }
+}
