@@ -109,14 +109,14 @@ public enum PatientCTBuild {
             "bones from the masks; skin (outer \(Int(skinMm)) mm of the body above \(Int(bodyThresholdHU)) HU), fat (≤ \(Int(fatUpperHU)) HU) and muscle (\(Int(muscleRangeHU.lowerBound))…\(Int(muscleRangeHU.upperBound)) HU behind the spine, or the masks' muscles) from the CT; other bone above \(Int(boneThresholdHU)) HU",
             "modelled from the vertebrae as in the phantom, not seen in the CT: facet joints, discs, thecal sac, epidural fat, nerve roots, ligaments, the sacral canal, the pars" + (carved.isEmpty ? "" : " and the carved defects"),
         ]
-        if !input.ct.grid.isAxisAligned { notes.append("the CT's axes were not LPS-aligned (oblique, flipped or left-handed): resampled by its affine") }
+        notes += orientationNotes(input.ct.grid)
         notes.append(input.masks.summary)
-        let source = SubjectSource(kind: SubjectSource.patientCTKind,
-                                   summary: String(format: "the patient's CT at %.2f mm voxels with its vertebra masks", h),
-                                   inputs: input.inputs, voxelMm: h, notes: notes, subjectFromPatientMm: [shift.x, shift.y, shift.z])
         if defects == .auto {
             notes.append("defects looked for in the bone (auto): " + (built.detected.isEmpty ? "none found" : built.detected.map(\.name).joined(separator: ", ")))
         }
+        let source = SubjectSource(kind: SubjectSource.patientCTKind,
+                                   summary: String(format: "the patient's CT at %.2f mm voxels with its vertebra masks", h),
+                                   inputs: input.inputs, voxelMm: h, notes: notes, subjectFromPatientMm: [shift.x, shift.y, shift.z])
         return Subject(habitus: nil, defects: carved + built.detected, labels: labels, ct: sampled.hounsfield, landmarks: landmarks,
                        measurements: measurements, seed: 0, surfaces: [:], source: source,
                        attribution: ["CT and masks: supplied by the user (\(ctPath); \(masksPath))"])
@@ -139,6 +139,23 @@ public enum PatientCTBuild {
         lo = pointwiseMax(lo - m, ctBox.lo); hi = pointwiseMin(hi + m, ctBox.hi)
         lo.z = zLo; hi.z = zHi
         return try LumbarPhantom.latticeGrid(lo: lo + shift, hi: hi + shift, h: h)
+    }
+
+    /// What resampling did about the CT's orientation: axes oblique to LPS (the largest angle) or left-handed
+    /// storage, each resampled through the affine. Axes that merely run backwards (a RAS file read as LPS) are
+    /// ordinary and not noted.
+    static func orientationNotes(_ g: Grid) -> [String] {
+        let m = g.worldFromIndex, s = g.spacingMm
+        var notes: [String] = [], worst = 0.0
+        for c in 0..<3 {
+            let largest = (0..<3).map { abs(m[$0, c]) }.max()!
+            worst = max(worst, acos(min(1, largest / s[c])) * 180 / .pi)
+        }
+        if worst > 0.01 { notes.append(String(format: "the CT's axes are oblique to LPS (up to %.1f°): resampled through its affine", worst)) }
+        let det = m[0, 0] * (m[1, 1] * m[2, 2] - m[1, 2] * m[2, 1]) - m[0, 1] * (m[1, 0] * m[2, 2] - m[1, 2] * m[2, 0])
+            + m[0, 2] * (m[1, 0] * m[2, 1] - m[1, 1] * m[2, 0])
+        if det < 0 { notes.append("the CT's voxel axes are left-handed (mirrored storage): resampled through its affine") }
+        return notes
     }
 
     /// The world box of a grid's voxel centres (its eight corners), mm.

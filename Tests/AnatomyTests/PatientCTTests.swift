@@ -79,6 +79,49 @@ private let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent(
         #expect(gap >= 2 && gap <= 6, "\(gap) mm")
     }
 
+    @Test("A left-handed copy of the CT (voxels stored right to left) gives the same subject; an oblique one is resampled through its affine and says so")
+    func orientations() throws {
+        let input = try Self.input()
+        let reference = try PatientCTBuild.build(input, voxelMm: Self.voxelMm, defects: .carve([]))
+        #expect(!reference.source.notes.contains { $0.contains("oblique") || $0.contains("left-handed") })
+        // Flip the i axis of the CT and the masks: same world, left-handed storage.
+        func flipped<T>(_ v: Volume<T>) throws -> Volume<T> {
+            let d = v.grid.dimensions
+            var out = v.voxels
+            for k in 0..<d.z { for j in 0..<d.y { for i in 0..<d.x { out[v.grid.linearIndex(i, j, k)] = v[d.x - 1 - i, j, k] } } }
+            var m = v.grid.worldFromIndex
+            let first = v.grid.world(d.x - 1, 0, 0)
+            for r in 0..<3 { m[r, 0] = -m[r, 0] }
+            m[0, 3] = first.x; m[1, 3] = first.y; m[2, 3] = first.z
+            return Volume(grid: try Grid(dimensions: d, worldFromIndex: m), voxels: out)
+        }
+        var masks = input.masks
+        masks.labels = try flipped(masks.labels)
+        let left = try PatientCTBuild.build(PatientCTInput(ct: try flipped(input.ct), masks: masks, inputs: [:]), voxelMm: Self.voxelMm, defects: .carve([]))
+        #expect(left.source.notes.contains { $0.contains("left-handed") })
+        #expect(left.labels.grid == reference.labels.grid)
+        let differing = zip(left.labels.voxels, reference.labels.voxels).filter { $0 != $1 }.count
+        #expect(differing < reference.labels.voxels.count / 1000, "\(differing) labels differ")
+        for (name, p) in reference.landmarks where name.hasSuffix(".pars") {
+            #expect((left.landmarks[name].map { ($0 - p).length } ?? 99) < 2.5, "\(name)")
+        }
+        // Oblique: the scan's axes turned 3° about the body's long axis (the patient turned with them).
+        func turned<T>(_ v: Volume<T>) throws -> Volume<T> {
+            let a = 3.0 * .pi / 180, m = v.grid.worldFromIndex
+            var r = m
+            for c in 0..<4 {
+                r[0, c] = cos(a) * m[0, c] - sin(a) * m[1, c]
+                r[1, c] = sin(a) * m[0, c] + cos(a) * m[1, c]
+            }
+            return Volume(grid: try Grid(dimensions: v.grid.dimensions, worldFromIndex: r), voxels: v.voxels)
+        }
+        masks = input.masks
+        masks.labels = try turned(masks.labels)
+        let oblique = try PatientCTBuild.build(PatientCTInput(ct: try turned(input.ct), masks: masks, inputs: [:]), voxelMm: Self.voxelMm, defects: .carve([]))
+        #expect(oblique.source.notes.contains { $0.contains("oblique to LPS (up to 3.0°)") })
+        #expect(oblique.landmarks.keys.filter { $0.hasSuffix(".pars") }.count >= 8)
+    }
+
     @Test("Masks with no lumbar vertebra, masks from another scan and multilabel files without their class map are refused")
     func refusals() throws {
         let ct = try NIfTI.read(path: "\(example)/ct.nii.gz").float32
