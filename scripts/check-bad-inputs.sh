@@ -109,6 +109,10 @@ expect "subject no lumbar vertebra" "no lumbar vertebra" -- subject --ct "$examp
 expect "subject masks of another scan" "do not overlap" -- subject --ct "$example/dicom" --masks "$example/masks" --out new-subject
 expect "subject multilabel without classes" "--classes" -- subject --ct "$example/ct.nii.gz" --masks "$example/dicom-seg.nii.gz" --out new-subject
 expect "subject --series on a file" "not a folder" -- subject --ct "$example/ct.nii.gz" --series 1.2 --masks "$example/masks" --out new-subject
+expect "export-slicer --out ''" "--out is empty" -- export-slicer --subject nowhere --out ""
+expect "export-slicer --out foreign" "foreign" -- export-slicer --subject nowhere --out foreign
+expect "export-slicer --subject nowhere" "nowhere" -- export-slicer --subject nowhere --out new-slicer
+expect "export-slicer --subject foreign" "not a subject folder" -- export-slicer --subject foreign --out new-slicer
 expect "registry list --db parsguide.sqlite" "parsguide.sqlite" -- registry list --db parsguide.sqlite
 expect "registry list --db ''" "--db is empty" -- registry list --db ""
 expect "case --db sentinel.txt" "sentinel.txt" -- case --out new-case --db sentinel.txt --voxel-mm 2

@@ -5,7 +5,7 @@ public struct ParsGuide: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "parsguide",
         abstract: "Plan, rehearse and document ultrasound-guided lumbar pars interarticularis injections.",
-        subcommands: [PhantomCommand.self, SubjectCommand.self, UltrasoundCommand.self, FluoroCommand.self, PlanCommand.self, InsertCommand.self, InjectCommand.self, ConfirmCommand.self, RegistryCommand.self, ODICommand.self, IllustrateCommand.self, CaseCommand.self, ServeCommand.self, SliceCommand.self, ConvertCommand.self, BenchCommand.self])
+        subcommands: [PhantomCommand.self, SubjectCommand.self, UltrasoundCommand.self, FluoroCommand.self, PlanCommand.self, InsertCommand.self, InjectCommand.self, ConfirmCommand.self, RegistryCommand.self, ODICommand.self, IllustrateCommand.self, CaseCommand.self, ServeCommand.self, SliceCommand.self, ConvertCommand.self, ExportSlicerCommand.self, BenchCommand.self])
     public init() {}
 
     /// The command line with every negative number that follows an option joined to it (`--at-mm -56` →
