@@ -58,9 +58,8 @@ struct ExportSlicerCommand: ParsableCommand {
             let entry = (label: "entry", positionMm: Vector3(p.entryMm[0], p.entryMm[1], p.entryMm[2]) + toPatient)
             try write(try SlicerMarkups.points(name: "plan \(p.target.name)", [target, entry]), "plan-points.mrk.json")
             try write(try SlicerMarkups.line(name: "needle path \(p.target.name)", from: entry, to: target), "needle-path.mrk.json")
-            let rows = p.pose.worldFromProbe.map { SIMD4($0[0], $0[1], $0[2], $0[3]) }
-            var m = Matrix4(rows: rows)
-            for r in 0..<3 { m[r, 3] += [toPatient.x, toPatient.y, toPatient.z][r] }
+            var m = Matrix4(rows: p.pose.worldFromProbe.map { SIMD4($0[0], $0[1], $0[2], $0[3]) })
+            m[0, 3] += toPatient.x; m[1, 3] += toPatient.y; m[2, 3] += toPatient.z
             try write(Data(try ITKTransform.text(parentFromChild: m).utf8), "probe.tfm")
             written += ["plan-points.mrk.json", "needle-path.mrk.json", "probe.tfm"]
         }
