@@ -116,6 +116,10 @@ expect "export-slicer --subject foreign" "not a subject folder" -- export-slicer
 expect "registry list --db parsguide.sqlite" "parsguide.sqlite" -- registry list --db parsguide.sqlite
 expect "registry list --db ''" "--db is empty" -- registry list --db ""
 expect "case --db sentinel.txt" "sentinel.txt" -- case --out new-case --db sentinel.txt --voxel-mm 2
+expect "case --subject nowhere" "nowhere is not a subject folder" -- case --out new-case --subject nowhere
+expect "case --subject foreign" "not a subject folder" -- case --out new-case --subject foreign
+expect "case --subject with --height-cm" "--height-cm" -- case --out new-case --subject foreign --height-cm 180
+expect "case --subject with --db" "--db" -- case --out new-case --subject foreign --db new.sqlite
 
 after=$(state | sha256sum)
 if [ "$before" != "$after" ] || [ "$(cat sentinel.txt)" != precious ] || [ "$(cat foreign/keep.txt)" != precious ]; then

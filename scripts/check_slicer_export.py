@@ -6,10 +6,11 @@ Usage: scripts/check_slicer_export.py DIR [SUBJECT_DIR]   (with SUBJECT_DIR: the
 import json, subprocess, sys, urllib.request
 from pathlib import Path
 
+# The readers, installed from PyPI on a machine that lacks them (nibabel also serves check-slicer-export.sh).
 try:
-    import nrrd, jsonschema  # noqa: F401
+    import nrrd, jsonschema, nibabel  # noqa: F401
 except ImportError:
-    subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", "pynrrd", "jsonschema"])
+    subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", "pynrrd", "jsonschema", "nibabel"])
 import nrrd, jsonschema
 import numpy as np
 

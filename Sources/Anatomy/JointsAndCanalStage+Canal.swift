@@ -29,6 +29,18 @@ extension JointsAndCanalStage {
         let ys = stations.map(\.centre.y)
         let region = IndexBox(grid: grid, worldMin: Vector3(-22, ys.min()! - 40, zBottom), worldMax: Vector3(22, ys.max()! + 40, zTop))
         guard !region.isEmpty else { return }
+        let arch = epiduralFatUnderArchOnly ? archFront(region: region, stations: stations) : nil
+        let nx = region.size.x, dk = Int((Self.archSearchHeightMm / h).rounded())
+        /// Whether bone lies behind `p` within `archSearchDepthMm` in a slice within `archSearchHeightMm`.
+        func underArch(_ i: Int, _ k: Int, _ y: Double) -> Bool {
+            guard let arch else { return true }
+            let ii = i - region.lower.x
+            for kk in max(region.lower.z, k - dk)...min(region.upper.z, k + dk) {
+                let front = arch[ii + nx * (kk - region.lower.z)]
+                if front > y && front - y <= Self.archSearchDepthMm { return true }
+            }
+            return false
+        }
         for k in region.lower.z...region.upper.z {
             let z = grid.world(0, 0, k).z
             let st = CanalStation.interpolated(atZ: z, stations)
@@ -48,10 +60,34 @@ extension JointsAndCanalStage {
                         if inner <= 1 { spine.voxels[lin] = Tissue.cerebrospinalFluid.rawValue; continue }
                         if outer <= 1 { spine.voxels[lin] = Tissue.dura.rawValue; continue }
                     }
-                    spine.voxels[lin] = Tissue.epiduralFat.rawValue
+                    if underArch(i, k, p.y) { spine.voxels[lin] = Tissue.epiduralFat.rawValue }
                 }
             }
         }
+    }
+
+    /// How far in front of the posterior arch epidural fat may lie, and how far above or below the arch may
+    /// be, mm (chosen: the canal is ≈ 15–20 mm deep; 8 mm spans an interlaminar window).
+    static let archSearchDepthMm = 20.0, archSearchHeightMm = 8.0
+
+    /// For each column (x, z) of `region` (x fastest): the y of the first bone behind the canal's centre, world
+    /// mm (−∞: none). Epidural fat lies in front of it; the notch behind a pars, inside the canal's ellipse
+    /// where a mask-derived canal is wide, lies behind it.
+    func archFront(region: IndexBox, stations: [CanalStation]) -> [Double] {
+        let nx = region.size.x, nz = region.size.z
+        var front = [Double](repeating: -.infinity, count: nx * nz)
+        for k in region.lower.z...region.upper.z {
+            let centreY = CanalStation.interpolated(atZ: grid.world(0, 0, k).z, stations).centre.y
+            for i in region.lower.x...region.upper.x {
+                var nearest = Double.infinity
+                for j in region.lower.y...region.upper.y where Tissue.isBone(spine.voxels[grid.linearIndex(i, j, k)]) {
+                    let y = grid.world(i, j, k).y
+                    if y > centreY && y < nearest { nearest = y }
+                }
+                if nearest.isFinite { front[(i - region.lower.x) + nx * (k - region.lower.z)] = nearest }
+            }
+        }
+        return front
     }
 
     /// The L4 and L5 roots (107): from the side of the sac above the pedicle, under the pedicle

@@ -23,6 +23,9 @@ struct JointsAndCanalStage: SpineGridWork {
     let defects: [ParsDefect]
     /// Whether to look for defects the bone already has (`detectDefects`) before cutting `defects`.
     var detectLysis = false
+    /// Whether epidural fat is kept to the canal in front of the posterior arch (`archFront`): for canals
+    /// measured on a mask, whose ellipse reaches behind the pars. The phantom's closed rings do not need it.
+    var epiduralFatUnderArchOnly = false
     let placed: PlacedBones
     var geo: [SpinalLevel: VertebraGeometry] { placed.geo }
     var sacrum: SacrumFrame { placed.sacrum }

@@ -94,6 +94,7 @@ public enum PatientCTBuild {
         if case .carve(let list) = defects { carved = list }
         var stage = JointsAndCanalStage(bones: consume bones, defects: carved, progress: progress)
         stage.detectLysis = defects == .auto
+        stage.epiduralFatUnderArchOnly = true
         let built = try stage.run()
         paste(built.spine, into: &labels, at: spineBox)
 
@@ -115,7 +116,7 @@ public enum PatientCTBuild {
             notes.append("defects looked for in the bone (auto): " + (built.detected.isEmpty ? "none found" : built.detected.map(\.name).joined(separator: ", ")))
         }
         let source = SubjectSource(kind: SubjectSource.patientCTKind,
-                                   summary: String(format: "the patient's CT at %.2f mm voxels with its vertebra masks", h),
+                                   summary: String(format: "scanned at %.2f × %.2f × %.2f mm, with its vertebra masks", spacing.x, spacing.y, spacing.z),
                                    inputs: input.inputs, voxelMm: h, notes: notes, subjectFromPatientMm: [shift.x, shift.y, shift.z])
         progress("bone surfaces")
         return Subject(habitus: nil, defects: carved + built.detected, labels: labels, ct: sampled.hounsfield, landmarks: landmarks,

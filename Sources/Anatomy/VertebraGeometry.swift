@@ -187,11 +187,13 @@ struct VertebraGeometry {
 
     /// Voxels of the vertebral foramen in a mask whose ring may be open: in each axial slice, the background
     /// inside the convex hull of this bone's pixels, the 4-connected part of it with most pixels within 3 mm of
-    /// the midline (x = 0), when that is a canal's worth of it; kept in columns where it recurs through at least `closedOverMm` of height.
+    /// the midline (x = 0), when that is a canal's worth of it, and of that only the pixels with this vertebra's
+    /// posterior arch behind them (`posteriorArchCover`); kept in columns where it recurs through at least `closedOverMm` of height.
     static func canalVoxelsWithinHull(label: UInt8, volume: Volume<UInt8>, box: IndexBox, closedOverMm: Double) throws -> [Vector3] {
-        let g = volume.grid, nx = box.size.x, ny = box.size.y
+        let g = volume.grid, nx = box.size.x, ny = box.size.y, nz = box.size.z
         var holes: [SIMD3<Int>] = []
         var holeCount = [Int](repeating: 0, count: nx * ny)
+        let arch = posteriorArchCover(label: label, volume: volume, box: box)
         for k in box.lower.z...box.upper.z {
             var bone: [SIMD2<Int>] = []
             var isBone = [Bool](repeating: false, count: nx * ny)
@@ -225,7 +227,9 @@ struct VertebraGeometry {
             // A canal crosses the midline over ≥ 40 mm² (≈ 6 × 7 mm; chosen — the canal is ≈ 15 × 25 mm): the
             // notches beside a spinous process, which the hull also closes, stay below it.
             guard best.id >= 0, Double(best.midline) * g.spacingMm.x * g.spacingMm.y >= 40 else { continue }
-            for q in 0..<(nx * ny) where component[q] == best.id {
+            let dk = Int((archCoverHeightMm / g.spacingMm.z).rounded()), kk = k - box.lower.z
+            for q in 0..<(nx * ny) where component[q] == best.id
+                && (max(0, kk - dk)...min(nz - 1, kk + dk)).contains(where: { arch[q + nx * ny * $0] }) {
                 holes.append(SIMD3(q % nx, q / nx, k)); holeCount[q] += 1
             }
         }
@@ -233,6 +237,34 @@ struct VertebraGeometry {
         let out = holes.filter { holeCount[$0.x + nx * $0.y] >= minSlices }.map { g.world(box.lower.x + $0.x, box.lower.y + $0.y, $0.z) }
         guard out.count > 50 else { throw AnatomyError.geometry(reason: "no vertebral foramen found within the hull of the bone") }
         return out
+    }
+
+    /// How far behind a canal pixel the posterior arch may lie, and how far above or below, mm (chosen: the
+    /// lumbar canal is ≈ 15–20 mm deep; 4 mm bridges the slices where a 3 mm mask's arch is missing).
+    static let archCoverDepthMm = 20.0, archCoverHeightMm = 4.0
+
+    /// For each voxel of `box` (x fastest, box-relative): whether bone of `label` lies behind it (posterior,
+    /// +y) within `archCoverDepthMm` in its axial slice. The canal has the posterior arch behind it; the
+    /// notches behind a pars or beside a lamina, which the hull also closes and an open ring joins to the
+    /// canal, have only muscle behind them.
+    static func posteriorArchCover(label: UInt8, volume: Volume<UInt8>, box: IndexBox) -> [Bool] {
+        let g = volume.grid, nx = box.size.x, ny = box.size.y, nz = box.size.z
+        let posteriorStep = g.world(0, 1, 0).y > g.world(0, 0, 0).y ? 1 : -1
+        let reach = Int((archCoverDepthMm / g.spacingMm.y).rounded())
+        var cover = [Bool](repeating: false, count: nx * ny * nz)
+        for k in 0..<nz {
+            for i in 0..<nx {
+                // Walking toward the front, the distance back to the nearest bone seen so far.
+                var sinceBone = Int.max
+                for n in 0..<ny {
+                    let j = posteriorStep > 0 ? ny - 1 - n : n
+                    if sinceBone < Int.max { sinceBone += 1 }
+                    cover[i + nx * (j + ny * k)] = sinceBone <= reach
+                    if volume[box.lower.x + i, box.lower.y + j, box.lower.z + k] == label { sinceBone = 0 }
+                }
+            }
+        }
+        return cover
     }
 
     static func measureSide(_ side: Side, geo: VertebraGeometry, points: [Vector3], foramen: ForamenSearch) throws -> SideGeometry {

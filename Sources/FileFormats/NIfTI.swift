@@ -24,6 +24,14 @@ public enum NIfTI {
         return try decodeFile(raw, path: path)
     }
 
+    /// Reads several files side by side, one core each: a subject's labels and CT (each one gzip stream,
+    /// inflated on one core) load in the time of the larger.
+    public static func read(paths: [String]) throws -> [NIfTIImage] {
+        let slots = ResultSlots<Result<NIfTIImage, Error>>(count: paths.count)
+        DispatchQueue.concurrentPerform(iterations: paths.count) { n in slots[n] = Result { try read(path: paths[n]) } }
+        return try paths.indices.map { try slots[$0]!.get() }
+    }
+
     /// Decodes the bytes of a `.nii` or `.nii.gz` file as `read` does (`path` names it in errors).
     public static func decodeFile(_ raw: Data, path: String = "data") throws -> NIfTIImage {
         let data: Data

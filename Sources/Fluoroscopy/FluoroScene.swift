@@ -19,23 +19,27 @@ public struct FluoroScene: Sendable {
     /// Loads a subject folder (its ct.nii.gz, labels and landmarks) or a CT with optional labels.
     public static func load(subject: String?, ct: String?, labels: String?, format: VertebraLabels) throws -> FluoroScene {
         if let dir = subject {
-            let ctImage = try NIfTI.read(path: (dir as NSString).appendingPathComponent(SubjectWriter.ctFile))
-            let labelImage = try NIfTI.read(path: (dir as NSString).appendingPathComponent(SubjectWriter.labelsFile))
+            let images = try NIfTI.read(paths: [SubjectWriter.ctFile, SubjectWriter.labelsFile].map { (dir as NSString).appendingPathComponent($0) })
             let doc = try SubjectDocument.read(path: (dir as NSString).appendingPathComponent(SubjectWriter.documentFile))
-            let labelVolume = try labelImage.labels(path: SubjectWriter.labelsFile)
-            guard case .int16(let hu) = ctImage else {
-                throw FluoroscopyError.invalid("\(SubjectWriter.ctFile) in \(dir) is not Int16 Hounsfield units: was it written by `parsguide phantom`?")
-            }
-            // A patient's CT is ray-cast as scanned; a phantom's soft tissue at each label's mean (its
-            // texture is synthetic noise, `AttenuationVolume(subjectCT:labels:)`).
-            let volume = doc.source?.kind == SubjectSource.patientCTKind ? try AttenuationVolume(hounsfield: hu)
-                : try AttenuationVolume(subjectCT: hu, labels: labelVolume)
-            return FluoroScene(volume: volume, labels: labelVolume,
-                               labelFormat: .verse, landmarks: doc.landmarks.compactMapValues { $0.count == 3 ? Vector3($0[0], $0[1], $0[2]) : nil })
+            return try Self.subject(ct: images[0], labels: images[1].labels(path: SubjectWriter.labelsFile), document: doc, directory: dir)
         }
         let ctImage = try NIfTI.read(path: ct!)
         let labelVolume = try labels.map { try NIfTI.read(path: $0).labels(path: $0) }
         return FluoroScene(volume: try attenuation(ctImage), labels: labelVolume, labelFormat: format)
+    }
+
+    /// A subject folder's scene from its volumes, already read: `ct` (its `ct.nii.gz`), the labels and
+    /// `subject.json`; `directory` names the folder in errors.
+    public static func subject(ct: NIfTIImage, labels: Volume<UInt8>, document doc: SubjectDocument, directory dir: String) throws -> FluoroScene {
+        guard case .int16(let hu) = ct else {
+            throw FluoroscopyError.invalid("\(SubjectWriter.ctFile) in \(dir) is not Int16 Hounsfield units: was it written by `parsguide phantom` or `parsguide subject`?")
+        }
+        // A patient's CT is ray-cast as scanned; a phantom's soft tissue at each label's mean (its
+        // texture is synthetic noise, `AttenuationVolume(subjectCT:labels:)`).
+        let volume = doc.source?.kind == SubjectSource.patientCTKind ? try AttenuationVolume(hounsfield: hu)
+            : try AttenuationVolume(subjectCT: hu, labels: labels)
+        return FluoroScene(volume: volume, labels: labels,
+                           labelFormat: .verse, landmarks: doc.landmarks.compactMapValues { $0.count == 3 ? Vector3($0[0], $0[1], $0[2]) : nil })
     }
 
     static func attenuation(_ image: NIfTIImage) throws -> AttenuationVolume {

@@ -20,13 +20,23 @@ public struct PlanningSubject: Sendable {
     }
 
     public static func load(directory dir: String) throws -> PlanningSubject {
-        let documentPath = (dir as NSString).appendingPathComponent(SubjectWriter.documentFile)
-        guard let bytes = FileManager.default.contents(atPath: documentPath) else {
-            throw ProcedureError.invalid("\(dir) is not a subject folder: \(SubjectWriter.documentFile) is missing (make one with `parsguide phantom --out \(dir)`)")
-        }
-        let document = try SubjectDocument.read(path: documentPath)
+        let (document, bytes) = try document(directory: dir)
         let labels = try NIfTI.read(path: (dir as NSString).appendingPathComponent(SubjectWriter.labelsFile)).labels(path: SubjectWriter.labelsFile)
         return PlanningSubject(directory: dir, labels: labels, document: document, fingerprint: Self.fingerprint(of: bytes))
+    }
+
+    /// A subject folder's `subject.json`, read and checked, and its bytes: the quick check of a folder
+    /// before the volumes are read.
+    public static func document(directory dir: String) throws -> (SubjectDocument, Data) {
+        let documentPath = (dir as NSString).appendingPathComponent(SubjectWriter.documentFile)
+        guard let bytes = FileManager.default.contents(atPath: documentPath) else {
+            throw ProcedureError.invalid("\(dir) is not a subject folder: \(SubjectWriter.documentFile) is missing (make one with `parsguide phantom --out \(dir)` or `parsguide subject --out \(dir)`)")
+        }
+        let labelsPath = (dir as NSString).appendingPathComponent(SubjectWriter.labelsFile)
+        guard FileManager.default.fileExists(atPath: labelsPath) else {
+            throw ProcedureError.invalid("\(dir) is not a whole subject folder: \(SubjectWriter.labelsFile) is missing beside \(SubjectWriter.documentFile)")
+        }
+        return (try SubjectDocument.read(path: documentPath), bytes)
     }
 
     public static func fingerprint(of data: Data) -> String {

@@ -2,16 +2,32 @@
 public struct CaseRecord: Codable, Sendable, Equatable {
     public struct Patient: Codable, Sendable, Equatable {
         public var id: String
-        public var sex: String
-        public var ageYears: Double
-        public var heightCm: Double
-        public var weightKg: Double
-        public var bmi: Double
-        public var bmiBand: String
+        /// The demographics are absent when the anatomy is a patient's CT given without them.
+        public var sex: String?
+        public var ageYears: Double?
+        public var heightCm: Double?
+        public var weightKg: Double?
+        public var bmi: Double?
+        public var bmiBand: String?
         public var defects: [String]
 
-        public init(id: String, sex: String, ageYears: Double, heightCm: Double, weightKg: Double, bmi: Double, bmiBand: String, defects: [String]) {
+        public init(id: String, sex: String?, ageYears: Double?, heightCm: Double?, weightKg: Double?, bmi: Double?, bmiBand: String?, defects: [String]) {
             self.id = id; self.sex = sex; self.ageYears = ageYears; self.heightCm = heightCm; self.weightKg = weightKg; self.bmi = bmi; self.bmiBand = bmiBand; self.defects = defects
+        }
+
+        /// Sex, age, height and weight all known.
+        public var hasDemographics: Bool { sex != nil && ageYears != nil && heightCm != nil && weightKg != nil && bmi != nil }
+    }
+
+    /// Where the case's anatomy comes from (`subject.json`'s `source`): `phantom` or `patient-ct`, one
+    /// sentence, the isotropic voxel size in mm.
+    public struct Anatomy: Codable, Sendable, Equatable {
+        public var kind: String
+        public var summary: String
+        public var voxelMm: Double
+
+        public init(kind: String, summary: String, voxelMm: Double) {
+            self.kind = kind; self.summary = summary; self.voxelMm = voxelMm
         }
     }
 
@@ -56,6 +72,17 @@ public struct CaseRecord: Codable, Sendable, Equatable {
 
         public init(target: String, targetStructure: String, needle: String, entryMm: [Double], targetMm: [Double], depthToTargetMm: Double, angleToProbeFaceDeg: Double, angleToSkinDeg: Double, entryOffsetFromProbeMm: Double, probeRotationDeg: Double, probeTiltDeg: Double, clearancesMm: [String: Double], tipToTargetMm: Double, rehearsalVisibleFraction: Double, rehearsalSteps: Int, injectate: [Dose], warnings: [String]) {
             self.target = target; self.targetStructure = targetStructure; self.needle = needle; self.entryMm = entryMm; self.targetMm = targetMm; self.depthToTargetMm = depthToTargetMm; self.angleToProbeFaceDeg = angleToProbeFaceDeg; self.angleToSkinDeg = angleToSkinDeg; self.entryOffsetFromProbeMm = entryOffsetFromProbeMm; self.probeRotationDeg = probeRotationDeg; self.probeTiltDeg = probeTiltDeg; self.clearancesMm = clearancesMm; self.tipToTargetMm = tipToTargetMm; self.rehearsalVisibleFraction = rehearsalVisibleFraction; self.rehearsalSteps = rehearsalSteps; self.injectate = injectate; self.warnings = warnings
+        }
+    }
+
+    /// A target the planner found no safe in-plane path to (a rehearsal goes on without it), with what
+    /// blocked each family of candidates.
+    public struct Unplanned: Codable, Sendable, Equatable {
+        public var target: String
+        public var reasons: [String]
+
+        public init(target: String, reasons: [String]) {
+            self.target = target; self.reasons = reasons
         }
     }
 
@@ -136,18 +163,19 @@ public struct CaseRecord: Codable, Sendable, Equatable {
         public var parsViewShows: String
         /// How much of the needle's shaft figure 1C shows, mm.
         public var needleShownMm: Double
-        /// The left defect on the ipsilateral oblique (figure 2C), along its most lucent rays: cleft and
+        /// The first planned side's defect (left, else right) on the ipsilateral oblique (figure 2C), along its most lucent rays: cleft and
         /// remaining bone crossed, mm; how much brighter the pixels it projects to are than with the gap
         /// filled with bone, grey levels of 255 (median); the angle between the beam and the cleft's plane,
         /// degrees; and whether it therefore shows as a lucent band (`DefectLucency`).
-        public var obliqueCleftAlongRayMm: Double
-        public var obliqueBoneAlongRayMm: Double
-        public var obliqueBandRiseGrey: Double
-        public var obliqueBeamToCleftPlaneDeg: Double
-        public var obliqueDefectLucent: Bool
+        /// Absent when that side has no defect.
+        public var obliqueCleftAlongRayMm: Double?
+        public var obliqueBoneAlongRayMm: Double?
+        public var obliqueBandRiseGrey: Double?
+        public var obliqueBeamToCleftPlaneDeg: Double?
+        public var obliqueDefectLucent: Bool?
 
-        public init(parsViewShows: String, needleShownMm: Double, obliqueCleftAlongRayMm: Double, obliqueBoneAlongRayMm: Double,
-                    obliqueBandRiseGrey: Double, obliqueBeamToCleftPlaneDeg: Double, obliqueDefectLucent: Bool) {
+        public init(parsViewShows: String, needleShownMm: Double, obliqueCleftAlongRayMm: Double?, obliqueBoneAlongRayMm: Double?,
+                    obliqueBandRiseGrey: Double?, obliqueBeamToCleftPlaneDeg: Double?, obliqueDefectLucent: Bool?) {
             self.parsViewShows = parsViewShows; self.needleShownMm = needleShownMm; self.obliqueCleftAlongRayMm = obliqueCleftAlongRayMm
             self.obliqueBoneAlongRayMm = obliqueBoneAlongRayMm; self.obliqueBandRiseGrey = obliqueBandRiseGrey
             self.obliqueBeamToCleftPlaneDeg = obliqueBeamToCleftPlaneDeg
@@ -157,20 +185,39 @@ public struct CaseRecord: Codable, Sendable, Equatable {
 
     public var title: String
     public var seed: UInt64
+    /// Where the anatomy comes from (absent in records written before `case --subject`: the phantom).
+    public var anatomy: Anatomy?
     public var patient: Patient
     public var findings: [Finding]
     public var timeline: [Event]
     public var approaches: [Approach]
+    /// Targets without a safe path (absent when every target has one).
+    public var unplanned: [Unplanned]?
     public var contrast: Contrast
     public var radiation: Radiation
-    public var outcome: Outcome
+    /// The published case's outcome; absent for a rehearsal on a subject folder (`case --subject`), where
+    /// nothing was done to the patient.
+    public var outcome: Outcome?
     public var figures: [Figure]
     public var imaging: ImagingFindings
-    public var registryFile: String
+    /// The registry the case was added to; absent when it was added to none (a rehearsal).
+    public var registryFile: String?
     /// What is simulated and what comes from the published case.
     public var simulationStatement: String
 
-    public init(title: String, seed: UInt64, patient: Patient, findings: [Finding], timeline: [Event], approaches: [Approach], contrast: Contrast, radiation: Radiation, outcome: Outcome, figures: [Figure], imaging: ImagingFindings, registryFile: String, simulationStatement: String) {
-        self.imaging = imaging; self.title = title; self.seed = seed; self.patient = patient; self.findings = findings; self.timeline = timeline; self.approaches = approaches; self.contrast = contrast; self.radiation = radiation; self.outcome = outcome; self.figures = figures; self.registryFile = registryFile; self.simulationStatement = simulationStatement
+    public init(title: String, seed: UInt64, anatomy: Anatomy?, patient: Patient, findings: [Finding], timeline: [Event], approaches: [Approach], unplanned: [Unplanned]? = nil, contrast: Contrast, radiation: Radiation, outcome: Outcome?, figures: [Figure], imaging: ImagingFindings, registryFile: String?, simulationStatement: String) {
+        self.imaging = imaging; self.title = title; self.seed = seed; self.anatomy = anatomy; self.patient = patient; self.findings = findings; self.timeline = timeline; self.approaches = approaches; self.unplanned = unplanned; self.contrast = contrast; self.radiation = radiation; self.outcome = outcome; self.figures = figures; self.registryFile = registryFile; self.simulationStatement = simulationStatement
+    }
+
+    /// The defects as a clinician names them: "Bilateral L5 pars defects", "A left L4 pars defect",
+    /// "L4-left and L5-right pars defects", "No pars defect".
+    public static func defectsPhrase(_ defects: [String]) -> String {
+        let parts = defects.map { $0.split(separator: "-").map(String.init) }
+        if parts.isEmpty { return "No pars defect" }
+        if parts.count == 1, parts[0].count == 2 { return "A \(parts[0][1]) \(parts[0][0]) pars defect" }
+        if parts.count == 2, parts[0].first == parts[1].first, Set(parts.compactMap(\.last)) == ["left", "right"] {
+            return "Bilateral \(parts[0][0]) pars defects"
+        }
+        return defects.dropLast().joined(separator: ", ") + " and " + defects.last! + " pars defects"
     }
 }

@@ -12,22 +12,40 @@ struct CaseReportView {
     struct FigureGroup { let title: String; let panels: [Panel]; let captions: [String] }
 
     let title: String
-    let ageYears: Int
+    /// The published case (with its outcome) rather than a rehearsal on a subject folder.
+    let published: Bool
+    /// "a population-mean lumbar model …" or "the patient's CT (…), resampled to 0.5 mm voxels".
+    let anatomySentence: String
+    let fromPatientCT: Bool
+    let hasDemographics: Bool
+    let ageYears: String
     let sex: String
     let heightCm: String, weightKg: String, bmi: String, bmiBand: String
     let patientID: String
     let defects: String
+    /// "Bilateral L5 pars defects", "A left L4 pars defect", "No pars defect": from the subject's defects.
+    let defectsPhrase: String
+    /// The same within a sentence: "bilateral L5 pars defects", "no pars defect".
+    let defectsPhraseInline: String
+    let hasDefects: Bool
+    let level: String
     let findings: [Row]
     let timeline: [Row]
     let obliqueSentence: String
     let parsViewShows: String
     let approachTargets: [String]
     let approachRows: [ApproachRow]
+    /// "both L5 pars", or "the L5-left pars" when one side has no safe path.
+    let plannedPars: String
+    let twoNeedles: Bool
+    /// Targets without a safe path: "L5-right: the needle would stay … (114 candidates); …".
+    let unplanned: [String]
+    let depthsToTarget: String
     let contrastSide: String, contrastInjectedMl: String, contrastReached: String
     let exposures: Int, totalMAs: String, referenceAirKermaMGy: String, doseAreaProductMGyCm2: String, avoidedFluoroscopySeconds: String
     let plannerWarnings: [String]
-    let baselineODI: Int, baselineODIPercent: String, baselineBand: String
-    let followUpODI: Int, followUpODIPercent: String, followUpBand: String, followUpMonths: Int
+    let baselineODI: String, baselineODIPercent: String, baselineBand: String
+    let followUpODI: String, followUpODIPercent: String, followUpBand: String, followUpMonths: String
     let changePoints: String, changePercent: String
     let minimalImportantChangePoints: String, minimalImportantChangePercent: String
     let importantImprovement: Bool
@@ -35,29 +53,48 @@ struct CaseReportView {
     let figureGroups: [FigureGroup]
     let simulationStatement: String
     let seed: UInt64
-    let registryFile: String
+    let registryFile: String?
 
     init(_ r: CaseRecord) {
         func f(_ x: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", x) }
+        func f(_ x: Double?, _ digits: Int = 1) -> String { x.map { f($0, digits) } ?? "" }
         let p = r.patient, o = r.outcome, rad = r.radiation, i = r.imaging
         title = r.title
-        ageYears = Int(p.ageYears); sex = p.sex
-        heightCm = f(p.heightCm, 0); weightKg = f(p.weightKg, 0); bmi = f(p.bmi); bmiBand = p.bmiBand
+        published = o != nil
+        let patientCT = r.anatomy?.kind == "patient-ct"
+        fromPatientCT = patientCT
+        anatomySentence = r.anatomy.map { a in
+            patientCT ? "the patient's CT (\(a.summary)), resampled to \(f(a.voxelMm, 1)) mm voxels" : a.summary + " (\(f(a.voxelMm, 1)) mm voxels)"
+        } ?? "a population-mean lumbar model"
+        hasDemographics = p.hasDemographics
+        ageYears = p.ageYears.map { String(Int($0)) } ?? ""; sex = p.sex ?? ""
+        heightCm = f(p.heightCm, 0); weightKg = f(p.weightKg, 0); bmi = f(p.bmi); bmiBand = p.bmiBand ?? ""
         patientID = p.id
-        defects = p.defects.joined(separator: ", ")
+        defects = p.defects.isEmpty ? "none" : p.defects.joined(separator: ", ")
+        defectsPhrase = CaseRecord.defectsPhrase(p.defects)
+        defectsPhraseInline = defectsPhrase.hasPrefix("L") ? defectsPhrase : defectsPhrase.prefix(1).lowercased() + defectsPhrase.dropFirst()
+        hasDefects = !p.defects.isEmpty
+        level = r.approaches.first.map { String($0.target.prefix { $0 != "-" }) } ?? ""
         findings = r.findings.map { Row(name: $0.name, value: $0.result) }
         timeline = r.timeline.map { Row(name: $0.date, value: $0.what) }
-        obliqueSentence = i.obliqueDefectLucent
-            ? "the ipsilateral oblique fluoroscopic view shows the lucent band across the neck of the \"Scotty dog\" (Figure 2C): "
-                + "the defect brightens the pixels it projects to by \(f(i.obliqueBandRiseGrey, 0)) grey levels of 255."
-            : "in the ipsilateral oblique fluoroscopic view (Figure 2C) the defect does not stand out as a lucent band: it brightens "
-                + "the pixels it projects to by only \(f(i.obliqueBandRiseGrey, 0)) grey levels of 255, because the beam meets the "
-                + "cleft's plane at \(f(i.obliqueBeamToCleftPlaneDeg, 0))° (its rays cross \(f(i.obliqueCleftAlongRayMm, 0)) mm of cleft "
-                + "against \(f(i.obliqueBoneAlongRayMm, 0)) mm of bone). An oblique view shows a defect clearly only when the beam "
-                + "runs in its plane, and on CT only 32 % of pars defects lie within 15° of the 45° oblique (Saifuddin et al., "
-                + "J Bone Joint Surg Br 1998;80:208–11)."
+        if let lucent = i.obliqueDefectLucent, let rise = i.obliqueBandRiseGrey {
+            obliqueSentence = lucent
+                ? "the ipsilateral oblique fluoroscopic view shows the lucent band across the neck of the \"Scotty dog\" (Figure 2C): "
+                    + "the defect brightens the pixels it projects to by \(f(rise, 0)) grey levels of 255."
+                : "in the ipsilateral oblique fluoroscopic view (Figure 2C) the defect does not stand out as a lucent band: it brightens "
+                    + "the pixels it projects to by only \(f(rise, 0)) grey levels of 255, because the beam meets the "
+                    + "cleft's plane at \(f(i.obliqueBeamToCleftPlaneDeg, 0))° (its rays cross \(f(i.obliqueCleftAlongRayMm, 0)) mm of cleft "
+                    + "against \(f(i.obliqueBoneAlongRayMm, 0)) mm of bone). An oblique view shows a defect clearly only when the beam "
+                    + "runs in its plane, and on CT only 32 % of pars defects lie within 15° of the 45° oblique (Saifuddin et al., "
+                    + "J Bone Joint Surg Br 1998;80:208–11)."
+        } else {
+            obliqueSentence = "the \(r.contrast.side) pars has no defect, so the ipsilateral oblique fluoroscopic view (Figure 2C) has none to show."
+        }
         parsViewShows = i.parsViewShows
         approachTargets = r.approaches.map(\.target)
+        twoNeedles = r.approaches.count == 2
+        plannedPars = r.approaches.count == 2 ? "both \(level) pars" : "the " + approachTargets.joined(separator: " and ") + " pars"
+        unplanned = (r.unplanned ?? []).map { "\($0.target): " + $0.reasons.joined(separator: "; ") }
         func row(_ name: String, _ lines: (CaseRecord.Approach) -> [String]) -> ApproachRow {
             ApproachRow(name: name, cells: r.approaches.map { Cell(lines: lines($0)) })
         }
@@ -81,14 +118,15 @@ struct CaseReportView {
         exposures = rad.exposures; totalMAs = f(rad.totalMAs, 0)
         referenceAirKermaMGy = f(rad.referenceAirKermaMGy, 2); doseAreaProductMGyCm2 = f(rad.doseAreaProductMGyCm2, 0)
         avoidedFluoroscopySeconds = f(rad.publishedFluoroscopySecondsPerPars * Double(rad.parsInjected), 0)
-        plannerWarnings = Set(r.approaches.flatMap(\.warnings)).sorted()
-        baselineODI = o.baselineODI; baselineODIPercent = f(o.baselineODIPercent, 0); baselineBand = o.baselineBand
-        followUpODI = o.followUpODI; followUpODIPercent = f(o.followUpODIPercent, 0); followUpBand = o.followUpBand
-        followUpMonths = o.followUpMonths
-        changePoints = f(o.changePoints, 0); changePercent = f(o.changePercent, 0)
-        minimalImportantChangePoints = f(o.minimalImportantChangePoints, 0); minimalImportantChangePercent = f(o.minimalImportantChangePercent, 0)
-        importantImprovement = o.importantImprovement
-        globalPerceivedChange = o.globalPerceivedChange
+        plannerWarnings = r.approaches.flatMap { a in a.warnings.map { "\(a.target): \($0)" } }
+        depthsToTarget = r.approaches.map { "\(f($0.depthToTargetMm)) mm (\($0.target))" }.joined(separator: " and ")
+        baselineODI = o.map { String($0.baselineODI) } ?? ""; baselineODIPercent = f(o?.baselineODIPercent, 0); baselineBand = o?.baselineBand ?? ""
+        followUpODI = o.map { String($0.followUpODI) } ?? ""; followUpODIPercent = f(o?.followUpODIPercent, 0); followUpBand = o?.followUpBand ?? ""
+        followUpMonths = o.map { String($0.followUpMonths) } ?? ""
+        changePoints = f(o?.changePoints, 0); changePercent = f(o?.changePercent, 0)
+        minimalImportantChangePoints = f(o?.minimalImportantChangePoints, 0); minimalImportantChangePercent = f(o?.minimalImportantChangePercent, 0)
+        importantImprovement = o?.importantImprovement ?? false
+        globalPerceivedChange = o?.globalPerceivedChange ?? ""
         figureGroups = [("fig1", "Figure 1. Ultrasound views and their 3D illustrations."),
                         ("fig2", "Figure 2. Fluoroscopic views and their 3D illustrations.")].map { group, title in
             let figures = r.figures.filter { $0.id.hasPrefix(group) }

@@ -26,6 +26,11 @@ public struct PublishedCase {
         public var voxelMm = 0.5
         /// Side of every square figure panel, pixels.
         public var panelPixels = 512
+        /// A subject folder (`parsguide phantom` or `parsguide subject`) to rehearse on instead of building
+        /// the published patient's phantom. The case is then a rehearsal: the habitus, defects and voxel
+        /// size are the folder's (the options above for them are not used), no clinical finding or outcome is
+        /// reported and nothing is added to a registry (`db` must be nil).
+        public var subject: String?
 
         public init() {}
     }
@@ -42,6 +47,7 @@ public struct PublishedCase {
 
     /// `folder` defaults to `options.out`, which must then be new or empty.
     public init(options: Options, folder: OutputFolder? = nil, progress: @escaping (String) -> Void) throws {
+        precondition(options.subject == nil || options.db == nil, "a rehearsal on a subject folder adds nothing to a registry")
         self.options = options
         self.folder = try folder ?? OutputFolder(options.out, command: "case", force: false)
         self.progress = progress
@@ -57,32 +63,41 @@ public struct PublishedCase {
         func step(_ what: String) {
             stage += 1
             let s = (clock.now - start).components
-            progress(String(format: "[%2d/10 %5.1f s] %@", stage, Double(s.seconds) + Double(s.attoseconds) * 1e-18, what))
+            progress(String(format: "[%2d/%d %5.1f s] %@", stage, o.subject == nil ? 10 : 9, Double(s.seconds) + Double(s.attoseconds) * 1e-18, what))
         }
         let figures = (dir as NSString).appendingPathComponent("figures")
         try FileManager.default.createDirectory(atPath: figures, withIntermediateDirectories: true)
         let p = o.panelPixels
 
-        step("building the subject (\(o.voxelMm) mm voxels)")
-        var phantom = PhantomOptions()
-        phantom.habitus = try Habitus(heightCm: o.heightCm, weightKg: o.weightKg, sex: o.sex, ageYears: o.ageYears)
-        phantom.defects = try ParsDefect.parseList(o.defects)
-        phantom.voxelMm = o.voxelMm
-        phantom.seed = o.seed
-        let subject = try LumbarPhantom.build(phantom.validated())
-        // What every step shares: the subject for planning, its DRR volume, the bones' surfaces and blocks.
-        let scene = try ProcedureScene(subject: subject, directory: o.out)
+        let anatomy = try o.subject.map { try CaseAnatomy(folder: $0, step: step) } ?? CaseAnatomy(options: o, step: step)
+        let rehearsal = o.subject != nil
+        let scene = anatomy.scene
         let planning = scene.planning
         try OutputFile.write(planning.document.encoded(), to: (dir as NSString).appendingPathComponent("subject.json"), kind: .json)
-        let labels = subject.labels, landmarks = subject.landmarks
+        let labels = scene.labels, landmarks = scene.landmarks
         let level = o.level
 
         step("planning both in-plane approaches")
-        let sides: [Side] = [.left, .right]
-        let plans = try sides.map { try InPlanePlanner().plan(planning, target: "\(level.rawValue)-\($0.rawValue)") }
-        let left = plans[0], right = plans[1]
+        // The published case needs both sides. A rehearsal goes on with the sides that have a safe path and
+        // reports why the others have none; the first planned side (left, else right) is the one every
+        // single-needle figure shows.
+        var planned: [(side: Side, plan: NeedlePlan)] = [], unplanned: [CaseRecord.Unplanned] = []
+        for side in [Side.left, .right] {
+            do {
+                planned.append((side, try InPlanePlanner().plan(planning, target: "\(level.rawValue)-\(side.rawValue)")))
+            } catch ProcedureError.noSafePath(let target, let reasons) where rehearsal {
+                unplanned.append(.init(target: target, reasons: reasons))
+            }
+        }
+        guard !planned.isEmpty else {
+            throw ProcedureError.invalid("no safe in-plane path reaches either \(level.rawValue) pars on \(o.subject ?? "this subject"):\n"
+                + unplanned.map { "\($0.target):\n" + $0.reasons.map { "  - \($0)" }.joined(separator: "\n") }.joined(separator: "\n"))
+        }
+        let plans = planned.map(\.plan)
+        let (side, first) = planned[0], second = planned.count > 1 ? planned[1] : nil
+        let sideName = side.rawValue, otherSide: Side = side == .left ? .right : .left
 
-        step("rehearsing both insertions")
+        step("rehearsing \(plans.count == 2 ? "both insertions" : "the \(sideName) insertion")")
         let rehearsals = try plans.map { try Insertion.rehearse($0, on: planning, stepMm: 2) }
 
         step("ultrasound: sagittal facets and the rotated pars view")
@@ -93,34 +108,35 @@ public struct PublishedCase {
         settings.depthMm = 80
         settings = try settings.validated()
         let simulator = try BModeSimulator(transducer: .c52, settings: settings)
-        let sagittal = try ProbeView.sagittalFacets.pose(level: level, side: .left, labels: labels, landmarks: landmarks)
+        let sagittal = try ProbeView.sagittalFacets.pose(level: level, side: side, labels: labels, landmarks: landmarks)
         let sagittalFrame = simulator.render(labels: labels, pose: sagittal)
         try PNG.write(sagittalFrame.image, to: "\(figures)/fig1a.png")
-        let leftShaft = try left.needle.shaft(tipMm: left.targetPoint, direction: left.unitDirection)
-        let rightShaft = try right.needle.shaft(tipMm: right.targetPoint, direction: right.unitDirection)
-        let obliquePose = try left.probePose
-        let obliqueFrame = simulator.render(labels: labels, pose: obliquePose, needle: leftShaft)
-        let located = StructureLocator.locate(frame: obliqueFrame, labels: labels, landmarks: landmarks, level: level, side: .left,
+        let shaft = try first.needle.shaft(tipMm: first.targetPoint, direction: first.unitDirection)
+        let secondShaft = try second.map { try $0.plan.needle.shaft(tipMm: $0.plan.targetPoint, direction: $0.plan.unitDirection) }
+        let obliquePose = try first.probePose
+        let obliqueFrame = simulator.render(labels: labels, pose: obliquePose, needle: shaft)
+        let located = StructureLocator.locate(frame: obliqueFrame, labels: labels, landmarks: landmarks, level: level, side: side,
                                               depthMm: settings.depthMm, transducer: .c52, lineCount: settings.lineCount,
                                               dynamicRangeDB: settings.dynamicRangeDB)
         try PNG.write(obliqueFrame.annotated(located), to: "\(figures)/fig1c.png")
-        let needle = NeedleVisibility(with: obliqueFrame, without: simulator.render(labels: labels, pose: obliquePose), needle: leftShaft)
-        // The rehearsal of the left approach as an animated PNG (a frame every 4 mm, and the last).
+        let needle = NeedleVisibility(with: obliqueFrame, without: simulator.render(labels: labels, pose: obliquePose), needle: shaft)
+        // The rehearsal of the first approach as an animated PNG (a frame every 4 mm, and the last).
         var small = settings
         small.imageWidth = min(p, 320); small.imageHeight = min(p, 320)
         let last = rehearsals[0].steps.count - 1
-        let film = try RehearsalFilm.frames(of: rehearsals[0], plan: left, simulator: try BModeSimulator(transducer: .c52, settings: small.validated()),
+        let film = try RehearsalFilm.frames(of: rehearsals[0], plan: first, simulator: try BModeSimulator(transducer: .c52, settings: small.validated()),
                                             keep: { $0.index % 2 == 1 || $0.index == last })
-        try APNG.write(film, delayMs: 300, to: "\(figures)/insertion-left.png")
+        let filmName = "insertion-\(sideName).png"
+        try APNG.write(film, delayMs: 300, to: "\(figures)/\(filmName)")
 
-        step("contrast: iohexol at the left target")
-        let contrast = try ContrastSpread.inject(labels: labels, tipMm: left.targetPoint, volumeMl: 0.3)
+        step("contrast: iohexol at the \(sideName) target")
+        let contrast = try ContrastSpread.inject(labels: labels, tipMm: first.targetPoint, volumeMl: 0.3)
 
-        step("fluoroscopy: AP, left oblique, lateral with contrast, AP with the right needle")
-        let body = landmarks["\(level.rawValue).bodyCentre"] ?? left.targetPoint
-        let shots: [(id: String, view: CArm.View, iso: Vector3, needle: NeedleShaft, iodine: Bool)] = [
-            ("fig2a", .ap, body, leftShaft, false), ("fig2c", .obliqueLeft, left.targetPoint, leftShaft, false),
-            ("fig2e", .lateral, body, leftShaft, true), ("fig2g", .ap, body, rightShaft, true),
+        step("fluoroscopy: AP, \(sideName) oblique, lateral with contrast, AP \(second == nil ? "with contrast" : "with the \(otherSide.rawValue) needle")")
+        let body = landmarks["\(level.rawValue).bodyCentre"] ?? first.targetPoint
+        let shots: [(id: String, view: CArm.View, iso: Vector3, needle: NeedleShaft?, iodine: Bool)] = [
+            ("fig2a", .ap, body, shaft, false), ("fig2c", side == .left ? .obliqueLeft : .obliqueRight, first.targetPoint, shaft, false),
+            ("fig2e", .lateral, body, shaft, true), ("fig2g", .ap, body, secondShaft, true),
         ]
         var ledger = DoseLedger()
         var taken: [String: FluoroShot] = [:]
@@ -131,16 +147,16 @@ public struct PublishedCase {
             try PNG.write(FluoroscopyDisplay.image(shotTaken.image), to: "\(figures)/\(shot.id).png")
             taken[shot.id] = shotTaken
         }
-        // What the shots show: where each needle tip projects against its defect (nil: no defect on that
-        // side), and whether the oblique shows the left cleft as a lucent band.
-        let defects = try sides.map { side in
-            try landmarks[Subject.parsLandmarkName(level: level, side: side)].flatMap {
+        // What the shots show: where each needle tip projects against its defect (none: no defect on that
+        // side), and whether the ipsilateral oblique shows the first side's cleft as a lucent band.
+        var defects: [Side: DefectLucency] = [:]
+        for s in [Side.left, .right] {
+            defects[s] = try landmarks[Subject.parsLandmarkName(level: level, side: s)].flatMap {
                 try DefectLucency(shot: taken["fig2c"]!, volume: scene.fluoro.volume, labels: labels, parsMm: $0)
             }
         }
         func tipPlacement(_ id: String, _ shaft: NeedleShaft, side: Side) -> String {
-            guard let defect = defects[side == .left ? 0 : 1],
-                  let mm = taken[id]!.carm.projectedSeparationMm(shaft.tipMm, defect.centreMm) else {
+            guard let defect = defects[side], let mm = taken[id]!.carm.projectedSeparationMm(shaft.tipMm, defect.centreMm) else {
                 return "the needle at the \(side.rawValue) \(level.rawValue) pars"
             }
             return String(format: "the needle tip projects %.0f mm from the centre of the %@ %@ pars defect", mm, side.rawValue, level.rawValue)
@@ -161,54 +177,44 @@ public struct PublishedCase {
         }
         try illustrate("fig1b", camera: .threeQuarter(of: sagittal, width: p, height: p), overlays: [.probe(sagittal, .c52, FieldOfView(transducer: .c52, settings: settings))],
                        translucentPelvis: true)
-        try illustrate("fig1d", camera: .threeQuarter(of: obliquePose, focus: left.targetPoint, width: p, height: p),
-                       overlays: [.probe(obliquePose, .c52, FieldOfView(transducer: .c52, settings: settings)), .needle(leftShaft)], translucentPelvis: true)
-        try illustrate("fig2b", camera: .fluoroscopy(taken["fig2a"]!.carm), overlays: [.needle(leftShaft)])
-        try illustrate("fig2d", camera: .fluoroscopy(taken["fig2c"]!.carm), overlays: [.needle(leftShaft)])
-        try illustrate("fig2f", camera: .fluoroscopy(taken["fig2e"]!.carm), overlays: [.needle(leftShaft)], iodine: true, translucent: .right,
+        try illustrate("fig1d", camera: .threeQuarter(of: obliquePose, focus: first.targetPoint, width: p, height: p),
+                       overlays: [.probe(obliquePose, .c52, FieldOfView(transducer: .c52, settings: settings)), .needle(shaft)], translucentPelvis: true)
+        try illustrate("fig2b", camera: .fluoroscopy(taken["fig2a"]!.carm), overlays: [.needle(shaft)])
+        try illustrate("fig2d", camera: .fluoroscopy(taken["fig2c"]!.carm), overlays: [.needle(shaft)])
+        try illustrate("fig2f", camera: .fluoroscopy(taken["fig2e"]!.carm), overlays: [.needle(shaft)], iodine: true, translucent: otherSide,
                        translucentPelvis: true)
-        try illustrate("fig2h", camera: .fluoroscopy(taken["fig2g"]!.carm), overlays: [.needle(rightShaft)], iodine: true)
+        try illustrate("fig2h", camera: .fluoroscopy(taken["fig2g"]!.carm), overlays: secondShaft.map { [.needle($0)] } ?? [], iodine: true)
 
         step("the injectate and its maximum doses")
-        let injectates = try sides.map { try Injectate.flagship(side: "\(level.rawValue)-\($0.rawValue)") }
+        let injectates = try planned.map { try Injectate.flagship(side: "\(level.rawValue)-\($0.side.rawValue)") }
         _ = try Injectate.checkTotals(injectates)
 
-        step("storing the case in the registry")
-        let dbPath = o.db ?? (dir as NSString).appendingPathComponent("parsguide.sqlite")
-        let registry = try Registry(path: dbPath)
-        let existing = Set(try registry.patients().map(\.id))
-        let patientId = (1...).lazy.map { "CASE-\($0)" }.first { !existing.contains($0) }!
-        let yearOfBirth = 2025 - Int(o.ageYears)
-        try registry.add(Patient(id: patientId, sex: o.sex.rawValue, yearOfBirth: yearOfBirth, heightCm: o.heightCm, weightKg: o.weightKg))
-        let findings: [(String, String)] = [("extension-rotation test", "positive"), ("slump test", "negative"), ("hip abduction", "4+/5")]
-        try registry.add(Encounter(patientId: patientId, date: Self.dates.baseline, kind: "baseline",
-                                   odiAnswers: Self.answers(try OswestryIndex.total(Self.baselineODI))),
-                         findings: findings.map { name, result in
-                             result.contains("/") ? FindingRecord(encounterId: 0, name: name, mrcGrade: result)
-                                 : FindingRecord(encounterId: 0, name: name, positive: result == "positive")
-                         })
+        // The published case goes into the registry with its outcome; a rehearsal on a subject folder is no
+        // procedure performed, so it goes into none.
+        let findings: [(String, String)] = rehearsal ? [] : [("extension-rotation test", "positive"), ("slump test", "negative"), ("hip abduction", "4+/5")]
         let figureNames = ["fig1a", "fig1b", "fig1c", "fig1d", "fig2a", "fig2b", "fig2c", "fig2d", "fig2e", "fig2f", "fig2g", "fig2h"]
-        try registry.add(ProcedureRecord(patientId: patientId, date: Self.dates.procedure, level: level.rawValue, side: "bilateral", guidance: "both",
-                                         needle: left.needle.name, injectate: "triamcinolone 20 mg in 0.5 mL bupivacaine 0.5 % per side after 0.3 mL iohexol 240",
-                                         planPath: "case.json", confirmationPath: "figures",
-                                         referenceAirKermaMGy: ledger.totalReferenceAirKermaMGy, doseAreaProductMGyCm2: ledger.totalDoseAreaProductMGyCm2),
-                         images: figureNames.map { ImageRecord(procedureId: 0, path: "figures/\($0).png", kind: Self.imageKind(of: $0)) })
-        try registry.add(Encounter(patientId: patientId, date: Self.dates.followUp, kind: "follow-up",
-                                   odiAnswers: Self.answers(try OswestryIndex.total(Self.followUpODI)), gpcLowPercent: 80, gpcHighPercent: 90))
-        // Closed before the folder is moved into place, so the registry's WAL is folded back beside it.
-        try registry.close()
+        let patientId: String
+        if rehearsal {
+            patientId = "REHEARSAL-1"
+        } else {
+            step("storing the case in the registry")
+            patientId = try store(findings: findings, figureNames: figureNames, needle: first.needle.name, ledger: ledger, in: dir)
+        }
 
         step("writing report.html and case.json")
         let before = try OswestryIndex.total(Self.baselineODI), after = try OswestryIndex.total(Self.followUpODI)
         let change = OswestryChange(baseline: before, followUp: after)
-        let bmi = try BodyMassIndex(heightCm: o.heightCm, weightKg: o.weightKg)
+        let habitus = anatomy.habitus
+        let bmi = try habitus.map { try BodyMassIndex(heightCm: $0.heightCm, weightKg: $0.weightKg) }
+        let defectOnSide = anatomy.defects.contains("\(level.rawValue)-\(sideName)")
         // Structures in the plane whose echo does not stand out are named as faint, not as seen.
         let faint = located.filter { !$0.isVisible && !$0.key.hasPrefix("facetJoint.") }.map(\.key)
         let absent = StructureLocator.parsViewKeys.filter { key in !located.contains { $0.key == key } }
+        let oblique = defects[side]
         let captions: [String: String] = [
-            "fig1a": "Sagittal ultrasound over the \(level.rawValue) facet column (left), probe marker cranial.",
+            "fig1a": "Sagittal ultrasound over the \(level.rawValue) facet column (\(sideName)), probe marker cranial.",
             "fig1b": "3D illustration of the sagittal probe position and its image plane.",
-            "fig1c": String(format: "Probe rotated %.0f° and tilted %.0f° toward the left: ", left.pose.rotationDeg, left.pose.tiltDeg)
+            "fig1c": String(format: "Probe rotated %.0f° and tilted %.0f° toward the %@: ", first.pose.rotationDeg, first.pose.tiltDeg, sideName)
                 + "\(Self.listed(located.filter(\.isVisible).map(\.key), level: level)) in view"
                 + (needle.shows ? String(format: ", with the needle in plane (%.0f mm of its shaft shows).", needle.shownLengthMm)
                    : needle.tipShows ? String(format: "; of the needle, planned in plane at %.0f° to the beam, only the tip shows, faintly (%.1f mm of its shaft ≥ 6 dB brighter than the same frame without it).",
@@ -216,31 +222,38 @@ public struct PublishedCase {
                    : String(format: "; the needle, planned in plane at %.0f° to the beam, returns too little echo to show.", needle.angleToBeamDeg))
                 + (faint.isEmpty ? "" : " In the plane but faint: \(Self.listed(faint, level: level)).")
                 + (absent.isEmpty ? "" : " Not in this plane: \(Self.listed(absent, level: level))."),
-            "fig1d": "3D illustration of the rotated probe, its plane and the needle on the left \(level.rawValue) pars defect.",
-            "fig2a": "AP fluoroscopy: \(tipPlacement("fig2a", leftShaft, side: .left)).",
+            "fig1d": "3D illustration of the rotated probe, its plane and the needle on the \(sideName) \(level.rawValue) pars\(defectOnSide ? " defect" : "").",
+            "fig2a": "AP fluoroscopy: \(tipPlacement("fig2a", shaft, side: side)).",
             "fig2b": "3D illustration from the same C-arm position.",
-            "fig2c": String(format: "Left ipsilateral oblique (%.0f°): ", CArm.View.defaultObliqueDegrees) + tipPlacement("fig2c", leftShaft, side: .left)
-                + (defects[0].map { d in
+            "fig2c": String(format: "%@ ipsilateral oblique (%.0f°): ", sideName.capitalized, CArm.View.defaultObliqueDegrees) + tipPlacement("fig2c", shaft, side: side)
+                + (oblique.map { d in
                     d.isLucent ? String(format: "; the cleft crosses the neck of the Scotty dog as a lucent band, %.0f grey levels brighter than the same shot with the gap filled with bone (its rays cross %.0f mm of cleft against %.0f mm of bone).", d.bandRiseGrey, d.cleftAlongRayMm, d.boneAlongRayMm)
                         : String(format: "; the cleft does not stand out as a lucent band in this view: it brightens the pixels it projects to by %.0f grey levels of 255, the beam meeting its plane at %.0f° (its rays cross %.0f mm of cleft against %.0f mm of bone).", d.bandRiseGrey, d.beamToCleftPlaneDeg, d.cleftAlongRayMm, d.boneAlongRayMm)
                 } ?? "."),
             "fig2d": "3D illustration from the same oblique.",
             "fig2e": String(format: "Lateral after %.1f mL iohexol: contrast in ", contrast.injectedMl) + Self.spread(contrast.reachedMl) + ".",
-            "fig2f": "3D illustration from the lateral, the right-side structures and the hip bones translucent.",
-            "fig2g": "AP with contrast on the left; \(tipPlacement("fig2g", rightShaft, side: .right)), before the injectate.",
+            "fig2f": "3D illustration from the lateral, the \(otherSide.rawValue)-side structures and the hip bones translucent.",
+            "fig2g": "AP with contrast on the \(sideName); " + (second.map { "\(tipPlacement("fig2g", secondShaft!, side: $0.side)), before the injectate." }
+                ?? "no \(otherSide.rawValue) needle: no safe in-plane path reaches the \(otherSide.rawValue) \(level.rawValue) pars (see the intervention)."),
             "fig2h": "3D illustration from the same AP.",
         ]
+        let defectsPhrase = CaseRecord.defectsPhrase(anatomy.defects)
         let record = CaseRecord(
-            title: "Ultrasound-guided injection of bilateral \(level.rawValue) pars interarticularis defects with multiplanar fluoroscopic confirmation: a simulated case report",
+            title: rehearsal
+                ? "Rehearsal of ultrasound-guided \(level.rawValue) pars interarticularis injections with fluoroscopic confirmation on \(anatomy.source.kind == SubjectSource.patientCTKind ? "the patient's CT" : "a phantom subject"): a simulation"
+                : "Ultrasound-guided injection of \(Self.titlePhrase(anatomy.defects, level: level)) with multiplanar fluoroscopic confirmation: a simulated case report",
             seed: o.seed,
-            patient: .init(id: patientId, sex: o.sex.rawValue, ageYears: o.ageYears, heightCm: o.heightCm, weightKg: o.weightKg,
-                           bmi: bmi.value, bmiBand: bmi.band.rawValue, defects: subject.defects.map(\.name)),
+            anatomy: .init(kind: anatomy.source.kind, summary: anatomy.source.summary, voxelMm: anatomy.source.voxelMm),
+            patient: .init(id: patientId, sex: habitus?.sex.rawValue, ageYears: habitus?.ageYears, heightCm: habitus?.heightCm, weightKg: habitus?.weightKg,
+                           bmi: bmi?.value, bmiBand: bmi?.band.rawValue, defects: anatomy.defects),
             findings: findings.map { .init(name: $0.0, result: $0.1) },
-            timeline: [
-                .init(date: Self.dates.baseline, what: "Baseline: ODI \(Self.baselineODI)/50; examination; bilateral \(level.rawValue) pars defects"),
-                .init(date: Self.dates.procedure, what: "Ultrasound-guided bilateral \(level.rawValue) pars injections, fluoroscopic confirmation with iohexol"),
-                .init(date: Self.dates.followUp, what: "\(Self.followUpMonths)-month follow-up: ODI \(Self.followUpODI)/50, \(Self.perceivedChange) improvement"),
-            ],
+            timeline: rehearsal
+                ? [.init(date: "—", what: "Rehearsal (simulated) of ultrasound-guided \(planned.map { "\(level.rawValue)-\($0.side.rawValue)" }.joined(separator: " and ")) pars injection\(planned.count > 1 ? "s" : "") with fluoroscopic confirmation and iohexol")]
+                : [
+                    .init(date: Self.dates.baseline, what: "Baseline: ODI \(Self.baselineODI)/50; examination; \(defectsPhrase.prefix(1).lowercased() + defectsPhrase.dropFirst())"),
+                    .init(date: Self.dates.procedure, what: "Ultrasound-guided bilateral \(level.rawValue) pars injections, fluoroscopic confirmation with iohexol"),
+                    .init(date: Self.dates.followUp, what: "\(Self.followUpMonths)-month follow-up: ODI \(Self.followUpODI)/50, \(Self.perceivedChange) improvement"),
+                ],
             approaches: zip(plans, zip(rehearsals, injectates)).map { plan, pair in
                 let (rehearsal, injectate) = pair
                 return .init(target: plan.target.name, targetStructure: plan.target.structure, needle: plan.needle.name, entryMm: plan.entryMm,
@@ -250,24 +263,75 @@ public struct PublishedCase {
                              rehearsalVisibleFraction: rehearsal.metrics.visibleFraction, rehearsalSteps: rehearsal.metrics.steps,
                              injectate: injectate.doses.map { .init(drug: $0.drug.name, volumeMl: $0.volumeMl, mg: $0.mg) }, warnings: plan.warnings)
             },
-            contrast: .init(side: "left", injectedMl: contrast.injectedMl, placedMl: contrast.placedMl, reachedMl: contrast.reachedMl),
+            unplanned: unplanned.isEmpty ? nil : unplanned,
+            contrast: .init(side: sideName, injectedMl: contrast.injectedMl, placedMl: contrast.placedMl, reachedMl: contrast.reachedMl),
             radiation: .init(exposures: ledger.exposures, totalMAs: ledger.totalMAs, referenceAirKermaMGy: ledger.totalReferenceAirKermaMGy,
-                             doseAreaProductMGyCm2: ledger.totalDoseAreaProductMGyCm2, publishedFluoroscopySecondsPerPars: 42, parsInjected: 2),
-            outcome: .init(baselineODI: Self.baselineODI, baselineODIPercent: before.percent, baselineBand: before.band.rawValue,
+                             doseAreaProductMGyCm2: ledger.totalDoseAreaProductMGyCm2, publishedFluoroscopySecondsPerPars: 42, parsInjected: plans.count),
+            outcome: rehearsal ? nil : .init(baselineODI: Self.baselineODI, baselineODIPercent: before.percent, baselineBand: before.band.rawValue,
                            followUpODI: Self.followUpODI, followUpODIPercent: after.percent, followUpBand: after.band.rawValue,
                            changePoints: change.points, changePercent: change.relativePercent, minimalImportantChangePoints: change.thresholdPoints,
                            minimalImportantChangePercent: change.thresholdRelativePercent, importantImprovement: change.importantImprovement,
                            globalPerceivedChange: Self.perceivedChange, followUpMonths: Self.followUpMonths),
             figures: figureNames.map { .init(id: $0, file: "figures/\($0).png", caption: captions[$0]!, width: p, height: p) },
             imaging: .init(parsViewShows: Self.listed(located.filter(\.isVisible).map(\.key), level: level), needleShownMm: needle.shownLengthMm,
-                           obliqueCleftAlongRayMm: defects[0]?.cleftAlongRayMm ?? 0, obliqueBoneAlongRayMm: defects[0]?.boneAlongRayMm ?? 0,
-                           obliqueBandRiseGrey: defects[0]?.bandRiseGrey ?? 0,
-                           obliqueBeamToCleftPlaneDeg: defects[0]?.beamToCleftPlaneDeg ?? 0, obliqueDefectLucent: defects[0]?.isLucent ?? false),
-            registryFile: o.db ?? "parsguide.sqlite",
-            simulationStatement: "Simulated with ParsGuide: the anatomy is a population-mean lumbar model (L2–L5) with BodyParts3D's L1 set on it and its sacrum and pelvis seated under it, soft tissue sized to the patient's habitus and modelled defects; the ultrasound images, fluoroscopic shots, needle paths, contrast spread and radiation figures are computed, not acquired. The patient's habitus, the technique, the injectate and the outcomes (ODI \(Self.baselineODI) → \(Self.followUpODI)/50, \(Self.perceivedChange)) are those of the published case. Anatomy sources: \(SubjectDocument.attribution.joined(separator: "; ")).")
+                           obliqueCleftAlongRayMm: oblique?.cleftAlongRayMm, obliqueBoneAlongRayMm: oblique?.boneAlongRayMm,
+                           obliqueBandRiseGrey: oblique?.bandRiseGrey, obliqueBeamToCleftPlaneDeg: oblique?.beamToCleftPlaneDeg,
+                           obliqueDefectLucent: oblique?.isLucent),
+            registryFile: rehearsal ? nil : o.db ?? "parsguide.sqlite",
+            simulationStatement: Self.simulationStatement(anatomy, rehearsal: rehearsal))
         try OutputFile.write(OutputFile.prettyJSON(record), to: (dir as NSString).appendingPathComponent("case.json"), kind: .json)
         try OutputFile.write(Data(CaseReport.html(record).utf8), to: (dir as NSString).appendingPathComponent("report.html"), kind: .html)
         return (record, try folder.commit())
+    }
+
+    /// Adds the published case to the registry (`db`, or a fresh `parsguide.sqlite` in `dir`): the patient,
+    /// the baseline with its examination, the procedure with its dose and figures, the follow-up. Returns
+    /// the patient's id (the first free `CASE-n`).
+    func store(findings: [(String, String)], figureNames: [String], needle: String, ledger: DoseLedger, in dir: String) throws -> String {
+        let o = options
+        let registry = try Registry(path: o.db ?? (dir as NSString).appendingPathComponent("parsguide.sqlite"))
+        let existing = Set(try registry.patients().map(\.id))
+        let patientId = (1...).lazy.map { "CASE-\($0)" }.first { !existing.contains($0) }!
+        try registry.add(Patient(id: patientId, sex: o.sex.rawValue, yearOfBirth: 2025 - Int(o.ageYears), heightCm: o.heightCm, weightKg: o.weightKg))
+        try registry.add(Encounter(patientId: patientId, date: Self.dates.baseline, kind: "baseline",
+                                   odiAnswers: Self.answers(try OswestryIndex.total(Self.baselineODI))),
+                         findings: findings.map { name, result in
+                             result.contains("/") ? FindingRecord(encounterId: 0, name: name, mrcGrade: result)
+                                 : FindingRecord(encounterId: 0, name: name, positive: result == "positive")
+                         })
+        try registry.add(ProcedureRecord(patientId: patientId, date: Self.dates.procedure, level: o.level.rawValue, side: "bilateral", guidance: "both",
+                                         needle: needle, injectate: "triamcinolone 20 mg in 0.5 mL bupivacaine 0.5 % per side after 0.3 mL iohexol 240",
+                                         planPath: "case.json", confirmationPath: "figures",
+                                         referenceAirKermaMGy: ledger.totalReferenceAirKermaMGy, doseAreaProductMGyCm2: ledger.totalDoseAreaProductMGyCm2),
+                         images: figureNames.map { ImageRecord(procedureId: 0, path: "figures/\($0).png", kind: Self.imageKind(of: $0)) })
+        try registry.add(Encounter(patientId: patientId, date: Self.dates.followUp, kind: "follow-up",
+                                   odiAnswers: Self.answers(try OswestryIndex.total(Self.followUpODI)), gpcLowPercent: 80, gpcHighPercent: 90))
+        // Closed before the folder is moved into place, so the registry's WAL is folded back beside it.
+        try registry.close()
+        return patientId
+    }
+
+    /// What the report says is simulated, measured or taken from the published case.
+    static func simulationStatement(_ anatomy: CaseAnatomy, rehearsal: Bool) -> String {
+        let computed = "the ultrasound images, fluoroscopic shots, needle paths, contrast spread and radiation figures are computed, not acquired."
+        let sources = anatomy.attribution.isEmpty ? "" : " Anatomy sources: \(anatomy.attribution.joined(separator: "; "))."
+        if anatomy.source.kind == SubjectSource.patientCTKind {
+            return "Simulated with ParsGuide on the patient's CT (\(anatomy.source.summary)), resampled to \(String(format: "%.1f", anatomy.source.voxelMm)) mm voxels: "
+                + "bone, skin and the tissue classes come from the CT (Hounsfield ranges) and its vertebra masks; the canal contents, facet joint spaces and nerve roots "
+                + "are modelled from the vertebrae; fluoroscopy is ray-cast through the CT as scanned; " + computed
+                + " No clinical finding or outcome is reported: nothing was done to the patient." + sources
+        }
+        let base = "Simulated with ParsGuide: the anatomy is a population-mean lumbar model (L2–L5) with BodyParts3D's L1 set on it and its sacrum and pelvis seated under it, soft tissue sized to the \(rehearsal ? "subject's" : "patient's") habitus and modelled defects; " + computed
+        return base + (rehearsal ? " No clinical finding or outcome is reported: this is a rehearsal."
+            : " The patient's habitus, the technique, the injectate and the outcomes (ODI \(baselineODI) → \(followUpODI)/50, \(perceivedChange)) are those of the published case.") + sources
+    }
+
+    /// The title's name of the defects: "bilateral L5 pars interarticularis defects", "the L5 pars
+    /// interarticularis (no defect modelled)".
+    static func titlePhrase(_ defects: [String], level: SpinalLevel) -> String {
+        guard !defects.isEmpty else { return "the \(level.rawValue) pars interarticularis (no defect modelled)" }
+        let phrase = CaseRecord.defectsPhrase(defects).replacingOccurrences(of: "pars defect", with: "pars interarticularis defect")
+        return phrase.prefix(1).lowercased() + phrase.dropFirst()
     }
 
     /// The registry's kind of a figure panel: A and C of figure 1 are ultrasound, the shots of figure 2

@@ -30,6 +30,12 @@ private let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent(
                 let pars = try #require(s.landmarks[Subject.parsLandmarkName(level: level, side: side)], "\(level) \(side)")
                 #expect(s.labels.value(nearestTo: pars) == level.tissue.rawValue, "\(level) \(side) pars off its bone")
                 #expect(pars.x * side.sign > 0, "\(level) \(side) pars on the wrong side")
+                // Behind the pars is paraspinal tissue, never the canal's epidural fat (a mask's canal, found
+                // within the bone's hull, reaches behind the arch; its fat is kept in front of it).
+                for mm in stride(from: 3.0, through: 12, by: 1.5) {
+                    #expect(s.labels.value(nearestTo: pars + Vector3(0, mm, 0)) != Tissue.epiduralFat.rawValue,
+                            "\(level) \(side): epidural fat \(mm) mm behind the pars")
+                }
             }
         }
         // Mask voxels of L5 land on L5 (or on what the stages carved from it: joint, pars) in the subject.

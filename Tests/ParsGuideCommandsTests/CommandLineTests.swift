@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Report
 import Testing
 @testable import Anatomy
 @testable import ParsGuideCommands
@@ -130,5 +131,52 @@ import Testing
         #expect(da.landmarks.keys.sorted() == db.landmarks.keys.sorted())
         for (name, p) in da.landmarks { #expect(p == db.landmarks[name], "\(name)") }
         #expect(da.landmarks.keys.filter { $0.hasSuffix(".pars") }.count == 10)
+    }
+
+    @Test("case --subject: a rehearsal on the patient's CT — its anatomy and voxel size stated, no outcome, no registry, a side without a path reported")
+    func caseOnPatientCT() throws {
+        let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("shared/data/totalsegmentator-example").path
+        let subject = CommandLineTests.temp("case-subject-s"), out = CommandLineTests.temp("case-subject-out")
+        defer { for d in [subject, out] { try? FileManager.default.removeItem(atPath: d) } }
+        let built = CommandLineTests.run(["subject", "--ct", "\(example)/ct.nii.gz", "--masks", "\(example)/masks", "--voxel-mm", "1.5", "--out", subject])
+        #expect(built == nil, "\(CommandLineTests.message(built))")
+        // The phantom's options describe the published patient; with --subject they are refused, not ignored.
+        for extra in [["--height-cm", "180"], ["--defects", "none"], ["--voxel-mm", "1"], ["--db", out + ".sqlite"]] {
+            let message = CommandLineTests.message(CommandLineTests.run(["case", "--subject", subject, "--out", out] + extra))
+            #expect(message.contains(extra[0]) && message.contains("--subject"), "\(extra): \(message)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: out))
+        let error = CommandLineTests.run(["case", "--subject", subject, "--out", out, "--panel", "128"])
+        #expect(error == nil, "\(CommandLineTests.message(error))")
+        let record = try JSONDecoder().decode(CaseRecord.self, from: Data(contentsOf: URL(fileURLWithPath: "\(out)/case.json")))
+        #expect(record.anatomy?.kind == "patient-ct" && record.anatomy?.voxelMm == 1.5)
+        #expect(record.outcome == nil && record.registryFile == nil && record.findings.isEmpty && record.patient.defects.isEmpty)
+        #expect(!record.patient.hasDemographics)
+        #expect(!FileManager.default.fileExists(atPath: "\(out)/parsguide.sqlite"))
+        // Both L5 sides are accounted for: planned, or reported with the planner's reasons.
+        let unplanned = record.unplanned ?? []
+        #expect(record.approaches.count >= 1 && record.approaches.count + unplanned.count == 2)
+        #expect(unplanned.allSatisfy { !$0.reasons.isEmpty })
+        #expect(record.approaches.allSatisfy { $0.tipToTargetMm < 1 })
+        let firstSide = try #require(record.approaches.first?.target.split(separator: "-").last)
+        #expect(FileManager.default.fileExists(atPath: "\(out)/figures/insertion-\(firstSide).png"))
+        let caption = try #require(record.figures.first { $0.id == "fig2g" }?.caption)
+        #expect(caption.contains("no ") == !unplanned.isEmpty, "fig2g: \(caption)")
+        // At the bone surface of an intact pars the contrast stays mostly outside the canal (the canal's
+        // epidural fat is kept in front of the posterior arch).
+        #expect((record.contrast.reachedMl["epidural fat"] ?? 0) < 0.5 * record.contrast.injectedMl, "\(record.contrast.reachedMl)")
+        let html = try String(contentsOfFile: "\(out)/report.html", encoding: .utf8)
+        #expect(html.contains("the patient&#39;s CT (scanned at 3.00 × 3.00 × 3.00 mm") || html.contains("the patient's CT (scanned at 3.00 × 3.00 × 3.00 mm"))
+        #expect(html.contains("resampled to 1.5 mm voxels"))
+        // No number of the published case that this run did not compute.
+        for published in ["17/50", "10/50", "80–90 %", "Oswestry", "BMI", "extension-rotation"] {
+            #expect(!html.contains(published), "the rehearsal's report names \(published)")
+        }
+        var cursor = html.startIndex
+        for section in CaseReport.careSections {
+            let found = try #require(html.range(of: "<h2>\(section)</h2>", range: cursor..<html.endIndex), "section '\(section)'")
+            cursor = found.upperBound
+        }
     }
 }
