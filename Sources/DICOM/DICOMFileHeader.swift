@@ -30,6 +30,8 @@ public struct DICOMFileHeader: Sendable {
 
     /// Reads `path`'s header; throws `DICOMError.corruptFile` with GDCM's reason.
     public init(path: String) throws {
+        // No element may claim more bytes than the file holds: GDCM would allocate them first.
+        try DICOMElementLengths.check(path: path)
         var h = PGDICOMHeader()
         var error = [CChar](repeating: 0, count: 512)
         guard pg_dicom_read_header(path, &h, &error, error.count) == 0 else {

@@ -79,6 +79,54 @@ private func expect(_ series: DICOMSeries, matches r: Reference) {
         #expect { try DICOMSeries.read(folder: folder) } throws: { "\($0)".contains("3023") && "\($0)".contains("not a readable DICOM image") }
     }
 
+    @Test("An element claiming more bytes than its file holds is refused before GDCM allocates them (the fuzz target's out-of-memory)")
+    func anElementLongerThanItsFileIsRefused() throws {
+        let folder = try copyOfTinySeries()
+        let path = "\(folder)/3023"
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        // The pixel data element (7FE0,0010), explicit VR little endian: tag, "OW", two reserved bytes, a
+        // 4-byte length — set to 0x7FFF0000, so a file of a few KB claims a 2 GB element.
+        let pixelTag: [UInt8] = [0xE0, 0x7F, 0x10, 0x00]
+        let at = try #require((0..<(bytes.count - 12)).last { bytes[$0..<($0 + 4)].elementsEqual(pixelTag) })
+        bytes.replaceSubrange((at + 8)..<(at + 12), with: [0x00, 0x00, 0xFF, 0x7F])
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        #expect { try DICOMSeries.read(folder: folder) } throws: {
+            "\($0)".contains("3023") && "\($0)".contains("(7FE0,0010) claims 2147418112 bytes")
+        }
+    }
+
+    @Test("An element without a valid VR is refused before GDCM reads it (it misaligned GDCM, which then aborted the process)")
+    func anInvalidValueRepresentationIsRefused() throws {
+        let folder = try copyOfTinySeries()
+        let path = "\(folder)/3023"
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        // Patient's Name (0010,0010), "PN" → "\nS", as the fuzzer wrote it into another element.
+        let name: [UInt8] = [0x10, 0x00, 0x10, 0x00, 0x50, 0x4E]
+        let at = try #require((0..<(bytes.count - 6)).first { bytes[$0..<($0 + 6)].elementsEqual(name) })
+        bytes.replaceSubrange((at + 4)..<(at + 6), with: [0x0A, 0x53])
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        #expect { try DICOMSeries.read(folder: folder) } throws: {
+            "\($0)".contains("3023") && "\($0)".contains("(0010,0010) has no valid value representation")
+        }
+    }
+
+    @Test("A file that trips one of GDCM's assertions (Samples per Pixel 9, decoded directly) is refused; the process lives on")
+    func aFailedGDCMAssertionIsAnError() throws {
+        let folder = try copyOfTinySeries()
+        let path = "\(folder)/3023"
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        let samples: [UInt8] = [0x28, 0x00, 0x02, 0x00, 0x55, 0x53]   // (0028,0002) US
+        let at = try #require((0..<(bytes.count - 10)).first { bytes[$0..<($0 + 6)].elementsEqual(samples) })
+        bytes[at + 8] = 9
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let header = try DICOMFileHeader(path: path)
+        for _ in 0..<2 {   // twice: the guard is left as it was found
+            #expect { _ = try header.rescaledValues() } throws: { "\($0)".contains("GDCM stopped on an inconsistency") }
+        }
+        // The series reader refuses the same file by its own check, before decoding it.
+        #expect { try DICOMSeries.read(folder: folder) } throws: { "\($0)".contains("9 samples per pixel") }
+    }
+
     @Test func twoSeriesWithoutAChoiceAreRefusedListingBoth() throws {
         #expect { try DICOMSeries.read(folder: "\(fixtures)/two-series") } throws: { error in
             guard case .severalSeries(_, let series) = error as? DICOMError else { return false }
