@@ -71,6 +71,9 @@ struct UltrasoundCommand: ParsableCommand {
     @Option(name: .customLong("tgc-db-per-cm"), help: "Time-gain compensation, dB/cm (default: muscle's two-way attenuation).")
     var tgcDBPerCm: Double?
 
+    @Option(name: .customLong("noise-floor-db"), help: "Receiver noise rms, dB re a perfect reflector at the focus (-160…-20), or 'none'.")
+    var noiseFloor: String = "default"
+
     @Option(help: "Scan lines per frame.")
     var lines: Int = 256
 
@@ -192,6 +195,15 @@ struct UltrasoundCommand: ParsableCommand {
         s.gainDB = gainDB
         s.dynamicRangeDB = dynamicRangeDB
         s.tgcDBPerCm = tgcDBPerCm
+        switch noiseFloor.lowercased() {
+        case "default": break
+        case "none": s.noiseFloorDB = nil
+        default:
+            guard let dB = Double(noiseFloor), dB.isFinite else {
+                throw ValidationError("--noise-floor-db '\(noiseFloor)' is not a number of dB (-160…-20) or 'none'")
+            }
+            s.noiseFloorDB = dB
+        }
         s.lineCount = lines
         s.seed = seed
         s.markerOnLeft = marker == "left"

@@ -47,6 +47,9 @@ public final class BModeSimulator: Sendable {
     let axialHalfWidth: Int
     /// e^(−i·2k₀z) at each sample: the carrier phase of a specular echo from that depth.
     let carrierRe: FloatBuffer, carrierIm: FloatBuffer
+    /// The receiver noise of every line sample (`BModeSettings.noiseFloorDB`), complex baseband, before the
+    /// TGC; nil without noise.
+    let noise: (re: FloatBuffer, im: FloatBuffer)?
     /// Amplitude gain per sample from the TGC.
     let tgc: FloatBuffer
     /// σ of the specular lobe per sample, radians.
@@ -166,7 +169,35 @@ public final class BModeSimulator: Sendable {
             }
         }
         referenceAmplitude = beam.lateralIntegralMm(depthMm: settings.focusMm) * beam.elevationIntegralMm(depthMm: settings.focusMm)
+        noise = settings.noiseFloorDB.map { [scan, axialKernel, referenceAmplitude] dB in
+            Self.receiverNoise(lines: scan.lineCount, samples: ns, rms: Float(referenceAmplitude * pow(10, dB / 20)),
+                               band: axialKernel, seed: settings.seed)
+        }
         displayLookup = ScanLookup(scan: scan, geometry: imageGeometry)
+    }
+
+    /// Circular complex Gaussian noise of rms `rms` per line sample, band-limited as the echoes are (through
+    /// the pulse's axial kernel `band`, so its grain is the pulse's length) and independent between lines
+    /// (each line is its own receive event). Seeded: the same settings give the same noise.
+    static func receiverNoise(lines: Int, samples: Int, rms: Float, band: [Float], seed: UInt64) -> (re: FloatBuffer, im: FloatBuffer) {
+        let re = FloatBuffer(count: lines * samples), im = FloatBuffer(count: lines * samples)
+        let quantiles = SpeckleField.table, h = band.count / 2
+        // Filtered white noise of unit variance per part has variance Σk²; scaled so the complex rms is `rms`.
+        let scale = rms / (2 * band.reduce(0) { $0 + $1 * $1 }).squareRoot()
+        let noiseSeed = seed ^ 0x6E6F_6973_6546_6C72   // the scatterer field's seed must not repeat here
+        DispatchQueue.concurrentPerform(iterations: lines) { l in
+            let white = (0..<(samples + 2 * h)).map { n -> (Float, Float) in
+                let bits = SpeckleField.hash(l, n, 0, seed: noiseSeed)
+                return (quantiles[Int(bits & 4095)], quantiles[Int((bits >> 12) & 4095)])
+            }
+            for n in 0..<samples {
+                var a: Float = 0, b: Float = 0
+                for m in 0..<band.count { a += band[m] * white[n + m].0; b += band[m] * white[n + m].1 }
+                re[l * samples + n] = a * scale
+                im[l * samples + n] = b * scale
+            }
+        }
+        return (re, im)
     }
 
     // MARK: - Rendering
@@ -343,6 +374,10 @@ public final class BModeSimulator: Sendable {
                 sumRe[n] += k[n] * r[n]
                 sumIm[n] += k[n] * i[n]
             }
+        }
+        if let noise {
+            let nRe = noise.re.pointer.baseAddress! + l * ns, nIm = noise.im.pointer.baseAddress! + l * ns
+            for n in 0..<ns { sumRe[n] += nRe[n]; sumIm[n] += nIm[n] }
         }
         let out = envelope.pointer.baseAddress! + l * ns, gain = tgc.pointer.baseAddress!
         for n in 0..<ns {

@@ -16,7 +16,8 @@ public struct PointTarget: Sendable {
 
     /// Validation settings for a point at `depthMm`: 1024 lines and λ/16 steps so the sampling does not
     /// widen the PSF, no TGC (water barely attenuates), one elevation ray (the medium is uniform; the
-    /// point itself is weighted by the elevation profile), imaging 10 mm past the point.
+    /// point itself is weighted by the elevation profile), no receiver noise (the widths are the beam's),
+    /// imaging 10 mm past the point.
     public static func settings(depthMm: Double, focusMm: Double = 60, seed: UInt64 = 1) -> BModeSettings {
         var s = BModeSettings()
         s.depthMm = min(depthMm + 10, BModeSettings.depth.range.upperBound)
@@ -26,6 +27,7 @@ public struct PointTarget: Sendable {
         s.tgcDBPerCm = 0
         s.compensatesDiffraction = false
         s.elevationRayCount = 1
+        s.noiseFloorDB = nil
         s.seed = seed
         return s
     }

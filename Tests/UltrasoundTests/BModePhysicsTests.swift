@@ -37,6 +37,37 @@ import Testing
         #expect(lineDB >= 30, "bone line only \(lineDB) dB above muscle speckle")
     }
 
+    @Test("Under bone the image is the receiver's noise, at its stated rms lifted by the TGC; seeded; none without it")
+    func shadowsShowTheNoiseFloor() throws {
+        let d = 30.0
+        let volume = Media.block(depthMm: 75) { p in p.z >= d && p.z < d + 10 ? Media.bone : Media.muscle }
+        var settings = Media.settings(depthMm: 75, tgc: nil)
+        #expect(settings.noiseFloorDB == -105)
+        let sim = try BModeSimulator(settings: settings)
+        let env = sim.envelope(labels: volume, pose: Media.origin, needle: nil, points: [])
+        let again = try BModeSimulator(settings: settings).envelope(labels: volume, pose: Media.origin, needle: nil, points: [])
+        let ns = sim.scan.sampleCount, step = sim.scan.stepMm, mid = sim.scan.lineCount / 2
+        // Deep in the shadow (45–70 mm) only noise is left: its envelope's rms, divided by the TGC, is the
+        // stated rms (a circular complex Gaussian's |z|² averages σ²), within the sampling error.
+        let sigma = sim.referenceAmplitude * pow(10, -105.0 / 20)
+        var ratios: [Double] = []
+        for s in Int(45 / step)...Int(70 / step) {
+            let power = (mid - 20...mid + 20).reduce(0.0) { $0 + pow(Double(env[$1 * ns + s]) / Double(sim.tgc[s]), 2) } / 41
+            ratios.append(power.squareRoot() / sigma)
+        }
+        let mean = ratios.reduce(0, +) / Double(ratios.count)
+        #expect(abs(mean - 1) < 0.1, "noise rms \(mean) × the stated floor")
+        #expect((Int(45 / step)...Int(70 / step)).allSatisfy { env[mid * ns + $0] > 0 }, "a shadow sample is black")
+        // The TGC lifts it: 3.5 dB/cm at the C5-2's 3.5 MHz, so the shadow brightens with depth.
+        let shallow = meanEnvelope(env, sim, lines: mid - 20...mid + 20, fromMm: 45, toMm: 50)
+        let deep = meanEnvelope(env, sim, lines: mid - 20...mid + 20, fromMm: 65, toMm: 70)
+        #expect(deep > 1.5 * shallow, "shadow at 65–70 mm \(deep), at 45–50 mm \(shallow)")
+        #expect(env.array == again.array, "the noise is not seeded")
+        settings.noiseFloorDB = nil
+        let quiet = try BModeSimulator(settings: settings).envelope(labels: volume, pose: Media.origin, needle: nil, points: [])
+        #expect(meanEnvelope(quiet, sim, lines: mid - 20...mid + 20, fromMm: 45, toMm: 70) < 0.01 * shallow)
+    }
+
     @Test func uniformScatteringGivesRayleighSpeckle() throws {
         var lossless = TissueAcoustics.muscle
         lossless.attenuationDBPerCmMHz = 0
@@ -86,8 +117,13 @@ import Testing
         var lossless = TissueAcoustics.muscle
         lossless.attenuationDBPerCmMHz = 0
         let volume = Media.block(depthMm: 90) { _ in Media.muscle }
-        let lossy = try BModeSimulator(settings: Media.settings(depthMm: 90, seed: 1))
-        let reference = try BModeSimulator(settings: Media.settings(depthMm: 90, seed: 2), tissueOverrides: [Media.muscle: lossless])
+        // Without receiver noise: 28 dB of loss at 80 mm brings the echo within reach of the noise floor,
+        // which would flatten the measured slope (as it does on a scanner without enough SNR).
+        var settings = Media.settings(depthMm: 90, seed: 1)
+        settings.noiseFloorDB = nil
+        let lossy = try BModeSimulator(settings: settings)
+        settings.seed = 2
+        let reference = try BModeSimulator(settings: settings, tissueOverrides: [Media.muscle: lossless])
         let a = lossy.envelope(labels: volume, pose: Media.origin, needle: nil, points: [])
         let b = reference.envelope(labels: volume, pose: Media.origin, needle: nil, points: [])
         let lines = lossy.scan.lineCount / 4...3 * lossy.scan.lineCount / 4
