@@ -79,6 +79,9 @@ for c in "${png_commands[@]}"; do
   expect "$c --out foreign" "a folder" -- "${args[@]}" --out foreign
   expect "$c --out missing/x.png" "does not exist" -- "${args[@]}" --out missing/x.png
 done
+expect "ultrasound --noise-floor-db=-5" "noise floor -5" -- ultrasound --phantom point --depth-mm 50 --noise-floor-db=-5 --out new.png
+expect "ultrasound --noise-floor-db nan" "noise floor nan" -- ultrasound --phantom point --depth-mm 50 --noise-floor-db nan --out new.png
+expect "ultrasound --noise-floor-db abc" "'abc' is not a number" -- ultrasound --phantom point --depth-mm 50 --noise-floor-db abc --out new.png
 # DICOM conversion: refused outputs, and folders that are not one readable series.
 dicom=$root/../shared/data/pydicom-ct5n fixtures=$root/Tests/DICOMTests/Fixtures example=$root/../shared/data/totalsegmentator-example
 expect "convert --out ''" "--out is empty" -- convert --dicom "$dicom" --out ""

@@ -6,8 +6,7 @@ import Foundation
 /// walks the element headers (tag, VR, length; PS3.5 §7.1) and decodes no value; GDCM reads the file.
 enum DICOMElementLengths {
     /// Throws `DICOMError.corruptFile` naming the first element whose length runs past the end of the file.
-    /// Files without the "DICM" prefix, and deflated data sets (whose elements cannot be walked before
-    /// inflating), are left to GDCM.
+    /// Deflated data sets (whose elements cannot be walked before inflating) are left to GDCM.
     static func check(path: String) throws {
         guard let data = FileManager.default.contents(atPath: path) else { return }
         try check(data, path: path)
@@ -15,7 +14,16 @@ enum DICOMElementLengths {
 
     static func check(_ data: Data, path: String) throws {
         let bytes = [UInt8](data)
-        guard bytes.count >= 132, bytes[128..<132].elementsEqual("DICM".utf8) else { return }
+        guard bytes.count >= 132, bytes[128..<132].elementsEqual("DICM".utf8) else {
+            // Without the prefix GDCM still reads a data set from the first byte, explicit VR when the
+            // first element's VR is one (its own test), else implicit: walked the same way. (A file that is
+            // not DICOM at all fails the walk; the series reader skips such files either way.)
+            guard bytes.count >= 8 else { return }
+            let explicit = Walker.vrs.contains(String(decoding: bytes[4..<6], as: UTF8.self))
+            var walker = Walker(bytes: bytes, path: path, offset: 0, explicitVR: explicit, bigEndian: false)
+            try walker.walkDataSet()
+            return
+        }
         // The file meta group is explicit VR little endian; its transfer syntax says how the rest is encoded.
         var walker = Walker(bytes: bytes, path: path, offset: 132, explicitVR: true, bigEndian: false)
         let syntax = try walker.walkMetaGroup()

@@ -71,7 +71,7 @@ struct UltrasoundCommand: ParsableCommand {
     @Option(name: .customLong("tgc-db-per-cm"), help: "Time-gain compensation, dB/cm (default: muscle's two-way attenuation).")
     var tgcDBPerCm: Double?
 
-    @Option(name: .customLong("noise-floor-db"), help: "Receiver noise rms, dB re a perfect reflector at the focus (-160…-20), or 'none'.")
+    @Option(name: .customLong("noise-floor-db"), help: "Receiver noise rms, dB re a perfect reflector at the focus (\(BModeSettings.noiseFloor.allowedText); default -105), or 'none'.")
     var noiseFloor: String = "default"
 
     @Option(help: "Scan lines per frame.")
@@ -199,10 +199,10 @@ struct UltrasoundCommand: ParsableCommand {
         case "default": break
         case "none": s.noiseFloorDB = nil
         default:
-            guard let dB = Double(noiseFloor), dB.isFinite else {
-                throw ValidationError("--noise-floor-db '\(noiseFloor)' is not a number of dB (-160…-20) or 'none'")
+            guard let dB = Double(noiseFloor) else {
+                throw ValidationError("--noise-floor-db '\(noiseFloor)' is not a number of dB (\(BModeSettings.noiseFloor.allowedText)) or 'none'")
             }
-            s.noiseFloorDB = dB
+            s.noiseFloorDB = try BModeSettings.noiseFloor.checked(dB)
         }
         s.lineCount = lines
         s.seed = seed

@@ -53,6 +53,9 @@ public struct BModeSettings: Hashable, Sendable {
     public static let depth = PhysicalParameter(name: "imaging depth", unit: "mm", range: 20...250)
     /// Overall gain, ±60 dB; chosen (a scanner's dial spans a few tens of dB).
     public static let gain = PhysicalParameter(name: "gain", unit: "dB", range: -60...60)
+    /// Receiver noise rms re a perfect reflector at the focus, −160…−20 dB; chosen (from far below any
+    /// echo to louder than muscle speckle).
+    public static let noiseFloor = PhysicalParameter(name: "noise floor", unit: "dB", range: -160...(-20))
 
     public func validated() throws -> BModeSettings {
         try Self.depth.checked(depthMm)
@@ -60,7 +63,7 @@ public struct BModeSettings: Hashable, Sendable {
         try Self.gain.checked(gainDB)
         try UltrasoundError.check("dynamic range", dynamicRangeDB, in: 10...120, unit: "dB")
         if let tgc = tgcDBPerCm { try UltrasoundError.check("TGC", tgc, in: 0...20, unit: "dB/cm") }
-        if let noise = noiseFloorDB { try UltrasoundError.check("noise floor", noise, in: -160...(-20), unit: "dB") }
+        if let noise = noiseFloorDB { try Self.noiseFloor.checked(noise) }
         try UltrasoundError.check("line count", Double(lineCount), in: 16...4096, unit: "")
         try UltrasoundError.check("transmit F-number", transmitFNumber, in: 0.5...10, unit: "")
         try UltrasoundError.check("receive F-number", receiveFNumber, in: 0.5...10, unit: "")

@@ -127,6 +127,19 @@ private func expect(_ series: DICOMSeries, matches r: Reference) {
         #expect { try DICOMSeries.read(folder: folder) } throws: { "\($0)".contains("9 samples per pixel") }
     }
 
+    @Test("Without the DICM prefix the headers are walked too: an intact file still reads, an overlong element is refused")
+    func aFileWithoutPreambleIsWalkedToo() throws {
+        let folder = try temporaryFolder()
+        var bytes = Array([UInt8](try Data(contentsOf: URL(fileURLWithPath: "\(sharedData)/pydicom-ct5n/3023"))).dropFirst(132))
+        try Data(bytes).write(to: URL(fileURLWithPath: "\(folder)/bare"))
+        #expect(try DICOMFileHeader(path: "\(folder)/bare").isPlacedImage)
+        let pixelTag: [UInt8] = [0xE0, 0x7F, 0x10, 0x00]
+        let at = try #require((0..<(bytes.count - 12)).last { bytes[$0..<($0 + 4)].elementsEqual(pixelTag) })
+        bytes.replaceSubrange((at + 8)..<(at + 12), with: [0x00, 0x00, 0xFF, 0x7F])
+        try Data(bytes).write(to: URL(fileURLWithPath: "\(folder)/bare"))
+        #expect { try DICOMFileHeader(path: "\(folder)/bare") } throws: { "\($0)".contains("(7FE0,0010) claims") }
+    }
+
     @Test func twoSeriesWithoutAChoiceAreRefusedListingBoth() throws {
         #expect { try DICOMSeries.read(folder: "\(fixtures)/two-series") } throws: { error in
             guard case .severalSeries(_, let series) = error as? DICOMError else { return false }
