@@ -69,6 +69,13 @@ public final class BModeSimulator: Sendable {
     /// Share of a tissue interface's echo that is diffuse (rough surface, ∝ cos θ) rather than specular;
     /// model parameters: bone surfaces are rough at this wavelength, soft-tissue interfaces smooth.
     static let boneRoughness = 0.6, softRoughness = 0.1, needleRoughness = 0.03
+    /// Reverberation between the probe face and a strong flat reflector (issue 18): an echo of amplitude
+    /// reflection |r| ≥ `reverberatingReflection` (bone under soft tissue: r ≈ 0.65, data sheet §4; soft
+    /// tissue interfaces stay below 0.1) returns to the face, is reflected there with `faceReflection` and
+    /// crosses the tissue again: copies at 2d, 3d … up to `reverberationOrders`, each weaker by the face's
+    /// and the interface's reflection, its lobe and one more round trip's loss. The face's reflection
+    /// coefficient is chosen (a lens and matching layers reflect a large share of the returning wave; 0.5).
+    static let reverberatingReflection: Float = 0.3, faceReflection: Float = 0.5, reverberationOrders = 3
     /// Amplitude kept by each successive reverberation inside the needle (comet tail, −3 dB per
     /// bounce); a model parameter chosen for the long tails seen clinically, not a measured value.
     static let cometTailDecay = 0.7
@@ -289,6 +296,7 @@ public final class BModeSimulator: Sendable {
             var lattice = (startWorld + dWorld * skinOffsetMm) / cell
             var previous = volume.label(nearest: index)
             var transmitted: Float = 1
+            var reverberated = false
             var nextExtra = 0
             let diffuse = diffuseScale.pointer.baseAddress! + ray * ns, surface = surfaceScale.pointer.baseAddress! + ray * ns
             for n in 0..<ns {
@@ -305,6 +313,17 @@ public final class BModeSimulator: Sendable {
                         let a = transmitted * r * lobe * surface[n]
                         outRe[n] += a * carrierC[n]
                         outIm[n] += a * carrierS[n]
+                        if !reverberated, abs(r) >= Self.reverberatingReflection, n > 0 {
+                            // The first strong reflector on this ray echoes again at whole multiples of its depth.
+                            reverberated = true
+                            let perTrip = Self.faceReflection * r * lobe * transmitted
+                            var copy = transmitted * r * lobe   // the echo before the beam's weight at its depth
+                            for k in 2...Self.reverberationOrders where k * n < ns {
+                                copy *= perTrip
+                                outRe[k * n] += copy * surface[k * n] * carrierC[k * n]
+                                outIm[k * n] += copy * surface[k * n] * carrierS[k * n]
+                            }
+                        }
                         transmitted *= 1 - r * r
                     }
                     previous = label

@@ -39,7 +39,9 @@ import Testing
 
     @Test("Under bone the image is the receiver's noise, at its stated rms lifted by the TGC; seeded; none without it")
     func shadowsShowTheNoiseFloor() throws {
-        let d = 30.0
+        // A slab from 40 to 50 mm; measured from 55 mm (past its far face's echo) to 72 mm. Its reverberation
+        // copies (80, 120 mm) lie beyond.
+        let d = 40.0
         let volume = Media.block(depthMm: 75) { p in p.z >= d && p.z < d + 10 ? Media.bone : Media.muscle }
         var settings = Media.settings(depthMm: 75, tgc: nil)
         #expect(settings.noiseFloorDB == -105)
@@ -47,25 +49,51 @@ import Testing
         let env = sim.envelope(labels: volume, pose: Media.origin, needle: nil, points: [])
         let again = try BModeSimulator(settings: settings).envelope(labels: volume, pose: Media.origin, needle: nil, points: [])
         let ns = sim.scan.sampleCount, step = sim.scan.stepMm, mid = sim.scan.lineCount / 2
-        // Deep in the shadow (45–70 mm) only noise is left: its envelope's rms, divided by the TGC, is the
-        // stated rms (a circular complex Gaussian's |z|² averages σ²), within the sampling error.
+        let shadow = Int(55 / step)...Int(72 / step)
+        // Deep in the shadow only noise is left: its envelope's rms, divided by the TGC, is the stated rms (a
+        // circular complex Gaussian's |z|² averages σ²), within the sampling error.
         let sigma = sim.referenceAmplitude * pow(10, -105.0 / 20)
         var ratios: [Double] = []
-        for s in Int(45 / step)...Int(70 / step) {
+        for s in shadow {
             let power = (mid - 20...mid + 20).reduce(0.0) { $0 + pow(Double(env[$1 * ns + s]) / Double(sim.tgc[s]), 2) } / 41
             ratios.append(power.squareRoot() / sigma)
         }
         let mean = ratios.reduce(0, +) / Double(ratios.count)
         #expect(abs(mean - 1) < 0.1, "noise rms \(mean) × the stated floor")
-        #expect((Int(45 / step)...Int(70 / step)).allSatisfy { env[mid * ns + $0] > 0 }, "a shadow sample is black")
-        // The TGC lifts it: 3.5 dB/cm at the C5-2's 3.5 MHz, so the shadow brightens with depth.
-        let shallow = meanEnvelope(env, sim, lines: mid - 20...mid + 20, fromMm: 45, toMm: 50)
-        let deep = meanEnvelope(env, sim, lines: mid - 20...mid + 20, fromMm: 65, toMm: 70)
-        #expect(deep > 1.5 * shallow, "shadow at 65–70 mm \(deep), at 45–50 mm \(shallow)")
+        #expect(shadow.allSatisfy { env[mid * ns + $0] > 0 }, "a shadow sample is black")
+        // The TGC lifts it, so the shadow brightens with depth as the TGC does.
+        let shallow = meanEnvelope(env, sim, lines: mid - 20...mid + 20, fromMm: 55, toMm: 58)
+        let deep = meanEnvelope(env, sim, lines: mid - 20...mid + 20, fromMm: 69, toMm: 72)
+        let tgcRatio = Double(sim.tgc[Int(70.5 / step)] / sim.tgc[Int(56.5 / step)])
+        #expect(tgcRatio > 1.5 && abs(deep / shallow / tgcRatio - 1) < 0.15, "shadow rises \(deep / shallow)×, the TGC \(tgcRatio)×")
         #expect(env.array == again.array, "the noise is not seeded")
         settings.noiseFloorDB = nil
         let quiet = try BModeSimulator(settings: settings).envelope(labels: volume, pose: Media.origin, needle: nil, points: [])
-        #expect(meanEnvelope(quiet, sim, lines: mid - 20...mid + 20, fromMm: 45, toMm: 70) < 0.01 * shallow)
+        #expect(meanEnvelope(quiet, sim, lines: mid - 20...mid + 20, fromMm: 55, toMm: 72) < 0.01 * shallow)
+    }
+
+    @Test("A bone plate reverberates with the probe face: fainter copies of its line at twice and three times its depth, in its shadow")
+    func boneReverberatesAtWholeMultiplesOfItsDepth() throws {
+        let d = 25.0
+        let volume = Media.block(depthMm: 90) { p in p.z >= d && p.z < d + 10 ? Media.bone : Media.muscle }
+        let sim = try BModeSimulator(settings: Media.settings(depthMm: 90))
+        let env = sim.envelope(labels: volume, pose: Media.origin, needle: nil, points: [])
+        let ns = sim.scan.sampleCount, step = sim.scan.stepMm, mid = sim.scan.lineCount / 2
+        /// The central lines' mean envelope before the TGC at a sample.
+        func echo(_ s: Int) -> Double { (mid - 4...mid + 4).reduce(0.0) { $0 + Double(env[$1 * ns + s] / sim.tgc[s]) } / 9 }
+        func peak(near mm: Double) -> (depthMm: Double, value: Double) {
+            let best = (Int((mm - 1.5) / step)...Int((mm + 1.5) / step)).max { echo($0) < echo($1) }!
+            return (Double(best) * step, echo(best))
+        }
+        let primary = peak(near: d), second = peak(near: 2 * d), third = peak(near: 3 * d)
+        #expect(abs(second.depthMm - 2 * d) <= 0.5 && abs(third.depthMm - 3 * d) <= 0.5, "copies at \(second.depthMm), \(third.depthMm) mm")
+        // Each copy loses the face's and the plate's reflection and a round trip: weaker, and weaker again.
+        let secondDB = 20 * log10(second.value / primary.value), thirdDB = 20 * log10(third.value / second.value)
+        #expect(secondDB < -6 && secondDB > -40, "second copy \(secondDB) dB from the line")
+        #expect(thirdDB < -6, "third copy only \(thirdDB) dB below the second")
+        // And it stands out of the shadow's noise beside it.
+        let noise = (Int((2 * d + 4) / step)...Int((2 * d + 8) / step)).reduce(0.0) { $0 + echo($1) } / Double(Int(4 / step) + 1)
+        #expect(20 * log10(second.value / noise) > 6, "second copy \(second.value) vs the shadow \(noise)")
     }
 
     @Test func uniformScatteringGivesRayleighSpeckle() throws {
