@@ -88,6 +88,9 @@ struct UltrasoundCommand: ParsableCommand {
     @Flag(help: "Label the SAP, pars, lamina, dura, spinous process (and facet joints) where they show.")
     var annotate = false
 
+    @Flag(name: .customLong("scanner-display"), help: "Draw the frame as a scanner shows it: depth scale, focus marker, orientation mark, readout of probe, frequency, depth, gain and dynamic range.")
+    var scannerDisplay = false
+
     @Option(help: "Seed of the speckle field.")
     var seed: UInt64 = 1
 
@@ -160,7 +163,10 @@ struct UltrasoundCommand: ParsableCommand {
                                       dynamicRangeDB: settings.dynamicRangeDB)
             : []
         if let out {
-            if annotate { try PNG.write(frame.annotated(structures), to: out) } else { try PNG.write(frame.image, to: out) }
+            let drawn = annotate ? frame.annotated(structures) : RGBImage(frame.image)
+            if scannerDisplay {
+                try PNG.write(frame.scannerDisplay(over: drawn, settings: settings, transducer: transducer), to: out)
+            } else if annotate { try PNG.write(drawn, to: out) } else { try PNG.write(frame.image, to: out) }
         }
         if let labelsOut {
             let g = frame.geometry

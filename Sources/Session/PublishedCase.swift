@@ -110,7 +110,8 @@ public struct PublishedCase {
         let simulator = try BModeSimulator(transducer: .c52, settings: settings)
         let sagittal = try ProbeView.sagittalFacets.pose(level: level, side: side, labels: labels, landmarks: landmarks)
         let sagittalFrame = simulator.render(labels: labels, pose: sagittal)
-        try PNG.write(sagittalFrame.image, to: "\(figures)/fig1a.png")
+        // As a scanner shows them: depth scale, focus, orientation mark and readout.
+        try PNG.write(sagittalFrame.scannerDisplay(settings: settings, transducer: .c52), to: "\(figures)/fig1a.png")
         let shaft = try first.needle.shaft(tipMm: first.targetPoint, direction: first.unitDirection)
         let secondShaft = try second.map { try $0.plan.needle.shaft(tipMm: $0.plan.targetPoint, direction: $0.plan.unitDirection) }
         let obliquePose = try first.probePose
@@ -118,7 +119,7 @@ public struct PublishedCase {
         let located = StructureLocator.locate(frame: obliqueFrame, labels: labels, landmarks: landmarks, level: level, side: side,
                                               depthMm: settings.depthMm, transducer: .c52, lineCount: settings.lineCount,
                                               dynamicRangeDB: settings.dynamicRangeDB)
-        try PNG.write(obliqueFrame.annotated(located), to: "\(figures)/fig1c.png")
+        try PNG.write(obliqueFrame.scannerDisplay(over: obliqueFrame.annotated(located), settings: settings, transducer: .c52), to: "\(figures)/fig1c.png")
         let needle = NeedleVisibility(with: obliqueFrame, without: simulator.render(labels: labels, pose: obliquePose), needle: shaft)
         // The rehearsal of the first approach as an animated PNG (a frame every 4 mm, and the last).
         var small = settings
