@@ -88,7 +88,8 @@ struct CaseReportView {
                     + "runs in its plane, and on CT only 32 % of pars defects lie within 15° of the 45° oblique (Saifuddin et al., "
                     + "J Bone Joint Surg Br 1998;80:208–11)."
         } else {
-            obliqueSentence = "the \(r.contrast.side) pars has no defect, so the ipsilateral oblique fluoroscopic view (Figure 2C) has none to show."
+            obliqueSentence = p.defects.isEmpty ? "the ipsilateral oblique fluoroscopic view (Figure 2C) has none to show."
+                : "the \(r.contrast.side) pars has no defect, so the ipsilateral oblique fluoroscopic view (Figure 2C) has none to show there."
         }
         parsViewShows = i.parsViewShows
         approachTargets = r.approaches.map(\.target)
