@@ -41,9 +41,10 @@ public struct BModeSettings: Hashable, Sendable {
     /// dB relative to the echo of a perfect flat reflector at the transmit focus (the display's 0 dB).
     /// `nil`: no noise (point-target measurements). On a scanner a shadow shows the noise floor, lifted
     /// by the TGC: dark grey, never pure black, greyer with depth. Chosen, not measured, by looking: at
-    /// −105 dB the shadow under the L5 pars view reads 17–26 of 255 at 30–60 mm (default gain, C5-2,
-    /// 80 mm deep), 51 at 60–75 mm and ≈ 100 at 80–90 mm, against ≈ 113 for muscle speckle; −95 dB
-    /// greyed the shadows to 52–61 at the pars, −80 dB buried the bone under noise.
+    /// −105 dB the shadow under the L5 pars view reads 17–23 of 255 at 30–60 mm (default gain, C5-2,
+    /// 80 mm deep), 40 at 60–75 mm and 57 at 80–90 mm (where `BModeSimulator.noiseCeilingDB` holds it),
+    /// against ≈ 114 for muscle speckle; −95 dB greyed the shadows to 52–61 at the pars, −80 dB buried
+    /// the bone under noise.
     public var noiseFloorDB: Double? = -105
 
     public init() {}

@@ -50,6 +50,9 @@ public final class BModeSimulator: Sendable {
     /// The receiver noise of every line sample (`BModeSettings.noiseFloorDB`), complex baseband, before the
     /// TGC; nil without noise.
     let noise: (re: FloatBuffer, im: FloatBuffer)?
+    /// Per sample, what of the noise the display keeps: 1 until the TGC would lift its rms above
+    /// `noiseCeilingDB`, then less (`BModeSettings.noiseFloorDB`).
+    let noiseGain: FloatBuffer
     /// Amplitude gain per sample from the TGC.
     let tgc: FloatBuffer
     /// σ of the specular lobe per sample, radians.
@@ -180,13 +183,39 @@ public final class BModeSimulator: Sendable {
             Self.receiverNoise(lines: scan.lineCount, samples: ns, rms: Float(referenceAmplitude * pow(10, dB / 20)),
                                band: axialKernel, seed: settings.seed)
         }
+        let noiseRms = referenceAmplitude * pow(10, (settings.noiseFloorDB ?? -300) / 20)
+        let ceiling = referenceAmplitude * pow(10, Self.noiseCeilingDB / 20)
+        noiseGain = FloatBuffer((0..<ns).map { [tgc] n in Float(min(1, ceiling / max(noiseRms * Double(tgc[n]), 1e-300))) })
         displayLookup = ScanLookup(scan: scan, geometry: imageGeometry)
     }
+
+    /// The most the TGC lifts the receiver noise to, rms dB re a perfect reflector at the focus: about 12 dB
+    /// under muscle speckle (≈ −43 dB), grey 60 of 255 at the default gain. Chosen: a sonographer lowers the
+    /// far gain where only noise is left; without it the 120 mm default's far field (TGC 42 dB plus up to
+    /// 30 dB of diffraction compensation) was white noise.
+    static let noiseCeilingDB = -55.0
 
     /// Circular complex Gaussian noise of rms `rms` per line sample, band-limited as the echoes are (through
     /// the pulse's axial kernel `band`, so its grain is the pulse's length) and independent between lines
     /// (each line is its own receive event). Seeded: the same settings give the same noise.
     static func receiverNoise(lines: Int, samples: Int, rms: Float, band: [Float], seed: UInt64) -> (re: FloatBuffer, im: FloatBuffer) {
+        // The web simulator makes a simulator per frame: the noise, like the beam model, is made once per
+        // combination (the last few kept; it is read, never written, after it is made).
+        let key = "\(lines)|\(samples)|\(rms)|\(band)|\(seed)"
+        cacheLock.lock()
+        if let n = noiseCache[key] { cacheLock.unlock(); return n }
+        cacheLock.unlock()
+        let made = makeReceiverNoise(lines: lines, samples: samples, rms: rms, band: band, seed: seed)
+        cacheLock.lock()
+        if noiseCache.count >= 8 { noiseCache.removeAll() }
+        noiseCache[key] = made
+        cacheLock.unlock()
+        return made
+    }
+
+    nonisolated(unsafe) private static var noiseCache: [String: (re: FloatBuffer, im: FloatBuffer)] = [:]
+
+    private static func makeReceiverNoise(lines: Int, samples: Int, rms: Float, band: [Float], seed: UInt64) -> (re: FloatBuffer, im: FloatBuffer) {
         let re = FloatBuffer(count: lines * samples), im = FloatBuffer(count: lines * samples)
         let quantiles = SpeckleField.table, h = band.count / 2
         // Filtered white noise of unit variance per part has variance Σk²; scaled so the complex rms is `rms`.
@@ -396,7 +425,8 @@ public final class BModeSimulator: Sendable {
         }
         if let noise {
             let nRe = noise.re.pointer.baseAddress! + l * ns, nIm = noise.im.pointer.baseAddress! + l * ns
-            for n in 0..<ns { sumRe[n] += nRe[n]; sumIm[n] += nIm[n] }
+            let keep = noiseGain.pointer.baseAddress!
+            for n in 0..<ns { sumRe[n] += nRe[n] * keep[n]; sumIm[n] += nIm[n] * keep[n] }
         }
         let out = envelope.pointer.baseAddress! + l * ns, gain = tgc.pointer.baseAddress!
         for n in 0..<ns {

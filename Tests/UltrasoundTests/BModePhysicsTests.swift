@@ -50,22 +50,26 @@ import Testing
         let again = try BModeSimulator(settings: settings).envelope(labels: volume, pose: Media.origin, needle: nil, points: [])
         let ns = sim.scan.sampleCount, step = sim.scan.stepMm, mid = sim.scan.lineCount / 2
         let shadow = Int(55 / step)...Int(72 / step)
-        // Deep in the shadow only noise is left: its envelope's rms, divided by the TGC, is the stated rms (a
-        // circular complex Gaussian's |z|² averages σ²), within the sampling error.
+        // Deep in the shadow only noise is left: its envelope's rms, divided by the gain it gets (the TGC, held
+        // under the noise ceiling), is the stated rms (a circular complex Gaussian's |z|² averages σ²),
+        // within the sampling error.
+        let gain = { (s: Int) in Double(sim.tgc[s] * sim.noiseGain[s]) }
         let sigma = sim.referenceAmplitude * pow(10, -105.0 / 20)
         var ratios: [Double] = []
         for s in shadow {
-            let power = (mid - 20...mid + 20).reduce(0.0) { $0 + pow(Double(env[$1 * ns + s]) / Double(sim.tgc[s]), 2) } / 41
+            let power = (mid - 20...mid + 20).reduce(0.0) { $0 + pow(Double(env[$1 * ns + s]) / gain(s), 2) } / 41
             ratios.append(power.squareRoot() / sigma)
         }
         let mean = ratios.reduce(0, +) / Double(ratios.count)
         #expect(abs(mean - 1) < 0.1, "noise rms \(mean) × the stated floor")
         #expect(shadow.allSatisfy { env[mid * ns + $0] > 0 }, "a shadow sample is black")
-        // The TGC lifts it, so the shadow brightens with depth as the TGC does.
+        // The TGC lifts it, so the shadow brightens with depth as its gain does, never above the ceiling.
+        let ceiling = sim.referenceAmplitude * pow(10, BModeSimulator.noiseCeilingDB / 20)
+        #expect((0..<ns).allSatisfy { sigma * gain($0) <= ceiling * 1.0001 })
         let shallow = meanEnvelope(env, sim, lines: mid - 20...mid + 20, fromMm: 55, toMm: 58)
         let deep = meanEnvelope(env, sim, lines: mid - 20...mid + 20, fromMm: 69, toMm: 72)
-        let tgcRatio = Double(sim.tgc[Int(70.5 / step)] / sim.tgc[Int(56.5 / step)])
-        #expect(tgcRatio > 1.5 && abs(deep / shallow / tgcRatio - 1) < 0.15, "shadow rises \(deep / shallow)×, the TGC \(tgcRatio)×")
+        let gainRatio = gain(Int(70.5 / step)) / gain(Int(56.5 / step))
+        #expect(gainRatio > 1.2 && abs(deep / shallow / gainRatio - 1) < 0.15, "shadow rises \(deep / shallow)×, its gain \(gainRatio)×")
         #expect(env.array == again.array, "the noise is not seeded")
         settings.noiseFloorDB = nil
         let quiet = try BModeSimulator(settings: settings).envelope(labels: volume, pose: Media.origin, needle: nil, points: [])
