@@ -82,14 +82,7 @@ private func expect(_ series: DICOMSeries, matches r: Reference) {
     @Test("An element claiming more bytes than its file holds is refused before GDCM allocates them (the fuzz target's out-of-memory)")
     func anElementLongerThanItsFileIsRefused() throws {
         let folder = try copyOfTinySeries()
-        let path = "\(folder)/3023"
-        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-        // The pixel data element (7FE0,0010), explicit VR little endian: tag, "OW", two reserved bytes, a
-        // 4-byte length — set to 0x7FFF0000, so a file of a few KB claims a 2 GB element.
-        let pixelTag: [UInt8] = [0xE0, 0x7F, 0x10, 0x00]
-        let at = try #require((0..<(bytes.count - 12)).last { bytes[$0..<($0 + 4)].elementsEqual(pixelTag) })
-        bytes.replaceSubrange((at + 8)..<(at + 12), with: [0x00, 0x00, 0xFF, 0x7F])
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        try patch("\(folder)/3023", with: Self.overlongPixelData)
         #expect { try DICOMSeries.read(folder: folder) } throws: {
             "\($0)".contains("3023") && "\($0)".contains("(7FE0,0010) claims 2147418112 bytes")
         }
@@ -98,13 +91,8 @@ private func expect(_ series: DICOMSeries, matches r: Reference) {
     @Test("An element without a valid VR is refused before GDCM reads it (it misaligned GDCM, which then aborted the process)")
     func anInvalidValueRepresentationIsRefused() throws {
         let folder = try copyOfTinySeries()
-        let path = "\(folder)/3023"
-        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
         // Patient's Name (0010,0010), "PN" → "\nS", as the fuzzer wrote it into another element.
-        let name: [UInt8] = [0x10, 0x00, 0x10, 0x00, 0x50, 0x4E]
-        let at = try #require((0..<(bytes.count - 6)).first { bytes[$0..<($0 + 6)].elementsEqual(name) })
-        bytes.replaceSubrange((at + 4)..<(at + 6), with: [0x0A, 0x53])
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        try patch("\(folder)/3023", at: [0x10, 0x00, 0x10, 0x00, 0x50, 0x4E], offset: 4, with: [0x0A, 0x53])
         #expect { try DICOMSeries.read(folder: folder) } throws: {
             "\($0)".contains("3023") && "\($0)".contains("(0010,0010) has no valid value representation")
         }
@@ -114,11 +102,7 @@ private func expect(_ series: DICOMSeries, matches r: Reference) {
     func aFailedGDCMAssertionIsAnError() throws {
         let folder = try copyOfTinySeries()
         let path = "\(folder)/3023"
-        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-        let samples: [UInt8] = [0x28, 0x00, 0x02, 0x00, 0x55, 0x53]   // (0028,0002) US
-        let at = try #require((0..<(bytes.count - 10)).first { bytes[$0..<($0 + 6)].elementsEqual(samples) })
-        bytes[at + 8] = 9
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        try patch(path, at: [0x28, 0x00, 0x02, 0x00, 0x55, 0x53], offset: 8, with: [9])   // (0028,0002) US: 9
         let header = try DICOMFileHeader(path: path)
         for _ in 0..<2 {   // twice: the guard is left as it was found
             #expect { _ = try header.rescaledValues() } throws: { "\($0)".contains("GDCM stopped on an inconsistency") }
@@ -130,13 +114,10 @@ private func expect(_ series: DICOMSeries, matches r: Reference) {
     @Test("Without the DICM prefix the headers are walked too: an intact file still reads, an overlong element is refused")
     func aFileWithoutPreambleIsWalkedToo() throws {
         let folder = try temporaryFolder()
-        var bytes = Array([UInt8](try Data(contentsOf: URL(fileURLWithPath: "\(sharedData)/pydicom-ct5n/3023"))).dropFirst(132))
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: "\(sharedData)/pydicom-ct5n/3023")).dropFirst(132)
         try Data(bytes).write(to: URL(fileURLWithPath: "\(folder)/bare"))
         #expect(try DICOMFileHeader(path: "\(folder)/bare").isPlacedImage)
-        let pixelTag: [UInt8] = [0xE0, 0x7F, 0x10, 0x00]
-        let at = try #require((0..<(bytes.count - 12)).last { bytes[$0..<($0 + 4)].elementsEqual(pixelTag) })
-        bytes.replaceSubrange((at + 8)..<(at + 12), with: [0x00, 0x00, 0xFF, 0x7F])
-        try Data(bytes).write(to: URL(fileURLWithPath: "\(folder)/bare"))
+        try patch("\(folder)/bare", with: Self.overlongPixelData)
         #expect { try DICOMFileHeader(path: "\(folder)/bare") } throws: { "\($0)".contains("(7FE0,0010) claims") }
     }
 
@@ -166,6 +147,22 @@ private func expect(_ series: DICOMSeries, matches r: Reference) {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("parsguide-dicom-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url.path
+    }
+
+    /// The pixel data element (7FE0,0010), explicit VR little endian: tag, "OW", two reserved bytes, a 4-byte
+    /// length — set to 0x7FFF0000, so a file of a few KB claims a 2 GB element.
+    static let overlongPixelData = (tag: [UInt8]([0xE0, 0x7F, 0x10, 0x00]), offset: 8, bytes: [UInt8]([0x00, 0x00, 0xFF, 0x7F]))
+
+    /// Overwrites `path`'s bytes at `offset` past the last occurrence of `pattern`.
+    private func patch(_ path: String, at pattern: [UInt8], offset: Int, with replacement: [UInt8]) throws {
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        let at = try #require((0...(bytes.count - pattern.count)).last { bytes[$0..<($0 + pattern.count)].elementsEqual(pattern) })
+        bytes.replaceSubrange((at + offset)..<(at + offset + replacement.count), with: replacement)
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+    }
+
+    private func patch(_ path: String, with p: (tag: [UInt8], offset: Int, bytes: [UInt8])) throws {
+        try patch(path, at: p.tag, offset: p.offset, with: p.bytes)
     }
 
     private func copyOfTinySeries(dropping dropped: String? = nil) throws -> String {
