@@ -74,6 +74,9 @@ struct UltrasoundCommand: ParsableCommand {
     @Option(name: .customLong("noise-floor-db"), help: "Receiver noise rms, dB re a perfect reflector at the focus (\(BModeSettings.noiseFloor.allowedText); default -105), or 'none'.")
     var noiseFloor: String = "default"
 
+    @Option(name: .customLong("excitation-cycles"), help: "Cycles of the transmitted sine burst (\(BModeSettings.excitation.allowedText); default 1).")
+    var excitationCycles: Double = 1
+
     @Option(help: "Scan lines per frame.")
     var lines: Int = 256
 
@@ -100,7 +103,7 @@ struct UltrasoundCommand: ParsableCommand {
     @Option(name: .customLong("labels-out"), help: "Also write the subject's labels on the image plane (colour PNG), the ground truth of the frame.")
     var labelsOut: String?
 
-    @Flag(help: "Print pose, image geometry and structure pixels as JSON.")
+    @Flag(help: "Print pose, image geometry and structure pixels as JSON (with --phantom point: the measured point-spread widths and the settings).")
     var json = false
 
     @Option(help: "Validation phantom instead of a subject: point.")
@@ -124,7 +127,7 @@ struct UltrasoundCommand: ParsableCommand {
     func validate() throws {
         if let phantom {
             guard phantom == "point" else { throw ValidationError("unknown --phantom '\(phantom)': allowed point") }
-            guard raw != nil || out != nil else { throw ValidationError("--phantom point needs --raw FILE and/or --out PNG") }
+            guard raw != nil || out != nil || json else { throw ValidationError("--phantom point needs --raw FILE, --out PNG and/or --json") }
         } else {
             guard subject != nil else { throw ValidationError("give --subject DIR (or --phantom point)") }
             guard (view == nil) != (poseJSON == nil) else { throw ValidationError("give exactly one of --view and --pose-json") }
@@ -210,6 +213,7 @@ struct UltrasoundCommand: ParsableCommand {
             }
             s.noiseFloorDB = try BModeSettings.noiseFloor.checked(dB)
         }
+        s.excitationCycles = try BModeSettings.excitation.checked(excitationCycles)
         s.lineCount = lines
         s.seed = seed
         s.markerOnLeft = marker == "left"
@@ -222,6 +226,7 @@ struct UltrasoundCommand: ParsableCommand {
             p.gainDB = gainDB; p.dynamicRangeDB = dynamicRangeDB
             p.imageWidth = s.imageWidth; p.imageHeight = s.imageHeight; p.markerOnLeft = s.markerOnLeft
             if lines != 256 { p.lineCount = lines }
+            p.excitationCycles = s.excitationCycles
             s = p
         }
         return (transducer, try s.validated())
@@ -247,6 +252,22 @@ struct UltrasoundCommand: ParsableCommand {
     private func runPointTarget(_ simulator: BModeSimulator) throws {
         let point = Vector3(lateralOffsetMm, elevationOffsetMm, depthMm)
         let target = try PointTarget(simulator: simulator)
+        if json {
+            // The PSF of a point on the central line at --depth-mm, with the settings that made it.
+            let spread = try target.pointSpread(depthMm: depthMm)
+            let s = simulator.settings, t = simulator.transducer
+            let report: [String: Double] = [
+                "depthMm": depthMm, "focusMm": s.focusMm, "axialFWHMMm": spread.axialFWHMMm,
+                "lateralFWHMMm": spread.lateralFWHMMm, "elevationFWHMMm": spread.elevationFWHMMm,
+                "peakDepthMm": spread.peakDepthMm, "excitationCycles": s.excitationCycles,
+                "centreFrequencyMHz": t.centreFrequencyMHz, "fractionalBandwidth": t.fractionalBandwidth,
+                "transmitFNumber": s.transmitFNumber, "receiveFNumber": s.receiveFNumber,
+                "soundSpeedMPerS": t.soundSpeedMPerS, "lines": Double(s.lineCount),
+            ]
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        }
         if let raw {
             let volume = try target.envelopeVolume(at: point, pixelMm: pixelMm, windowMm: windowMm)
             try NIfTI.write(volume, to: raw, description: "ParsGuide point-target envelope")

@@ -46,6 +46,10 @@ public struct BModeSettings: Hashable, Sendable {
     /// against ≈ 114 for muscle speckle; −95 dB greyed the shadows to 52–61 at the pars, −80 dB buried
     /// the bone under noise.
     public var noiseFloorDB: Double? = -105
+    /// Cycles of the transmitted sine burst at the centre frequency (`PulseEcho`). 1: the default of SIMUS
+    /// (`param.TXnow`) and the two-half-cycle pulse of Verasonics' example scripts; more cycles lengthen the
+    /// pulse (axial FWHM 0.34 mm at 1 cycle, 0.41 at 2, 0.61 at 3 for the C5-2v in water).
+    public var excitationCycles = 1.0
 
     public init() {}
 
@@ -58,7 +62,11 @@ public struct BModeSettings: Hashable, Sendable {
     /// echo to louder than muscle speckle).
     public static let noiseFloor = PhysicalParameter(name: "noise floor", unit: "dB", range: -160...(-20))
 
+    /// Excitation: half a cycle to 8 cycles; chosen (scanners transmit 1–4 for B-mode, more for Doppler).
+    public static let excitation = PhysicalParameter(name: "excitation", unit: "cycles", range: 0.5...8)
+
     public func validated() throws -> BModeSettings {
+        try Self.excitation.checked(excitationCycles)
         try Self.depth.checked(depthMm)
         try UltrasoundError.check("focus depth", focusMm, in: 5...Self.depth.range.upperBound, unit: "mm")
         try Self.gain.checked(gainDB)

@@ -42,9 +42,10 @@ public final class BModeSimulator: Sendable {
     let lateralHalfWidth: Int
     /// For each tap, the samples where it is non-zero (it widens toward the near field).
     let lateralTapSamples: [Range<Int>]
-    /// Axial kernel taps (the pulse envelope), index m + axialHalfWidth.
-    let axialKernel: [Float]
-    let axialHalfWidth: Int
+    /// The complex pulse-echo kernels by depth and accumulated attenuation.
+    let axialKernels: AxialKernelTable
+    /// Two-way attenuation of one march step per label beyond its f₀ part, dB/MHz (α·2Δz).
+    let attenuationDBPerMHzPerStep: FloatBuffer
     /// e^(−i·2k₀z) at each sample: the carrier phase of a specular echo from that depth.
     let carrierRe: FloatBuffer, carrierIm: FloatBuffer
     /// The receiver noise of every line sample (`BModeSettings.noiseFloorDB`), complex baseband, before the
@@ -104,7 +105,9 @@ public final class BModeSimulator: Sendable {
         surfaceScale = FloatBuffer(count: k * ns)
         tgc = FloatBuffer(count: ns)
         specularSigma = FloatBuffer(count: ns)
-        let tgcDBPerCm = settings.tgcDBPerCm ?? 2 * TissueAcoustics.muscle.attenuationDBPerCmMHz * transducer.centreFrequencyMHz
+        // Default TGC: what muscle takes from the pulse's mean (rms) amplitude, per frequency (`PulseEcho`):
+        // it compensates the mean, not the spectrum's shape.
+        let pulse = beam.pulse, muscleDBPerMHzPerMm = 2 * TissueAcoustics.muscle.attenuationDBPerCmMHz / 10
         for n in 0..<ns {
             let z = Double(n) * scan.stepMm
             let dx = scan.lineSpacingMm(depthMm: z)
@@ -113,7 +116,11 @@ public final class BModeSimulator: Sendable {
                 diffuseScale[r * ns + n] = Float(w * (scan.stepMm * dx * de).squareRoot())
                 surfaceScale[r * ns + n] = Float(w * dx * de)
             }
-            tgc[n] = Float(pow(10, tgcDBPerCm * z / 10 / 20))
+            if let dBPerCm = settings.tgcDBPerCm {
+                tgc[n] = Float(pow(10, dBPerCm * z / 10 / 20))
+            } else {
+                tgc[n] = Float(1 / pulse.rmsTransmission(attenuationDBPerMHz: muscleDBPerMHzPerMm * z))
+            }
             specularSigma[n] = Float(max(beam.receiveHalfAngle(depthMm: z) / 2, 0.01))
         }
 
@@ -143,15 +150,14 @@ public final class BModeSimulator: Sendable {
             return first..<(last + 1)
         }
 
-        // Axial kernel: the pulse envelope to ±4σ. The lines are complex baseband: the scatterer field is
-        // already a baseband random field, and specular echoes carry their carrier phase e^(−i·2k₀z).
-        let step = scan.stepMm, sigma = beam.axialSigmaMm
-        let axialHalf = max(1, Int((4 * sigma / step).rounded(.up)))
-        axialHalfWidth = axialHalf
-        axialKernel = (-axialHalf...axialHalf).map { m in
-            let z = Double(m) * step
-            return Float(exp(-z * z / (2 * sigma * sigma)))
-        }
+        // Axial kernels: the lines are complex baseband: the scatterer field is already a baseband random
+        // field, and specular echoes carry their carrier phase e^(−i·2k₀z).
+        let step = scan.stepMm
+        axialKernels = Self.kernelTable(beam: beam, stepMm: step, sampleCount: ns)
+        attenuationDBPerMHzPerStep = FloatBuffer((0..<256).map { label in
+            let t = tissueOverrides[UInt8(label)] ?? TissueAcoustics.of(label: UInt8(label))
+            return Float(2 * t.attenuationDBPerCmMHz * step / 10)
+        })
         let twoK = 2 * 2 * Double.pi / transducer.wavelengthMm
         carrierRe = FloatBuffer((0..<ns).map { Float(cos(-twoK * Double($0) * step)) })
         carrierIm = FloatBuffer((0..<ns).map { Float(sin(-twoK * Double($0) * step)) })
@@ -179,9 +185,9 @@ public final class BModeSimulator: Sendable {
             }
         }
         referenceAmplitude = beam.lateralIntegralMm(depthMm: settings.focusMm) * beam.elevationIntegralMm(depthMm: settings.focusMm)
-        noise = settings.noiseFloorDB.map { [scan, axialKernel, referenceAmplitude] dB in
+        noise = settings.noiseFloorDB.map { [scan, axialKernels, referenceAmplitude] dB in
             Self.receiverNoise(lines: scan.lineCount, samples: ns, rms: Float(referenceAmplitude * pow(10, dB / 20)),
-                               band: axialKernel, seed: settings.seed)
+                               band: (axialKernels.pulseRe, axialKernels.pulseIm), seed: settings.seed)
         }
         let noiseRms = referenceAmplitude * pow(10, (settings.noiseFloorDB ?? -300) / 20)
         let ceiling = referenceAmplitude * pow(10, Self.noiseCeilingDB / 20)
@@ -198,7 +204,7 @@ public final class BModeSimulator: Sendable {
     /// Circular complex Gaussian noise of rms `rms` per line sample, band-limited as the echoes are (through
     /// the pulse's axial kernel `band`, so its grain is the pulse's length) and independent between lines
     /// (each line is its own receive event). Seeded: the same settings give the same noise.
-    static func receiverNoise(lines: Int, samples: Int, rms: Float, band: [Float], seed: UInt64) -> (re: FloatBuffer, im: FloatBuffer) {
+    static func receiverNoise(lines: Int, samples: Int, rms: Float, band: (re: [Float], im: [Float]), seed: UInt64) -> (re: FloatBuffer, im: FloatBuffer) {
         // The web simulator makes a simulator per frame: the noise, like the beam model, is made once per
         // combination (the last few kept; it is read, never written, after it is made).
         let key = "\(lines)|\(samples)|\(rms)|\(band)|\(seed)"
@@ -215,11 +221,13 @@ public final class BModeSimulator: Sendable {
 
     nonisolated(unsafe) private static var noiseCache: [String: (re: FloatBuffer, im: FloatBuffer)] = [:]
 
-    private static func makeReceiverNoise(lines: Int, samples: Int, rms: Float, band: [Float], seed: UInt64) -> (re: FloatBuffer, im: FloatBuffer) {
+    private static func makeReceiverNoise(lines: Int, samples: Int, rms: Float, band: (re: [Float], im: [Float]), seed: UInt64) -> (re: FloatBuffer, im: FloatBuffer) {
         let re = FloatBuffer(count: lines * samples), im = FloatBuffer(count: lines * samples)
-        let quantiles = SpeckleField.table, h = band.count / 2
-        // Filtered white noise of unit variance per part has variance Σk²; scaled so the complex rms is `rms`.
-        let scale = rms / (2 * band.reduce(0) { $0 + $1 * $1 }).squareRoot()
+        let quantiles = SpeckleField.table, h = band.re.count / 2
+        // Circular white noise of unit variance per part filtered by k has variance 2Σ|k|²; scaled so the
+        // complex rms is `rms`.
+        let energy = zip(band.re, band.im).reduce(Float(0)) { $0 + $1.0 * $1.0 + $1.1 * $1.1 }
+        let scale = rms / (2 * energy).squareRoot()
         let noiseSeed = seed ^ 0x6E6F_6973_6546_6C72   // the scatterer field's seed must not repeat here
         DispatchQueue.concurrentPerform(iterations: lines) { l in
             let white = (0..<(samples + 2 * h)).map { n -> (Float, Float) in
@@ -228,7 +236,10 @@ public final class BModeSimulator: Sendable {
             }
             for n in 0..<samples {
                 var a: Float = 0, b: Float = 0
-                for m in 0..<band.count { a += band[m] * white[n + m].0; b += band[m] * white[n + m].1 }
+                for m in 0..<band.re.count {
+                    let (wr, wi) = white[n + m]
+                    a += band.re[m] * wr - band.im[m] * wi; b += band.re[m] * wi + band.im[m] * wr
+                }
                 re[l * samples + n] = a * scale
                 im[l * samples + n] = b * scale
             }
@@ -247,21 +258,30 @@ public final class BModeSimulator: Sendable {
     /// Envelope lines [line][sample] after TGC, linear amplitude.
     func envelope(labels: Volume<UInt8>, pose: ProbePose, needle: NeedleShaft?, points: [PointScatterer]) -> FloatBuffer {
         let ns = scan.sampleCount, nl = scan.lineCount
+        let (are, aim) = basebandLines(labels: labels, pose: pose, needle: needle, points: points)
+        let env = FloatBuffer(count: nl * ns)
+        parallel(nl) { l in self.lateralConvolveAndDetect(line: l, re: are, im: aim, envelope: env) }
+        return env
+    }
+
+    /// The complex baseband lines [line][sample] after the march and the axial kernels, before the beam's
+    /// lateral profile, the noise and the TGC.
+    func basebandLines(labels: Volume<UInt8>, pose: ProbePose, needle: NeedleShaft?, points: [PointScatterer]) -> (re: FloatBuffer, im: FloatBuffer) {
+        let ns = scan.sampleCount, nl = scan.lineCount
         let re = FloatBuffer(count: nl * ns), im = FloatBuffer(count: nl * ns)
+        let levels = SharedBuffer<UInt16>(count: nl * ns)
         let extras = extraEchoes(pose: pose, needle: needle, points: points)
         let compression = NearFieldCompression(labels: labels, pose: pose, scan: scan)
         labels.voxels.withUnsafeBufferPointer { voxels in
             let volume = LabelVolume(voxels: voxels, grid: labels.grid)
             parallel(nl) { l in
-                self.marchLine(l, volume: volume, pose: pose, extras: extras[l], re: re, im: im,
+                self.marchLine(l, volume: volume, pose: pose, extras: extras[l], re: re, im: im, levels: levels,
                                skinOffsetMm: compression.skinOffsetMm[l], compressionDepthMm: compression.depthMm[l])
             }
         }
         let are = FloatBuffer(count: nl * ns), aim = FloatBuffer(count: nl * ns)
-        parallel(nl) { l in self.axialConvolve(line: l, re: re, im: im, outRe: are, outIm: aim) }
-        let env = FloatBuffer(count: nl * ns)
-        parallel(nl) { l in self.lateralConvolveAndDetect(line: l, re: are, im: aim, envelope: env) }
-        return env
+        parallel(nl) { l in self.axialConvolve(line: l, re: re, im: im, levels: levels, outRe: are, outIm: aim) }
+        return (are, aim)
     }
 
     /// Log-compressed display pixels of envelope lines.
@@ -298,8 +318,12 @@ public final class BModeSimulator: Sendable {
     /// One scan line: march each elevation ray, depositing diffuse and specular echoes. Over the first
     /// `compressionDepthMm` the rays sample the tissue `NearFieldCompression` maps there: they start
     /// `skinOffsetMm` along the line (at the skin) and step faster or slower until that depth.
+    /// `levels` receives, per sample of the central ray, the attenuation level (`AxialKernelTable`) of the
+    /// tissue above it, down to the first reflector strong enough to reverberate (bone) or where the march
+    /// stops; deeper, the mean attenuation per sample above it continues: that is what the reverberation's
+    /// multiples met (k round trips of the same tissue), and they are what a shadow shows.
     func marchLine(_ l: Int, volume: LabelVolume, pose: ProbePose, extras: [Echo], re: FloatBuffer, im: FloatBuffer,
-                   skinOffsetMm: Double = 0, compressionDepthMm: Double = 1) {
+                   levels: SharedBuffer<UInt16>, skinOffsetMm: Double = 0, compressionDepthMm: Double = 1) {
         let ns = scan.sampleCount
         let centralRay = settings.elevationRayCount / 2
         let w = pose.worldFromProbe
@@ -317,6 +341,8 @@ public final class BModeSimulator: Sendable {
         let outRe = re.pointer.baseAddress! + l * ns, outIm = im.pointer.baseAddress! + l * ns
         let impedance = table.impedance.pointer.baseAddress!, backscatter = table.backscatter.pointer.baseAddress!
         let attenuation = table.attenuationPerStep.pointer.baseAddress!
+        let attenuationDB = attenuationDBPerMHzPerStep.pointer.baseAddress!
+        let level = levels.pointer.baseAddress! + l * ns, kernels = axialKernels
         let quantiles = speckle.normalQuantiles.pointer.baseAddress!, seed = speckle.seed
         let carrierC = carrierRe.pointer.baseAddress!, carrierS = carrierIm.pointer.baseAddress!
         for ray in 0..<settings.elevationRayCount {
@@ -328,8 +354,11 @@ public final class BModeSimulator: Sendable {
             var reverberated = false
             var nextExtra = 0
             let diffuse = diffuseScale.pointer.baseAddress! + ray * ns, surface = surfaceScale.pointer.baseAddress! + ray * ns
+            let central = ray == centralRay
+            var accumulatedDB: Float = 0, reached = 0
             for n in 0..<ns {
                 let label = volume.label(nearest: index)
+                if central, !reverberated { level[n] = kernels.level(attenuationDBPerMHz: accumulatedDB); reached = n + 1 }
                 if label != previous {
                     let z1 = impedance[Int(previous)], z2 = impedance[Int(label)]
                     let r = (z2 - z1) / (z2 + z1)
@@ -374,6 +403,7 @@ public final class BModeSimulator: Sendable {
                     outIm[n] += a * quantiles[Int((h >> 12) & 4095)]
                 }
                 transmitted *= attenuation[Int(label)]
+                if central, !reverberated { accumulatedDB += attenuationDB[Int(label)] }
                 // Deep in a bone shadow nothing more can reach the display (−120 dB, beyond any TGC).
                 if transmitted < Self.shadowCutoff { break }
                 if n < compressedSamples {
@@ -383,6 +413,10 @@ public final class BModeSimulator: Sendable {
                     index += dIndex
                     lattice += dLattice
                 }
+            }
+            if central, reached < ns {
+                let perSample = accumulatedDB / Float(max(reached, 1))
+                for n in reached..<ns { level[n] = kernels.level(attenuationDBPerMHz: perSample * Float(n)) }
             }
         }
     }
@@ -395,15 +429,21 @@ public final class BModeSimulator: Sendable {
     /// largest TGC and gain.
     static let shadowCutoff: Float = 1e-6
 
-    func axialConvolve(line l: Int, re: FloatBuffer, im: FloatBuffer, outRe: FloatBuffer, outIm: FloatBuffer) {
-        let ns = scan.sampleCount, base = l * ns, h = axialHalfWidth
+    /// Each sample's echo spread along its line by the kernel of its depth and of the attenuation above it.
+    func axialConvolve(line l: Int, re: FloatBuffer, im: FloatBuffer, levels: SharedBuffer<UInt16>, outRe: FloatBuffer, outIm: FloatBuffer) {
+        let ns = scan.sampleCount, base = l * ns, h = axialKernels.half
+        let kr = axialKernels.re.pointer.baseAddress!, ki = axialKernels.im.pointer.baseAddress!
+        let inRe = re.pointer.baseAddress! + base, inIm = im.pointer.baseAddress! + base
+        let oRe = outRe.pointer.baseAddress! + base, oIm = outIm.pointer.baseAddress! + base
+        let level = levels.pointer.baseAddress! + base
         for n in 0..<ns {
-            let a = re[base + n], b = im[base + n]
+            let a = inRe[n], b = inIm[n]
             guard a != 0 || b != 0 else { continue }
+            let k = axialKernels.offset(sample: n, level: level[n]) + h
             for m in max(-h, -n)...min(h, ns - 1 - n) {
-                let k = axialKernel[m + h]
-                outRe[base + n + m] += a * k
-                outIm[base + n + m] += b * k
+                let r = kr[k + m], i = ki[k + m]
+                oRe[n + m] += a * r - b * i
+                oIm[n + m] += a * i + b * r
             }
         }
     }
@@ -446,13 +486,30 @@ public final class BModeSimulator: Sendable {
     /// Beam models are costly (a field sum per depth and offset) and depend only on the transducer and
     /// a few settings: computed once per combination.
     static func beamModel(_ t: Transducer, _ s: BModeSettings) -> BeamModel {
-        let key = "\(t)|\(s.depthMm)|\(s.focusMm)|\(s.transmitFNumber)|\(s.receiveFNumber)"
+        let key = "\(t)|\(s.depthMm)|\(s.focusMm)|\(s.transmitFNumber)|\(s.receiveFNumber)|\(s.excitationCycles)"
         cacheLock.lock()
         if let m = cache[key] { cacheLock.unlock(); return m }
         cacheLock.unlock()
         let m = BeamModel(transducer: t, settings: s)
         cacheLock.lock(); cache[key] = m; cacheLock.unlock()
         return m
+    }
+
+    nonisolated(unsafe) private static var kernelCache: [String: AxialKernelTable] = [:]
+
+    /// The axial kernels of a beam model and march, made once per combination like the beam model.
+    static func kernelTable(beam: BeamModel, stepMm: Double, sampleCount: Int) -> AxialKernelTable {
+        let s = beam.settings
+        let key = "\(beam.transducer)|\(s.depthMm)|\(s.focusMm)|\(s.transmitFNumber)|\(s.receiveFNumber)|\(s.excitationCycles)|\(stepMm)|\(sampleCount)"
+        cacheLock.lock()
+        if let k = kernelCache[key] { cacheLock.unlock(); return k }
+        cacheLock.unlock()
+        let k = AxialKernelTable(beam: beam, stepMm: stepMm, sampleCount: sampleCount, shadowCutoff: shadowCutoff)
+        cacheLock.lock()
+        if kernelCache.count >= 16 { kernelCache.removeAll() }
+        kernelCache[key] = k
+        cacheLock.unlock()
+        return k
     }
 }
 

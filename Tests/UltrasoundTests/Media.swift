@@ -1,3 +1,4 @@
+import Foundation
 import Anatomy
 @testable import Ultrasound
 
@@ -27,6 +28,28 @@ enum Media {
     static let origin = ProbePose(worldFromProbe: .identity)
 
     /// Settings small enough for debug-mode tests.
+    /// The pulse-echo spectrum of a transducer, written here from its definition for the tests' theory: an
+    /// n-cycle sine burst, sinc(T(f − f₀)) − sinc(T(f + f₀)) with T = n/f₀, through a flat-topped response of
+    /// −6 dB bandwidth B, exp(−(|f − f₀|/w)^p), w = Bf₀/2/ln2^(1/p), p = ln 126/ln(2/B) (SIMUS's form). MHz.
+    static func pulseEchoSpectrum(_ t: Transducer, cycles: Double = 1) -> (Double) -> Double {
+        let f0 = t.centreFrequencyMHz, b = t.fractionalBandwidth, period = cycles / f0
+        func sinc(_ x: Double) -> Double { abs(x) < 1e-12 ? 1 : sin(.pi * x) / (.pi * x) }
+        let p = log(126) / log(2 / b), w = b * f0 / 2 / pow(log(2), 1 / p)
+        return { f in (sinc(period * (f - f0)) - sinc(period * (f + f0))) * exp(-pow(abs(f - f0) / w, p)) }
+    }
+
+    /// Power-weighted mean frequency (MHz) and rms amplitude (relative to none) of a spectrum after a two-way
+    /// attenuation of A dB/MHz applied per frequency (amplitude × 10^(−A·f/20)).
+    static func attenuated(_ spectrum: (Double) -> Double, f0: Double, attenuationDBPerMHz a: Double) -> (meanMHz: Double, rms: Double) {
+        var power = 0.0, moment = 0.0, unattenuated = 0.0
+        for f in stride(from: 0.005, to: 2 * f0, by: 0.005) {
+            let s2 = spectrum(f) * spectrum(f)
+            unattenuated += s2
+            power += s2 * pow(10, -a * f / 10); moment += f * s2 * pow(10, -a * f / 10)
+        }
+        return (moment / power, (power / unattenuated).squareRoot())
+    }
+
     static func settings(depthMm: Double, lines: Int = 128, tgc: Double? = 0, seed: UInt64 = 1) -> BModeSettings {
         var s = BModeSettings()
         s.depthMm = depthMm
