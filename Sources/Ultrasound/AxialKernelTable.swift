@@ -8,8 +8,10 @@ import Foundation
 /// spectrum is attenuated per frequency (α·f, the data sheet's per-MHz values, §4), so the centre
 /// frequency falls with depth. Kernels peak at 1 for A = 0.
 struct AxialKernelTable: Sendable {
-    /// Taps per kernel: 2·half + 1, sample offsets −half…half.
+    /// Taps per kernel: 2·half + 1, sample offsets −half…half (the longest of any depth).
     let half: Int
+    /// The taps each depth bin's kernels use, −binHalf…binHalf around the centre (the rest are below the cut).
+    let binHalf: [Int]
     /// March samples per depth bin of the table.
     let samplesPerBin: Int
     let binCount: Int
@@ -70,12 +72,14 @@ struct AxialKernelTable: Sendable {
         // The pulse alone, scaled to peak 1: the receiver noise's band.
         let spectrum = f.map { (re: beam.pulse.spectrum(frequencyMHz: $0), im: 0.0) }
         let pulse = kernel(spectrum, gain: [Double](repeating: 1, count: nf))
-        // The length every kernel needs: the longest of the unattenuated and the most attenuated.
-        var h = extent(pulse)
-        for b in stride(from: 0, to: bins, by: max(1, bins / 16)) {
-            h = max(h, extent(kernel(weights(bin: b), gain: gains[0])), extent(kernel(weights(bin: b), gain: gains[levels / 2])))
+        // The length each depth's kernels need: the longer of its unattenuated and its half-way attenuated
+        // kernel (attenuation narrows the band and lengthens the pulse), at least the pulse's own.
+        let pulseHalf = extent(pulse)
+        let halves = (0..<bins).map { b in
+            max(pulseHalf, extent(kernel(weights(bin: b), gain: gains[0])), extent(kernel(weights(bin: b), gain: gains[levels / 2])))
         }
-        half = max(1, h)
+        binHalf = halves
+        half = max(1, halves.max() ?? 1)
         let width = 2 * half + 1, cut = maxHalf - half
         let pulsePeak = zip(pulse.re, pulse.im).map { ($0 * $0 + $1 * $1).squareRoot() }.max() ?? 1
         pulseRe = Array(pulse.re[cut..<(cut + width)]).map { $0 / pulsePeak }
@@ -97,8 +101,11 @@ struct AxialKernelTable: Sendable {
         UInt16(min(max(a / Float(levelStepDBPerMHz) + 0.5, 0), Float(levelCount - 1)))
     }
 
-    /// Offset of the first tap of the kernel for a sample and level in `re`/`im`.
-    @inline(__always) func offset(sample n: Int, level: UInt16) -> Int {
-        (min(n / samplesPerBin, binCount - 1) * levelCount + Int(level)) * (2 * half + 1)
+    /// The depth bin of a sample.
+    @inline(__always) func bin(sample n: Int) -> Int { min(n / samplesPerBin, binCount - 1) }
+
+    /// Offset of the centre tap of the kernel for a depth bin and level in `re`/`im`.
+    @inline(__always) func centre(bin b: Int, level: UInt16) -> Int {
+        (b * levelCount + Int(level)) * (2 * half + 1) + half
     }
 }

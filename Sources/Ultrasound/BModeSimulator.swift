@@ -431,7 +431,7 @@ public final class BModeSimulator: Sendable {
 
     /// Each sample's echo spread along its line by the kernel of its depth and of the attenuation above it.
     func axialConvolve(line l: Int, re: FloatBuffer, im: FloatBuffer, levels: SharedBuffer<UInt16>, outRe: FloatBuffer, outIm: FloatBuffer) {
-        let ns = scan.sampleCount, base = l * ns, h = axialKernels.half
+        let ns = scan.sampleCount, base = l * ns, halves = axialKernels.binHalf
         let kr = axialKernels.re.pointer.baseAddress!, ki = axialKernels.im.pointer.baseAddress!
         let inRe = re.pointer.baseAddress! + base, inIm = im.pointer.baseAddress! + base
         let oRe = outRe.pointer.baseAddress! + base, oIm = outIm.pointer.baseAddress! + base
@@ -439,7 +439,8 @@ public final class BModeSimulator: Sendable {
         for n in 0..<ns {
             let a = inRe[n], b = inIm[n]
             guard a != 0 || b != 0 else { continue }
-            let k = axialKernels.offset(sample: n, level: level[n]) + h
+            let bin = axialKernels.bin(sample: n), h = halves[bin]
+            let k = axialKernels.centre(bin: bin, level: level[n])
             for m in max(-h, -n)...min(h, ns - 1 - n) {
                 let r = kr[k + m], i = ki[k + m]
                 oRe[n + m] += a * r - b * i
