@@ -7,7 +7,8 @@ extension BenchCommand {
     /// `ultrasound.frame`: the frame — 256 lines, 120 mm, scan-converted to 512×512, speckle,
     /// five elevation rays and a needle — at the flagship pars-oblique pose, rendered back to back
     /// (`runs` × 20 frames, sustained) on the flagship subject at `--voxel-mm`; and `ultrasound.setup`,
-    /// the one-off cost of a simulator for new settings.
+    /// the one-off cost of a simulator for new settings; `ultrasound.frame.untextured`, the frame without
+    /// `BModeSettings.tissueTexture`.
     func ultrasoundBenchmarks() throws -> [BenchmarkResult] {
         var options = PhantomOptions()
         options.voxelMm = voxelMm
@@ -30,6 +31,14 @@ extension BenchCommand {
         for _ in 0..<frames { _ = simulator.render(labels: subject.labels, pose: pose, needle: needle) }
         let elapsed = ContinuousClock.now - start
         result.extra["sustainedFramesPerSecond"] = Double(frames) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        // The same frame without the tissue texture: what the striations and septa cost.
+        var plainSettings = BModeSettings()
+        plainSettings.tissueTexture = false
+        let plain = try BModeSimulator(settings: plainSettings)
+        var untextured = try BenchmarkResult.measure(name: "ultrasound.frame.untextured", runs: frames) {
+            _ = plain.render(labels: subject.labels, pose: pose, needle: needle)
+        }
+        untextured.extra["framesPerSecond"] = 1000 / untextured.medianMs
         // Setting up a simulator for new settings: the beam model (a field sum per depth and offset),
         // kernels and the scan-conversion table. A new focus each run defeats the beam-model cache.
         var focus = 60.0
@@ -39,6 +48,6 @@ extension BenchCommand {
             s.focusMm = focus
             _ = try BModeSimulator(settings: s)
         }
-        return [result, setup]
+        return [result, untextured, setup]
     }
 }

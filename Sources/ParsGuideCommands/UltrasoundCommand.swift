@@ -77,6 +77,9 @@ struct UltrasoundCommand: ParsableCommand {
     @Option(name: .customLong("excitation-cycles"), help: "Cycles of the transmitted sine burst (\(BModeSettings.excitation.allowedText); default 1).")
     var excitationCycles: Double = 1
 
+    @Flag(name: .customLong("no-tissue-texture"), help: "Uniform speckle in each tissue: no muscle striations, fat septa or muscle sheaths.")
+    var noTissueTexture = false
+
     @Option(help: "Scan lines per frame.")
     var lines: Int = 256
 
@@ -214,6 +217,7 @@ struct UltrasoundCommand: ParsableCommand {
             s.noiseFloorDB = try BModeSettings.noiseFloor.checked(dB)
         }
         s.excitationCycles = try BModeSettings.excitation.checked(excitationCycles)
+        s.tissueTexture = !noTissueTexture
         s.lineCount = lines
         s.seed = seed
         s.markerOnLeft = marker == "left"

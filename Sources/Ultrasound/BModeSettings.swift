@@ -11,8 +11,8 @@ public struct BModeSettings: Hashable, Sendable {
     /// Displayed dynamic range, dB.
     public var dynamicRangeDB = 60.0
     /// Time-gain compensation, dB per cm of depth (amplitude, applied to the envelope). `nil`: compensate
-    /// a nominal soft tissue of 0.5 dB/cm/MHz two-way at the centre frequency (data sheet §4, "average
-    /// soft tissue"). 0 leaves the raw attenuation visible.
+    /// the mean (rms over the pulse's spectrum) two-way loss of muscle, 0.96 dB/cm/MHz per frequency (data
+    /// sheet §4; `PulseEcho.rmsTransmission`). 0 leaves the raw attenuation visible.
     public var tgcDBPerCm: Double?
     /// Also undo the beam's diffraction in the TGC, as a sonographer sets the TGC sliders (or a scanner's
     /// automatic gain does) for an even image: a uniform medium's mean diffuse echo is then the same at
@@ -50,6 +50,10 @@ public struct BModeSettings: Hashable, Sendable {
     /// (`param.TXnow`) and the two-half-cycle pulse of Verasonics' example scripts; more cycles lengthen the
     /// pulse (axial FWHM 0.34 mm at 1 cycle, 0.41 at 2, 0.61 at 3 for the C5-2v in water).
     public var excitationCycles = 1.0
+    /// Echogenic structure inside soft tissue (`TissueTexture`): perimysium striations along the muscle
+    /// fibres, septa in the subcutaneous fat, the sheath between two muscles. Off: uniform speckle of each
+    /// tissue's mean grey (the physics tests' media).
+    public var tissueTexture = true
 
     public init() {}
 

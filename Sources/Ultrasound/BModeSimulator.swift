@@ -32,6 +32,8 @@ public final class BModeSimulator: Sendable {
     let beam: BeamModel
     let scan: ScanGeometry
     let speckle: SpeckleField
+    /// Striations, septa and sheaths inside soft tissue; nil with `BModeSettings.tissueTexture` off.
+    let texture: TissueTexture?
     /// Elevation offsets of the rays, mm.
     let elevationOffsetsMm: [Double]
     /// Per ray and sample: diffuse amplitude scale w_k·√(dz·Δx·Δe) and surface scale w_k·Δx·Δe.
@@ -73,6 +75,10 @@ public final class BModeSimulator: Sendable {
     /// Share of a tissue interface's echo that is diffuse (rough surface, ∝ cos θ) rather than specular;
     /// model parameters: bone surfaces are rough at this wavelength, soft-tissue interfaces smooth.
     static let boneRoughness = 0.6, softRoughness = 0.1, needleRoughness = 0.03
+    /// Reflection of the sheath (epimysium) between two muscles of equal impedance, when the texture is on:
+    /// a connective-tissue layer thinner than the wavelength (chosen: about the muscle–fascia interface's
+    /// 0.05, data sheet §4 impedances, reduced for a sheath thinner than the fascia's 1 mm).
+    static let epimysiumReflection: Float = 0.04
     /// Reverberation between the probe face and a strong flat reflector (issue 18): an echo of amplitude
     /// reflection |r| ≥ `reverberatingReflection` (bone under soft tissue: r ≈ 0.65, data sheet §4; soft
     /// tissue interfaces stay below 0.1) returns to the face, is reflected there with `faceReflection` and
@@ -94,6 +100,7 @@ public final class BModeSimulator: Sendable {
         // Half a march step: every step then lands in a new cell whatever the ray's direction (a step
         // spans ≥ 2/√3 > 1 cells along some axis), so successive samples are independent.
         speckle = SpeckleField(seed: settings.seed, cellMm: scan.stepMm / 2)
+        texture = settings.tissueTexture ? Self.texture(seed: settings.seed) : nil
         table = AcousticTable(frequencyMHz: transducer.centreFrequencyMHz, stepMm: scan.stepMm, overrides: tissueOverrides)
         imageGeometry = ImageGeometry.fitting(scan.extentMm, width: settings.imageWidth, height: settings.imageHeight,
                                               markerOnLeft: settings.markerOnLeft)
@@ -345,6 +352,9 @@ public final class BModeSimulator: Sendable {
         let level = levels.pointer.baseAddress! + l * ns, kernels = axialKernels
         let quantiles = speckle.normalQuantiles.pointer.baseAddress!, seed = speckle.seed
         let carrierC = carrierRe.pointer.baseAddress!, carrierS = carrierIm.pointer.baseAddress!
+        let textureKind = texture?.kind.pointer.baseAddress
+        let textureTile = texture?.tile.pointer.baseAddress, textureOffset = texture?.offset.pointer.baseAddress
+        let textureSlope = texture?.slope.pointer.baseAddress
         for ray in 0..<settings.elevationRayCount {
             let startWorld = w.apply(scan.origin(l) + Vector3(0, elevationOffsetsMm[ray], 0))
             var index = indexFromWorld.apply(startWorld) + dIndex * (skinOffsetMm / step)
@@ -361,7 +371,8 @@ public final class BModeSimulator: Sendable {
                 if central, !reverberated { level[n] = kernels.level(attenuationDBPerMHz: accumulatedDB); reached = n + 1 }
                 if label != previous {
                     let z1 = impedance[Int(previous)], z2 = impedance[Int(label)]
-                    let r = (z2 - z1) / (z2 + z1)
+                    var r = (z2 - z1) / (z2 + z1)
+                    if r == 0, let kinds = textureKind, kinds[Int(label)] == 1, kinds[Int(previous)] == 1 { r = Self.epimysiumReflection }
                     if r != 0 {
                         let cosine = volume.cosineToSurface(nearest: index, direction: dWorld, impedance: table.impedance)
                         let roughness = Float(Tissue.isBone(label) || Tissue.isBone(previous) ? Self.boneRoughness : Self.softRoughness)
@@ -397,7 +408,11 @@ public final class BModeSimulator: Sendable {
                 }
                 let scatter = backscatter[Int(label)]
                 if scatter > 0 {
-                    let a = transmitted * scatter * diffuse[n]
+                    var a = transmitted * scatter * diffuse[n]
+                    if let kinds = textureKind, kinds[Int(label)] != 0 {
+                        let t = textureTile.unsafelyUnwrapped[TissueTexture.tileIndex(kind: kinds[Int(label)], worldMm: lattice * cell)]
+                        a *= textureOffset.unsafelyUnwrapped[Int(label)] + textureSlope.unsafelyUnwrapped[Int(label)] * Float(t)
+                    }
                     let h = SpeckleField.hash(floorInt(lattice.x), floorInt(lattice.y), floorInt(lattice.z), seed: seed)
                     outRe[n] += a * quantiles[Int(h & 4095)]
                     outIm[n] += a * quantiles[Int((h >> 12) & 4095)]
@@ -480,6 +495,20 @@ public final class BModeSimulator: Sendable {
     }
 
     // MARK: - Beam model cache
+
+    /// The texture of a seed, made once (a 1024² tile: ≈ 4 MB, ≈ 20 ms).
+    static func texture(seed: UInt64) -> TissueTexture {
+        cacheLock.lock()
+        if let t = textureCache[seed] { cacheLock.unlock(); return t }
+        cacheLock.unlock()
+        let made = TissueTexture(seed: seed)
+        cacheLock.lock()
+        if textureCache.count >= 8 { textureCache.removeAll() }
+        textureCache[seed] = made
+        cacheLock.unlock()
+        return made
+    }
+    nonisolated(unsafe) private static var textureCache: [UInt64: TissueTexture] = [:]
 
     private static let cacheLock = NSLock()
     nonisolated(unsafe) private static var cache: [String: BeamModel] = [:]

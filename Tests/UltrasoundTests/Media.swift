@@ -27,7 +27,6 @@ enum Media {
 
     static let origin = ProbePose(worldFromProbe: .identity)
 
-    /// Settings small enough for debug-mode tests.
     /// The pulse-echo spectrum of a transducer, written here from its definition for the tests' theory: an
     /// n-cycle sine burst, sinc(T(f − f₀)) − sinc(T(f + f₀)) with T = n/f₀, through a flat-topped response of
     /// −6 dB bandwidth B, exp(−(|f − f₀|/w)^p), w = Bf₀/2/ln2^(1/p), p = ln 126/ln(2/B) (SIMUS's form). MHz.
@@ -50,8 +49,10 @@ enum Media {
         return (moment / power, (power / unattenuated).squareRoot())
     }
 
-    static func settings(depthMm: Double, lines: Int = 128, tgc: Double? = 0, seed: UInt64 = 1) -> BModeSettings {
+    /// Settings small enough for debug-mode tests; uniform speckle (no tissue texture) unless `texture`.
+    static func settings(depthMm: Double, lines: Int = 128, tgc: Double? = 0, seed: UInt64 = 1, texture: Bool = false) -> BModeSettings {
         var s = BModeSettings()
+        s.tissueTexture = texture
         s.depthMm = depthMm
         s.focusMm = min(60, depthMm)
         s.lineCount = lines
