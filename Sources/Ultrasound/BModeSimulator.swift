@@ -362,6 +362,9 @@ public final class BModeSimulator: Sendable {
             var previous = volume.label(nearest: index)
             var transmitted: Float = 1
             var reverberated = false
+            // The strongest soft-tissue interface met so far on this ray: its sample, r·lobe and the two-way
+            // amplitude there (for the multiple between it and the bone below).
+            var layerSample = 0, layerEcho: Float = 0, layerTransmitted: Float = 1
             var nextExtra = 0
             let diffuse = diffuseScale.pointer.baseAddress! + ray * ns, surface = surfaceScale.pointer.baseAddress! + ray * ns
             let central = ray == centralRay
@@ -392,6 +395,19 @@ public final class BModeSimulator: Sendable {
                                 outRe[k * n] += copy * surface[k * n] * carrierC[k * n]
                                 outIm[k * n] += copy * surface[k * n] * carrierS[k * n]
                             }
+                            // Between the bone and the strongest layer above it (fascia under fat): back up to
+                            // the layer, down again (its reflection from below, −r) and back — a copy of the
+                            // bone line one layer-to-bone spacing deeper, inside the shadow.
+                            let m = 2 * n - layerSample
+                            if layerEcho != 0, m < ns {
+                                let between = transmitted / layerTransmitted   // one more round trip between them
+                                let a = transmitted * r * lobe * (-layerEcho) * r * lobe * between * surface[m]
+                                outRe[m] += a * carrierC[m]
+                                outIm[m] += a * carrierS[m]
+                            }
+                        }
+                        if !reverberated, abs(r * lobe) > abs(layerEcho) {
+                            layerSample = n; layerEcho = r * lobe; layerTransmitted = transmitted
                         }
                         transmitted *= 1 - r * r
                     }
