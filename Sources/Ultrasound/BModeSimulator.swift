@@ -17,7 +17,8 @@ public struct PointScatterer: Hashable, Sendable {
 ///
 /// Per scan line, `elevationRayCount` parallel rays (offset across the elevation beam, weighted by its
 /// two-way profile at each depth) march through the label volume at ≤ λ/4. Each step adds diffuse
-/// backscatter (a world-fixed complex Gaussian scatterer field, `SpeckleField`) and, at label changes,
+/// backscatter (a world-fixed complex Gaussian scatterer field, `SpeckleField`, with the tissue's striations
+/// and septa, `TissueTexture`) and, at label changes,
 /// a specular echo r = (Z₂−Z₁)/(Z₂+Z₁) weighted by the angle between the beam and the surface normal
 /// (the impedance gradient); the transmitted amplitude then loses (1 − r²) and two-way attenuation
 /// 2·α·f₀ dB/cm. The needle is an analytic steel cylinder. The complex lines are convolved axially with
@@ -512,7 +513,7 @@ public final class BModeSimulator: Sendable {
 
     // MARK: - Beam model cache
 
-    /// The texture of a seed, made once (a 1024² tile: ≈ 4 MB, ≈ 20 ms).
+    /// The texture of a seed, made once per process (a 1024² tile of bytes, 1 MB).
     static func texture(seed: UInt64) -> TissueTexture {
         cacheLock.lock()
         if let t = textureCache[seed] { cacheLock.unlock(); return t }

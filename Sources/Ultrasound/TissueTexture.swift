@@ -49,7 +49,6 @@ struct TissueTexture: Sendable {
         offset = FloatBuffer(count: 256); slope = FloatBuffer(count: 256)
         let muscleGain = Self.gain(tile, contrastDB: Self.muscleContrastDB)
         let fatGain = Self.gain(tile, contrastDB: Self.fatContrastDB)
-        // (Gains are per 255th of t.)
         for label in 0..<256 {
             offset[label] = 1
             if Tissue.isMuscle(UInt8(label)) {
@@ -67,6 +66,7 @@ struct TissueTexture: Sendable {
         if k == 1 {
             u = p.x; v = p.y + p.z * tanPennation
         } else {
+            // Offset (arbitrary, mm) so that fat reads other sheets than muscle at the same point.
             u = (p.x + p.z) * (0.5.squareRoot() / fatStretch) + 37.3; v = p.y + 51.1
         }
         let mask = tileSize - 1

@@ -54,11 +54,6 @@ import Anatomy
         #expect(abs(axial / psf.axialFWHMMm - 1) < 0.2, "axial speckle \(axial) mm, PSF \(psf.axialFWHMMm) mm")
     }
 
-    /// A probe at `centre` looking along `beam`, its array along `azimuth` (world LPS).
-    static func pose(_ centre: Vector3, beam: Vector3, azimuth: Vector3) throws -> ProbePose {
-        try ProbePose(centreMm: centre, beam: beam, azimuth: azimuth)
-    }
-
     /// The lateral (along image rows) autocovariance of the intensity 30–50 mm deep, ±12 mm about the
     /// central line, each row relative to the mean of the rows within ±2.5 mm of it (the mean's fall with
     /// depth is not texture), averaged over seeds 1–3; and its integral over lags 0–4 mm (mm).
@@ -99,10 +94,10 @@ import Anatomy
         // Sagittal, array along the fibres; across the fibres (the elevation along them) with the array along
         // x; and from the side, beam −x, array across the fibres in the sagittal plane. Each window (30–50 mm
         // deep) lies inside the cube.
-        let along = try Self.lateralCorrelation(settings, volume, try Self.pose(Vector3(0, 0, 0), beam: Vector3(0, -cos(tilt), -sin(tilt)), azimuth: fibre))
+        let along = try Self.lateralCorrelation(settings, volume, try ProbePose(centreMm: Vector3(0, 0, 0), beam: Vector3(0, -cos(tilt), -sin(tilt)), azimuth: fibre))
         let normal = Vector3(0, cos(tilt), sin(tilt))   // across the fibres, in the sagittal plane
-        let acrossX = try Self.lateralCorrelation(settings, volume, try Self.pose(Vector3(0, 0, 0), beam: -normal, azimuth: Vector3(1, 0, 0)))
-        let acrossY = try Self.lateralCorrelation(settings, volume, try Self.pose(Vector3(50, -40, 0), beam: Vector3(-1, 0, 0), azimuth: normal))
+        let acrossX = try Self.lateralCorrelation(settings, volume, try ProbePose(centreMm: Vector3(0, 0, 0), beam: -normal, azimuth: Vector3(1, 0, 0)))
+        let acrossY = try Self.lateralCorrelation(settings, volume, try ProbePose(centreMm: Vector3(50, -40, 0), beam: Vector3(-1, 0, 0), azimuth: normal))
         #expect(along.lengthMm >= 2 * acrossX.lengthMm, "along the fibres \(along.lengthMm) mm, across (x) \(acrossX.lengthMm) mm")
         #expect(abs(acrossX.lengthMm / acrossY.lengthMm - 1) < 0.25, "across: x \(acrossX.lengthMm) mm, y \(acrossY.lengthMm) mm")
         #expect(abs(Self.halfWidth(acrossX.rho) / Self.halfWidth(acrossY.rho) - 1) < 0.2, "across: FWHM x \(Self.halfWidth(acrossX.rho)), y \(Self.halfWidth(acrossY.rho)) px")
@@ -112,7 +107,7 @@ import Anatomy
         settings.tissueTexture = false
         let plain = try BModeSimulator(settings: settings)
         let window = ImageGeometry(width: 161, height: 201, pixelSpacingMm: 0.1, xOriginMm: -8, zOriginMm: 30, columnSign: 1)
-        let transverse = try Self.pose(Vector3(0, 0, 0), beam: Vector3(0, -1, 0), azimuth: Vector3(1, 0, 0))
+        let transverse = try ProbePose(centreMm: Vector3(0, 0, 0), beam: Vector3(0, -1, 0), azimuth: Vector3(1, 0, 0))
         func meanIntensity(_ s: BModeSimulator) -> Double {
             let e = s.linearEnvelope(labels: volume, pose: transverse, geometry: window)
             return e.reduce(0) { $0 + Double($1) * Double($1) } / Double(e.count)
@@ -128,7 +123,7 @@ import Anatomy
         let volume = Volume(grid: grid, repeating: Tissue.subcutaneousFat.rawValue)
         var settings = Media.settings(depthMm: 55, lines: 256, texture: true)
         settings.noiseFloorDB = nil
-        let transverse = try Self.pose(Vector3(0, 0, 0), beam: Vector3(0, -1, 0), azimuth: Vector3(1, 0, 0))
+        let transverse = try ProbePose(centreMm: Vector3(0, 0, 0), beam: Vector3(0, -1, 0), azimuth: Vector3(1, 0, 0))
         let septa = try Self.lateralCorrelation(settings, volume, transverse)
         settings.tissueTexture = false
         let speckle = try Self.lateralCorrelation(settings, volume, transverse)
