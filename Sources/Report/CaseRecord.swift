@@ -161,7 +161,8 @@ public struct CaseRecord: Codable, Sendable, Equatable {
         /// The structures the rotated pars view (figure 1C) shows, named as in its caption ("L5 superior
         /// articular process, pars, …"): in the plane with an echo ≥ 12 dB above the tissue around.
         public var parsViewShows: String
-        /// How much of the needle's shaft figure 1C shows, mm.
+        /// How much of the needle's shaft figure 1C shows as a line, mm (`NeedleVisibility.shownLengthMm`:
+        /// 0.5 mm steps whose 2 mm of line are on average ≥ 6 dB brighter than without the needle).
         public var needleShownMm: Double
         /// The first planned side's defect (left, else right) on the ipsilateral oblique (figure 2C), along its most lucent rays: cleft and
         /// remaining bone crossed, mm; how much brighter the pixels it projects to are than with the gap

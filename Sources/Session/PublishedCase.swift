@@ -217,10 +217,10 @@ public struct PublishedCase {
             "fig1b": "3D illustration of the sagittal probe position and its image plane.",
             "fig1c": String(format: "Probe rotated %.0f° and tilted %.0f° toward the %@: ", first.pose.rotationDeg, first.pose.tiltDeg, sideName)
                 + "\(Self.listed(located.filter(\.isVisible).map(\.key), level: level)) in view"
-                + (needle.shows ? String(format: ", with the needle in plane (%.0f mm of its shaft shows).", needle.shownLengthMm)
-                   : needle.tipShows ? String(format: "; of the needle, planned in plane at %.0f° to the beam, only the tip shows, faintly (%.1f mm of its shaft ≥ 6 dB brighter than the same frame without it).",
-                                              needle.angleToBeamDeg, needle.shownLengthMm)
-                   : String(format: "; the needle, planned in plane at %.0f° to the beam, returns too little echo to show.", needle.angleToBeamDeg))
+                + (needle.shows ? String(format: ", with the needle in plane: %.0f mm of its shaft shows as a line.", needle.longestRunMm)
+                   : needle.tipShows ? String(format: "; of the needle, planned in plane at %.0f° to the beam, only the tip shows (its shaft returns its echo away from the probe).",
+                                              needle.angleToBeamDeg)
+                   : String(format: "; the needle, planned in plane at %.0f° to the beam, returns too little echo to show as a line (its shaft reflects away from the probe at this angle).", needle.angleToBeamDeg))
                 + (faint.isEmpty ? "" : " In the plane but faint: \(Self.listed(faint, level: level)).")
                 + (absent.isEmpty ? "" : " Not in this plane: \(Self.listed(absent, level: level))."),
             "fig1d": "3D illustration of the rotated probe, its plane and the needle on the \(sideName) \(level.rawValue) pars\(defectOnSide ? " defect" : "").",

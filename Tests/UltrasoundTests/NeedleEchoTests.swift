@@ -87,4 +87,23 @@ import Testing
         let first = 30 + shaft.outerDiameterMm / 2
         #expect(gainDB(shaftLines, first - 0.15, first + 0.15) > 3, "comet tail \(gainDB(shaftLines, first - 0.15, first + 0.15)) dB")
     }
+
+    /// What the case's caption reports: a needle across the beam shows as a line along its length in the
+    /// sector; one steep to the beam, whose specular echo goes away from the probe, does not — however
+    /// many single pixels its weak echo brightens by interference with the speckle.
+    @Test func aLineShowsAcrossTheBeamAndNotWhenSteep() throws {
+        let sim = Self.simulator
+        let plain = sim.render(labels: Self.volume, pose: Media.origin)
+        func visibility(_ shaft: NeedleShaft) -> NeedleVisibility {
+            NeedleVisibility(with: sim.render(labels: Self.volume, pose: Media.origin, needle: shaft), without: plain, needle: shaft)
+        }
+        // Across the beam at 30 mm, tip at x = 10 mm: the frame there spans x ≈ −13…13 mm, so ≈ 23 mm of shaft is in it.
+        let across = visibility(try needle(angleDeg: 0, tipX: 10))
+        #expect(across.shows && across.longestRunMm >= 19 && across.longestRunMm <= 24, "across the beam: \(across)")
+        #expect(across.tipShows)
+        #expect(abs(across.angleToBeamDeg - 90) < 0.5)
+        let steep = visibility(try needle(angleDeg: 50))
+        #expect(!steep.shows && steep.longestRunMm < 5, "50° to the face: \(steep)")
+        #expect(abs(steep.angleToBeamDeg - 40) < 0.5)
+    }
 }
