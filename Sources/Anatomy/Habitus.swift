@@ -39,7 +39,7 @@ public struct Habitus: Sendable, Codable, Equatable {
 
     private static func check(_ name: String, _ v: Double, _ r: ClosedRange<Double>, _ unit: String) throws {
         guard v.isFinite, r.contains(v) else {
-            throw AnatomyError.valueOutOfRange(name: name, value: v, allowed: r, unit: unit)
+            throw ParameterOutOfRange(parameter: PhysicalParameter(name: name, unit: unit, range: r), value: v)
         }
     }
 

@@ -23,14 +23,13 @@ public struct ParsDefect: Sendable, Codable, Hashable {
     public init(level: SpinalLevel, side: Side, gapMm: Double = defaultGapMm,
                 obliquity: Angle = defaultObliquity) throws {
         guard Self.levels.contains(level) else {
-            throw AnatomyError.unknownValue(name: "defect level", value: level.rawValue, allowed: Self.levels.map(\.rawValue))
+            throw UnknownChoice(choiceName: "defect level", value: level.rawValue, allowed: Self.levels.map(\.rawValue))
         }
         guard gapMm.isFinite, Self.gapRangeMm.contains(gapMm) else {
-            throw AnatomyError.valueOutOfRange(name: "gap", value: gapMm, allowed: Self.gapRangeMm, unit: "mm")
+            throw ParameterOutOfRange(parameter: PhysicalParameter(name: "gap", unit: "mm", range: Self.gapRangeMm), value: gapMm)
         }
         guard Self.obliquityRangeDegrees.contains(obliquity.degrees) else {
-            throw AnatomyError.valueOutOfRange(name: "defect obliquity", value: obliquity.degrees,
-                                               allowed: Self.obliquityRangeDegrees, unit: "degrees")
+            throw ParameterOutOfRange(parameter: PhysicalParameter(name: "defect obliquity", unit: "degrees", range: Self.obliquityRangeDegrees), value: obliquity.degrees)
         }
         self.level = level
         self.side = side
@@ -62,14 +61,14 @@ public struct ParsDefect: Sendable, Codable, Hashable {
         for item in trimmed.split(separator: ",") {
             let parts = item.trimmingCharacters(in: .whitespaces).split(separator: "-")
             guard parts.count == 2 else {
-                throw AnatomyError.unknownValue(name: "defect", value: String(item),
+                throw UnknownChoice(choiceName: "defect", value: String(item),
                                                 allowed: ["LEVEL-SIDE such as L5-left, comma-separated, or none"])
             }
             guard let level = try? SpinalLevel.parse(String(parts[0])), levels.contains(level) else {
-                throw AnatomyError.unknownValue(name: "defect level", value: String(parts[0]), allowed: levels.map(\.rawValue))
+                throw UnknownChoice(choiceName: "defect level", value: String(parts[0]), allowed: levels.map(\.rawValue))
             }
             guard let side = try? Side.parse(String(parts[1])) else {
-                throw AnatomyError.unknownValue(name: "defect side", value: String(parts[1]), allowed: Side.allCases.map(\.rawValue))
+                throw UnknownChoice(choiceName: "defect side", value: String(parts[1]), allowed: Side.allCases.map(\.rawValue))
             }
             let d = try ParsDefect(level: level, side: side, gapMm: gapMm, obliquity: obliquity)
             if !out.contains(where: { $0.level == level && $0.side == side }) { out.append(d) }
@@ -78,4 +77,5 @@ public struct ParsDefect: Sendable, Codable, Hashable {
     }
 }
 
+import ParsGuideCore
 import Foundation

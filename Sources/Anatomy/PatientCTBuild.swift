@@ -64,7 +64,7 @@ public enum PatientCTBuild {
     public static func build(_ input: PatientCTInput, voxelMm h: Double, defects: Defects,
                              progress: @escaping (String) -> Void = { _ in }) throws -> Subject {
         guard h.isFinite, PhantomOptions.voxelRangeMm.contains(h) else {
-            throw AnatomyError.valueOutOfRange(name: "voxel size", value: h, allowed: PhantomOptions.voxelRangeMm, unit: "mm")
+            throw ParameterOutOfRange(parameter: PhysicalParameter(name: "voxel size", unit: "mm", range: PhantomOptions.voxelRangeMm), value: h)
         }
         let masksPath = input.inputs["masks"] ?? "the masks", ctPath = input.inputs["ct"] ?? "the CT"
         progress("checking the masks against the CT")

@@ -46,7 +46,7 @@ public struct PhantomOptions: Sendable {
     /// These options, checked: the voxel size in range, and the build's memory within `availableBytes`.
     public func validated(availableBytes: Int = MemoryBudget.availableBytes()) throws -> PhantomOptions {
         guard voxelMm.isFinite, Self.voxelRangeMm.contains(voxelMm) else {
-            throw AnatomyError.valueOutOfRange(name: "voxel size", value: voxelMm, allowed: Self.voxelRangeMm, unit: "mm")
+            throw ParameterOutOfRange(parameter: PhysicalParameter(name: "voxel size", unit: "mm", range: Self.voxelRangeMm), value: voxelMm)
         }
         // The finest tenth of a millimetre that would fit, for the advice.
         let fits = stride(from: 0.3, through: Self.voxelRangeMm.upperBound, by: 0.1).first { h in

@@ -1,3 +1,4 @@
+import ParsGuideCore
 import Foundation
 
 /// The `subject.json` written beside the volumes: habitus, grid, defects, landmarks, measurements.
@@ -123,7 +124,7 @@ public struct SubjectDocument: Codable, Sendable {
     /// A landmark by name, or an error listing close names.
     public func landmark(_ name: String) throws -> Vector3 {
         guard let v = landmarks[name], v.count == 3 else {
-            throw AnatomyError.unknownValue(name: "landmark", value: name, allowed: landmarks.keys.sorted())
+            throw UnknownChoice(choiceName: "landmark", value: name, allowed: landmarks.keys.sorted())
         }
         return Vector3(v[0], v[1], v[2])
     }

@@ -30,13 +30,13 @@ public struct CArm: Hashable, Sendable {
         let d = sourceDirection.normalized
         let u = up - d * up.dot(d)
         guard u.length > 1e-6 else { throw DeviceError.invalid("detector up \(up) is parallel to the source direction \(d)") }
-        try DeviceError.check("source–isocentre distance", sadMm, in: 100...2000, unit: "mm")
-        try DeviceError.check("source–detector distance", sidMm, in: 100...3000, unit: "mm")
+        try PhysicalParameter.check("source–isocentre distance", sadMm, in: 100...2000, unit: "mm")
+        try PhysicalParameter.check("source–detector distance", sidMm, in: 100...3000, unit: "mm")
         guard sidMm > sadMm else {
             throw DeviceError.invalid("source–detector distance \(sidMm) mm must exceed the source–isocentre distance \(sadMm) mm")
         }
-        try DeviceError.check("detector size", detectorMm, in: 10...1000, unit: "mm")
-        try DeviceError.check("detector pixels", Double(pixels), in: 1...4096, unit: "")
+        try PhysicalParameter.check("detector size", detectorMm, in: 10...1000, unit: "mm")
+        try PhysicalParameter.check("detector pixels", Double(pixels), in: 1...4096, unit: "")
         self.isocentreMm = isocentreMm
         self.sourceDirection = d
         self.up = u.normalized

@@ -1,3 +1,4 @@
+import ParsGuideCore
 import Anatomy
 
 /// A straight steel needle as an analytic cylinder in world LPS millimetres (not voxels).
@@ -23,7 +24,7 @@ public struct NeedleShaft: Hashable, Sendable {
             throw AnatomyError.geometry(reason: String(format: "needle tip and hub are %.3f mm apart: they must be at least 1 mm apart (tip = hub gives no direction)", length))
         }
         guard outerDiameterMm.isFinite, (0.2...3).contains(outerDiameterMm) else {
-            throw AnatomyError.valueOutOfRange(name: "needle outer diameter", value: outerDiameterMm, allowed: 0.2...3, unit: "mm")
+            throw ParameterOutOfRange(parameter: PhysicalParameter(name: "needle outer diameter", unit: "mm", range: 0.2...3), value: outerDiameterMm)
         }
         self.tipMm = tipMm
         self.hubMm = hubMm

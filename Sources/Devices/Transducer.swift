@@ -1,3 +1,4 @@
+import ParsGuideCore
 /// A one-dimensional array transducer: element layout, elevation lens and pulse.
 ///
 /// Probe frame (mm): origin at the centre of the array face, +x along the array from the marker end
@@ -45,7 +46,7 @@ public struct Transducer: Hashable, Sendable {
 
     public static func preset(named name: String) throws -> Transducer {
         guard let t = presets[name.lowercased()] else {
-            throw DeviceError.unknownValue(name: "probe", value: name, allowed: presets.keys.sorted())
+            throw UnknownChoice(choiceName: "probe", value: name, allowed: presets.keys.sorted())
         }
         return t
     }
@@ -54,14 +55,14 @@ public struct Transducer: Hashable, Sendable {
 
     /// Throws when a parameter is outside its physical range.
     public func validated() throws -> Transducer {
-        try DeviceError.check("centre frequency", centreFrequencyMHz, in: Self.frequencyRangeMHz, unit: "MHz")
-        try DeviceError.check("fractional bandwidth", fractionalBandwidth, in: 0.1...1.5, unit: "")
-        try DeviceError.check("element count", Double(elementCount), in: 8...1024, unit: "")
-        try DeviceError.check("pitch", pitchMm, in: 0.05...2, unit: "mm")
-        try DeviceError.check("element height", elementHeightMm, in: 1...30, unit: "mm")
-        try DeviceError.check("elevation focus", elevationFocusMm, in: 5...300, unit: "mm")
-        try DeviceError.check("speed of sound", soundSpeedMPerS, in: 1000...2000, unit: "m/s")
-        if case .convex(let r) = shape { try DeviceError.check("radius of curvature", r, in: 5...500, unit: "mm") }
+        try PhysicalParameter.check("centre frequency", centreFrequencyMHz, in: Self.frequencyRangeMHz, unit: "MHz")
+        try PhysicalParameter.check("fractional bandwidth", fractionalBandwidth, in: 0.1...1.5, unit: "")
+        try PhysicalParameter.check("element count", Double(elementCount), in: 8...1024, unit: "")
+        try PhysicalParameter.check("pitch", pitchMm, in: 0.05...2, unit: "mm")
+        try PhysicalParameter.check("element height", elementHeightMm, in: 1...30, unit: "mm")
+        try PhysicalParameter.check("elevation focus", elevationFocusMm, in: 5...300, unit: "mm")
+        try PhysicalParameter.check("speed of sound", soundSpeedMPerS, in: 1000...2000, unit: "m/s")
+        if case .convex(let r) = shape { try PhysicalParameter.check("radius of curvature", r, in: 5...500, unit: "mm") }
         return self
     }
 

@@ -22,8 +22,8 @@ public struct Spectrum: Sendable {
 
     public static func tungsten(kVp: Double, inherentAlMm: Double = 2.5, addedCuMm: Double = 0.1, binKeV: Double = 2) throws -> Spectrum {
         try tubeVoltage.checked(kVp)
-        try FluoroscopyError.check("aluminium filtration", inherentAlMm, in: 0...20, unit: "mm")
-        try FluoroscopyError.check("copper filtration", addedCuMm, in: 0...2, unit: "mm")
+        try PhysicalParameter.check("aluminium filtration", inherentAlMm, in: 0...20, unit: "mm")
+        try PhysicalParameter.check("copper filtration", addedCuMm, in: 0...2, unit: "mm")
         var energies: [Double] = [], photons: [Double] = []
         var e = 10 + binKeV / 2
         while e < kVp {
@@ -37,7 +37,7 @@ public struct Spectrum: Sendable {
     }
 
     public static func monochromatic(keV: Double) throws -> Spectrum {
-        try FluoroscopyError.check("photon energy", keV, in: 10...150, unit: "keV")
+        try PhysicalParameter.check("photon energy", keV, in: 10...150, unit: "keV")
         return Spectrum(energies: [keV], photons: [1], kVp: nil)
     }
 

@@ -56,7 +56,7 @@ struct SubjectCommand: ParsableCommand {
     func run() throws {
         let defects = try PatientCTBuild.Defects.parse(defects, gapMm: gapMm, obliquity: .degrees(defectObliquityDeg))
         guard voxelMm.isFinite, PhantomOptions.voxelRangeMm.contains(voxelMm) else {
-            throw AnatomyError.valueOutOfRange(name: "--voxel-mm", value: voxelMm, allowed: PhantomOptions.voxelRangeMm, unit: "mm")
+            throw ParameterOutOfRange(parameter: PhysicalParameter(name: "--voxel-mm", unit: "mm", range: PhantomOptions.voxelRangeMm), value: voxelMm)
         }
         let folder = try OutputFolder(out, command: "subject", force: force)
         let clock = ContinuousClock(), start = clock.now

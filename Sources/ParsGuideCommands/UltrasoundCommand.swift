@@ -225,7 +225,7 @@ struct UltrasoundCommand: ParsableCommand {
         guard parts.count == 2 else { throw ValidationError("--size '\(size)' is not WIDTHxHEIGHT, e.g. 512x512") }
         s.imageWidth = parts[0]; s.imageHeight = parts[1]
         if phantom != nil {
-            try UltrasoundError.check("point depth", depthMm, in: BModeSettings.depth.range.lowerBound...(BModeSettings.depth.range.upperBound - 10), unit: "mm")
+            try PhysicalParameter.check("point depth", depthMm, in: BModeSettings.depth.range.lowerBound...(BModeSettings.depth.range.upperBound - 10), unit: "mm")
             var p = PointTarget.settings(depthMm: depthMm, focusMm: focusMm, seed: seed)
             p.gainDB = gainDB; p.dynamicRangeDB = dynamicRangeDB
             p.imageWidth = s.imageWidth; p.imageHeight = s.imageHeight; p.markerOnLeft = s.markerOnLeft

@@ -21,6 +21,11 @@ public struct PhysicalParameter: Sendable, Equatable {
         return value
     }
 
+    /// Checks `value` against a range stated once where it is used (a parameter no user sets by name).
+    public static func check(_ name: String, _ value: Double, in range: ClosedRange<Double>, unit: String) throws {
+        try PhysicalParameter(name: name, unit: unit, range: range).checked(value)
+    }
+
     /// The allowed range as help text reads it, e.g. "−45–45 °".
     public var allowedText: String {
         let u = unit.isEmpty ? "" : " \(unit)"
@@ -44,6 +49,6 @@ public struct ParameterOutOfRange: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         let u = parameter.unit.isEmpty ? "" : " \(parameter.unit)"
-        return "\(parameter.name) \(value)\(u) is out of range: allowed \(parameter.allowedText)"
+        return "\(parameter.name) \(PhysicalParameter.format(value))\(u) is out of range: allowed \(parameter.allowedText)"
     }
 }

@@ -35,12 +35,18 @@ public struct ProcedureSession: Sendable {
     /// The level every session works at.
     public static let level = SpinalLevel.l5
 
-    /// A session with the probe at the left pars-oblique view and 512-pixel frames.
-    public init(scene: ProcedureScene) throws {
+    /// Side of the square ultrasound frames and fluoroscopy shots, pixels.
+    public let framePixels: Int
+
+    /// A session with the probe at the left pars-oblique view, `framePixels`-pixel frames (16–4096; the
+    /// web page's 512 by default) and `lineCount` scan lines (16–4096; 256 by default). Small frames are
+    /// for harnesses that replay many requests (the web fuzz target), not for display.
+    public init(scene: ProcedureScene, framePixels: Int = 512, lineCount: Int = 256) throws {
         self.scene = scene
         var s = BModeSettings()
-        s.imageWidth = 512; s.imageHeight = 512
-        settings = s
+        s.imageWidth = framePixels; s.imageHeight = framePixels; s.lineCount = lineCount
+        do { settings = try s.validated() } catch { throw ProcedureSessionError.refused("\(error)") }
+        self.framePixels = framePixels
         view = .parsOblique
         side = .left
         pose = try ProbeView.parsOblique.pose(level: Self.level, side: .left, labels: scene.labels, landmarks: scene.landmarks)
@@ -165,11 +171,11 @@ public struct ProcedureSession: Sendable {
     /// A fluoroscopy shot centred on the target (`FluoroScene.shoot`, the CLI's shot path), recorded in the
     /// ledger; returns the display image and the shot's dose.
     public mutating func shoot(_ view: CArm.View, obliqueDeg: Double = CArm.View.defaultObliqueDegrees, cranialDeg: Double = 0,
-                               pixels: Int = 512) throws -> (image: GrayImage, dose: ShotDose) {
+                               pixels: Int? = nil) throws -> (image: GrayImage, dose: ShotDose) {
         try CArm.View.obliqueAngle.checked(obliqueDeg)
         try CArm.View.cranialTilt.checked(cranialDeg)
         let carm = try CArm(isocentreMm: targetPoint(), sourceDirection: view.sourceDirection(obliqueDegrees: obliqueDeg, cranialDegrees: cranialDeg),
-                            pixels: pixels)
+                            pixels: pixels ?? framePixels)
         let shot = try scene.fluoro.shoot(carm, needle: shaft, contrast: contrast?.concentration)
         ledger.record(shot.dose)
         return (FluoroscopyDisplay.image(shot.image), shot.dose)

@@ -72,21 +72,21 @@ public struct BModeSettings: Hashable, Sendable {
     public func validated() throws -> BModeSettings {
         try Self.excitation.checked(excitationCycles)
         try Self.depth.checked(depthMm)
-        try UltrasoundError.check("focus depth", focusMm, in: 5...Self.depth.range.upperBound, unit: "mm")
+        try PhysicalParameter.check("focus depth", focusMm, in: 5...Self.depth.range.upperBound, unit: "mm")
         try Self.gain.checked(gainDB)
-        try UltrasoundError.check("dynamic range", dynamicRangeDB, in: 10...120, unit: "dB")
-        if let tgc = tgcDBPerCm { try UltrasoundError.check("TGC", tgc, in: 0...20, unit: "dB/cm") }
+        try PhysicalParameter.check("dynamic range", dynamicRangeDB, in: 10...120, unit: "dB")
+        if let tgc = tgcDBPerCm { try PhysicalParameter.check("TGC", tgc, in: 0...20, unit: "dB/cm") }
         if let noise = noiseFloorDB { try Self.noiseFloor.checked(noise) }
-        try UltrasoundError.check("line count", Double(lineCount), in: 16...4096, unit: "")
-        try UltrasoundError.check("transmit F-number", transmitFNumber, in: 0.5...10, unit: "")
-        try UltrasoundError.check("receive F-number", receiveFNumber, in: 0.5...10, unit: "")
-        try UltrasoundError.check("elevation rays", Double(elevationRayCount), in: 1...15, unit: "")
+        try PhysicalParameter.check("line count", Double(lineCount), in: 16...4096, unit: "")
+        try PhysicalParameter.check("transmit F-number", transmitFNumber, in: 0.5...10, unit: "")
+        try PhysicalParameter.check("receive F-number", receiveFNumber, in: 0.5...10, unit: "")
+        try PhysicalParameter.check("elevation rays", Double(elevationRayCount), in: 1...15, unit: "")
         guard elevationRayCount % 2 == 1 else {
-            throw UltrasoundError.valueOutOfRange(name: "elevation rays (must be odd)", value: Double(elevationRayCount), allowed: 1...15, unit: "")
+            throw ParameterOutOfRange(parameter: PhysicalParameter(name: "elevation rays (must be odd)", unit: "", range: 1...15), value: Double(elevationRayCount))
         }
-        try UltrasoundError.check("march step", stepWavelengths, in: 0.01...0.25, unit: "wavelengths")
-        try UltrasoundError.check("image width", Double(imageWidth), in: 16...4096, unit: "px")
-        try UltrasoundError.check("image height", Double(imageHeight), in: 16...4096, unit: "px")
+        try PhysicalParameter.check("march step", stepWavelengths, in: 0.01...0.25, unit: "wavelengths")
+        try PhysicalParameter.check("image width", Double(imageWidth), in: 16...4096, unit: "px")
+        try PhysicalParameter.check("image height", Double(imageHeight), in: 16...4096, unit: "px")
         return self
     }
 }

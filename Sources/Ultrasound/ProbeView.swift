@@ -53,7 +53,7 @@ public enum ProbeView: String, CaseIterable, Sendable, NamedChoice {
                        labels: Volume<UInt8>, landmarks: [String: Vector3], transducer: Transducer = .c52,
                        accepting: (ProbePreset) throws -> Bool = { _ in true }) throws -> ProbePreset {
         guard SpinalLevel.modelled.contains(level) else {
-            throw UltrasoundError.unknownValue(name: "level", value: level.rawValue, allowed: SpinalLevel.modelled.map(\.rawValue))
+            throw UnknownChoice(choiceName: "level", value: level.rawValue, allowed: SpinalLevel.modelled.map(\.rawValue))
         }
         if let rotation { try Self.rotation.checked(rotation.degrees) }
         if let tilt { try Self.tilt.checked(tilt.degrees) }

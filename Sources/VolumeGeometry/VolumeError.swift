@@ -1,9 +1,8 @@
 /// Errors of volumes, geometry and file formats (and, as `AnatomyError`, of the anatomy built on them).
-/// Each case names the offending value and what is allowed.
+/// Each case names the offending file or value; a value out of range is `ParameterOutOfRange` and an
+/// unknown name `UnknownChoice` (ParsGuideCore), as in every module.
 public enum VolumeError: Error, CustomStringConvertible, Equatable {
     case invalidGrid(reason: String)
-    case valueOutOfRange(name: String, value: Double, allowed: ClosedRange<Double>, unit: String)
-    case unknownValue(name: String, value: String, allowed: [String])
     case fileUnreadable(path: String, reason: String)
     case fileWriteFailed(path: String, reason: String)
     case corruptFile(path: String, reason: String)
@@ -18,11 +17,6 @@ public enum VolumeError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .invalidGrid(let reason):
             return "invalid grid: \(reason)"
-        case let .valueOutOfRange(name, value, allowed, unit):
-            let u = unit.isEmpty ? "" : " \(unit)"
-            return "\(name) \(Self.format(value))\(u) is out of range: allowed \(Self.format(allowed.lowerBound))–\(Self.format(allowed.upperBound))\(u)"
-        case let .unknownValue(name, value, allowed):
-            return "unknown \(name) '\(value)': allowed \(allowed.joined(separator: ", "))"
         case let .fileUnreadable(path, reason):
             return "cannot read \(path): \(reason)"
         case let .fileWriteFailed(path, reason):
@@ -40,9 +34,5 @@ public enum VolumeError: Error, CustomStringConvertible, Equatable {
         case let .unsuitableInput(path, reason):
             return "\(path) cannot be used: \(reason)"
         }
-    }
-
-    static func format(_ v: Double) -> String {
-        v == v.rounded() && abs(v) < 1e9 ? String(Int(v)) : String(v)
     }
 }

@@ -1,3 +1,4 @@
+import ParsGuideCore
 /// One axis-aligned plane of a volume, laid out for display (row 0 at the top).
 ///
 /// Radiological display: sagittal — columns anterior → posterior, rows superior → inferior;
@@ -27,7 +28,7 @@ public struct VolumeSlice<Element: Sendable>: Sendable {
             guard lo.isFinite, hi.isFinite else {
                 throw VolumeError.invalidGrid(reason: "the grid's extent along the slice's normal is not finite (\(lo)…\(hi) mm): its spacing or origin is out of range")
             }
-            throw VolumeError.valueOutOfRange(name: "slice position", value: atMm, allowed: min(lo, hi)...max(lo, hi), unit: "mm")
+            throw ParameterOutOfRange(parameter: PhysicalParameter(name: "slice position", unit: "mm", range: min(lo, hi)...max(lo, hi)), value: atMm)
         }
         let d = g.dimensions
         switch plane {

@@ -11,15 +11,18 @@ public struct RequestReplay: Sendable {
     private var session: SimulatorSession
     private let scene: SimulatorScene
 
-    /// A fresh session on `scene`, as `POST /api/sessions` makes one.
-    public init(scene: SimulatorScene) throws {
+    /// A fresh session on `scene`, as `POST /api/sessions` makes one; `framePixels` and `lineCount` make its
+    /// frames and shots smaller than the page's (512 pixels, 256 lines) so that a fuzzer replays many
+    /// requests a second through the same code.
+    public init(scene: SimulatorScene, framePixels: Int = 512, lineCount: Int = 256) throws {
         self.scene = scene
-        session = try SimulatorSession(scene: scene)
+        session = try SimulatorSession(scene: scene, framePixels: framePixels, lineCount: lineCount)
     }
 
     /// Decodes `body` for `route` and applies it. The session keeps what a successful request changed and
-    /// nothing of a refused one (as the routes do).
-    public mutating func post(_ route: Route, body: Data) throws {
+    /// nothing of a refused one (as the routes do). Returns the ultrasound frame after it (PNG).
+    @discardableResult
+    public mutating func post(_ route: Route, body: Data) throws -> Data {
         var next = session
         switch route {
         case .probe:
@@ -36,7 +39,8 @@ public struct RequestReplay: Sendable {
             // Decoded only: a replay never writes to a registry.
             _ = try SaveRequest.strictlyDecoded(from: body)
         }
-        _ = try next.ultrasoundPNG()
+        let frame = try next.ultrasoundPNG()
         session = next
+        return frame
     }
 }

@@ -14,7 +14,11 @@ public struct SimulatorSession: Sendable {
     public var live: ProcedureSession
     public var lastUsed = Date()
 
-    public init(scene: SimulatorScene) throws { live = try ProcedureSession(scene: scene.procedure) }
+    /// A session on `scene` with the page's 512-pixel frames, or smaller ones for a harness
+    /// (`ProcedureSession.init(scene:framePixels:lineCount:)`).
+    public init(scene: SimulatorScene, framePixels: Int = 512, lineCount: Int = 256) throws {
+        live = try ProcedureSession(scene: scene.procedure, framePixels: framePixels, lineCount: lineCount)
+    }
 
     /// The preset last placed, e.g. "pars-oblique-left".
     public var preset: String { "\(live.view.rawValue)-\(live.side.rawValue)" }

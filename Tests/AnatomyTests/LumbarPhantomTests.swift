@@ -1,3 +1,4 @@
+import ParsGuideCore
 import Foundation
 import Testing
 @testable import Anatomy
@@ -288,22 +289,22 @@ import TestSupport
 
     @Test("Out-of-range habitus, gap, voxel size and unknown defects are refused with the value named")
     func badInputs() throws {
-        #expect(throws: AnatomyError.valueOutOfRange(name: "height", value: 119, allowed: 120...220, unit: "cm")) {
+        #expect(throws: ParameterOutOfRange(parameter: PhysicalParameter(name: "height", unit: "cm", range: 120...220), value: 119)) {
             try Habitus(heightCm: 119, weightKg: 70, sex: .male, ageYears: 40)
         }
-        #expect(throws: AnatomyError.self) { try Habitus(heightCm: 170, weightKg: 251, sex: .male, ageYears: 40) }
-        #expect(throws: AnatomyError.valueOutOfRange(name: "gap", value: 11, allowed: 0.5...10, unit: "mm")) {
+        #expect(throws: ParameterOutOfRange.self) { try Habitus(heightCm: 170, weightKg: 251, sex: .male, ageYears: 40) }
+        #expect(throws: ParameterOutOfRange(parameter: PhysicalParameter(name: "gap", unit: "mm", range: 0.5...10), value: 11)) {
             try ParsDefect.parseList("L5-left", gapMm: 11)
         }
-        #expect(throws: AnatomyError.self) { try ParsDefect.parseList("L6-left") }
-        #expect(throws: AnatomyError.self) { try ParsDefect.parseList("L5-middle") }
-        #expect(throws: AnatomyError.self) { try ParsDefect.parseList("S1-left") }
+        #expect(throws: UnknownChoice.self) { try ParsDefect.parseList("L6-left") }
+        #expect(throws: UnknownChoice.self) { try ParsDefect.parseList("L5-middle") }
+        #expect(throws: UnknownChoice.self) { try ParsDefect.parseList("S1-left") }
         #expect(try ParsDefect.parseList("none").isEmpty)
         #expect(try ParsDefect.parseList("l4-Left, L5-right").map(\.name) == ["L4-left", "L5-right"])
         var o = PhantomOptions()
         o.voxelMm = 0.1
-        #expect(throws: AnatomyError.self) { try o.validated() }
-        let message = AnatomyError.valueOutOfRange(name: "voxel size", value: 0.1, allowed: 0.2...2, unit: "mm").description
+        #expect(throws: ParameterOutOfRange.self) { try o.validated() }
+        let message = ParameterOutOfRange(parameter: PhysicalParameter(name: "voxel size", unit: "mm", range: 0.2...2), value: 0.1).description
         #expect(message.contains("0.1") && message.contains("0.2–2"))
     }
 }

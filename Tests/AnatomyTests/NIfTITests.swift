@@ -150,7 +150,7 @@ import ParsGuideCore
         var wide = try NIfTI.encode(Volume<UInt8>(grid: axial, repeating: 1))
         set(&wide, 312 + 12, 3.4e38)  // srow_z[3]: the grid starts 3.4e38 mm up
         let v = try NIfTI.decode(wide).labels()
-        #expect(throws: AnatomyError.self) { _ = try VolumeSlice(v, plane: .axial, atMm: -50) }
+        #expect(throws: ParameterOutOfRange.self) { _ = try VolumeSlice(v, plane: .axial, atMm: -50) }
     }
 
     @Test("A grid too large for NIfTI-1 is refused, not truncated")

@@ -1,4 +1,5 @@
 import Foundation
+import ParsGuideCore
 import Testing
 @testable import Anatomy
 
@@ -149,7 +150,7 @@ private let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent(
         do { _ = try SegmentationMasks.read(path: "\(example)/dicom-seg.nii.gz"); Issue.record("accepted") } catch {
             #expect("\(error)".contains("--classes"), "\(error)")
         }
-        #expect(throws: AnatomyError.self) { try PatientCTBuild.build(PatientCTInput(ct: ct, masks: try SegmentationMasks.read(path: "\(example)/masks"), inputs: [:]), voxelMm: 0.1, defects: .carve([])) }
+        #expect(throws: ParameterOutOfRange.self) { try PatientCTBuild.build(PatientCTInput(ct: ct, masks: try SegmentationMasks.read(path: "\(example)/masks"), inputs: [:]), voxelMm: 0.1, defects: .carve([])) }
     }
 
     @Test("Class maps and VerSe labels map onto ParsGuide's labels")

@@ -141,6 +141,26 @@ import WebAPI
         }
     }
 
+    /// The fuzz target's replay (`RequestReplay`, 64-pixel frames and shots, 16 lines): the routes' checks
+    /// hold at that size, a refused request leaves the session as it was, and the frames are as small as asked.
+    @Test func aSmallFrameReplayRefusesAndKeepsAsTheRoutesDo() throws {
+        var replay = try RequestReplay(scene: try Self.scene.get(), framePixels: 64, lineCount: 16)
+        func width(_ png: Data) -> Int { png[16..<20].reduce(0) { $0 << 8 | Int($1) } }
+        let moved = try replay.post(.probe, body: Data(#"{"rotateDeg":5}"#.utf8))
+        #expect(width(moved) == 64)
+        try replay.post(.needle, body: Data(#"{"action":"use-plan"}"#.utf8))
+        try replay.post(.needle, body: Data(#"{"action":"advance","mm":15}"#.utf8))
+        try replay.post(.fluoro, body: Data(#"{"view":"ap"}"#.utf8))
+        let before = try replay.post(.contrast, body: Data(#"{"volumeMl":0.2}"#.utf8))
+        for (route, body) in [(RequestReplay.Route.probe, #"{"rotateDeg":1e9}"#), (.fluoro, #"{"view":"ap","obliqueDeg":1e300}"#),
+                              (.needle, #"{"action":"advance","mm":"NaN"}"#), (.contrast, #"{"volumeMl":-1}"#)] {
+            #expect(throws: (any Error).self, "\(route) \(body)") { try replay.post(route, body: Data(body.utf8)) }
+        }
+        // Nothing of the refused requests stuck: an empty probe change renders the same frame as before them.
+        #expect(try replay.post(.probe, body: Data("{}".utf8)) == before)
+        #expect(throws: (any Error).self) { try RequestReplay(scene: try Self.scene.get(), framePixels: 8) }
+    }
+
     /// Each physical parameter has one declaration (`PhysicalParameter`), and the CLI and the web API refuse
     /// the same bad value with the same sentence, naming the value and the allowed range.
     @Test func cliAndWebRefuseABadValueWithTheSameSentence() async throws {
