@@ -21,7 +21,7 @@ mkdir -p "$work"
 for side in left right; do
   for view in sagittal-facets pars-oblique; do
     "$bin" ultrasound --subject "$subject" --view "$view" --level L5 --side "$side" --depth-mm 80 --size 640x370 \
-      --annotate --scanner-display --out "docs/images/us-$view-$side.png" >/dev/null
+      --annotate --display scanner --out "docs/images/us-$view-$side.png" >/dev/null
   done
 done
 "$bin" ultrasound --subject "$subject" --view pars-oblique --level L5 --side left --depth-mm 80 --size 640x370 \

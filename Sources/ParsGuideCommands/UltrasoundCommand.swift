@@ -94,8 +94,18 @@ struct UltrasoundCommand: ParsableCommand {
     @Flag(help: "Label the SAP, pars, lamina, dura, spinous process (and facet joints) where they show.")
     var annotate = false
 
-    @Flag(name: .customLong("scanner-display"), help: "Draw the frame as a scanner shows it: depth scale, focus marker, orientation mark, readout of probe, frequency, depth, gain and dynamic range.")
+    @Option(help: "How the frame is drawn: plain (the bare 8-bit image, for analysis) or scanner (as a scanner shows it: depth scale, focus marker, orientation mark, readout of probe, frequency, depth, gain and dynamic range). (default: plain)")
+    var display: String?
+
+    /// The flag `--display scanner` replaced (stop 38); still accepted, no longer in the help.
+    @Flag(name: .customLong("scanner-display"), help: .hidden)
     var scannerDisplay = false
+
+    /// `--display`, else `scanner` when the old flag is given, else `plain`.
+    func frameDisplay() throws -> FrameDisplay {
+        if let display { return try FrameDisplay.parse(display) }
+        return scannerDisplay ? .scanner : .plain
+    }
 
     @Option(help: "Seed of the speckle field.")
     var seed: UInt64 = 1
@@ -136,6 +146,9 @@ struct UltrasoundCommand: ParsableCommand {
             guard (view == nil) != (poseJSON == nil) else { throw ValidationError("give exactly one of --view and --pose-json") }
             guard out != nil || json else { throw ValidationError("give --out PNG and/or --json") }
         }
+        if try frameDisplay() == .plain, scannerDisplay {
+            throw ValidationError("--scanner-display and --display plain contradict each other: give one --display, scanner or plain")
+        }
         guard ["left", "right"].contains(marker) else { throw ValidationError("--marker '\(marker)' is not allowed: left or right") }
         guard pixelMm.isFinite, (0.005...1).contains(pixelMm) else { throw ValidationError("--pixel-mm \(pixelMm) is out of range: allowed 0.005–1") }
         guard windowMm.isFinite, (1...100).contains(windowMm) else { throw ValidationError("--window-mm \(windowMm) is out of range: allowed 1–100") }
@@ -169,10 +182,13 @@ struct UltrasoundCommand: ParsableCommand {
                                       dynamicRangeDB: settings.dynamicRangeDB)
             : []
         if let out {
-            let drawn = annotate ? frame.annotated(structures) : RGBImage(frame.image)
-            if scannerDisplay {
-                try PNG.write(frame.scannerDisplay(over: drawn, settings: settings, transducer: transducer), to: out)
-            } else if annotate { try PNG.write(drawn, to: out) } else { try PNG.write(frame.image, to: out) }
+            switch try frameDisplay() {
+            case .scanner:
+                let drawn = annotate ? frame.annotated(structures) : RGBImage(frame.image)
+                try PNG.write(frame.shown(.scanner, over: drawn, settings: settings, transducer: transducer), to: out)
+            case .plain:
+                if annotate { try PNG.write(frame.annotated(structures), to: out) } else { try PNG.write(frame.image, to: out) }
+            }
         }
         if let labelsOut {
             let g = frame.geometry

@@ -56,10 +56,12 @@ public enum SimulatorRouter {
                 return SessionState(id: id, session)
             }
         }
-        router.get("/api/sessions/:id/ultrasound.png") { _, context -> Response in
+        router.get("/api/sessions/:id/ultrasound.png") { request, context -> Response in
             let id = try context.parameters.require("id")
+            // ?display=plain for the bare frame; the page's default is the scanner's display.
+            let display = try request.uri.queryParameters.get("display").map { try FrameDisplay.parse($0) } ?? .scanner
             let s = try await store.snapshot(id)
-            return png(try s.ultrasoundPNG(), numbers: SessionState(id: id, s).headerFields)
+            return png(try s.ultrasoundPNG(display: display), numbers: SessionState(id: id, s).headerFields)
         }
         router.get("/api/sessions/:id/illustration.png") { _, context -> Response in
             let id = try context.parameters.require("id")

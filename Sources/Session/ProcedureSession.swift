@@ -163,9 +163,17 @@ public struct ProcedureSession: Sendable {
     // MARK: Images
 
     /// The B-mode frame at the probe, with the needle.
-    public func ultrasound() throws -> GrayImage {
+    public func ultrasound() throws -> GrayImage { try ultrasoundFrame().image }
+
+    /// The same frame with its pose and geometry.
+    public func ultrasoundFrame() throws -> BModeFrame {
         let simulator = try BModeSimulator(transducer: scene.transducer, settings: settings)
-        return simulator.render(labels: scene.labels, pose: pose, needle: shaft).image
+        return simulator.render(labels: scene.labels, pose: pose, needle: shaft)
+    }
+
+    /// The frame shown as `display` asks (`FrameDisplay`: the bare image, or as a scanner shows it).
+    public func ultrasound(shown display: FrameDisplay) throws -> RGBImage {
+        try ultrasoundFrame().shown(display, settings: settings, transducer: scene.transducer)
     }
 
     /// A fluoroscopy shot centred on the target (`FluoroScene.shoot`, the CLI's shot path), recorded in the

@@ -78,7 +78,10 @@ public struct SimulatorSession: Sendable {
 
     // MARK: Images
 
-    public func ultrasoundPNG() throws -> Data { try PNG.encode(live.ultrasound()) }
+    /// The frame as the page shows it: as a scanner does by default (issue 18 part 5), or `plain`.
+    public func ultrasoundPNG(display: FrameDisplay = .scanner) throws -> Data {
+        display == .plain ? try PNG.encode(live.ultrasound()) : try PNG.encode(live.ultrasound(shown: display))
+    }
 
     public struct FluoroRequest: StrictJSONBody, Codable, Sendable {
         public enum CodingKeys: String, CodingKey, CaseIterable { case view, obliqueDeg, cranialDeg }

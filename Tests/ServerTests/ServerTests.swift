@@ -299,17 +299,28 @@ import WebAPI
         let dir = try Self.subjectDir.get()
         let cli = FileManager.default.temporaryDirectory.appendingPathComponent("parsguide-server-cli-\(getpid()).png").path
         defer { try? FileManager.default.removeItem(atPath: cli) }
-        #expect(Self.cli(["ultrasound", "--subject", dir, "--view", "pars-oblique", "--level", "L5", "--side", "left", "--size", "512x512", "--out", cli]) == nil)
-        let expected = try PNG.readRGB(path: cli)
         let served = FileManager.default.temporaryDirectory.appendingPathComponent("parsguide-server-api-\(getpid()).png").path
         defer { try? FileManager.default.removeItem(atPath: served) }
+        // The page's default is the scanner's display; ?display=plain is the CLI's default, the bare frame.
+        for (query, flags) in [("", ["--display", "scanner"]), ("?display=plain", []), ("?display=Scanner", ["--scanner-display"])] {
+            #expect(Self.cli(["ultrasound", "--subject", dir, "--view", "pars-oblique", "--level", "L5", "--side", "left", "--size", "512x512", "--out", cli] + flags) == nil)
+            let expected = try PNG.readRGB(path: cli)
+            try await Self.app().test(.router) { client in
+                let id = try await Self.createSession(client)
+                try await client.execute(uri: "/api/sessions/\(id)/ultrasound.png\(query)", method: .get) { r in
+                    try Data(buffer: r.body).write(to: URL(fileURLWithPath: served))
+                }
+            }
+            #expect(try PNG.readRGB(path: served) == expected, "query '\(query)', CLI \(flags)")
+        }
+        #expect(Self.cli(["ultrasound", "--subject", dir, "--view", "pars-oblique", "--display", "plain", "--scanner-display", "--out", cli]) != nil)
+        #expect(Self.cli(["ultrasound", "--subject", dir, "--view", "pars-oblique", "--display", "fancy", "--out", cli]).map { "\($0)".contains("allowed plain, scanner") } == true)
         try await Self.app().test(.router) { client in
             let id = try await Self.createSession(client)
-            try await client.execute(uri: "/api/sessions/\(id)/ultrasound.png", method: .get) { r in
-                try Data(buffer: r.body).write(to: URL(fileURLWithPath: served))
+            try await client.execute(uri: "/api/sessions/\(id)/ultrasound.png?display=fancy", method: .get) { r in
+                #expect(r.status == .badRequest && String(buffer: r.body).contains("allowed plain, scanner"))
             }
         }
-        #expect(try PNG.readRGB(path: served) == expected)
     }
 
     /// The web's 3D view is `parsguide illustrate` of the same pose, focus and size, pixel for pixel (both call
