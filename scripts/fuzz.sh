@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # libFuzzer over ParsGuide's readers (fuzz/): NIfTI (raw and gzip), STL, OBJ, subject.json, plan.json, DICOM (through
 # GDCM, beside two intact slices so the series checks run too) and the
-# web API's JSON bodies (web-json: a route name on the first line, the body after; "---" lines separate requests).
+# web API's JSON bodies (web-json: a route name on the first line, the body after; "---" lines separate requests;
+# web-render: the same, each request followed by the ultrasound frame the page fetches — slow).
 # Each target starts from its seed corpus (fuzz/corpus/TARGET, read only) and runs for SECONDS (default 30;
 # `.ci/run` uses 20). New inputs go to a temporary folder; a finding (trap, sanitizer report, hang over 10 s,
 # over 2 GB) is saved to fuzz/findings/ and fails the script. Prints runs and executions per second.
@@ -11,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}; shift || true
-targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(nifti stl obj subject-json plan-json web-json dicom)
+targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(nifti stl obj subject-json plan-json web-json web-render dicom)
 case "$seconds" in ''|*[!0-9]*) echo "SECONDS is '$seconds': give a whole number of seconds" >&2; exit 2;; esac
 (cd fuzz && swift build -c release --sanitize=fuzzer >/dev/null)
 bin=fuzz/.build/release/parsguide-fuzz
@@ -19,7 +20,7 @@ work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 mkdir -p fuzz/findings
 status=0
 for t in "${targets[@]}"; do
-  [ -d "fuzz/corpus/$t" ] || { echo "unknown fuzz target '$t': allowed nifti, stl, obj, subject-json, plan-json, web-json, dicom" >&2; exit 2; }
+  [ -d "fuzz/corpus/$t" ] || { echo "unknown fuzz target '$t': allowed nifti, stl, obj, subject-json, plan-json, web-json, web-render, dicom" >&2; exit 2; }
   mkdir -p "$work/$t"
   log="$work/$t.log"
   if SWIFT_BACKTRACE=enable=no PARSGUIDE_FUZZ_TARGET="$t" "$bin" "$work/$t" "fuzz/corpus/$t" -max_total_time="$seconds" -timeout=10 \

@@ -531,16 +531,27 @@ public final class BModeSimulator: Sendable {
     nonisolated(unsafe) private static var cache: [String: BeamModel] = [:]
 
     /// Beam models are costly (a field sum per depth and offset) and depend only on the transducer and
-    /// a few settings: computed once per combination.
+    /// a few settings: computed once per combination. At most `cachedBeamModels` are kept (the server makes
+    /// a simulator per frame, and every depth or focus a user types is a new combination: unbounded, the
+    /// cache grew with each one).
     static func beamModel(_ t: Transducer, _ s: BModeSettings) -> BeamModel {
         let key = "\(t)|\(s.depthMm)|\(s.focusMm)|\(s.transmitFNumber)|\(s.receiveFNumber)|\(s.excitationCycles)"
         cacheLock.lock()
         if let m = cache[key] { cacheLock.unlock(); return m }
         cacheLock.unlock()
         let m = BeamModel(transducer: t, settings: s)
-        cacheLock.lock(); cache[key] = m; cacheLock.unlock()
+        cacheLock.lock()
+        if cache.count >= cachedBeamModels { cache.removeAll() }
+        cache[key] = m
+        cacheLock.unlock()
         return m
     }
+
+    /// How many beam models the process keeps (chosen: a session's few depth and focus settings).
+    static let cachedBeamModels = 16
+
+    /// Beam models held now (for the test that the cache stays bounded).
+    static var cachedBeamModelCount: Int { cacheLock.lock(); defer { cacheLock.unlock() }; return cache.count }
 
     nonisolated(unsafe) private static var kernelCache: [String: AxialKernelTable] = [:]
 

@@ -146,7 +146,7 @@ import WebAPI
     @Test func aSmallFrameReplayRefusesAndKeepsAsTheRoutesDo() throws {
         var replay = try RequestReplay(scene: try Self.scene.get(), framePixels: 64, lineCount: 16)
         func width(_ png: Data) -> Int { png[16..<20].reduce(0) { $0 << 8 | Int($1) } }
-        let moved = try replay.post(.probe, body: Data(#"{"rotateDeg":5}"#.utf8))
+        let moved = try #require(try replay.post(.probe, body: Data(#"{"rotateDeg":5}"#.utf8)))
         #expect(width(moved) == 64)
         try replay.post(.needle, body: Data(#"{"action":"use-plan"}"#.utf8))
         try replay.post(.needle, body: Data(#"{"action":"advance","mm":15}"#.utf8))
@@ -159,6 +159,10 @@ import WebAPI
         // Nothing of the refused requests stuck: an empty probe change renders the same frame as before them.
         #expect(try replay.post(.probe, body: Data("{}".utf8)) == before)
         #expect(throws: (any Error).self) { try RequestReplay(scene: try Self.scene.get(), framePixels: 8) }
+        // Without frames (the web-json fuzz target) the same requests are applied and nothing is rendered.
+        var quick = try RequestReplay(scene: try Self.scene.get(), framePixels: 64, lineCount: 16, rendersFrames: false)
+        #expect(try quick.post(.probe, body: Data(#"{"rotateDeg":5}"#.utf8)) == nil)
+        #expect(throws: (any Error).self) { try quick.post(.probe, body: Data(#"{"rotateDeg":1e9}"#.utf8)) }
     }
 
     /// Each physical parameter has one declaration (`PhysicalParameter`), and the CLI and the web API refuse

@@ -305,4 +305,14 @@ import Testing
         #expect(a == b)
         #expect(a != c)
     }
+
+    /// Every depth a user types makes a new beam model; the process keeps at most `cachedBeamModels`.
+    @Test func theBeamModelCacheStaysBounded() throws {
+        for depth in 20...(20 + BModeSimulator.cachedBeamModels + 2) {
+            var settings = Media.settings(depthMm: Double(depth), lines: 16)
+            settings.imageWidth = 16; settings.imageHeight = 16
+            _ = try BModeSimulator(settings: settings)
+        }
+        #expect(BModeSimulator.cachedBeamModelCount <= BModeSimulator.cachedBeamModels)
+    }
 }

@@ -9,7 +9,7 @@ import WebAPI
 /// whatever it accepts goes on to the steps that trapped on hostile values before (slicing, windowing,
 /// geometry). A thrown error is a correct refusal; only a trap, a sanitizer report or a hang is a finding.
 enum FuzzTarget: String, CaseIterable {
-    case nifti, stl, obj, subjectJSON = "subject-json", planJSON = "plan-json", webJSON = "web-json", dicom
+    case nifti, stl, obj, subjectJSON = "subject-json", planJSON = "plan-json", webJSON = "web-json", webRender = "web-render", dicom
 
     /// The target named by PARSGUIDE_FUZZ_TARGET, read once (a global: initialised on first use).
     static let chosen: FuzzTarget = {
@@ -32,11 +32,14 @@ enum FuzzTarget: String, CaseIterable {
         return try! SimulatorScene(subject: LumbarPhantom.build(options))
     }()
 
-    /// A fresh session per input: an input's effect never depends on the inputs before it. Its frames and
-    /// shots are 64 pixels with 16 scan lines (the page's are 512 and 256): every accepted request still
-    /// runs the whole path — decoding, the session's checks, the march, the DRR, the PNG — but ≈ 50× faster,
-    /// so the target reaches 10⁶ inputs in hours, not weeks.
-    static let webSession = try! RequestReplay(scene: webScene, framePixels: 64, lineCount: 16)
+    /// A fresh session per input: an input's effect never depends on the inputs before it. Its shots (and,
+    /// in `web-render`, its frames) are 64 pixels with 16 scan lines, the page's 512 and 256 otherwise.
+    /// `web-json` applies the bodies as the POST routes do — decoding, the session's checks and changes,
+    /// the planner, the contrast, the DRR of a shot — without the ultrasound frame the page then GETs;
+    /// `web-render` adds that frame after every request, which costs a new beam model for every new depth
+    /// or focus (≈ 1 s instrumented), so it runs at a few inputs a second.
+    static let webSession = try! RequestReplay(scene: webScene, framePixels: 64, lineCount: 16, rendersFrames: false)
+    static let webRenderSession = try! RequestReplay(scene: webScene, framePixels: 64, lineCount: 16)
 
     /// The DICOM target's folder: two intact slices of the tiny CT series (../shared/data/pydicom-ct5n, from
     /// the repository root) beside which each input is written, so that a hostile header meets the series
@@ -53,6 +56,7 @@ enum FuzzTarget: String, CaseIterable {
     /// Builds what this target shares between inputs before the first one.
     func prepare() {
         if self == .webJSON { _ = Self.webSession }
+        if self == .webRender { _ = Self.webRenderSession }
         if self == .dicom { _ = Self.dicomFolder }
     }
 
@@ -83,10 +87,10 @@ enum FuzzTarget: String, CaseIterable {
             guard FileManager.default.createFile(atPath: path, contents: data) else { return }
             if let header = try? DICOMFileHeader(path: path), header.isPlacedImage { _ = try? header.rescaledValues() }
             _ = try? DICOMSeries.read(folder: Self.dicomFolder)
-        case .webJSON:
+        case .webJSON, .webRender:
             // The first line names the route (probe, needle, fluoro, contrast, save); the rest is the body.
             // Several requests may follow, separated by a line holding only "---", on one session.
-            var replay = Self.webSession
+            var replay = self == .webJSON ? Self.webSession : Self.webRenderSession
             for request in String(decoding: data, as: UTF8.self).components(separatedBy: "\n---\n").prefix(8) {
                 let parts = request.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
                 guard let route = parts.first.flatMap({ RequestReplay.Route(rawValue: String($0)) }) else { return }
