@@ -3,8 +3,10 @@
 public struct ElevationSlice: Sendable {
     private let beam: BeamModel
 
+    /// The beam model is the simulator's own, from its cache (computing one costs ≈ 0.25 s; every needle
+    /// insertion asks for the slice).
     public init(transducer: Transducer, settings: BModeSettings) {
-        beam = BeamModel(transducer: transducer, settings: settings)
+        beam = BModeSimulator.beamModel(transducer, settings)
     }
 
     /// The −6 dB half-width of the two-way elevation amplitude at `depthMm` (range from the face), mm.
