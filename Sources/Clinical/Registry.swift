@@ -240,7 +240,7 @@ public final class Registry: Sendable {
             throw ClinicalError("patient id '\(p.id)' must be 1–40 letters, digits, '-', '_' or '.' (a pseudonym, not a name)")
         }
         guard Self.sexes.contains(p.sex) else { throw ClinicalError("sex '\(p.sex)' is not allowed: \(Self.sexes.joined(separator: ", "))") }
-        let year = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: today).year!
+        let year = CalendarDate(utcOf: today).year
         guard (1900...year).contains(p.yearOfBirth) else { throw ClinicalError("year of birth \(p.yearOfBirth) is outside 1900–\(year)") }
         _ = try BodyMassIndex(heightCm: p.heightCm, weightKg: p.weightKg)
     }
@@ -279,13 +279,9 @@ public final class Registry: Sendable {
 
     /// An ISO calendar date (yyyy-MM-dd) that is not in the future.
     func checkDate(_ text: String) throws {
-        let f = DateFormatter()
-        f.calendar = Calendar(identifier: .gregorian); f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC"); f.dateFormat = "yyyy-MM-dd"; f.isLenient = false
-        guard text.count == 10, let d = f.date(from: text), f.string(from: d) == text else {
-            throw ClinicalError("date '\(text)' is not a calendar date written yyyy-MM-dd")
-        }
-        guard text <= f.string(from: today) else { throw ClinicalError("date \(text) is in the future (today is \(f.string(from: today)))") }
+        guard let date = CalendarDate(text) else { throw ClinicalError("date '\(text)' is not a calendar date written yyyy-MM-dd") }
+        let now = CalendarDate(utcOf: today)
+        guard date <= now else { throw ClinicalError("date \(text) is in the future (today is \(now))") }
     }
 
     func requirePatient(_ id: String, _ db: Database) throws {

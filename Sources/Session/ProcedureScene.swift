@@ -16,6 +16,8 @@ public struct ProcedureScene: Sendable {
     public let surfaces: SurfaceMeshes
     /// Which labels each block of the labels holds (the 3D view's empty-space skipping), built once.
     public let blocks: LabelBlocks
+    /// Each target's in-plane plan, made the first time a session asks for it.
+    public let plans = PlanCache()
 
     /// A subject built in memory; `directory` is where its plans say it lies.
     public init(subject: Subject, directory: String = "(built in memory)") throws {

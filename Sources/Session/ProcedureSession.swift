@@ -136,7 +136,9 @@ public struct ProcedureSession: Sendable {
     /// Plans the in-plane approach to the target and sets the probe and the needle's entry from the plan.
     public mutating func usePlan() throws {
         let plan: NeedlePlan
-        do { plan = try InPlanePlanner().plan(scene.planning, target: target) } catch { throw ProcedureSessionError.refused("\(error)") }
+        do {
+            plan = try scene.plans.plan(for: target) { try InPlanePlanner().plan(scene.planning, target: target) }
+        } catch { throw ProcedureSessionError.refused("\(error)") }
         pose = try plan.probePose
         tiltDeg = plan.pose.tiltDeg
         insertion = Insertion(subject: scene.planning, pose: pose, entry: plan.entry, direction: plan.unitDirection, target: plan.targetPoint, needle: plan.needle)
