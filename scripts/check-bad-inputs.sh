@@ -82,6 +82,7 @@ done
 expect "ultrasound --noise-floor-db=-5" "noise floor -5" -- ultrasound --phantom point --depth-mm 50 --noise-floor-db=-5 --out new.png
 expect "ultrasound --noise-floor-db nan" "noise floor nan" -- ultrasound --phantom point --depth-mm 50 --noise-floor-db nan --out new.png
 expect "ultrasound --noise-floor-db abc" "'abc' is not a number" -- ultrasound --phantom point --depth-mm 50 --noise-floor-db abc --out new.png
+expect "ultrasound --display fancy" "unknown display 'fancy'" -- ultrasound --phantom point --depth-mm 50 --display fancy --out new.png
 # DICOM conversion: refused outputs, and folders that are not one readable series.
 dicom=$root/../shared/data/pydicom-ct5n fixtures=$root/Tests/DICOMTests/Fixtures example=$root/../shared/data/totalsegmentator-example
 expect "convert --out ''" "--out is empty" -- convert --dicom "$dicom" --out ""

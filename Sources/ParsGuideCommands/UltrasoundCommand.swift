@@ -97,7 +97,7 @@ struct UltrasoundCommand: ParsableCommand {
     @Option(help: "How the frame is drawn: plain (the bare 8-bit image, for analysis) or scanner (as a scanner shows it: depth scale, focus marker, orientation mark, readout of probe, frequency, depth, gain and dynamic range). (default: plain)")
     var display: String?
 
-    /// The flag `--display scanner` replaced (stop 38); still accepted, no longer in the help.
+    /// The previous release's flag for `--display scanner`; still accepted, no longer in the help.
     @Flag(name: .customLong("scanner-display"), help: .hidden)
     var scannerDisplay = false
 

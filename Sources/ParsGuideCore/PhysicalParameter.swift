@@ -49,6 +49,8 @@ public struct ParameterOutOfRange: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         let u = parameter.unit.isEmpty ? "" : " \(parameter.unit)"
-        return "\(parameter.name) \(PhysicalParameter.format(value))\(u) is out of range: allowed \(parameter.allowedText)"
+        // The value as the user would type it (ASCII minus, no ".0" on a whole number); the range as help reads it.
+        let typed = value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : "\(value)"
+        return "\(parameter.name) \(typed)\(u) is out of range: allowed \(parameter.allowedText)"
     }
 }
