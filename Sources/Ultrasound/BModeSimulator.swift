@@ -259,43 +259,56 @@ public final class BModeSimulator: Sendable {
 
     /// The display image of a pose: the B-mode frame, 8-bit, `imageGeometry`.
     public func render(labels: Volume<UInt8>, pose: ProbePose, needle: NeedleShaft? = nil, points: [PointScatterer] = []) -> BModeFrame {
-        let env = envelope(labels: labels, pose: pose, needle: needle, points: points)
-        return BModeFrame(image: display(env), geometry: imageGeometry, pose: pose)
+        let w = workspace()
+        defer { FrameWorkspace.giveBack(w) }
+        computeEnvelope(labels: labels, pose: pose, needle: needle, points: points, in: w)
+        return BModeFrame(image: display(w.envelope, pixels: w.pixels), geometry: imageGeometry, pose: pose)
     }
 
     /// Envelope lines [line][sample] after TGC, linear amplitude.
     func envelope(labels: Volume<UInt8>, pose: ProbePose, needle: NeedleShaft?, points: [PointScatterer]) -> FloatBuffer {
-        let ns = scan.sampleCount, nl = scan.lineCount
-        let (are, aim) = basebandLines(labels: labels, pose: pose, needle: needle, points: points)
-        let env = FloatBuffer(count: nl * ns)
-        parallel(nl) { l in self.lateralConvolveAndDetect(line: l, re: are, im: aim, envelope: env) }
-        return env
+        let w = workspace()
+        defer { FrameWorkspace.giveBack(w) }
+        computeEnvelope(labels: labels, pose: pose, needle: needle, points: points, in: w)
+        return FloatBuffer(copying: w.envelope)
     }
 
     /// The complex baseband lines [line][sample] after the march and the axial kernels, before the beam's
     /// lateral profile, the noise and the TGC.
     func basebandLines(labels: Volume<UInt8>, pose: ProbePose, needle: NeedleShaft?, points: [PointScatterer]) -> (re: FloatBuffer, im: FloatBuffer) {
-        let ns = scan.sampleCount, nl = scan.lineCount
-        let re = FloatBuffer(count: nl * ns), im = FloatBuffer(count: nl * ns)
-        let levels = SharedBuffer<UInt16>(count: nl * ns)
+        let w = workspace()
+        defer { FrameWorkspace.giveBack(w) }
+        computeBasebandLines(labels: labels, pose: pose, needle: needle, points: points, in: w)
+        return (FloatBuffer(copying: w.axialRe), FloatBuffer(copying: w.axialIm))
+    }
+
+    private func workspace() -> FrameWorkspace {
+        FrameWorkspace.take(lineCount: scan.lineCount, sampleCount: scan.sampleCount, pixelCount: imageGeometry.width * imageGeometry.height)
+    }
+
+    /// Fills `w.envelope`: the baseband lines, then the lateral profile, the noise, detection and the TGC.
+    private func computeEnvelope(labels: Volume<UInt8>, pose: ProbePose, needle: NeedleShaft?, points: [PointScatterer], in w: FrameWorkspace) {
+        computeBasebandLines(labels: labels, pose: pose, needle: needle, points: points, in: w)
+        parallel(scan.lineCount) { l in self.lateralConvolveAndDetect(line: l, re: w.axialRe, im: w.axialIm, envelope: w.envelope) }
+    }
+
+    /// Fills `w.axialRe`/`w.axialIm` (through `w.re`, `w.im` and `w.levels`).
+    private func computeBasebandLines(labels: Volume<UInt8>, pose: ProbePose, needle: NeedleShaft?, points: [PointScatterer], in w: FrameWorkspace) {
         let extras = extraEchoes(pose: pose, needle: needle, points: points)
         let compression = NearFieldCompression(labels: labels, pose: pose, scan: scan)
         labels.voxels.withUnsafeBufferPointer { voxels in
             let volume = LabelVolume(voxels: voxels, grid: labels.grid)
-            parallel(nl) { l in
-                self.marchLine(l, volume: volume, pose: pose, extras: extras[l], re: re, im: im, levels: levels,
+            parallel(scan.lineCount) { l in
+                self.marchLine(l, volume: volume, pose: pose, extras: extras[l], re: w.re, im: w.im, levels: w.levels,
                                skinOffsetMm: compression.skinOffsetMm[l], compressionDepthMm: compression.depthMm[l])
             }
         }
-        let are = FloatBuffer(count: nl * ns), aim = FloatBuffer(count: nl * ns)
-        parallel(nl) { l in self.axialConvolve(line: l, re: re, im: im, levels: levels, outRe: are, outIm: aim) }
-        return (are, aim)
+        parallel(scan.lineCount) { l in self.axialConvolve(line: l, re: w.re, im: w.im, levels: w.levels, outRe: w.axialRe, outIm: w.axialIm) }
     }
 
-    /// Log-compressed display pixels of envelope lines.
-    func display(_ env: FloatBuffer) -> GrayImage {
+    /// Log-compressed display pixels of envelope lines (`pixels`: scratch for the linear pixels).
+    func display(_ env: FloatBuffer, pixels: FloatBuffer) -> GrayImage {
         let g = imageGeometry
-        let pixels = FloatBuffer(count: g.width * g.height)
         displayLookup.resample(env, into: pixels, sampleCount: scan.sampleCount)
         let dr = Float(settings.dynamicRangeDB)
         let offset = Float(settings.gainDB) - Float(20 * log10(referenceAmplitude))
@@ -347,6 +360,7 @@ public final class BModeSimulator: Sendable {
         let squeeze = compressedSamples == 0 ? 1 : 1 - skinOffsetMm / (Double(compressedSamples) * step)
         let dIndexCompressed = dIndex * squeeze, dLatticeCompressed = dLattice * squeeze
         let outRe = re.pointer.baseAddress! + l * ns, outIm = im.pointer.baseAddress! + l * ns
+        outRe.update(repeating: 0, count: ns); outIm.update(repeating: 0, count: ns)
         let impedance = table.impedance.pointer.baseAddress!, backscatter = table.backscatter.pointer.baseAddress!
         let attenuation = table.attenuationPerStep.pointer.baseAddress!
         let attenuationDB = attenuationDBPerMHzPerStep.pointer.baseAddress!
@@ -468,15 +482,28 @@ public final class BModeSimulator: Sendable {
         let inRe = re.pointer.baseAddress! + base, inIm = im.pointer.baseAddress! + base
         let oRe = outRe.pointer.baseAddress! + base, oIm = outIm.pointer.baseAddress! + base
         let level = levels.pointer.baseAddress! + base
+        oRe.update(repeating: 0, count: ns); oIm.update(repeating: 0, count: ns)
         for n in 0..<ns {
             let a = inRe[n], b = inIm[n]
             guard a != 0 || b != 0 else { continue }
             let bin = axialKernels.bin(sample: n), h = halves[bin]
             let k = axialKernels.centre(bin: bin, level: level[n])
-            for m in max(-h, -n)...min(h, ns - 1 - n) {
+            // Eight taps at a time, then the rest one by one (the same operations per tap).
+            var m = max(-h, -n)
+            let last = min(h, ns - 1 - n)
+            while m + 8 <= last + 1 {
+                let r = UnsafeRawPointer(kr + k + m).loadUnaligned(as: SIMD8<Float>.self)
+                let i = UnsafeRawPointer(ki + k + m).loadUnaligned(as: SIMD8<Float>.self)
+                let outR = UnsafeMutableRawPointer(oRe + n + m), outI = UnsafeMutableRawPointer(oIm + n + m)
+                outR.storeBytes(of: outR.loadUnaligned(as: SIMD8<Float>.self) + (a * r - b * i), as: SIMD8<Float>.self)
+                outI.storeBytes(of: outI.loadUnaligned(as: SIMD8<Float>.self) + (a * i + b * r), as: SIMD8<Float>.self)
+                m += 8
+            }
+            while m <= last {
                 let r = kr[k + m], i = ki[k + m]
                 oRe[n + m] += a * r - b * i
                 oIm[n + m] += a * i + b * r
+                m += 1
             }
         }
     }

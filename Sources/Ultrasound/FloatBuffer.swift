@@ -16,6 +16,12 @@ final class SharedBuffer<Element: Numeric>: @unchecked Sendable {
         for (i, v) in values.enumerated() { pointer[i] = v }
     }
 
+    /// A copy of another buffer.
+    convenience init(copying other: SharedBuffer<Element>) {
+        self.init(count: other.count)
+        _ = pointer.update(fromContentsOf: other.pointer)
+    }
+
     deinit { pointer.deallocate() }
 
     @inline(__always) subscript(i: Int) -> Element {

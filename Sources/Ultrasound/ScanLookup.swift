@@ -31,14 +31,14 @@ struct ScanLookup: Sendable {
         sampleWeight = FloatBuffer(sw)
     }
 
-    /// Bilinear resampling of lines [line][sample] into `output` (row-major pixels).
+    /// Bilinear resampling of lines [line][sample] into `output` (row-major pixels; 0 outside the sector).
     func resample(_ lines: FloatBuffer, into output: FloatBuffer, sampleCount ns: Int) {
         let chunks = 8, per = (corner.count + chunks - 1) / chunks
         let corner = corner, lw = lineWeight, sw = sampleWeight
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
             for i in (c * per)..<min(corner.count, (c + 1) * per) {
                 let k = Int(corner[i])
-                guard k >= 0 else { continue }
+                guard k >= 0 else { output[i] = 0; continue }
                 let a = lw[i], b = sw[i]
                 let v0 = lines[k] * (1 - b) + lines[k + 1] * b
                 let v1 = lines[k + ns] * (1 - b) + lines[k + ns + 1] * b
