@@ -50,6 +50,13 @@ struct LabelVolume: @unchecked Sendable {
         return voxels[i + nx * (j + ny * k)]
     }
 
+    /// The label of a voxel; 0 beyond the grid.
+    @inline(__always) func label(voxel v: (i: Int, j: Int, k: Int)) -> UInt8 {
+        guard UInt(bitPattern: v.i) < UInt(bitPattern: nx), UInt(bitPattern: v.j) < UInt(bitPattern: ny),
+              UInt(bitPattern: v.k) < UInt(bitPattern: nz) else { return 0 }
+        return voxels[v.i &+ nx &* (v.j &+ ny &* v.k)]
+    }
+
     @inline(__always) private func label(_ i: Int, _ j: Int, _ k: Int) -> UInt8 {
         let ci = min(max(i, 0), nx - 1), cj = min(max(j, 0), ny - 1), ck = min(max(k, 0), nz - 1)
         guard i == ci, j == cj, k == ck else { return 0 }
@@ -60,14 +67,35 @@ struct LabelVolume: @unchecked Sendable {
     /// the voxel nearest to a fractional index, from a 3×3×3 Sobel-type stencil; 1 when the gradient
     /// vanishes.
     func cosineToSurface(nearest p: Vector3, direction: Vector3, impedance: FloatBuffer) -> Float {
-        let i = Int((p.x + 0.5).rounded(.down)), j = Int((p.y + 0.5).rounded(.down)), k = Int((p.z + 0.5).rounded(.down))
+        cosineToSurface(voxel: (Int((p.x + 0.5).rounded(.down)), Int((p.y + 0.5).rounded(.down)), Int((p.z + 0.5).rounded(.down))),
+                        direction: direction, impedance: impedance)
+    }
+
+    /// `cosineToSurface(nearest:…)` at a voxel's integer index.
+    func cosineToSurface(voxel: (i: Int, j: Int, k: Int), direction: Vector3, impedance: FloatBuffer) -> Float {
+        let (i, j, k) = voxel
         var g = Vector3.zero
-        for a in -1...1 {
-            for b in -1...1 {
-                let w = Double((a == 0 ? 2 : 1) * (b == 0 ? 2 : 1))
-                g.x += w * Double(impedance[Int(label(i + 1, j + a, k + b))] - impedance[Int(label(i - 1, j + a, k + b))])
-                g.y += w * Double(impedance[Int(label(i + a, j + 1, k + b))] - impedance[Int(label(i + a, j - 1, k + b))])
-                g.z += w * Double(impedance[Int(label(i + a, j + b, k + 1))] - impedance[Int(label(i + a, j + b, k - 1))])
+        if i >= 1, j >= 1, k >= 1, i < nx - 1, j < ny - 1, k < nz - 1 {
+            // Inside the grid (nearly always): the stencil's voxels by offset from the centre, no clamping.
+            let centre = voxels.baseAddress! + (i + nx * (j + ny * k)), z = impedance.pointer.baseAddress!
+            let sj = nx, sk = nx * ny
+            @inline(__always) func at(_ di: Int, _ dj: Int, _ dk: Int) -> Float { z[Int(centre[di + dj * sj + dk * sk])] }
+            for a in -1...1 {
+                for b in -1...1 {
+                    let w = Double((a == 0 ? 2 : 1) * (b == 0 ? 2 : 1))
+                    g.x += w * Double(at(1, a, b) - at(-1, a, b))
+                    g.y += w * Double(at(a, 1, b) - at(a, -1, b))
+                    g.z += w * Double(at(a, b, 1) - at(a, b, -1))
+                }
+            }
+        } else {
+            for a in -1...1 {
+                for b in -1...1 {
+                    let w = Double((a == 0 ? 2 : 1) * (b == 0 ? 2 : 1))
+                    g.x += w * Double(impedance[Int(label(i + 1, j + a, k + b))] - impedance[Int(label(i - 1, j + a, k + b))])
+                    g.y += w * Double(impedance[Int(label(i + a, j + 1, k + b))] - impedance[Int(label(i + a, j - 1, k + b))])
+                    g.z += w * Double(impedance[Int(label(i + a, j + b, k + 1))] - impedance[Int(label(i + a, j + b, k - 1))])
+                }
             }
         }
         let world = jacobian.0 * g.x + jacobian.1 * g.y + jacobian.2 * g.z
@@ -75,4 +103,28 @@ struct LabelVolume: @unchecked Sendable {
         guard length > 1e-12 else { return 1 }
         return Float(abs(world.dot(direction)) / length)
     }
+}
+
+/// A point in 32.32 fixed point (a volume's index space, or the speckle lattice). A ray steps by adding a
+/// fixed-point increment, and the cell it is in is the integer part: no float-to-integer conversions per
+/// step (a quarter of the march's work with `Vector3` positions). Increments are rounded to 2⁻³², so after
+/// the ≈ 2000 steps of a 250 mm line a position is off by < 10⁻⁶ of a cell.
+struct FixedPoint3 {
+    var x: Int64, y: Int64, z: Int64
+    static let one = 4_294_967_296.0
+
+    /// A point, rounded down to 2⁻³².
+    init(_ p: Vector3) {
+        x = Int64((p.x * Self.one).rounded(.down)); y = Int64((p.y * Self.one).rounded(.down)); z = Int64((p.z * Self.one).rounded(.down))
+    }
+
+    /// A step, rounded to 2⁻³².
+    init(step d: Vector3) {
+        x = Int64((d.x * Self.one).rounded()); y = Int64((d.y * Self.one).rounded()); z = Int64((d.z * Self.one).rounded())
+    }
+
+    /// ⌊p⌋ per axis: the cell the point is in.
+    @inline(__always) var cell: (i: Int, j: Int, k: Int) { (Int(x >> 32), Int(y >> 32), Int(z >> 32)) }
+
+    @inline(__always) static func += (a: inout FixedPoint3, b: FixedPoint3) { a.x &+= b.x; a.y &+= b.y; a.z &+= b.z }
 }

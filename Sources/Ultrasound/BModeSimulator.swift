@@ -358,7 +358,9 @@ public final class BModeSimulator: Sendable {
         // tissue, so the march rejoins the uniform one exactly at that depth.
         let compressedSamples = skinOffsetMm == 0 ? 0 : max(1, Int((compressionDepthMm / step).rounded()))
         let squeeze = compressedSamples == 0 ? 1 : 1 - skinOffsetMm / (Double(compressedSamples) * step)
-        let dIndexCompressed = dIndex * squeeze, dLatticeCompressed = dLattice * squeeze
+        let dLatticeCompressed = dLattice * squeeze
+        let fixedStep = FixedPoint3(step: dIndex), fixedStepCompressed = FixedPoint3(step: dIndex * squeeze)
+        let latticeStep = FixedPoint3(step: dLattice), latticeStepCompressed = FixedPoint3(step: dLatticeCompressed)
         let outRe = re.pointer.baseAddress! + l * ns, outIm = im.pointer.baseAddress! + l * ns
         outRe.update(repeating: 0, count: ns); outIm.update(repeating: 0, count: ns)
         let impedance = table.impedance.pointer.baseAddress!, backscatter = table.backscatter.pointer.baseAddress!
@@ -372,9 +374,12 @@ public final class BModeSimulator: Sendable {
         let textureSlope = texture?.slope.pointer.baseAddress
         for ray in 0..<settings.elevationRayCount {
             let startWorld = w.apply(scan.origin(l) + Vector3(0, elevationOffsetsMm[ray], 0))
-            var index = indexFromWorld.apply(startWorld) + dIndex * (skinOffsetMm / step)
+            // The voxel index offset by half a voxel (its cell is then the nearest voxel) and the speckle
+            // lattice point, both stepped in fixed point.
+            var index = FixedPoint3(indexFromWorld.apply(startWorld) + dIndex * (skinOffsetMm / step) + Vector3(0.5, 0.5, 0.5))
             var lattice = (startWorld + dWorld * skinOffsetMm) / cell
-            var previous = volume.label(nearest: index)
+            var fixedLattice = FixedPoint3(lattice)
+            var previous = volume.label(voxel: index.cell)
             var transmitted: Float = 1
             var reverberated = false
             // The strongest soft-tissue interface met so far on this ray: its sample, r·lobe and the two-way
@@ -385,14 +390,14 @@ public final class BModeSimulator: Sendable {
             let central = ray == centralRay
             var accumulatedDB: Float = 0, reached = 0
             for n in 0..<ns {
-                let label = volume.label(nearest: index)
+                let label = volume.label(voxel: index.cell)
                 if central, !reverberated { level[n] = kernels.level(attenuationDBPerMHz: accumulatedDB); reached = n + 1 }
                 if label != previous {
                     let z1 = impedance[Int(previous)], z2 = impedance[Int(label)]
                     var r = (z2 - z1) / (z2 + z1)
                     if r == 0, let kinds = textureKind, kinds[Int(label)] == 1, kinds[Int(previous)] == 1 { r = Self.epimysiumReflection }
                     if r != 0 {
-                        let cosine = volume.cosineToSurface(nearest: index, direction: dWorld, impedance: table.impedance)
+                        let cosine = volume.cosineToSurface(voxel: index.cell, direction: dWorld, impedance: table.impedance)
                         let roughness = Float(Tissue.isBone(label) || Tissue.isBone(previous) ? Self.boneRoughness : Self.softRoughness)
                         let theta = acosf(min(cosine, 1))
                         let sigma = specularSigma[n]
@@ -444,7 +449,8 @@ public final class BModeSimulator: Sendable {
                         let t = textureTile.unsafelyUnwrapped[TissueTexture.tileIndex(kind: kinds[Int(label)], worldMm: lattice * cell)]
                         a *= textureOffset.unsafelyUnwrapped[Int(label)] + textureSlope.unsafelyUnwrapped[Int(label)] * Float(t)
                     }
-                    let h = SpeckleField.hash(floorInt(lattice.x), floorInt(lattice.y), floorInt(lattice.z), seed: seed)
+                    let c = fixedLattice.cell
+                    let h = SpeckleField.hash(c.i, c.j, c.k, seed: seed)
                     outRe[n] += a * quantiles[Int(h & 4095)]
                     outIm[n] += a * quantiles[Int((h >> 12) & 4095)]
                 }
@@ -453,10 +459,12 @@ public final class BModeSimulator: Sendable {
                 // Deep in a bone shadow nothing more can reach the display (−120 dB, beyond any TGC).
                 if transmitted < Self.shadowCutoff { break }
                 if n < compressedSamples {
-                    index += dIndexCompressed
+                    index += fixedStepCompressed
+                    fixedLattice += latticeStepCompressed
                     lattice += dLatticeCompressed
                 } else {
-                    index += dIndex
+                    index += fixedStep
+                    fixedLattice += latticeStep
                     lattice += dLattice
                 }
             }
