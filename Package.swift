@@ -67,7 +67,9 @@ let package = Package(
         // Device geometry apart from the simulators: probe pose and transducer, scan lines and field of
         // view, C-arm and detector, camera, needle shaft. The engines, Procedure and Illustration import it.
         .target(name: "Devices", dependencies: ["ParsGuideCore", "Anatomy"], swiftSettings: [optimisedInDebug]),
-        .target(name: "Ultrasound", dependencies: ["ParsGuideCore", "Anatomy", "Imaging", "Devices"], swiftSettings: [optimisedInDebug]),
+        // A cache prefetch hint for the B-mode march (Swift has none); one inline C function.
+        .target(name: "CPrefetch"),
+        .target(name: "Ultrasound", dependencies: ["ParsGuideCore", "Anatomy", "Imaging", "Devices", "CPrefetch"], swiftSettings: [optimisedInDebug]),
         // The DRR's vector slab walk (AVX-512 or AVX2, chosen at run time); plain C, no flags. The walk
         // itself is SlabWalk.inc, compiled once per instruction set.
         .target(name: "CDRRKernel", exclude: ["SlabWalk.inc"]),

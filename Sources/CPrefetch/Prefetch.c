@@ -1,0 +1,2 @@
+// The one function of this module is inline, in include/CPrefetch.h; SwiftPM needs a source file to build it.
+#include "CPrefetch.h"
