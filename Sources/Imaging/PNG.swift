@@ -49,7 +49,9 @@ public enum PNG {
         try encoded(width: image.width, height: image.height, colorType: PNG_COLOR_TYPE_RGB, bytes: interleaved(image), fast: true, path: "(memory)")
     }
 
-    /// Encodes through libpng's simplified API and its memory writer (sized by a first call, then written).
+    /// Encodes through libpng's simplified API and its memory writer, into a buffer sized for the worst case
+    /// (asking libpng for the size first would compress the image twice: a quarter of the web simulator's
+    /// CPU under load went to zlib); if even that is short, it is sized by libpng and written again.
     private static func encoded(width: Int, height: Int, colorType: Int32, bytes: [UInt8], fast: Bool, path: String) throws -> Data {
         var img = png_image()
         img.version = UInt32(PNG_IMAGE_VERSION)
@@ -57,16 +59,32 @@ public enum PNG {
         img.height = UInt32(height)
         img.format = colorType == PNG_COLOR_TYPE_GRAY ? UInt32(PNG_FORMAT_GRAY) : UInt32(PNG_FORMAT_RGB)
         if fast { img.flags = UInt32(PNG_IMAGE_FLAG_FAST) }
-        var size: png_alloc_size_t = 0
-        let sized = bytes.withUnsafeBytes { png_image_write_to_memory(&img, nil, &size, 0, $0.baseAddress, 0, nil) }
-        guard sized != 0, size > 0 else { throw ImagingError.png(path: path, reason: libpngMessage(&img)) }
+        let channels = colorType == PNG_COLOR_TYPE_GRAY ? 1 : 3
+        var size = png_alloc_size_t(worstCaseBytes(width: width, height: height, channels: channels))
         var data = Data(count: Int(size))
-        let ok = data.withUnsafeMutableBytes { out in
+        var ok = data.withUnsafeMutableBytes { out in
             bytes.withUnsafeBytes { png_image_write_to_memory(&img, out.baseAddress, &size, 0, $0.baseAddress, 0, nil) }
+        }
+        if ok == 0, size > data.count {
+            // The bound was short (it should not be): libpng has set `size` to what it needs.
+            png_image_free(&img)
+            img.warning_or_error = 0
+            data = Data(count: Int(size))
+            ok = data.withUnsafeMutableBytes { out in
+                bytes.withUnsafeBytes { png_image_write_to_memory(&img, out.baseAddress, &size, 0, $0.baseAddress, 0, nil) }
+            }
         }
         guard ok != 0 else { throw ImagingError.png(path: path, reason: libpngMessage(&img)) }
         png_image_free(&img)
         return data.prefix(Int(size))
+    }
+
+    /// An upper bound on a PNG's size: the filtered rows stored uncompressed by zlib (5 bytes per 16 kB
+    /// stored block, zlib's own 6), 12 bytes of chunk framing per IDAT of at least 4 kB, and a kilobyte for the
+    /// signature and the header, colour and end chunks.
+    static func worstCaseBytes(width: Int, height: Int, channels: Int) -> Int {
+        let raw = height * (1 + width * channels)
+        return raw + (raw / 16384 + 1) * 5 + 6 + (raw / 4096 + 1) * 12 + 1024
     }
 
     private static func libpngMessage(_ img: inout png_image) -> String {

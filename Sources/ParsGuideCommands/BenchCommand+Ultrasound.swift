@@ -7,8 +7,8 @@ extension BenchCommand {
     /// `ultrasound.frame`: the frame — 256 lines, 120 mm, scan-converted to 512×512, speckle,
     /// five elevation rays and a needle — at the flagship pars-oblique pose, rendered back to back
     /// (`runs` × 20 frames, sustained) on the flagship subject at `--voxel-mm`; and `ultrasound.setup`,
-    /// the one-off cost of a simulator for new settings; `ultrasound.frame.untextured`, the frame without
-    /// `BModeSettings.tissueTexture`.
+    /// the one-off cost of a simulator for new settings; `ultrasound.setup.cached`, a simulator for settings
+    /// seen before; `ultrasound.frame.untextured`, the frame without `BModeSettings.tissueTexture`.
     func ultrasoundBenchmarks() throws -> [BenchmarkResult] {
         var options = PhantomOptions()
         options.voxelMm = voxelMm
@@ -48,6 +48,11 @@ extension BenchCommand {
             s.focusMm = focus
             _ = try BModeSimulator(settings: s)
         }
-        return [result, untextured, setup]
+        // A simulator for settings seen before (the beam model, kernels, noise and texture cached): what the
+        // web simulator pays on every frame, since its sessions make a simulator per frame.
+        let cachedSetup = try BenchmarkResult.measure(name: "ultrasound.setup.cached", runs: frames) {
+            _ = try BModeSimulator(settings: BModeSettings())
+        }
+        return [result, untextured, setup, cachedSetup]
     }
 }

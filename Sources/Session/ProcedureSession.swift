@@ -169,7 +169,7 @@ public struct ProcedureSession: Sendable {
 
     /// The same frame with its pose and geometry.
     public func ultrasoundFrame() throws -> BModeFrame {
-        let simulator = try BModeSimulator(transducer: scene.transducer, settings: settings)
+        let simulator = try BModeSimulator.cached(transducer: scene.transducer, settings: settings)
         return simulator.render(labels: scene.labels, pose: pose, needle: shaft)
     }
 

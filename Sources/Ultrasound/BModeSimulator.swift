@@ -557,6 +557,35 @@ public final class BModeSimulator: Sendable {
         DispatchQueue.concurrentPerform(iterations: count, execute: body)
     }
 
+    // MARK: - Simulator cache
+
+    /// A simulator for these settings, made once per combination and kept. The web simulator asks for one on
+    /// every frame; even with the beam model, kernels, noise and texture cached, making one costs about as
+    /// much as the frame (`bench ultrasound`: `ultrasound.setup.cached`, mostly the scan-conversion table).
+    /// At most `cachedSimulators` are kept.
+    public static func cached(transducer: Transducer = .c52, settings: BModeSettings = BModeSettings()) throws -> BModeSimulator {
+        let key = SimulatorKey(transducer: transducer, settings: settings)
+        cacheLock.lock()
+        if let s = simulatorCache[key] { cacheLock.unlock(); return s }
+        cacheLock.unlock()
+        let made = try BModeSimulator(transducer: transducer, settings: settings)
+        cacheLock.lock()
+        if simulatorCache.count >= cachedSimulators { simulatorCache.removeAll() }
+        simulatorCache[key] = made
+        cacheLock.unlock()
+        return made
+    }
+
+    /// How many simulators the process keeps (chosen: a few web sessions' settings; ≈ 5 MB each at the
+    /// defaults, most of it the scan-conversion table).
+    static let cachedSimulators = 8
+
+    /// Simulators held now (for the test that the cache stays bounded).
+    static var cachedSimulatorCount: Int { cacheLock.lock(); defer { cacheLock.unlock() }; return simulatorCache.count }
+
+    private struct SimulatorKey: Hashable { var transducer: Transducer; var settings: BModeSettings }
+    nonisolated(unsafe) private static var simulatorCache: [SimulatorKey: BModeSimulator] = [:]
+
     // MARK: - Beam model cache
 
     /// The texture of a seed, made once per process (a 1024² tile of bytes, 1 MB).

@@ -28,6 +28,28 @@ import ParsGuideCore
         #expect(try PNG.readRGB(path: pg) == RGBImage(gray))
     }
 
+    /// Noise does not compress: the encoder's one pass into a worst-case buffer must hold it, at sizes from one
+    /// pixel to a web frame, and the bound must not be loose by more than a few per cent.
+    @Test("Incompressible images encode in one pass within the worst-case bound and read back the same")
+    func noiseFitsTheWorstCaseBound() throws {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> UInt8 { state = state &* 6364136223846793005 &+ 1442695040888963407; return UInt8(truncatingIfNeeded: state >> 56) }
+        let path = Self.temp("noise.png")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        for (w, h) in [(1, 1), (7, 3), (64, 64), (512, 512)] {
+            var rgb = RGBImage(width: w, height: h)
+            for i in rgb.pixels.indices { rgb.pixels[i] = RGB(next(), next(), next()) }
+            let gray = GrayImage(width: w, height: h, pixels: (0..<(w * h)).map { _ in next() })
+            for (data, channels) in [(try PNG.encode(rgb), 3), (try PNG.encode(gray), 1)] {
+                let raw = h * (1 + w * channels)
+                #expect(data.count <= PNG.worstCaseBytes(width: w, height: h, channels: channels))
+                #expect(w < 64 || Double(PNG.worstCaseBytes(width: w, height: h, channels: channels)) < Double(raw) * 1.01 + 1100)
+                try data.write(to: URL(fileURLWithPath: path))
+                #expect(try PNG.readRGB(path: path) == (channels == 3 ? rgb : RGBImage(gray)), "\(w)×\(h), \(channels) channels")
+            }
+        }
+    }
+
     @Test("Writing into a missing folder fails cleanly and leaves no file")
     func badPath() {
         // Output rules live in ParsGuideCore: the error names the path and says why.

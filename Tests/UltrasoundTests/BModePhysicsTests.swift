@@ -315,4 +315,38 @@ import Testing
         }
         #expect(BModeSimulator.cachedBeamModelCount <= BModeSimulator.cachedBeamModels)
     }
+
+    /// Frames reuse their scratch buffers (`FrameWorkspace`): a frame rendered after others, of other poses and
+    /// sizes, is pixel for pixel the frame rendered first — nothing of an earlier frame is left in it.
+    @Test func aFrameDoesNotDependOnTheFramesBeforeIt() throws {
+        let volume = Media.block(depthMm: 60) { p in p.z >= 30 && p.z < 36 ? Media.bone : Media.muscle }
+        let settings = Media.settings(depthMm: 60, lines: 32)
+        let sim = try BModeSimulator(settings: settings)
+        let first = sim.render(labels: volume, pose: Media.origin)
+        _ = sim.render(labels: volume, pose: Media.origin.translated(byMm: Vector3(3, 0, 5)))
+        var other = settings
+        other.lineCount = 48
+        _ = try BModeSimulator(settings: other).render(labels: volume, pose: Media.origin)
+        let again = sim.render(labels: volume, pose: Media.origin)
+        #expect(again.image.pixels == first.image.pixels)
+        #expect(first.image.pixels.contains { $0 > 0 })
+    }
+
+    /// `BModeSimulator.cached` gives one simulator per settings, the same frames as a new one, and keeps a
+    /// bounded number.
+    @Test func cachedSimulatorsAreSharedAndBounded() throws {
+        var settings = Media.settings(depthMm: 40, lines: 16)
+        settings.imageWidth = 16; settings.imageHeight = 16
+        let a = try BModeSimulator.cached(settings: settings), b = try BModeSimulator.cached(settings: settings)
+        #expect(a === b)
+        let volume = Media.block(depthMm: 40) { p in p.z >= 20 ? Media.bone : Media.muscle }
+        #expect(a.render(labels: volume, pose: Media.origin).image.pixels
+                == (try BModeSimulator(settings: settings)).render(labels: volume, pose: Media.origin).image.pixels)
+        for seed in 0..<UInt64(BModeSimulator.cachedSimulators + 2) {
+            var s = settings
+            s.seed = seed
+            _ = try BModeSimulator.cached(settings: s)
+        }
+        #expect(BModeSimulator.cachedSimulatorCount <= BModeSimulator.cachedSimulators)
+    }
 }
