@@ -48,8 +48,8 @@ extension BenchCommand {
             s.focusMm = focus
             _ = try BModeSimulator(settings: s)
         }
-        // A simulator for settings seen before (the beam model, kernels, noise and texture cached): what the
-        // web simulator pays on every frame, since its sessions make a simulator per frame.
+        // A simulator for settings seen before (the beam model, kernels, noise and texture cached): what every
+        // web frame paid before sessions took theirs from `BModeSimulator.cached`.
         let cachedSetup = try BenchmarkResult.measure(name: "ultrasound.setup.cached", runs: frames) {
             _ = try BModeSimulator(settings: BModeSettings())
         }

@@ -26,7 +26,7 @@ struct AcousticTable: Sendable {
     }
 }
 
-/// Read-only access to a label volume for the ray march: nearest-voxel lookups in index space.
+/// Read-only access to a label volume for the ray march: voxel lookups by integer index.
 struct LabelVolume: @unchecked Sendable {
     let voxels: UnsafeBufferPointer<UInt8>
     let grid: Grid
@@ -40,15 +40,6 @@ struct LabelVolume: @unchecked Sendable {
         nx = grid.dimensions.x; ny = grid.dimensions.y; nz = grid.dimensions.z
         let m = grid.indexFromWorld
         jacobian = (Vector3(m[0, 0], m[0, 1], m[0, 2]), Vector3(m[1, 0], m[1, 1], m[1, 2]), Vector3(m[2, 0], m[2, 1], m[2, 2]))
-    }
-
-    /// The label of the voxel nearest to a fractional index; 0 (outside the body) beyond the grid.
-    @inline(__always) func label(nearest p: Vector3) -> UInt8 {
-        // Truncation equals floor for the non-negative values that can be inside the grid.
-        guard p.x > -0.5, p.y > -0.5, p.z > -0.5 else { return 0 }
-        let i = Int(p.x + 0.5), j = Int(p.y + 0.5), k = Int(p.z + 0.5)
-        guard i < nx, j < ny, k < nz else { return 0 }
-        return voxels[i + nx * (j + ny * k)]
     }
 
     /// The label of a voxel; 0 beyond the grid.
@@ -71,15 +62,8 @@ struct LabelVolume: @unchecked Sendable {
         return voxels[ci + nx * (cj + ny * ck)]
     }
 
-    /// |cos| of the angle between a world direction and the impedance gradient (the surface normal) at
-    /// the voxel nearest to a fractional index, from a 3×3×3 Sobel-type stencil; 1 when the gradient
-    /// vanishes.
-    func cosineToSurface(nearest p: Vector3, direction: Vector3, impedance: FloatBuffer) -> Float {
-        cosineToSurface(voxel: (Int((p.x + 0.5).rounded(.down)), Int((p.y + 0.5).rounded(.down)), Int((p.z + 0.5).rounded(.down))),
-                        direction: direction, impedance: impedance)
-    }
-
-    /// `cosineToSurface(nearest:…)` at a voxel's integer index.
+    /// |cos| of the angle between a world direction and the impedance gradient (the surface normal) at a
+    /// voxel, from a 3×3×3 Sobel-type stencil; 1 when the gradient vanishes.
     func cosineToSurface(voxel: (i: Int, j: Int, k: Int), direction: Vector3, impedance: FloatBuffer) -> Float {
         let (i, j, k) = voxel
         var g = Vector3.zero

@@ -24,7 +24,9 @@ public struct PointScatterer: Hashable, Sendable {
 /// 2·α·f₀ dB/cm. The needle is an analytic steel cylinder. The complex lines are convolved axially with
 /// the pulse and laterally with the two-way beam profile (`BeamModel`), envelope-detected, TGC'd,
 /// scan-converted (bilinear) and log-compressed. Every step is a pure function of the inputs and the
-/// seed, computed per line, so results do not depend on the thread count.
+/// seed, computed per line, so results do not depend on the thread count. For speed, rays step in fixed
+/// point (`FixedPoint3`) and prefetch the voxels ahead, and a frame's buffers come from a pool
+/// (`FrameWorkspace`); `cached` keeps one simulator per settings (docs/BENCHMARKS.md).
 public final class BModeSimulator: Sendable {
     public let transducer: Transducer
     public let settings: BModeSettings
@@ -213,7 +215,7 @@ public final class BModeSimulator: Sendable {
     /// the pulse's axial kernel `band`, so its grain is the pulse's length) and independent between lines
     /// (each line is its own receive event). Seeded: the same settings give the same noise.
     static func receiverNoise(lines: Int, samples: Int, rms: Float, band: (re: [Float], im: [Float]), seed: UInt64) -> (re: FloatBuffer, im: FloatBuffer) {
-        // The web simulator makes a simulator per frame: the noise, like the beam model, is made once per
+        // Simulators are made per command and per web settings: the noise, like the beam model, is made once per
         // combination (the last few kept; it is read, never written, after it is made).
         let key = "\(lines)|\(samples)|\(rms)|\(band)|\(seed)"
         cacheLock.lock()
