@@ -332,6 +332,23 @@ import Testing
         #expect(first.image.pixels.contains { $0 > 0 })
     }
 
+    /// Web sessions render at once, on one cached simulator and through one pool of frame buffers: frames
+    /// rendered concurrently are the frames rendered one by one (run under `--sanitize=thread` too).
+    @Test func framesRenderedAtOnceEqualFramesRenderedOneByOne() throws {
+        let volume = Media.block(depthMm: 50) { p in p.z >= 25 && p.z < 30 + p.x / 10 ? Media.bone : Media.muscle }
+        let sim = try BModeSimulator.cached(settings: Media.settings(depthMm: 50, lines: 32))
+        let poses = (0..<8).map { Media.origin.translated(byMm: Vector3(Double($0) - 4, 0, 0)) }
+        let serial = poses.map { sim.render(labels: volume, pose: $0).image.pixels }
+        let lock = NSLock()
+        nonisolated(unsafe) var concurrent = [[UInt8]](repeating: [], count: poses.count)
+        DispatchQueue.concurrentPerform(iterations: poses.count) { i in
+            let pixels = sim.render(labels: volume, pose: poses[i]).image.pixels
+            lock.lock(); concurrent[i] = pixels; lock.unlock()
+        }
+        #expect(concurrent == serial)
+        #expect(Set(serial).count > 1, "the poses must give different frames")
+    }
+
     /// `BModeSimulator.cached` gives one simulator per settings, the same frames as a new one, and keeps a
     /// bounded number.
     @Test func cachedSimulatorsAreSharedAndBounded() throws {
