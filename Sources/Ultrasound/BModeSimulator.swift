@@ -217,19 +217,12 @@ public final class BModeSimulator: Sendable {
     static func receiverNoise(lines: Int, samples: Int, rms: Float, band: (re: [Float], im: [Float]), seed: UInt64) -> (re: FloatBuffer, im: FloatBuffer) {
         // Simulators are made per command and per web settings: the noise, like the beam model, is made once per
         // combination (the last few kept; it is read, never written, after it is made).
-        let key = "\(lines)|\(samples)|\(rms)|\(band)|\(seed)"
-        cacheLock.lock()
-        if let n = noiseCache[key] { cacheLock.unlock(); return n }
-        cacheLock.unlock()
-        let made = makeReceiverNoise(lines: lines, samples: samples, rms: rms, band: band, seed: seed)
-        cacheLock.lock()
-        if noiseCache.count >= 8 { noiseCache.removeAll() }
-        noiseCache[key] = made
-        cacheLock.unlock()
-        return made
+        noiseCache.value(for: "\(lines)|\(samples)|\(rms)|\(band)|\(seed)") {
+            makeReceiverNoise(lines: lines, samples: samples, rms: rms, band: band, seed: seed)
+        }
     }
 
-    nonisolated(unsafe) private static var noiseCache: [String: (re: FloatBuffer, im: FloatBuffer)] = [:]
+    private static let noiseCache = BoundedCache<String, (re: FloatBuffer, im: FloatBuffer)>(capacity: 8)
 
     private static func makeReceiverNoise(lines: Int, samples: Int, rms: Float, band: (re: [Float], im: [Float]), seed: UInt64) -> (re: FloatBuffer, im: FloatBuffer) {
         let re = FloatBuffer(count: lines * samples), im = FloatBuffer(count: lines * samples)
@@ -566,16 +559,9 @@ public final class BModeSimulator: Sendable {
     /// much as the frame (`bench ultrasound`: `ultrasound.setup.cached`, mostly the scan-conversion table).
     /// At most `cachedSimulators` are kept.
     public static func cached(transducer: Transducer = .c52, settings: BModeSettings = BModeSettings()) throws -> BModeSimulator {
-        let key = SimulatorKey(transducer: transducer, settings: settings)
-        cacheLock.lock()
-        if let s = simulatorCache[key] { cacheLock.unlock(); return s }
-        cacheLock.unlock()
-        let made = try BModeSimulator(transducer: transducer, settings: settings)
-        cacheLock.lock()
-        if simulatorCache.count >= cachedSimulators { simulatorCache.removeAll() }
-        simulatorCache[key] = made
-        cacheLock.unlock()
-        return made
+        try simulatorCache.value(for: SimulatorKey(transducer: transducer, settings: settings)) {
+            try BModeSimulator(transducer: transducer, settings: settings)
+        }
     }
 
     /// How many simulators the process keeps (chosen: a few web sessions' settings; ≈ 5 MB each at the
@@ -583,69 +569,46 @@ public final class BModeSimulator: Sendable {
     static let cachedSimulators = 8
 
     /// Simulators held now (for the test that the cache stays bounded).
-    static var cachedSimulatorCount: Int { cacheLock.lock(); defer { cacheLock.unlock() }; return simulatorCache.count }
+    static var cachedSimulatorCount: Int { simulatorCache.count }
 
     private struct SimulatorKey: Hashable { var transducer: Transducer; var settings: BModeSettings }
-    nonisolated(unsafe) private static var simulatorCache: [SimulatorKey: BModeSimulator] = [:]
+    private static let simulatorCache = BoundedCache<SimulatorKey, BModeSimulator>(capacity: cachedSimulators)
 
-    // MARK: - Beam model cache
+    // MARK: - Beam model, kernel and texture caches
 
-    /// The texture of a seed, made once per process (a 1024² tile of bytes, 1 MB).
+    /// The texture of a seed, made once per process (a 1024² tile of bytes, 1 MB; the last 8 seeds kept).
     static func texture(seed: UInt64) -> TissueTexture {
-        cacheLock.lock()
-        if let t = textureCache[seed] { cacheLock.unlock(); return t }
-        cacheLock.unlock()
-        let made = TissueTexture(seed: seed)
-        cacheLock.lock()
-        if textureCache.count >= 8 { textureCache.removeAll() }
-        textureCache[seed] = made
-        cacheLock.unlock()
-        return made
+        textureCache.value(for: seed) { TissueTexture(seed: seed) }
     }
-    nonisolated(unsafe) private static var textureCache: [UInt64: TissueTexture] = [:]
-
-    private static let cacheLock = NSLock()
-    nonisolated(unsafe) private static var cache: [String: BeamModel] = [:]
+    private static let textureCache = BoundedCache<UInt64, TissueTexture>(capacity: 8)
 
     /// Beam models are costly (a field sum per depth and offset) and depend only on the transducer and
-    /// a few settings: computed once per combination. At most `cachedBeamModels` are kept (the server makes
-    /// a simulator per frame, and every depth or focus a user types is a new combination: unbounded, the
-    /// cache grew with each one).
+    /// a few settings: computed once per combination. At most `cachedBeamModels` are kept (every depth or
+    /// focus a user types is a new combination).
     static func beamModel(_ t: Transducer, _ s: BModeSettings) -> BeamModel {
-        let key = "\(t)|\(s.depthMm)|\(s.focusMm)|\(s.transmitFNumber)|\(s.receiveFNumber)|\(s.excitationCycles)"
-        cacheLock.lock()
-        if let m = cache[key] { cacheLock.unlock(); return m }
-        cacheLock.unlock()
-        let m = BeamModel(transducer: t, settings: s)
-        cacheLock.lock()
-        if cache.count >= cachedBeamModels { cache.removeAll() }
-        cache[key] = m
-        cacheLock.unlock()
-        return m
+        beamCache.value(for: "\(t)|\(s.depthMm)|\(s.focusMm)|\(s.transmitFNumber)|\(s.receiveFNumber)|\(s.excitationCycles)") {
+            BeamModel(transducer: t, settings: s)
+        }
     }
 
     /// How many beam models the process keeps (chosen: a session's few depth and focus settings).
     static let cachedBeamModels = 16
 
     /// Beam models held now (for the test that the cache stays bounded).
-    static var cachedBeamModelCount: Int { cacheLock.lock(); defer { cacheLock.unlock() }; return cache.count }
+    static var cachedBeamModelCount: Int { beamCache.count }
 
-    nonisolated(unsafe) private static var kernelCache: [String: AxialKernelTable] = [:]
+    private static let beamCache = BoundedCache<String, BeamModel>(capacity: cachedBeamModels)
 
     /// The axial kernels of a beam model and march, made once per combination like the beam model.
     static func kernelTable(beam: BeamModel, stepMm: Double, sampleCount: Int) -> AxialKernelTable {
         let s = beam.settings
         let key = "\(beam.transducer)|\(s.depthMm)|\(s.focusMm)|\(s.transmitFNumber)|\(s.receiveFNumber)|\(s.excitationCycles)|\(stepMm)|\(sampleCount)"
-        cacheLock.lock()
-        if let k = kernelCache[key] { cacheLock.unlock(); return k }
-        cacheLock.unlock()
-        let k = AxialKernelTable(beam: beam, stepMm: stepMm, sampleCount: sampleCount, shadowCutoff: shadowCutoff)
-        cacheLock.lock()
-        if kernelCache.count >= 16 { kernelCache.removeAll() }
-        kernelCache[key] = k
-        cacheLock.unlock()
-        return k
+        return kernelCache.value(for: key) {
+            AxialKernelTable(beam: beam, stepMm: stepMm, sampleCount: sampleCount, shadowCutoff: shadowCutoff)
+        }
     }
+
+    private static let kernelCache = BoundedCache<String, AxialKernelTable>(capacity: 16)
 }
 
 /// An echo added to a scan line's central ray at one sample, before the tissue's transmission up to
