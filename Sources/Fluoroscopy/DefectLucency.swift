@@ -20,6 +20,13 @@ public struct DefectLucency: Sendable, Equatable {
     /// The same comparison as displayed: the median brightening of those pixels in grey levels of the 255 of
     /// the shot's display window, after the fluoroscope's detail processing (`FluoroscopyDisplay.processed`).
     public var bandRiseGrey: Double
+    /// The brightening along the band's most lucent rays: the 90th percentile over the band's pixels, grey
+    /// levels of 255 (a thin line is seen by its ridge, not by the pixels where the cleft projects thinly).
+    public var ridgeRiseGrey: Double
+    /// The anatomy's own grey-level spread where the band lies: a robust standard deviation (1.4826 × the
+    /// median absolute deviation) of the shot with the cleft filled, over the band's bounding box widened
+    /// by `surroundMm`, grey levels of 255.
+    public var clutterGrey: Double
     /// The detector pixels the cleft projects to (row-major indices, ascending).
     public var bandPixels: [Int]
     /// The angle between the central ray and the cleft's plane (its least-squares fit), degrees: 0 when the
@@ -33,11 +40,18 @@ public struct DefectLucency: Sendable, Equatable {
     /// the display range; a calibrated display shows one grey level over a large uniform field, but a thin
     /// band over the overlapping shadows of the articular processes needs several times that).
     public static let visibleRiseGrey = 10.0
+    /// The surround over which `clutterGrey` is taken, mm at the isocentre (chosen: about half a pars's length).
+    public static let surroundMm = 5.0
 
     /// The share of the intact bone the cleft removes along its most lucent rays.
     public var share: Double { cleftAlongRayMm + boneAlongRayMm > 0 ? cleftAlongRayMm / (cleftAlongRayMm + boneAlongRayMm) : 0 }
-    /// True when the band brightens its pixels by `visibleRiseGrey` or more.
-    public var isLucent: Bool { bandRiseGrey >= Self.visibleRiseGrey }
+    /// The ridge's rise over the clutter around it (at least one grey level, the display's step): a band is
+    /// conspicuous when it stands out of the anatomy's structured background, not only of a uniform field
+    /// (Kundel & Revesz, AJR 1976;126:1233 — lesion conspicuity and structured noise).
+    public var conspicuity: Double { ridgeRiseGrey / max(clutterGrey, 1) }
+    /// True when the band's ridge brightens by `visibleRiseGrey` or more and rises above the clutter around
+    /// it (conspicuity ≥ 1).
+    public var isLucent: Bool { ridgeRiseGrey >= Self.visibleRiseGrey && conspicuity >= 1 }
 
     /// The defect of `labels` (label `Tissue.parsDefect`) within 15 mm of `parsMm`, as `shot` (taken of
     /// `volume`, on the labels' grid) shows it; nil when there is none.
@@ -92,7 +106,25 @@ public struct DefectLucency: Sendable, Equatable {
         bandPixels = pixels.sorted()
         func median(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.sorted()[values.count / 2] }
         bandLogTransmissionGain = median(bandPixels.map { Double(filled[$0] - seen[$0]) })
-        bandRiseGrey = median(bandPixels.map { Double((filledShown[$0] - seenShown[$0]) / window.span) * 255 })
+        let width = shot.image.width
+        let rises = bandPixels.map { Double((filledShown[$0] - seenShown[$0]) / window.span) * 255 }
+        bandRiseGrey = median(rises)
+        ridgeRiseGrey = rises.isEmpty ? 0 : rises.sorted()[rises.count * 9 / 10]
+        var surround: [Double] = []
+        if let top = bandPixels.first, let bottom = bandPixels.last {
+            let columns = bandPixels.map { $0 % width }
+            let pad = Int((Self.surroundMm * shot.carm.sidMm / shot.carm.sadMm / shot.carm.pixelMm).rounded(.up))
+            for row in max(0, top / width - pad)...min(shot.image.height - 1, bottom / width + pad) {
+                for column in max(0, columns.min()! - pad)...min(width - 1, columns.max()! + pad) {
+                    surround.append(Double(filledShown[row * width + column] / window.span) * 255)
+                }
+            }
+        }
+        // A robust spread (1.4826 × the median absolute deviation: the standard deviation of a normal
+        // background), so a few thin strong lines — a cortex seen edge-on, the needle — do not count as
+        // clutter over the whole surround.
+        let typical = median(surround)
+        clutterGrey = 1.4826 * median(surround.map { abs($0 - typical) })
     }
 
     /// Cleft and bone crossed within `windowMm` of each cleft point along its ray from the source, at the

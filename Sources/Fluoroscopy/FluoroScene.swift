@@ -92,6 +92,21 @@ public struct FluoroScene: Sendable {
         return labels.grid.worldFromIndex.apply(sum / count)
     }
 
+    /// The pars defects `shot` sees and how lucent each looks (`DefectLucency`), keyed by target name
+    /// (`L5-left`): every pars landmark of a labelled subject with cleft voxels (label 109) near it that
+    /// project onto the detector, in level order. Empty for a CT without the subject's labels and landmarks.
+    public func defectLucencies(in shot: FluoroShot) throws -> [(target: String, lucency: DefectLucency)] {
+        guard let labels, labelFormat == .verse else { return [] }
+        var found: [(String, DefectLucency)] = []
+        for level in SpinalLevel.modelled { for side in Side.allCases {
+            guard let pars = landmarks[Subject.parsLandmarkName(level: level, side: side)],
+                  let lucency = try DefectLucency(shot: shot, volume: volume, labels: labels, parsMm: pars),
+                  !lucency.bandPixels.isEmpty else { continue }
+            found.append(("\(level.rawValue)-\(side.rawValue)", lucency))
+        } }
+        return found
+    }
+
     /// Distance from the source to the first voxel denser than −500 HU along the central ray, mm.
     public func sourceToSkinMm(_ carm: CArm) -> Double? {
         let traversal = VoxelTraversal(grid: volume.grid)

@@ -18,7 +18,8 @@ struct FluoroCommand: ParsableCommand {
         sees: AP has the patient's right on the left. Polychromatic at --kvp (Kramers spectrum, 2.5 mm Al + \
         0.1 mm Cu), or --mono-kev E with μ = μ_water(E)(1 + HU/1000). --raw writes −ln(I/I0) (Σμℓ when \
         monochromatic) as Float32 NIfTI. --json prints the geometry, the 3×4 projection matrix (world LPS mm → \
-        pixel), the dose of the shot and the render time.
+        pixel), the dose of the shot, the render time and, for a subject, each pars defect in view with whether it \
+        shows as a lucent band (its brightening in grey levels against the same shot with the cleft filled).
         """)
 
     @Option(help: "Subject folder written by `parsguide phantom` (uses its ct.nii.gz, labels and landmarks).")
@@ -136,11 +137,16 @@ struct FluoroCommand: ParsableCommand {
         try PNG.write(FluoroscopyDisplay.image(image, transmission: transmission, invert: invert), to: out)
         if let raw { try NIfTI.write(DetectorVolume.lineIntegrals(image), to: raw, description: "ParsGuide DRR line integrals") }
         let renderMs = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) * 1e-15
+        let defects = try scene.defectLucencies(in: taken!)
         if json {
-            print(try FluoroReport(carm: carm, dose: dose, renderMs: renderMs, spectrum: spectrum).jsonString())
+            print(try FluoroReport(carm: carm, dose: dose, renderMs: renderMs, spectrum: spectrum, defects: defects).jsonString())
         } else {
             print(String(format: "wrote %@ (%d×%d, %.0f ms render, reference air kerma %.3f mGy, DAP %.2f mGy·cm²)",
                          out, carm.pixels, carm.pixels, renderMs, dose.referenceAirKermaMGy, dose.doseAreaProductMGyCm2))
+            for (target, d) in defects {
+                print(String(format: "%@ defect: %@ (ridge %+.0f grey levels, %.1f× the spread around it; beam %.0f° to the cleft's plane)",
+                             target, d.isLucent ? "a lucent band" : "no lucent band", d.ridgeRiseGrey, d.conspicuity, d.beamToCleftPlaneDeg))
+            }
         }
     }
 }

@@ -166,21 +166,36 @@ public struct CaseRecord: Codable, Sendable, Equatable {
         public var needleShownMm: Double
         /// The first planned side's defect (left, else right) on the ipsilateral oblique (figure 2C), along its most lucent rays: cleft and
         /// remaining bone crossed, mm; how much brighter the pixels it projects to are than with the gap
-        /// filled with bone, grey levels of 255 (median); the angle between the beam and the cleft's plane,
-        /// degrees; and whether it therefore shows as a lucent band (`DefectLucency`).
-        /// Absent when that side has no defect.
+        /// filled with bone, grey levels of 255 (median over the band, and along its ridge: the 90th
+        /// percentile); the ridge's rise over the grey-level spread of the anatomy around it (conspicuity);
+        /// the angle between the beam and the cleft's plane, degrees; and whether it therefore shows as a
+        /// lucent band (`DefectLucency`). Absent when that side has no defect.
         public var obliqueCleftAlongRayMm: Double?
         public var obliqueBoneAlongRayMm: Double?
         public var obliqueBandRiseGrey: Double?
+        public var obliqueRidgeRiseGrey: Double?
+        public var obliqueConspicuity: Double?
         public var obliqueBeamToCleftPlaneDeg: Double?
         public var obliqueDefectLucent: Bool?
 
-        public init(parsViewShows: String, needleShownMm: Double, obliqueCleftAlongRayMm: Double?, obliqueBoneAlongRayMm: Double?,
-                    obliqueBandRiseGrey: Double?, obliqueBeamToCleftPlaneDeg: Double?, obliqueDefectLucent: Bool?) {
-            self.parsViewShows = parsViewShows; self.needleShownMm = needleShownMm; self.obliqueCleftAlongRayMm = obliqueCleftAlongRayMm
-            self.obliqueBoneAlongRayMm = obliqueBoneAlongRayMm; self.obliqueBandRiseGrey = obliqueBandRiseGrey
-            self.obliqueBeamToCleftPlaneDeg = obliqueBeamToCleftPlaneDeg
-            self.obliqueDefectLucent = obliqueDefectLucent
+        public init(parsViewShows: String, needleShownMm: Double, oblique: DefectLucencyFigures?) {
+            self.parsViewShows = parsViewShows; self.needleShownMm = needleShownMm
+            obliqueCleftAlongRayMm = oblique?.cleftAlongRayMm; obliqueBoneAlongRayMm = oblique?.boneAlongRayMm
+            obliqueBandRiseGrey = oblique?.bandRiseGrey; obliqueRidgeRiseGrey = oblique?.ridgeRiseGrey
+            obliqueConspicuity = oblique?.conspicuity; obliqueBeamToCleftPlaneDeg = oblique?.beamToCleftPlaneDeg
+            obliqueDefectLucent = oblique?.lucent
+        }
+    }
+
+    /// The numbers of one defect's lucency on a shot (`DefectLucency`), as the record keeps them.
+    public struct DefectLucencyFigures: Sendable, Equatable {
+        public var cleftAlongRayMm, boneAlongRayMm, bandRiseGrey, ridgeRiseGrey, conspicuity, beamToCleftPlaneDeg: Double
+        public var lucent: Bool
+        public init(cleftAlongRayMm: Double, boneAlongRayMm: Double, bandRiseGrey: Double, ridgeRiseGrey: Double,
+                    conspicuity: Double, beamToCleftPlaneDeg: Double, lucent: Bool) {
+            self.cleftAlongRayMm = cleftAlongRayMm; self.boneAlongRayMm = boneAlongRayMm; self.bandRiseGrey = bandRiseGrey
+            self.ridgeRiseGrey = ridgeRiseGrey; self.conspicuity = conspicuity; self.beamToCleftPlaneDeg = beamToCleftPlaneDeg
+            self.lucent = lucent
         }
     }
 

@@ -77,12 +77,14 @@ struct CaseReportView {
         level = r.approaches.first.map { String($0.target.prefix { $0 != "-" }) } ?? ""
         findings = r.findings.map { Row(name: $0.name, value: $0.result) }
         timeline = r.timeline.map { Row(name: $0.date, value: $0.what) }
-        if let lucent = i.obliqueDefectLucent, let rise = i.obliqueBandRiseGrey {
+        if let lucent = i.obliqueDefectLucent, let rise = i.obliqueRidgeRiseGrey ?? i.obliqueBandRiseGrey {
+            let spread = i.obliqueConspicuity.map { ", \(f($0, 1))× the grey-level spread of the bone around it" } ?? ""
             obliqueSentence = lucent
                 ? "the ipsilateral oblique fluoroscopic view shows the lucent band across the neck of the \"Scotty dog\" (Figure 2C): "
-                    + "the defect brightens the pixels it projects to by \(f(rise, 0)) grey levels of 255."
-                : "in the ipsilateral oblique fluoroscopic view (Figure 2C) the defect does not stand out as a lucent band: it brightens "
-                    + "the pixels it projects to by only \(f(rise, 0)) grey levels of 255, because the beam meets the "
+                    + "along its ridge the defect brightens the image by \(f(rise, 0)) grey levels of 255\(spread), the beam meeting "
+                    + "the cleft's plane at \(f(i.obliqueBeamToCleftPlaneDeg, 0))°."
+                : "in the ipsilateral oblique fluoroscopic view (Figure 2C) the defect does not stand out as a lucent band: along its "
+                    + "ridge it brightens the image by only \(f(rise, 0)) grey levels of 255\(spread), because the beam meets the "
                     + "cleft's plane at \(f(i.obliqueBeamToCleftPlaneDeg, 0))° (its rays cross \(f(i.obliqueCleftAlongRayMm, 0)) mm of cleft "
                     + "against \(f(i.obliqueBoneAlongRayMm, 0)) mm of bone). An oblique view shows a defect clearly only when the beam "
                     + "runs in its plane, and on CT only 32 % of pars defects lie within 15° of the 45° oblique (Saifuddin et al., "

@@ -228,8 +228,8 @@ public struct PublishedCase {
             "fig2b": "3D illustration from the same C-arm position.",
             "fig2c": String(format: "%@ ipsilateral oblique (%.0f°): ", sideName.capitalized, CArm.View.defaultObliqueDegrees) + tipPlacement("fig2c", shaft, side: side)
                 + (oblique.map { d in
-                    d.isLucent ? String(format: "; the cleft crosses the neck of the Scotty dog as a lucent band, %.0f grey levels brighter than the same shot with the gap filled with bone (its rays cross %.0f mm of cleft against %.0f mm of bone).", d.bandRiseGrey, d.cleftAlongRayMm, d.boneAlongRayMm)
-                        : String(format: "; the cleft does not stand out as a lucent band in this view: it brightens the pixels it projects to by %.0f grey levels of 255, the beam meeting its plane at %.0f° (its rays cross %.0f mm of cleft against %.0f mm of bone).", d.bandRiseGrey, d.beamToCleftPlaneDeg, d.cleftAlongRayMm, d.boneAlongRayMm)
+                    d.isLucent ? String(format: "; the cleft crosses the neck of the Scotty dog as a lucent band, %.0f grey levels brighter along its ridge than the same shot with the gap filled with bone, %.1f× the grey-level spread of the bone around it (the beam meets its plane at %.0f°; its rays cross %.0f mm of cleft against %.0f mm of bone).", d.ridgeRiseGrey, d.conspicuity, d.beamToCleftPlaneDeg, d.cleftAlongRayMm, d.boneAlongRayMm)
+                        : String(format: "; the cleft does not stand out as a lucent band in this view: along its ridge it brightens by %.0f grey levels of 255, %.1f× the grey-level spread of the bone around it, the beam meeting its plane at %.0f° (its rays cross %.0f mm of cleft against %.0f mm of bone).", d.ridgeRiseGrey, d.conspicuity, d.beamToCleftPlaneDeg, d.cleftAlongRayMm, d.boneAlongRayMm)
                 } ?? "."),
             "fig2d": "3D illustration from the same oblique.",
             "fig2e": String(format: "Lateral after %.1f mL iohexol: contrast in ", contrast.injectedMl) + Self.spread(contrast.reachedMl) + ".",
@@ -275,9 +275,11 @@ public struct PublishedCase {
                            globalPerceivedChange: Self.perceivedChange, followUpMonths: Self.followUpMonths),
             figures: figureNames.map { .init(id: $0, file: "figures/\($0).png", caption: captions[$0]!, width: p, height: p) },
             imaging: .init(parsViewShows: Self.listed(located.filter(\.isVisible).map(\.key), level: level), needleShownMm: needle.shownLengthMm,
-                           obliqueCleftAlongRayMm: oblique?.cleftAlongRayMm, obliqueBoneAlongRayMm: oblique?.boneAlongRayMm,
-                           obliqueBandRiseGrey: oblique?.bandRiseGrey, obliqueBeamToCleftPlaneDeg: oblique?.beamToCleftPlaneDeg,
-                           obliqueDefectLucent: oblique?.isLucent),
+                           oblique: oblique.map {
+                               .init(cleftAlongRayMm: $0.cleftAlongRayMm, boneAlongRayMm: $0.boneAlongRayMm, bandRiseGrey: $0.bandRiseGrey,
+                                     ridgeRiseGrey: $0.ridgeRiseGrey, conspicuity: $0.conspicuity, beamToCleftPlaneDeg: $0.beamToCleftPlaneDeg,
+                                     lucent: $0.isLucent)
+                           }),
             registryFile: rehearsal ? nil : o.db ?? "parsguide.sqlite",
             simulationStatement: Self.simulationStatement(anatomy, rehearsal: rehearsal))
         try OutputFile.write(OutputFile.prettyJSON(record), to: (dir as NSString).appendingPathComponent("case.json"), kind: .json)

@@ -41,6 +41,22 @@ import TestSupport
         #expect(abs(far[far.count / 2] - 1) < 0.01, "away from L5 the shots must agree: median ratio \(far[far.count / 2])")
     }
 
+    /// The default lysis plane lies along the ipsilateral oblique beam: the collar stands out of the bone
+    /// around it (`DefectLucency.isLucent`). The same defects cut across the beam (obliquity +30°, the
+    /// cleft's plane ≈ 45° to it) brighten the picture less than the anatomy varies around them.
+    @Test func theDefaultCleftShowsAsACollarAndOneCutAcrossTheBeamDoesNot() throws {
+        func lucency(_ subject: Subject) throws -> DefectLucency {
+            let pars = subject.landmarks["L5.left.pars"]!
+            let carm = try CArm(isocentreMm: pars, sourceDirection: CArm.View.obliqueLeft.sourceDirection(), pixels: 256)
+            let scene = FluoroScene(volume: try AttenuationVolume(subjectCT: subject.ct, labels: subject.labels))
+            return try #require(try DefectLucency(shot: try scene.shoot(carm), volume: scene.volume, labels: subject.labels, parsMm: pars))
+        }
+        let along = try lucency(try Self.lyticSubject())
+        #expect(along.isLucent && along.conspicuity > 1.1 && along.beamToCleftPlaneDeg < 25, "default: \(along)")
+        let across = try lucency(try TestSubjects.subject(defects: try ParsDefect.parseList("L5-left,L5-right", obliquity: .degrees(30)), voxelMm: 1))
+        #expect(!across.isLucent && across.conspicuity < 0.9 && across.beamToCleftPlaneDeg > 35, "across: \(across)")
+    }
+
     /// A 16 mm cube of bone (1000 HU) in muscle (50 HU), cut through by a 2 mm cleft of fibrous tissue
     /// (50 HU) in the plane y = 0, shot with a monochromatic water-scaled 60 keV beam, where
     /// μ = μ_water·(1 + HU/1000) exactly. Filling the cleft adds μ_water·0.95 per cm of cleft on a ray.
@@ -78,6 +94,7 @@ import TestSupport
         let expectedFaceOn = muWaterPerCm * 0.95 * 0.2
         #expect(abs(faceOn.deltaL - expectedFaceOn) < 0.15 * expectedFaceOn, "face-on: ΔL \(faceOn.deltaL), expected \(expectedFaceOn)")
         #expect(faceOn.lucency.beamToCleftPlaneDeg > 89, "face-on: \(faceOn.lucency)")
+        #expect(!faceOn.lucency.isLucent && faceOn.lucency.ridgeRiseGrey < edgeOn.lucency.ridgeRiseGrey / 4, "face-on: \(faceOn.lucency)")
         // No cleft, no band.
         var intact = labels
         for v in 0..<intact.voxels.count where intact.voxels[v] == Tissue.parsDefect.rawValue { intact.voxels[v] = Tissue.l5.rawValue }

@@ -18,7 +18,8 @@ public enum TestSubjects {
         o.habitus = habitus
         o.seed = seed
         o.voxelMm = voxelMm
-        return try cache.value(for: "\(habitus)|\(defects.map(\.name))|\(seed)|\(voxelMm)") { try LumbarPhantom.build(o) }
+        let cuts = defects.map { "\($0.name) \($0.gapMm) mm \($0.obliquity.degrees)°" }
+        return try cache.value(for: "\(habitus)|\(cuts)|\(seed)|\(voxelMm)") { try LumbarPhantom.build(o) }
     }
 
     /// The flagship subject at `voxelMm`.
