@@ -19,8 +19,10 @@ button:hover { background: #3a4452; } label { margin-right: .6em; } input[type=n
 <header><b>ParsGuide</b><span>ultrasound-guided pars injection — rehearsal</span><span id="status">starting…</span></header>
 <main>
 <section class="panel"><h3>Ultrasound</h3><img id="us" class="view" alt="ultrasound">
-<div><button data-preset="sagittal-facets-left">Sagittal facets L</button><button data-preset="sagittal-facets-right">Sagittal facets R</button>
-<button data-preset="pars-oblique-left">Pars oblique L</button><button data-preset="pars-oblique-right">Pars oblique R</button></div>
+<div><label>level <select id="level"><option>L1</option><option>L2</option><option>L3</option><option>L4</option><option selected>L5</option></select></label>
+<button data-preset="sagittal-facets-left">Sagittal facets L</button><button data-preset="sagittal-facets-right">Sagittal facets R</button>
+<button data-preset="pars-oblique-left">Pars oblique L</button><button data-preset="pars-oblique-right">Pars oblique R</button>
+<button data-preset="transverse-left">Transverse L</button><button data-preset="transverse-right">Transverse R</button></div>
 <div><button data-probe='{"slideMm":2}'>▲ cranial</button><button data-probe='{"slideMm":-2}'>▼ caudal</button>
 <button data-probe='{"acrossMm":2}'>◀ left</button><button data-probe='{"acrossMm":-2}'>▶ right</button>
 <button data-probe='{"rotateDeg":5}'>⟲ 5°</button><button data-probe='{"rotateDeg":-5}'>⟳ 5°</button>
@@ -59,6 +61,7 @@ function show(s) {
   $("needle").textContent = n ? `inserted ${n.insertedMm.toFixed(1)} mm · tip depth ${n.tipDepthMm.toFixed(1)} mm · to target ${n.tipToTargetMm.toFixed(1)} mm · ${n.visible ? "tip in the imaged slice" : "tip OUT of the imaged slice"} · in ${n.tissue}` : "no needle";
   if (n && n.events.length) $("events").textContent = n.events.join(", ");
   $("dose").textContent = `${s.exposures} exposures · reference air kerma ${s.referenceAirKermaMGy.toFixed(2)} mGy · target ${s.target} · preset ${s.preset}`;
+  $("level").value = s.target.split("-")[0];
 }
 async function refreshUS() {
   const r = await api("/ultrasound.png"); const url = URL.createObjectURL(await r.blob());
@@ -74,6 +77,9 @@ async function shot(view) {
   $("dose").textContent = `${r.headers.get("X-ParsGuide-Exposures")} exposures · reference air kerma ${Number(r.headers.get("X-ParsGuide-Total-Reference-Air-Kerma-mGy")).toFixed(2)} mGy · DAP ${r.headers.get("X-ParsGuide-Total-DAP-mGy-cm2")} mGy·cm²`;
 }
 document.querySelectorAll("[data-preset]").forEach(b => b.onclick = () => act(() => probe({preset: b.dataset.preset})));
+$("level").onchange = () => act(async () => {
+  try { await probe({level: $("level").value}); } catch (e) { $("level").value = state.target.split("-")[0]; throw e; }
+});
 document.querySelectorAll("[data-probe]").forEach(b => b.onclick = () => act(() => probe(JSON.parse(b.dataset.probe))));
 document.querySelectorAll("[data-view]").forEach(b => b.onclick = () => act(() => shot(b.dataset.view)));
 $("apply").onclick = () => act(() => probe({depthMm: Number($("depth").value), gainDB: Number($("gain").value), focusMm: Number($("focus").value)}));
@@ -90,7 +96,7 @@ $("save").onclick = () => act(async () => { const r = await (await api("/save", 
 $("date").value = new Date().toISOString().slice(0, 10);
 $("metrics").onclick = () => act(async () => { $("metricsOut").textContent = JSON.stringify(await (await api("/metrics")).json(), null, 1); });
 document.addEventListener("keydown", (e) => {
-  if (e.target.tagName === "INPUT") return;
+  if (e.target.tagName === "INPUT" || e.target.tagName === "SELECT") return;
   const keys = {ArrowUp: {slideMm: 2}, ArrowDown: {slideMm: -2}, ArrowLeft: {acrossMm: 2}, ArrowRight: {acrossMm: -2}, q: {rotateDeg: 5}, e: {rotateDeg: -5}, w: {tiltDeg: 3}, s: {tiltDeg: -3}};
   if (keys[e.key]) { e.preventDefault(); act(() => probe(keys[e.key])); }
   else if (e.key === "+") act(() => needle({action: "advance", mm: Number($("step").value)}));

@@ -99,7 +99,7 @@ public enum SimulatorRouter {
             let body = try await request.strictlyDecode(SaveRequest.self, context: context)
             guard let registry = scene.registry else { throw SessionError.badRequest("saving is off: start the server with --db FILE") }
             let s = try await store.snapshot(id).live
-            let procedure = ProcedureRecord(patientId: body.patientId, date: body.date, level: ProcedureSession.level.rawValue, side: s.side.rawValue,
+            let procedure = ProcedureRecord(patientId: body.patientId, date: body.date, level: s.level.rawValue, side: s.side.rawValue,
                                             guidance: s.ledger.exposures > 0 ? "both" : "ultrasound", needle: s.insertion?.needle.name,
                                             injectate: s.contrast.map { String(format: "iohexol 240 %.2f mL (simulated rehearsal)", $0.injectedMl) },
                                             referenceAirKermaMGy: s.ledger.totalReferenceAirKermaMGy, doseAreaProductMGyCm2: s.ledger.totalDoseAreaProductMGyCm2)

@@ -8,7 +8,8 @@ import ParsGuideCore
 import Procedure
 import Ultrasound
 
-/// One rehearsal of the procedure at L5, as a library value: the probe (placed from a view, then moved),
+/// One rehearsal of the procedure at one lumbar level (L5 unless placed elsewhere), as a library value: the
+/// probe (placed from a view, then moved),
 /// the B-mode settings, the needle and its insertion, the contrast, and the C-arm shots with their dose
 /// ledger. The web simulator's sessions wrap it and only decode requests; a program can drive it directly.
 /// Every change is range-checked against its `PhysicalParameter`; a refused change throws and leaves the
@@ -16,8 +17,9 @@ import Ultrasound
 public struct ProcedureSession: Sendable {
     public let scene: ProcedureScene
     public private(set) var pose: ProbePose
-    /// The probe view last placed, and the side it was placed on (the target's side).
+    /// The probe view last placed, and the level and side it was placed at (the target's).
     public private(set) var view: ProbeView
+    public private(set) var level = ProcedureSession.defaultLevel
     public private(set) var side: Side
     public private(set) var settings: BModeSettings
     /// Tilt added to the placed view, degrees.
@@ -32,8 +34,8 @@ public struct ProcedureSession: Sendable {
     public static let rotateStep = PhysicalParameter(name: "probe rotation step", unit: "°", range: -180...180)
     public static let entryOffset = PhysicalParameter(name: "needle entry offset", unit: "mm", range: 0...60)
     public static let needleAngle = PhysicalParameter(name: "needle angle to the probe face", unit: "°", range: 5...85)
-    /// The level every session works at.
-    public static let level = SpinalLevel.l5
+    /// The level a session starts at: the published case's.
+    public static let defaultLevel = SpinalLevel.l5
 
     /// Side of the square ultrasound frames and fluoroscopy shots, pixels.
     public let framePixels: Int
@@ -49,18 +51,21 @@ public struct ProcedureSession: Sendable {
         self.framePixels = framePixels
         view = .parsOblique
         side = .left
-        pose = try ProbeView.parsOblique.pose(level: Self.level, side: .left, labels: scene.labels, landmarks: scene.landmarks)
+        pose = try ProbeView.parsOblique.pose(level: Self.defaultLevel, side: .left, labels: scene.labels, landmarks: scene.landmarks)
     }
 
     /// The target, e.g. "L5-left".
-    public var target: String { "\(Self.level.rawValue)-\(side.rawValue)" }
+    public var target: String { "\(level.rawValue)-\(side.rawValue)" }
 
     // MARK: Probe
 
-    /// Places the probe at `view` on `side`; the tilt and the needle start afresh.
-    public mutating func place(_ view: ProbeView, side: Side) throws {
-        pose = try view.pose(level: Self.level, side: side, labels: scene.labels, landmarks: scene.landmarks)
+    /// Places the probe at `view` on `side` of `level` (the current level when nil; L1–L5); the tilt and
+    /// the needle start afresh.
+    public mutating func place(_ view: ProbeView, side: Side, level: SpinalLevel? = nil) throws {
+        let level = level ?? self.level
+        pose = try view.pose(level: level, side: side, labels: scene.labels, landmarks: scene.landmarks)
         self.view = view
+        self.level = level
         self.side = side
         tiltDeg = 0
         insertion = nil
@@ -147,7 +152,7 @@ public struct ProcedureSession: Sendable {
     /// Takes the probe and the needle of `other` (a copy of this session changed outside a lock, e.g. while
     /// planning), keeping this session's shots and contrast.
     public mutating func adoptProbeAndNeedle(of other: ProcedureSession) {
-        pose = other.pose; view = other.view; side = other.side; tiltDeg = other.tiltDeg; insertion = other.insertion
+        pose = other.pose; view = other.view; level = other.level; side = other.side; tiltDeg = other.tiltDeg; insertion = other.insertion
     }
 
     func direction(angleDeg: Double) -> Vector3 {
@@ -157,7 +162,7 @@ public struct ProcedureSession: Sendable {
 
     /// The target's pars landmark (the probe's centre when the subject has none).
     public func targetPoint() -> Vector3 {
-        scene.landmarks[Subject.parsLandmarkName(level: Self.level, side: side)] ?? pose.centreMm
+        scene.landmarks[Subject.parsLandmarkName(level: level, side: side)] ?? pose.centreMm
     }
 
     public var shaft: NeedleShaft? { insertion?.shaft }

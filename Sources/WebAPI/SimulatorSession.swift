@@ -26,8 +26,10 @@ public struct SimulatorSession: Sendable {
     // MARK: Probe
 
     public struct ProbeChange: StrictJSONBody, Codable, Sendable {
-        public enum CodingKeys: String, CodingKey, CaseIterable { case preset, slideMm, acrossMm, rotateDeg, tiltDeg, depthMm, gainDB, focusMm }
+        public enum CodingKeys: String, CodingKey, CaseIterable { case preset, level, slideMm, acrossMm, rotateDeg, tiltDeg, depthMm, gainDB, focusMm }
         var preset: WebProbePreset?
+        /// Places the current (or the given) preset at this level.
+        var level: WebLevel?
         var slideMm: Double?
         var acrossMm: Double?
         var rotateDeg: Double?
@@ -41,7 +43,9 @@ public struct SimulatorSession: Sendable {
     /// the session as it was.
     public mutating func change(_ c: ProbeChange) throws {
         var next = live
-        if let preset = c.preset { try next.place(preset.view, side: preset.side) }
+        if c.preset != nil || c.level != nil {
+            try next.place(c.preset?.view ?? next.view, side: c.preset?.side ?? next.side, level: c.level?.level)
+        }
         try next.move(slideMm: c.slideMm, acrossMm: c.acrossMm, rotateDeg: c.rotateDeg, tiltDeg: c.tiltDeg)
         try next.setImaging(depthMm: c.depthMm, gainDB: c.gainDB, focusMm: c.focusMm)
         live = next

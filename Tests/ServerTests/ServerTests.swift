@@ -254,6 +254,50 @@ import WebAPI
         }
     }
 
+    /// The page's level and transverse controls: a probe change names a level (L1–L5), alone or with a
+    /// preset; the target, the probe's place and the frame follow it; S1 is refused naming the levels, and
+    /// the refusal changes nothing.
+    @Test func aSessionMovesToAnotherLevelAndToTheTransverseView() async throws {
+        try await Self.app().test(.router) { client in
+            let id = try await Self.createSession(client)   // pars-oblique-left at L5
+            func state(_ r: TestResponse) throws -> (target: String, preset: String, centreZ: Double) {
+                let o = try #require(try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as? [String: Any])
+                let m = try #require(o["worldFromProbe"] as? [[Double]])
+                return (try #require(o["target"] as? String), try #require(o["preset"] as? String), m[2][3])
+            }
+            func frame() async throws -> ByteBuffer {
+                try await client.execute(uri: "/api/sessions/\(id)/ultrasound.png?display=plain", method: .get) { r in r.body }
+            }
+            let l5 = try await client.execute(uri: "/api/sessions/\(id)/probe", method: .get) { try state($0) }
+            let l5Frame = try await frame()
+            let l4 = try await client.execute(uri: "/api/sessions/\(id)/probe", method: .post, headers: Self.jsonHeaders, body: Self.json(#"{"level":"L4"}"#)) { r in
+                #expect(r.status == .ok, "\(String(buffer: r.body))")
+                return try state(r)
+            }
+            #expect(l4.target == "L4-left" && l4.preset == "pars-oblique-left", "\(l4)")
+            // Cranially, though less than a level's height: the search slides the L4 view 10 mm caudally to
+            // reach the spinous process, the L5 view 10 mm cranially (the flagship's presets).
+            #expect(l4.centreZ > l5.centreZ, "one level up moves the probe cranially: \(l5.centreZ) → \(l4.centreZ)")
+            #expect(try await frame() != l5Frame)
+            let l3 = try await client.execute(uri: "/api/sessions/\(id)/probe", method: .post, headers: Self.jsonHeaders,
+                                              body: Self.json(#"{"preset":"transverse-right","level":"l3"}"#)) { r in
+                #expect(r.status == .ok, "\(String(buffer: r.body))")
+                return try state(r)
+            }
+            #expect(l3.target == "L3-right" && l3.preset == "transverse-right" && l3.centreZ - l4.centreZ > 15, "\(l3) after \(l4)")
+            try await client.execute(uri: "/api/sessions/\(id)/probe", method: .post, headers: Self.jsonHeaders, body: Self.json(#"{"level":"S1"}"#)) { r in
+                #expect(r.status == .badRequest)
+                let sentence = UnknownChoice(choiceName: "level", value: "S1", allowed: ["L1", "L2", "L3", "L4", "L5"]).description
+                #expect(String(buffer: r.body).contains(sentence), "\(String(buffer: r.body))")
+            }
+            let after = try await client.execute(uri: "/api/sessions/\(id)/probe", method: .get) { try state($0) }
+            #expect(after.target == "L3-right" && after.preset == "transverse-right" && after.centreZ == l3.centreZ)
+            try await client.execute(uri: "/api/sessions/\(id)/fluoro", method: .post, headers: Self.jsonHeaders, body: Self.json(#"{"view":"ap"}"#)) { r in
+                #expect(r.status == .ok && r.headers[.contentType] == "image/png")
+            }
+        }
+    }
+
     /// Unknown keys and wrong types are refused naming the key (they were silently ignored: a misspelt
     /// `rotationDeg` changed nothing and answered 200), and a refused change leaves the session as it was.
     @Test func unknownKeysAndWrongTypesAreRefusedNamingTheKey() async throws {
