@@ -82,8 +82,9 @@ public enum PatientCTBuild {
         progress(String(format: "resampling the CT and masks onto %d×%d×%d voxels of %.2f mm", grid.dimensions.x, grid.dimensions.y, grid.dimensions.z, h))
         var sampled = PatientCTResampler(ct: input.ct, outside: outside, masks: input.masks.labels, shift: shift, spinePlane: survey.spinePlane(shift: shift))
             .resample(onto: grid)
-        progress("skin")
+        progress("skin, and fat split at the body wall")
         sampled.addSkin(thicknessMm: skinMm)
+        sampled.separateDeepFat()
 
         progress("joints, discs, canal and pars from the vertebrae")
         var labels = sampled.labels
@@ -107,7 +108,7 @@ public enum PatientCTBuild {
             String(format: "CT resampled (trilinear) from %.2f × %.2f × %.2f mm voxels onto an axis-aligned %.2f mm grid in LPS", spacing.x, spacing.y, spacing.z, h),
             "masks resampled onto the same grid by the label of largest trilinear weight" + (input.masks.labels.grid == input.ct.grid ? "" : " (they were on a grid other than the CT's)"),
             String(format: "subject frame = patient LPS shifted by %.2f mm along x, so that the lumbar midline is x = 0", shift.x),
-            "bones from the masks; skin (outer \(Int(skinMm)) mm of the body above \(Int(bodyThresholdHU)) HU), fat (≤ \(Int(fatUpperHU)) HU) and muscle (\(Int(muscleRangeHU.lowerBound))…\(Int(muscleRangeHU.upperBound)) HU behind the spine, or the masks' muscles) from the CT; other bone above \(Int(boneThresholdHU)) HU",
+            "bones from the masks; skin (outer \(Int(skinMm)) mm of the body above \(Int(bodyThresholdHU)) HU), fat (≤ \(Int(fatUpperHU)) HU; subcutaneous outside the body wall, deep fat within it) and muscle (\(Int(muscleRangeHU.lowerBound))…\(Int(muscleRangeHU.upperBound)) HU behind the spine, or the masks' muscles) from the CT; other bone above \(Int(boneThresholdHU)) HU",
             "modelled from the vertebrae as in the phantom, not seen in the CT: facet joints, discs, thecal sac, epidural fat, nerve roots, ligaments, the sacral canal, the pars" + (carved.isEmpty ? "" : " and the carved defects"),
         ]
         notes += orientationNotes(input.ct.grid)

@@ -54,7 +54,7 @@ public struct HounsfieldTable: Sendable {
         switch Tissue(rawValue: label) {
         case .air, .none: air
         case .skin: skin
-        case .subcutaneousFat, .epiduralFat: fat
+        case .subcutaneousFat, .epiduralFat, .deepFat: fat
         case .muscle, .erectorSpinae, .psoas, .quadratusLumborum: sex == .male ? muscleMale : muscleFemale
         case .multifidus: sex == .male ? multifidusMale : multifidusFemale
         case .ligament, .fascia: ligament

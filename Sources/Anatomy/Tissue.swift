@@ -38,6 +38,9 @@ public enum Tissue: UInt8, CaseIterable, Sendable, Codable {
     /// Bone that a patient's CT shows and its masks do not name (ribs, femora; `parsguide subject`): Hounsfield
     /// units above `PatientCTBuild.boneThresholdHU` outside the vertebra, sacrum and hip masks.
     case otherBone = 119
+    /// Fat inside the body wall (`parsguide subject`): visceral, retroperitoneal and intermuscular fat — the
+    /// CT's fat that does not reach the skin through fat (`PatientCTResampler.Sampled.separateDeepFat`).
+    case deepFat = 120
 
     /// True for every bone label (vertebrae, sacrum, ilium, other bone).
     public var isBone: Bool { Tissue.isBone(rawValue) }
@@ -83,6 +86,7 @@ public enum Tissue: UInt8, CaseIterable, Sendable, Codable {
         case .psoas: "psoas"
         case .quadratusLumborum: "quadratus lumborum"
         case .otherBone: "other bone"
+        case .deepFat: "deep fat"
         }
     }
 }

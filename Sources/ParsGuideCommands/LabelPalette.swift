@@ -10,6 +10,7 @@ enum LabelPalette {
         case .sacrum, .ilium, .otherBone: RGB(214, 204, 170)
         case .skin: RGB(230, 180, 150)
         case .subcutaneousFat, .epiduralFat: RGB(240, 215, 110)
+        case .deepFat: RGB(205, 180, 90)
         case .muscle: RGB(170, 60, 60)
         case .multifidus: RGB(190, 80, 70)
         case .erectorSpinae: RGB(150, 50, 55)

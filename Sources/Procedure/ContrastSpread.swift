@@ -21,6 +21,7 @@ public enum ContrastSpread {
         Tissue.epiduralFat.rawValue: 6,
         Tissue.otherSoftTissue.rawValue: 6,
         Tissue.subcutaneousFat.rawValue: 8,
+        Tissue.deepFat.rawValue: 8,
         Tissue.ligament.rawValue: 12,
         Tissue.muscle.rawValue: 15,
         Tissue.multifidus.rawValue: 15,

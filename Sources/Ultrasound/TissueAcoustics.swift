@@ -51,7 +51,7 @@ public struct TissueAcoustics: Hashable, Sendable {
         switch Tissue(rawValue: label) {
         case .air: return couplingGel
         case .skin: return skin
-        case .subcutaneousFat: return fat
+        case .subcutaneousFat, .deepFat: return fat
         case .epiduralFat: return TissueAcoustics(speedMPerS: fat.speedMPerS, densityKgPerM3: fat.densityKgPerM3, attenuationDBPerCmMHz: fat.attenuationDBPerCmMHz, backscatterDB: -4)
         case .muscle, .multifidus, .erectorSpinae, .psoas, .quadratusLumborum: return muscle
         case .ligament, .parsDefect, .fascia: return ligament

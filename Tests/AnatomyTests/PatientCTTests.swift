@@ -52,7 +52,7 @@ private let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent(
         // the usual adult range (30–60°).
         var counts = [Int](repeating: 0, count: 256)
         for l in s.labels.voxels { counts[Int(l)] += 1 }
-        for t: Tissue in [.skin, .subcutaneousFat, .muscle, .erectorSpinae, .psoas, .intervertebralDisc, .dura, .cerebrospinalFluid, .facetJoint, .ilium] {
+        for t: Tissue in [.skin, .subcutaneousFat, .deepFat, .muscle, .erectorSpinae, .psoas, .intervertebralDisc, .dura, .cerebrospinalFluid, .facetJoint, .ilium] {
             #expect(counts[Int(t.rawValue)] > 0, "no \(t.name)")
         }
         let slope = try #require(s.measurements["sacralSlopeDegrees"])
@@ -162,6 +162,49 @@ private let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent(
                                                  names: [27: "vertebrae_L5", 25: "sacrum", 86: "autochthon_left", 5: "liver"])
         #expect(mapped.labels.voxels == [0, Tissue.l5.rawValue, Tissue.sacrum.rawValue, Tissue.erectorSpinae.rawValue])
         #expect(mapped.structures == ["autochthon_left", "sacrum", "vertebrae_L5"])
+    }
+
+    /// An analytic body, 1 mm voxels, three identical axial slices: skin r 48–50 mm, fat 38–48, a muscle
+    /// ring 33–38 with a 4 mm gap in front, fat inside with an organ (r < 10), the air outside. A fascial
+    /// strand in the subcutaneous fat (10 mm of fat-range voxels at −50 HU) and, in a copy, the ring's
+    /// front third blurred into fat at −50 HU (a thin wall a coarse scan cannot resolve).
+    static func analyticBody(blurredFront: Bool) throws -> PatientCTResampler.Sampled {
+        let n = 110, grid = try Grid(dimensions: SIMD3(n, n, 3), spacingMm: Vector3(1, 1, 1), originMm: Vector3(-54.5, -54.5, -1))
+        var labels = Volume<UInt8>(grid: grid, repeating: 0), hu = Volume<Int16>(grid: grid, repeating: -1000)
+        var outside = [Bool](repeating: false, count: grid.voxelCount)
+        for k in 0..<3 { for j in 0..<n { for i in 0..<n {
+            let p = grid.world(i, j, k), r = (p.x * p.x + p.y * p.y).squareRoot(), v = grid.linearIndex(i, j, k)
+            let front = p.y < 0 && abs(p.x) < r * 0.5   // the anterior third (−y is anterior in LPS)
+            var label = Tissue.air.rawValue, value: Int16 = -1000
+            if r >= 50 { outside[v] = true } else if r >= 48 { label = Tissue.skin.rawValue; value = 20 }
+            else if r >= 38 { label = Tissue.subcutaneousFat.rawValue; value = abs(r - 43) < 0.5 && p.x > 0 && p.x < 10 && p.y > 0 ? -50 : -100 }
+            else if r >= 33 {
+                if p.y < -30 && abs(p.x) < 2 { label = Tissue.subcutaneousFat.rawValue; value = -100 }   // the 4 mm gap
+                else if blurredFront && front { label = Tissue.subcutaneousFat.rawValue; value = -50 }
+                else { label = Tissue.muscle.rawValue; value = 50 }
+            } else if r >= 10 { label = Tissue.subcutaneousFat.rawValue; value = -100 }
+            else { label = Tissue.otherSoftTissue.rawValue; value = 40 }
+            labels[i, j, k] = label; hu[i, j, k] = value
+        } } }
+        return PatientCTResampler.Sampled(labels: labels, hounsfield: hu, outside: outside)
+    }
+
+    @Test("Fat splits at the body wall: outside it subcutaneous, within it deep — across a gap, a blurred wall and past a fascial strand")
+    func fatSplitsAtTheBodyWall() throws {
+        for blurred in [false, true] {
+            var body = try Self.analyticBody(blurredFront: blurred)
+            body.separateDeepFat()
+            let g = body.labels.grid
+            var wrong: [String] = []
+            for k in 0..<3 { for j in 0..<g.dimensions.y { for i in 0..<g.dimensions.x {
+                let p = g.world(i, j, k), r = (p.x * p.x + p.y * p.y).squareRoot(), l = body.labels[i, j, k]
+                // Within a cell (2 mm, 2.9 across) of the wall either label is fair.
+                if r >= 41 && r < 47 && l != Tissue.subcutaneousFat.rawValue { wrong.append("subcutaneous at r \(r): \(l)") }
+                if r >= 11 && r < 30 && l != Tissue.deepFat.rawValue { wrong.append("deep at r \(r): \(l)") }
+            } } }
+            let examples = wrong.prefix(3).joined(separator: "; ")
+            #expect(wrong.count == 0, "blurred front \(blurred): \(wrong.count) voxels, e.g. \(examples)")
+        }
     }
 
     @Test("Convex hull of lattice points: corners counter-clockwise, inside and outside told apart")
