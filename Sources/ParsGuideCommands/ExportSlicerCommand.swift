@@ -18,8 +18,7 @@ struct ExportSlicerCommand: ParsableCommand {
         so in Slicer they land on the patient's own CT; for a phantom, load its ct.nii.gz beside them.
         """)
 
-    @Option(help: "Subject folder (from `parsguide subject` or `parsguide phantom`).")
-    var subject: String
+    @OptionGroup var subjectFolder: SubjectOption
 
     @Option(help: "A plan made on this subject by `parsguide plan`.")
     var plan: String?
@@ -32,7 +31,7 @@ struct ExportSlicerCommand: ParsableCommand {
 
     func run() throws {
         let folder = try OutputFolder(out, command: "export-slicer", force: force)
-        let planning = try PlanningSubject.load(directory: subject)
+        let planning = try subjectFolder.load()
         let needlePlan = try plan.map { try NeedlePlan.read(path: $0, for: planning) }
         let shift = planning.document.source?.subjectFromPatientMm ?? [0, 0, 0]
         let toPatient = Vector3(-shift[0], -shift[1], -shift[2])

@@ -22,7 +22,7 @@ struct FluoroCommand: ParsableCommand {
         shows as a lucent band (its brightening in grey levels against the same shot with the cleft filled).
         """)
 
-    @Option(help: "Subject folder written by `parsguide phantom` (uses its ct.nii.gz, labels and landmarks).")
+    @Option(help: ArgumentHelp("Subject folder, from `parsguide phantom` or `parsguide subject` (uses its ct.nii.gz, labels and landmarks).", valueName: "DIR"))
     var subject: String?
 
     @Option(help: "A CT in Hounsfield units (NIfTI, any orientation its header states).")

@@ -25,7 +25,7 @@ struct IllustrateCommand: ParsableCommand {
         quarter of their opacity.
         """)
 
-    @Option(help: "Subject folder written by `parsguide phantom`.") var subject: String
+    @OptionGroup var subjectFolder: SubjectOption
     @Option(name: .customLong("us-pose"), help: "A view preset or a pose JSON file.") var usPose: String?
     @Option(name: .customLong("fluoro-view"), help: "ap, lateral, oblique-left or oblique-right.") var fluoroView: String?
     @Option(help: "A plan from `parsguide plan`: its needle, and its probe pose for --us-pose plan.") var plan: String?
@@ -57,10 +57,10 @@ struct IllustrateCommand: ParsableCommand {
         guard dims.count == 2, (16...4096).contains(dims[0]), (16...4096).contains(dims[1]) else {
             throw ValidationError("--size '\(size)' is not WIDTHxHEIGHT with sides 16–4096")
         }
-        let planning = try PlanningSubject.load(directory: subject)
+        let planning = try subjectFolder.load()
         let plan = try self.plan.map { try NeedlePlan.read(path: $0, for: planning) }
         var renderer = SurfaceRenderer(labels: planning.labels)
-        renderer.surfaces = SurfaceMeshes(try SubjectSurfaces.read(directory: subject, files: planning.document.files), labels: planning.labels)
+        renderer.surfaces = SurfaceMeshes(try SubjectSurfaces.read(directory: subjectFolder.subject, files: planning.document.files), labels: planning.labels)
         if let translucent {
             renderer.translucentSide = try Side.parse(translucent)
         }

@@ -18,8 +18,7 @@ struct PlanCommand: ParsableCommand {
         `parsguide ultrasound --pose-json`. A target no safe path reaches gives the reasons, not a plan.
         """)
 
-    @Option(help: "Subject folder written by `parsguide phantom`.")
-    var subject: String
+    @OptionGroup var subjectFolder: SubjectOption
 
     @Option(help: "Target: LEVEL-SIDE, e.g. L5-left.")
     var target: String
@@ -47,7 +46,7 @@ struct PlanCommand: ParsableCommand {
         var planner = InPlanePlanner()
         planner.rotation = rotationDeg.map { .degrees($0) }
         planner.needle = try needle.map(Needle.parse)
-        let subject = try PlanningSubject.load(directory: self.subject)
+        let subject = try subjectFolder.load()
         let plan = try planner.plan(subject, target: target)
         try OutputFile.write(plan.encoded(), to: out, kind: .json)
         print(String(format: "wrote %@: %@ → %@, %.1f mm at %.0f° to the probe face (%.0f° to the beam), entry %.1f mm beyond the probe's cranial end; clearances dura %.1f, nerve roots %.1f mm",

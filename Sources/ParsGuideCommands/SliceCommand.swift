@@ -16,8 +16,7 @@ struct SliceCommand: ParsableCommand {
 
     enum Layer: String, ExpressibleByArgument, CaseIterable { case labels, ct }
 
-    @Option(help: "Subject folder written by `parsguide phantom`.")
-    var subject: String
+    @OptionGroup var subjectFolder: SubjectOption
 
     @Option(help: "Which volume: labels (colour) or ct (grey).")
     var volume: Layer = .labels
@@ -53,6 +52,8 @@ struct SliceCommand: ParsableCommand {
     }
 
     func run() throws {
+        try subjectFolder.check()
+        let subject = subjectFolder.subject
         let file = volume == .labels ? SubjectWriter.labelsFile : SubjectWriter.ctFile
         let image = try NIfTI.read(path: (subject as NSString).appendingPathComponent(file))
         let position: Double

@@ -22,7 +22,7 @@ struct UltrasoundCommand: ParsableCommand {
         (Float32 NIfTI, scan-converted at --pixel-mm around the point).
         """)
 
-    @Option(help: "Subject folder written by `parsguide phantom`.")
+    @Option(help: ArgumentHelp("Subject folder, from `parsguide phantom` or `parsguide subject`.", valueName: "DIR"))
     var subject: String?
 
     @Option(help: "Preset view: \(ProbeView.allCases.map(\.rawValue).joined(separator: ", ")).")

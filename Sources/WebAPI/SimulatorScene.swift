@@ -23,7 +23,7 @@ public struct SimulatorScene: Sendable {
         registry = try registryPath.map { try Registry(path: $0) }
     }
 
-    /// A subject folder written by `parsguide phantom`.
+    /// A subject folder written by `parsguide phantom` or `parsguide subject`.
     public init(directory: String, registryPath: String? = nil) throws {
         procedure = try ProcedureScene(directory: directory)
         self.registryPath = registryPath

@@ -21,6 +21,26 @@ import Testing
 
     static func message(_ e: Error?) -> String { e.map { ParsGuide.message(for: $0) } ?? "" }
 
+    @Test("Every command that needs a subject folder refuses another folder with one sentence, before reading volumes")
+    func aFolderThatIsNotASubjectIsRefusedAlike() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("not-a-subject-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let out = dir + "/out"
+        let sentence = "\(dir) is not a subject folder: subject.json is missing"
+        for args in [["plan", "--subject", dir, "--target", "L5-left", "--out", out + ".json"],
+                     ["illustrate", "--subject", dir, "--fluoro-view", "ap", "--out", out + ".png"],
+                     ["slice", "--subject", dir, "--plane", "axial", "--at-mm", "0", "--out", out + ".png"],
+                     ["export-slicer", "--subject", dir, "--out", out],
+                     ["insert", "--subject", dir, "--plan", dir + "/plan.json", "--out", out],
+                     ["inject", "--subject", dir, "--plan", dir + "/plan.json", "--out", out],
+                     ["confirm", "--subject", dir, "--plan", dir + "/plan.json", "--out", out]] {
+            let text = Self.message(Self.run(args))
+            #expect(text.contains(sentence), "\(args[0]): \(text)")
+            #expect(!FileManager.default.fileExists(atPath: out) && !FileManager.default.fileExists(atPath: out + ".png"), "\(args[0]) wrote an output")
+        }
+    }
+
     @Test("Defaults reproduce the flagship patient")
     func defaults() throws {
         let c = try #require(try ParsGuide.parseAsRoot(["phantom", "--out", "/tmp/x"]) as? PhantomCommand)
