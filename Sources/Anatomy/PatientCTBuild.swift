@@ -82,8 +82,9 @@ public enum PatientCTBuild {
         progress(String(format: "resampling the CT and masks onto %d×%d×%d voxels of %.2f mm", grid.dimensions.x, grid.dimensions.y, grid.dimensions.z, h))
         var sampled = PatientCTResampler(ct: input.ct, outside: outside, masks: input.masks.labels, shift: shift, spinePlane: survey.spinePlane(shift: shift))
             .resample(onto: grid)
-        progress("skin, and fat split at the body wall")
+        progress("skin")
         sampled.addSkin(thicknessMm: skinMm)
+        progress("fat split at the body wall")
         sampled.separateDeepFat()
 
         progress("joints, discs, canal and pars from the vertebrae")

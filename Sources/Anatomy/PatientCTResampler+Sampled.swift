@@ -9,19 +9,20 @@ extension PatientCTResampler {
 
         /// Splits the CT's fat (all labelled subcutaneous by `classify`) at the body wall, slice by axial slice.
         /// The wall is the body's tissue other than skin, fat and the air outside, plus the fat-range voxels
-        /// above `wallHU` farther than `skinMarginMm` from the skin: the abdominal wall's thin muscles and
+        /// above `wallHU` in cells farther than `skinMarginMm` from the skin's: the abdominal wall's thin muscles and
         /// fasciae, which the scan's voxels blur with the fat around them (the linea alba of a 3 mm scan reads
         /// −50 HU). On cells of about `cellMm`, its pieces of `wallPieceMm2` or more (`largePieces`) are closed
         /// by `closingMm` so the gaps between its muscles close; the fat the closed wall encloses — visceral,
         /// retroperitoneal, intermuscular — becomes `Tissue.deepFat`, the fat outside it stays subcutaneous.
         /// All five values are chosen. Slices run in parallel, each writing only its own voxels.
         mutating func separateDeepFat(cellMm: Double = 2, closingMm: Double = 6, wallPieceMm2: Double = 400,
-                                      wallHU: Int16 = -70, skinMarginMm: Double = 3) {
+                                      wallHU: Int16 = -70, skinMarginMm: Double = 4) {
             let g = labels.grid, d = g.dimensions, plane = d.x * d.y, h = g.spacingMm.x
             let f = max(1, Int((cellMm / h).rounded()))
             let minimumCells = Int(wallPieceMm2 / (Double(f) * h * Double(f) * h))
             let cx = (d.x + f - 1) / f, cy = (d.y + f - 1) / f, radius = max(1, Int((closingMm / (Double(f) * h)).rounded()))
-            let margin = max(1, Int((skinMarginMm / h).rounded()))
+            let margin = max(1, Int((skinMarginMm / (Double(f) * h)).rounded()))
+            let cellOfColumn = (0..<d.x).map { $0 / f }
             let fat = Tissue.subcutaneousFat.rawValue, skin = Tissue.skin.rawValue, deep = Tissue.deepFat.rawValue
             outside.withUnsafeBufferPointer { o in
                 hounsfield.voxels.withUnsafeBufferPointer { hu in
@@ -30,14 +31,22 @@ extension PatientCTResampler {
                         let l = SharedVoxels(base: l.baseAddress!)
                         DispatchQueue.concurrentPerform(iterations: d.z) { k in
                             let slice = l.base + plane * k, out = o.base + plane * k, values = hu.base + plane * k
-                            let nearSkin = Self.square(UnsafeBufferPointer(start: slice, count: plane).map { $0 == skin },
-                                                       width: d.x, height: d.y, radius: margin, dilate: true)
-                            var wall = [Bool](repeating: false, count: cx * cy)
-                            for j in 0..<d.y { for i in 0..<d.x {
-                                let v = i + d.x * j, label = slice[v]
-                                let isWall = label == fat ? values[v] > wallHU && !nearSkin[v] : label != skin && !(label == 0 && out[v])
-                                if isWall { wall[i / f + cx * (j / f)] = true }
-                            } }
+                            // Cells with skin, and the cells within `margin` of them: there fat-range voxels are
+                            // the skin's partial volume with fat, never wall.
+                            var skinCells = [Bool](repeating: false, count: cx * cy), wall = skinCells
+                            for j in 0..<d.y {
+                                let row = cx * (j / f)
+                                for i in 0..<d.x where slice[i + d.x * j] == skin { skinCells[row + cellOfColumn[i]] = true }
+                            }
+                            let nearSkin = Self.square(skinCells, width: cx, height: cy, radius: margin, dilate: true)
+                            for j in 0..<d.y {
+                                let row = cx * (j / f)
+                                for i in 0..<d.x {
+                                    let v = i + d.x * j, label = slice[v], c = row + cellOfColumn[i]
+                                    let isWall = label == fat ? values[v] > wallHU && !nearSkin[c] : label != skin && !(label == 0 && out[v])
+                                    if isWall { wall[c] = true }
+                                }
+                            }
                             let pieces = Self.largePieces(of: wall, width: cx, height: cy, minimumCells: minimumCells)
                             let closed = Self.square(Self.square(pieces, width: cx, height: cy, radius: radius, dilate: true),
                                                      width: cx, height: cy, radius: radius, dilate: false)
@@ -46,14 +55,18 @@ extension PatientCTResampler {
                             for c in 0..<(cx * cy) where !closed[c] && (c % cx == 0 || c % cx == cx - 1 || c / cx == 0 || c / cx == cy - 1) {
                                 reached[c] = true; stack.append(c)
                             }
+                            func visit(_ n: Int) { if !reached[n] && !closed[n] { reached[n] = true; stack.append(n) } }
                             while let c = stack.popLast() {
                                 let i = c % cx, j = c / cx
-                                for n in [i > 0 ? c - 1 : -1, i < cx - 1 ? c + 1 : -1, j > 0 ? c - cx : -1, j < cy - 1 ? c + cx : -1]
-                                where n >= 0 && !reached[n] && !closed[n] { reached[n] = true; stack.append(n) }
+                                if i > 0 { visit(c - 1) }
+                                if i < cx - 1 { visit(c + 1) }
+                                if j > 0 { visit(c - cx) }
+                                if j < cy - 1 { visit(c + cx) }
                             }
-                            for j in 0..<d.y { for i in 0..<d.x where slice[i + d.x * j] == fat && !reached[i / f + cx * (j / f)] {
-                                slice[i + d.x * j] = deep
-                            } }
+                            for j in 0..<d.y {
+                                let row = cx * (j / f)
+                                for i in 0..<d.x where slice[i + d.x * j] == fat && !reached[row + cellOfColumn[i]] { slice[i + d.x * j] = deep }
+                            }
                         }
                     }
                 }
