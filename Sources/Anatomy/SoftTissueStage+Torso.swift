@@ -88,6 +88,7 @@ extension SoftTissueStage {
         let deepMuscles = deepMuscleAreasMm2(zOriginMm: sg.world(0, 0, 0).z, sliceCount: sg.dimensions.z)
 
         let zErectorEnd = geo[.l5]!.bodyCentre.z - 50
+        let zSupraspinousEnd = geo[.l5]!.spinousProcessTip.z
         let zMultifidusTop = geo[.l1]!.bodyCentre.z, zMultifidusFull = geo[.l5]!.bodyCentre.z
         var labels = Volume<UInt8>(grid: full, repeating: 0)
         let nx = full.dimensions.x, ny = full.dimensions.y
@@ -102,6 +103,7 @@ extension SoftTissueStage {
                 let z = o.z + Double(k) * h
                 let ys = ySkin[k], yc = ys - b, a = aOfSlice[k]
                 let paraspinal = rise.paraspinal[k], gluteal = rise.gluteal[k]
+                let ligamentHalfWidth = Self.supraspinousHalfWidthMm(at: z, endZ: zSupraspinousEnd)
                 let yCanal = Self.interpolate(canalProfile, z)
                 let body = Self.interpolate(bodyProfile.map { ($0.0, $0.1) }, z)
                 let bodyHalf = Self.interpolate(bodyProfile.map { ($0.0, $0.2) }, z)
@@ -166,7 +168,7 @@ extension SoftTissueStage {
                         if !inBody(i, dy, surface) { label = 0 }
                         else if !inBody(i, dy, underSkin) { label = Tissue.skin.rawValue }
                         else if !inBody(i, dy, underFat) { label = Tissue.subcutaneousFat.rawValue }
-                        else if abs(x) <= 4 && y > ys - skin - fat - lig { label = Tissue.ligament.rawValue }
+                        else if ligamentHalfWidth > 0, abs(x) <= ligamentHalfWidth, y > ys - skin - fat - lig { label = Tissue.ligament.rawValue }
                         else if !inEllipse(i, underFat) {
                             label = abs(x) < Self.paraspinalHalfWidthMm && y > yCanal ? paraspinalLabel(i, dy) : Tissue.muscle.rawValue
                         }
@@ -191,6 +193,15 @@ extension SoftTissueStage {
             }
         }
         return labels
+    }
+
+    /// Half-width of the supraspinous ligament over the spinous-process tips at height z, mm: 4 mm down to
+    /// the L5 tip, then narrowing to nothing 10 mm below it (both chosen: the ligament is described as thin
+    /// or absent below L4–L5, Heylings, J Anat 1978;125:127–131 — not in the data sheet). Before, an 8 mm
+    /// strip ran the grid's whole height, over the sacrum and the intergluteal cleft.
+    static func supraspinousHalfWidthMm(at z: Double, endZ: Double) -> Double {
+        let t = min(1, max(0, (z - (endZ - 10)) / 10))
+        return 4 * t * t * (3 - 2 * t)
     }
 
     /// True inside the unit superellipse |u|⁴ + |v|⁴ ≤ 1 (v ≥ 0 is toward the front).
