@@ -36,7 +36,7 @@ public struct DefectLucency: Sendable, Equatable {
     /// Bone and cleft are counted within this distance of the cleft voxel along each ray, mm (chosen: the
     /// pars and the articular processes around it, not the bodies and pelvis the ray also crosses).
     public static let windowMm = 15.0
-    /// The band stands out when it brightens its pixels by at least this many grey levels (chosen: 4 % of
+    /// The band's ridge must brighten by at least this many grey levels to stand out (chosen: 4 % of
     /// the display range; a calibrated display shows one grey level over a large uniform field, but a thin
     /// band over the overlapping shadows of the articular processes needs several times that).
     public static let visibleRiseGrey = 10.0
