@@ -4,7 +4,7 @@ import Ultrasound
 
 /// The web simulator's probe presets: a probe view on one side of the session's level, named "VIEW-SIDE"
 /// (a JSON string, parsed as a `NamedChoice`: an unknown one is a 400 naming the allowed presets). In
-/// `transverse` the side only sets which way a tilt turns the beam, as on the command line.
+/// `transverse` the side sets the target's side and which way a tilt turns the beam, as on the command line.
 public enum WebProbePreset: String, NamedChoice, Codable, Sendable {
     case sagittalFacetsLeft = "sagittal-facets-left", sagittalFacetsRight = "sagittal-facets-right"
     case parsObliqueLeft = "pars-oblique-left", parsObliqueRight = "pars-oblique-right"
