@@ -43,7 +43,6 @@ struct CTStage: SpineGridWork {
             .compactMap { label in boxes[Int(label)].map { (label, $0.expanded(by: 2, within: grid)) } }
         let spineVoxels = spine.voxels, spineGrid = grid
         let shells = ResultSlots<[Float]>(count: bones.count), deep = ResultSlots<[Bool]>(count: bones.count)
-        let thinRadius = max(1, Int((table.corticalBelowThicknessMm / 2 / h).rounded()))
         let thin = Float(table.corticalBelowThicknessMm / 2)
         DispatchQueue.concurrentPerform(iterations: bones.count) { b in
             let (label, region) = bones[b]
@@ -51,7 +50,9 @@ struct CTStage: SpineGridWork {
                 DistanceTransform.distancesMm(grid: spineGrid, box: region) { v[$0] != label }
             }
             shells[b] = d
-            deep[b] = Self.dilate(d.map { $0 >= thin }, size: region.size, radius: thinRadius)
+            // Within `thin` (Euclidean) of a voxel deeper than `thin`: a ball, so the cancellous core has no
+            // corners (a cube dilation here drew rectangles into every AP shot).
+            deep[b] = DistanceTransform.distancesMm(grid: spineGrid, box: region, features: d.map { $0 >= thin }).map { $0 <= thin }
         }
         var cortical = [Bool](hugePagesRepeating: false, count: spine.voxels.count)
         for (b, (label, region)) in bones.enumerated() {

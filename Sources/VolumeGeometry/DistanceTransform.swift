@@ -8,6 +8,18 @@ public enum DistanceTransform {
     /// `isFeature` holds (0 on features). Features outside the box are not seen.
     /// - Returns: Distances, x fastest, in the box's own index order.
     public static func distancesMm(grid: Grid, box: IndexBox, isFeature: (Int) -> Bool) -> [Float] {
+        distancesMm(grid: grid, box: box, isFeatureAt: { lin, _ in isFeature(lin) })
+    }
+
+    /// As `distancesMm(grid:box:isFeature:)`, with the features a mask over the box in its own order
+    /// (x fastest, `box.size` voxels).
+    public static func distancesMm(grid: Grid, box: IndexBox, features: [Bool]) -> [Float] {
+        precondition(features.count == box.size.x * box.size.y * box.size.z, "one feature flag per voxel of the box")
+        return distancesMm(grid: grid, box: box, isFeatureAt: { _, n in features[n] })
+    }
+
+    /// The transform, with `isFeature(lin, n)` given both a voxel's linear index in the grid and in the box.
+    private static func distancesMm(grid: Grid, box: IndexBox, isFeatureAt isFeature: (_ lin: Int, _ n: Int) -> Bool) -> [Float] {
         let size = box.size
         let nx = size.x, ny = size.y, nz = size.z
         let s = grid.spacingMm
@@ -23,7 +35,7 @@ public enum DistanceTransform {
                     let lin = grid.linearIndex(box.lower.x, box.lower.y + j, box.lower.z + k)
                     var any = false
                     for i in 0..<nx {
-                        let isF = isFeature(lin + i)
+                        let isF = isFeature(lin + i, n + i)
                         f[n + i] = isF ? 0 : inf
                         any = any || isF
                     }
