@@ -83,6 +83,9 @@ expect "ultrasound --noise-floor-db=-5" "noise floor -5" -- ultrasound --phantom
 expect "ultrasound --noise-floor-db nan" "noise floor nan" -- ultrasound --phantom point --depth-mm 50 --noise-floor-db nan --out new.png
 expect "ultrasound --noise-floor-db abc" "'abc' is not a number" -- ultrasound --phantom point --depth-mm 50 --noise-floor-db abc --out new.png
 expect "ultrasound --display fancy" "unknown display 'fancy'" -- ultrasound --phantom point --depth-mm 50 --display fancy --out new.png
+expect "ultrasound --size 12x512" "image side 12 px is out of range: allowed 16–4096 px" -- ultrasound --phantom point --depth-mm 50 --size 12x512 --out new.png
+expect "ultrasound --size abc" "image size 'abc' is not N or WIDTHxHEIGHT" -- ultrasound --phantom point --depth-mm 50 --size abc --out new.png
+expect "fluoro --size 640x480" "--size 640x480 is not square" -- fluoro --ct sentinel.nii --view ap --size 640x480 --out new.png
 # DICOM conversion: refused outputs, and folders that are not one readable series.
 dicom=$root/../shared/data/pydicom-ct5n fixtures=$root/Tests/DICOMTests/Fixtures example=$root/../shared/data/totalsegmentator-example
 expect "convert --out ''" "--out is empty" -- convert --dicom "$dicom" --out ""

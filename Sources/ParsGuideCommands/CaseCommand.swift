@@ -26,7 +26,7 @@ struct CaseCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Rehearse on this subject folder (from `parsguide phantom` or `parsguide subject`) instead of the published patient: no clinical findings, outcome or registry.", valueName: "DIR"))
     var subject: String?
     @Option(help: "Registry file to add the case to (default: a fresh DIR/parsguide.sqlite; not with --subject).") var db: String?
-    @Option(help: "Seed of the CT texture and the speckle.") var seed: UInt64 = 1
+    @OptionGroup var seed: SeedOption
     @Option(name: .customLong("height-cm"), help: "Height, cm (default 177; not with --subject).") var heightCm: Double?
     @Option(name: .customLong("weight-kg"), help: "Weight, kg (default 74; not with --subject).") var weightKg: Double?
     @Option(help: "Age, years (default 51; not with --subject).") var age: Double?
@@ -63,7 +63,7 @@ struct CaseCommand: ParsableCommand {
         }
         let folder = try OutputFolder(out, command: "case", force: force)
         if let db { try Self.checkRegistry(db, outside: folder) }
-        o.out = out; o.db = db; o.seed = seed; o.level = level; o.panelPixels = panel
+        o.out = out; o.db = db; o.seed = seed.seed; o.level = level; o.panelPixels = panel
         let clock = ContinuousClock()
         var replaced: String?
         let elapsed = try clock.measure {

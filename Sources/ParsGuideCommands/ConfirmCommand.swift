@@ -25,8 +25,7 @@ struct ConfirmCommand: ParsableCommand {
     @Option(help: "Needle tip x,y,z in world LPS mm (default: the plan's target).")
     var tip: String?
 
-    @Option(help: "Detector pixels per side.")
-    var size: Int = 512
+    @OptionGroup var size: SquareSizeOption
 
     @Option(help: "Output folder: new or empty, or with --force one that ParsGuide wrote.")
     var out: String
@@ -35,13 +34,13 @@ struct ConfirmCommand: ParsableCommand {
     var force = false
 
     func run() throws {
-        guard (64...2048).contains(size) else { throw ValidationError("--size \(size) is out of range: allowed 64–2048") }
+        try size.check()
         let folder = try OutputFolder(out, command: "confirm", force: force)
         let (subject, plan) = try input.load()
         let scene = try FluoroScene.load(subject: input.subject, ct: nil, labels: nil, format: .verse)
         let iodine = try contrast.map { try IodineVolume.read(path: $0) }
         let set = try Confirmation.render(scene: scene, labels: subject.labels, plan: plan, tipMm: try tip.map { try parseVector($0, flag: "--tip") },
-                                          contrast: iodine, pixels: size)
+                                          contrast: iodine, pixels: size.pixels)
         let dir = try folder.begin()
         var files: [String: String] = [:]
         for shot in set.shots {

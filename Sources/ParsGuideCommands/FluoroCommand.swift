@@ -61,8 +61,7 @@ struct FluoroCommand: ParsableCommand {
     @Option(name: .customLong("detector-mm"), help: "Side of the square detector, mm.")
     var detectorMm: Double = 300
 
-    @Option(help: "Detector pixels per side.")
-    var size: Int = 512
+    @OptionGroup var size: SquareSizeOption
 
     @Option(help: "Tube voltage, kVp (\(Spectrum.tubeVoltage.allowedText)).")
     var kvp: Double = ShotTechnique.standard.kVp
@@ -81,8 +80,7 @@ struct FluoroCommand: ParsableCommand {
     @Option(help: "Tube current–time product of the shot, mAs (\(ShotTechnique.tubeCurrentTime.allowedText)).")
     var mas: Double = ShotTechnique.standard.mAs
 
-    @Option(help: "Seed of the noise.")
-    var seed: UInt64 = 1
+    @OptionGroup var seed: SeedOption
 
     @Flag(help: "Radiograph display (bone white) instead of fluoroscopy (bone dark).")
     var invert = false
@@ -100,6 +98,7 @@ struct FluoroCommand: ParsableCommand {
         guard (subject == nil) != (ct == nil) else { throw ValidationError("give exactly one of --subject DIR and --ct FILE") }
         guard (view == nil) != (sourceDir == nil) else { throw ValidationError("give exactly one of --view and --source-dir") }
         guard labels == nil || ct != nil else { throw ValidationError("--labels goes with --ct (a subject has its own)") }
+        try size.check()
         _ = try ShotTechnique(kVp: kvp, mAs: mas)
         if let view { _ = try CArm.View.parse(view) }
         try CArm.View.obliqueAngle.checked(obliqueDeg)
@@ -117,7 +116,7 @@ struct FluoroCommand: ParsableCommand {
         }
         let iso = try scene.isocentre(isocenter)
         let carm = try CArm(isocentreMm: iso, sourceDirection: direction, up: try parseVector(up, flag: "--up"),
-                            sadMm: sadMm, sidMm: sidMm, detectorMm: detectorMm, pixels: size)
+                            sadMm: sadMm, sidMm: sidMm, detectorMm: detectorMm, pixels: size.pixels)
         let technique = try ShotTechnique(kVp: kvp, mAs: mas)
         let spectrum = try monoKeV.map { try Spectrum.monochromatic(keV: $0) } ?? Spectrum.tungsten(kVp: kvp)
         let shaft = try needle.shaft()
@@ -132,7 +131,7 @@ struct FluoroCommand: ParsableCommand {
         var transmission = image.transmission
         if noise {
             let n0 = QuantumNoise.unattenuatedPhotons(carm: carm, spectrum: spectrum, kVp: spectrum.kVp ?? kvp, mAs: mas)
-            transmission = QuantumNoise.apply(to: transmission, photons: n0, seed: seed)
+            transmission = QuantumNoise.apply(to: transmission, photons: n0, seed: seed.seed)
         }
         try PNG.write(FluoroscopyDisplay.image(image, transmission: transmission, invert: invert), to: out)
         if let raw { try NIfTI.write(DetectorVolume.lineIntegrals(image), to: raw, description: "ParsGuide DRR line integrals") }

@@ -41,7 +41,8 @@ struct IllustrateCommand: ParsableCommand {
     @Option(help: "Iodine volume (mg I/mL) from `parsguide inject`.") var contrast: String?
     @Flag(help: "Draw the skin as a faint envelope.") var skin = false
     @Option(help: "Also draw the X-ray beam of this C-arm view as an arrow from the isocentre toward its source (ap, lateral, oblique-left, oblique-right).") var xray: String?
-    @Option(help: "Picture size WIDTHxHEIGHT (a C-arm view is square: WIDTH is used).") var size: String = "1024x768"
+    @Option(help: ArgumentHelp(PixelSize.constant(width: 1024, height: 768).rectangleHelp + " A C-arm view is square: WIDTH is used.", valueName: "WIDTHxHEIGHT"), transform: PixelSize.parse)
+    var size = PixelSize.constant(width: 1024, height: 768)
     @Option(help: "Output PNG.") var out: String
 
     func validate() throws { try checkOutputFiles([(out, .png, "--out")]) }
@@ -53,10 +54,6 @@ struct IllustrateCommand: ParsableCommand {
         if let translucent { _ = try Side.parse(translucent) }
         _ = try SpinalLevel.parse(level)
         _ = try Side.parse(side)
-        let dims = size.lowercased().split(separator: "x").compactMap { Int($0) }
-        guard dims.count == 2, (16...4096).contains(dims[0]), (16...4096).contains(dims[1]) else {
-            throw ValidationError("--size '\(size)' is not WIDTHxHEIGHT with sides 16–4096")
-        }
         let planning = try subjectFolder.load()
         let plan = try self.plan.map { try NeedlePlan.read(path: $0, for: planning) }
         var renderer = SurfaceRenderer(labels: planning.labels)
@@ -79,11 +76,11 @@ struct IllustrateCommand: ParsableCommand {
             let pose = try resolvePose(usPose, subject: planning, plan: plan)
             renderer.overlays.append(.probe(pose, .c52, FieldOfView(transducer: .c52, settings: BModeSettings())))
             renderer.styles[.ilium] = StructureStyle.probeView[.ilium]  // the near iliac wing would hide the target
-            camera = try .threeQuarter(of: pose, focus: try focus.map { try point($0, planning, flag: "--focus") } ?? plan?.targetPoint, width: dims[0], height: dims[1])
+            camera = try .threeQuarter(of: pose, focus: try focus.map { try point($0, planning, flag: "--focus") } ?? plan?.targetPoint, width: size.width, height: size.height)
         } else {
             let view = try CArm.View.parse(fluoroView!)
             let iso = try isocentre(planning, plan: plan)
-            camera = .fluoroscopy(try CArm(isocentreMm: iso, sourceDirection: view.sourceDirection(), pixels: dims[0]))
+            camera = .fluoroscopy(try CArm(isocentreMm: iso, sourceDirection: view.sourceDirection(), pixels: size.width))
         }
         let clock = ContinuousClock()
         var picture: RGBImage?

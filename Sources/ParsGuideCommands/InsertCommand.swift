@@ -29,11 +29,9 @@ struct InsertCommand: ParsableCommand {
     @Option(name: .customLong("deviation-deg"), help: "Turn the needle this many degrees out of the image plane (−45–45).")
     var deviationDeg: Double = 0
 
-    @Option(help: "Frame size, pixels (square).")
-    var size: Int = 512
+    @OptionGroup var size: SquareSizeOption
 
-    @Option(help: "Speckle seed.")
-    var seed: UInt64 = 1
+    @OptionGroup var seed: SeedOption
 
     @Option(help: "Output folder: new or empty, or with --force one that ParsGuide wrote.")
     var out: String
@@ -42,7 +40,7 @@ struct InsertCommand: ParsableCommand {
     var force = false
 
     func validate() throws {
-        guard (64...2048).contains(size) else { throw ValidationError("--size \(size) is out of range: allowed 64–2048") }
+        try size.check()
         try Insertion.step.checked(stepsMm)
     }
 
@@ -54,7 +52,7 @@ struct InsertCommand: ParsableCommand {
         let framesDir = (dir as NSString).appendingPathComponent("frames")
         try FileManager.default.createDirectory(atPath: framesDir, withIntermediateDirectories: true)
         var settings = BModeSettings()
-        settings.imageWidth = size; settings.imageHeight = size; settings.seed = seed
+        settings.imageWidth = size.pixels; settings.imageHeight = size.pixels; settings.seed = seed.seed
         let simulator = try BModeSimulator(transducer: .c52, settings: try settings.validated())
         let frames = try RehearsalFilm.frames(of: insertion, plan: plan, simulator: simulator, progress: { done, all in
             FileHandle.standardError.write(Data("\rstep \(done)/\(all)".utf8))

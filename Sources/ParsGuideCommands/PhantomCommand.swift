@@ -41,8 +41,7 @@ struct PhantomCommand: ParsableCommand {
     @Option(name: .customLong("voxel-mm"), help: "Voxel size, mm (0.2–2).")
     var voxelMm: Double = 0.5
 
-    @Option(help: "Seed of the CT texture.")
-    var seed: UInt64 = 1
+    @OptionGroup var seed: SeedOption
 
     @Flag(help: "Also write binary STL surfaces of each bone and the dura (marching cubes).")
     var meshes = false
@@ -56,7 +55,7 @@ struct PhantomCommand: ParsableCommand {
         o.habitus = try Habitus(heightCm: heightCm, weightKg: weightKg, sex: sex, ageYears: age)
         o.defects = try ParsDefect.parseList(defects, gapMm: gapMm, obliquity: .degrees(defectObliquityDeg))
         o.voxelMm = voxelMm
-        o.seed = seed
+        o.seed = seed.seed
         return try o.validated()
     }
 

@@ -83,8 +83,8 @@ struct UltrasoundCommand: ParsableCommand {
     @Option(help: "Scan lines per frame.")
     var lines: Int = 256
 
-    @Option(help: "Output size in pixels, WIDTHxHEIGHT.")
-    var size: String = "512x512"
+    @Option(help: ArgumentHelp(PixelSize.constant(width: 512, height: 512).rectangleHelp, valueName: "WIDTHxHEIGHT"), transform: PixelSize.parse)
+    var size = PixelSize.constant(width: 512, height: 512)
 
     @Option(help: "Which side of the image shows the probe's marker end: left or right.")
     var marker: String = "left"
@@ -107,8 +107,7 @@ struct UltrasoundCommand: ParsableCommand {
         return scannerDisplay ? .scanner : .plain
     }
 
-    @Option(help: "Seed of the speckle field.")
-    var seed: UInt64 = 1
+    @OptionGroup var seed: SeedOption
 
     @Option(help: "Output PNG.")
     var out: String?
@@ -235,14 +234,12 @@ struct UltrasoundCommand: ParsableCommand {
         s.excitationCycles = try BModeSettings.excitation.checked(excitationCycles)
         s.tissueTexture = !noTissueTexture
         s.lineCount = lines
-        s.seed = seed
+        s.seed = seed.seed
         s.markerOnLeft = marker == "left"
-        let parts = size.lowercased().split(separator: "x").compactMap { Int($0) }
-        guard parts.count == 2 else { throw ValidationError("--size '\(size)' is not WIDTHxHEIGHT, e.g. 512x512") }
-        s.imageWidth = parts[0]; s.imageHeight = parts[1]
+        s.imageWidth = size.width; s.imageHeight = size.height
         if phantom != nil {
             try PhysicalParameter.check("point depth", depthMm, in: BModeSettings.depth.range.lowerBound...(BModeSettings.depth.range.upperBound - 10), unit: "mm")
-            var p = PointTarget.settings(depthMm: depthMm, focusMm: focusMm, seed: seed)
+            var p = PointTarget.settings(depthMm: depthMm, focusMm: focusMm, seed: seed.seed)
             p.gainDB = gainDB; p.dynamicRangeDB = dynamicRangeDB
             p.imageWidth = s.imageWidth; p.imageHeight = s.imageHeight; p.markerOnLeft = s.markerOnLeft
             if lines != 256 { p.lineCount = lines }

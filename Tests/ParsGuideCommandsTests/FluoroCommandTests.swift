@@ -37,7 +37,7 @@ import Testing
 
     @Test("Bad requests are refused with the value and what is allowed", arguments: [
         (["--view", "ap", "--sid-mm", "600"], "600"), (["--view", "ap", "--kvp", "200"], "200"),
-        (["--view", "ap", "--size", "0"], "pixels"), (["--view", "ap", "--isocenter", "900,0,0"], "outside"),
+        (["--view", "ap", "--size", "0"], "image side 0 px is out of range"), (["--view", "ap", "--isocenter", "900,0,0"], "outside"),
         (["--view", "sideways"], "sideways"), (["--view", "ap", "--isocenter", "L9"], "L9"),
         (["--view", "ap", "--mono-kev", "5"], "5"),
     ])
