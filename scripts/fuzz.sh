@@ -8,12 +8,15 @@
 # over 2 GB) is saved to fuzz/findings/ and fails the script. Prints runs and executions per second.
 # dicom joined the default list once DICOMElementLengths (element lengths and nesting checked before GDCM)
 # and the shim's SIGABRT net (Debian's GDCM keeps its assertions) held for 180 s (75 165 runs, 0 findings).
-# Usage: scripts/fuzz.sh [SECONDS] [TARGET…]
+# FUZZ_RUNS=N stops each target after N executions if that comes first (a long run to a count: FUZZ_RUNS=1000000).
+# Usage: [FUZZ_RUNS=N] scripts/fuzz.sh [SECONDS] [TARGET…]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}; shift || true
 targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(nifti stl obj subject-json plan-json web-json web-render dicom)
 case "$seconds" in ''|*[!0-9]*) echo "SECONDS is '$seconds': give a whole number of seconds" >&2; exit 2;; esac
+runs_limit=${FUZZ_RUNS:-}
+case "$runs_limit" in *[!0-9]*) echo "FUZZ_RUNS is '$runs_limit': give a whole number of executions" >&2; exit 2;; esac
 (cd fuzz && swift build -c release --sanitize=fuzzer >/dev/null)
 bin=fuzz/.build/release/parsguide-fuzz
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
@@ -23,11 +26,12 @@ for t in "${targets[@]}"; do
   [ -d "fuzz/corpus/$t" ] || { echo "unknown fuzz target '$t': allowed nifti, stl, obj, subject-json, plan-json, web-json, web-render, dicom" >&2; exit 2; }
   mkdir -p "$work/$t"
   log="$work/$t.log"
-  if SWIFT_BACKTRACE=enable=no PARSGUIDE_FUZZ_TARGET="$t" "$bin" "$work/$t" "fuzz/corpus/$t" -max_total_time="$seconds" -timeout=10 \
+  if SWIFT_BACKTRACE=enable=no PARSGUIDE_FUZZ_TARGET="$t" "$bin" "$work/$t" "fuzz/corpus/$t" -max_total_time="$seconds" ${runs_limit:+-runs="$runs_limit"} -timeout=10 \
        -rss_limit_mb=2048 -max_len=16384 -artifact_prefix="fuzz/findings/$t-" -print_final_stats=1 >"$log" 2>&1; then
     runs=$(grep -a -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
     rate=$(grep -a -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
-    echo "fuzz $t: $runs runs in ${seconds} s ($rate/s), 0 findings"
+    took=$(grep -a -o 'Done [0-9]* runs in [0-9]* second' "$log" | grep -o 'in [0-9]*' | grep -o '[0-9]*' || echo "$seconds")
+    echo "fuzz $t: $runs runs in ${took} s ($rate/s), 0 findings"
   else
     echo "fuzz $t: FINDING (see fuzz/findings/$t-*):" >&2
     grep -a -E "ERROR|Fatal error|SUMMARY|Test unit written" "$log" | head -10 >&2 || true
