@@ -121,6 +121,11 @@ public struct SubjectDocument: Codable, Sendable {
         }
     }
 
+    /// Every landmark as a point, world LPS mm (`validate` has checked each has three finite coordinates).
+    public var landmarkPoints: [String: Vector3] {
+        landmarks.compactMapValues { $0.count == 3 ? Vector3($0[0], $0[1], $0[2]) : nil }
+    }
+
     /// A landmark by name, or an error listing close names.
     public func landmark(_ name: String) throws -> Vector3 {
         guard let v = landmarks[name], v.count == 3 else {

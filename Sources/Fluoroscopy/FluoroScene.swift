@@ -19,9 +19,9 @@ public struct FluoroScene: Sendable {
     /// Loads a subject folder (its ct.nii.gz, labels and landmarks) or a CT with optional labels.
     public static func load(subject: String?, ct: String?, labels: String?, format: VertebraLabels) throws -> FluoroScene {
         if let dir = subject {
-            let images = try NIfTI.read(paths: [SubjectWriter.ctFile, SubjectWriter.labelsFile].map { (dir as NSString).appendingPathComponent($0) })
-            let doc = try SubjectDocument.read(path: (dir as NSString).appendingPathComponent(SubjectWriter.documentFile))
-            return try Self.subject(ct: images[0], labels: images[1].labels(path: SubjectWriter.labelsFile), document: doc, directory: dir)
+            let folder = try SubjectFolder(directory: dir)
+            let (ct, labels) = try folder.ctAndLabels()
+            return try Self.subject(ct: ct, labels: labels, document: folder.document, directory: dir)
         }
         let ctImage = try NIfTI.read(path: ct!)
         let labelVolume = try labels.map { try NIfTI.read(path: $0).labels(path: $0) }
@@ -39,7 +39,7 @@ public struct FluoroScene: Sendable {
         let volume = doc.source?.kind == SubjectSource.patientCTKind ? try AttenuationVolume(hounsfield: hu)
             : try AttenuationVolume(subjectCT: hu, labels: labels)
         return FluoroScene(volume: volume, labels: labels,
-                           labelFormat: .verse, landmarks: doc.landmarks.compactMapValues { $0.count == 3 ? Vector3($0[0], $0[1], $0[2]) : nil })
+                           labelFormat: .verse, landmarks: doc.landmarkPoints)
     }
 
     static func attenuation(_ image: NIfTIImage) throws -> AttenuationVolume {

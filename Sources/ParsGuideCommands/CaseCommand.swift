@@ -48,7 +48,7 @@ struct CaseCommand: ParsableCommand {
             guard given.isEmpty else {
                 throw ValidationError("--subject \(subject) rehearses on that folder's anatomy, so \(given.joined(separator: ", ")) cannot be given with it: its habitus, defects and voxel size are the folder's, and a rehearsal goes into no registry")
             }
-            _ = try PlanningSubject.document(directory: subject)
+            _ = try SubjectFolder(directory: subject)
             o.subject = subject
         } else {
             let phantomDefaults = PublishedCase.Options()

@@ -36,8 +36,7 @@ struct ConfirmCommand: ParsableCommand {
     func run() throws {
         try size.check()
         let folder = try OutputFolder(out, command: "confirm", force: force)
-        let (subject, plan) = try input.load()
-        let scene = try FluoroScene.load(subject: input.subject, ct: nil, labels: nil, format: .verse)
+        let (subject, plan, scene) = try input.loadWithCT()
         let iodine = try contrast.map { try IodineVolume.read(path: $0) }
         let set = try Confirmation.render(scene: scene, labels: subject.labels, plan: plan, tipMm: try tip.map { try parseVector($0, flag: "--tip") },
                                           contrast: iodine, pixels: size.pixels)

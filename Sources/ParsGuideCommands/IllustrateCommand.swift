@@ -54,10 +54,11 @@ struct IllustrateCommand: ParsableCommand {
         if let translucent { _ = try Side.parse(translucent) }
         _ = try SpinalLevel.parse(level)
         _ = try Side.parse(side)
-        let planning = try subjectFolder.load()
+        let folder = try subjectFolder.open()
+        let planning = try PlanningSubject(folder)
         let plan = try self.plan.map { try NeedlePlan.read(path: $0, for: planning) }
         var renderer = SurfaceRenderer(labels: planning.labels)
-        renderer.surfaces = SurfaceMeshes(try SubjectSurfaces.read(directory: subjectFolder.subject, files: planning.document.files), labels: planning.labels)
+        renderer.surfaces = SurfaceMeshes(try folder.surfaces(), labels: planning.labels)
         if let translucent {
             renderer.translucentSide = try Side.parse(translucent)
         }

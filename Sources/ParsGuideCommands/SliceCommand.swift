@@ -52,14 +52,11 @@ struct SliceCommand: ParsableCommand {
     }
 
     func run() throws {
-        try subjectFolder.check()
-        let subject = subjectFolder.subject
-        let file = volume == .labels ? SubjectWriter.labelsFile : SubjectWriter.ctFile
-        let image = try NIfTI.read(path: (subject as NSString).appendingPathComponent(file))
+        let folder = try subjectFolder.open()
+        let image = try NIfTI.read(path: folder.path(volume == .labels ? SubjectWriter.labelsFile : SubjectWriter.ctFile))
         let position: Double
         if let name = atLandmark {
-            let doc = try SubjectDocument.read(path: (subject as NSString).appendingPathComponent(SubjectWriter.documentFile))
-            let p = try doc.landmark(name)
+            let p = try folder.document.landmark(name)
             position = plane == .sagittal ? p.x : (plane == .coronal ? p.y : p.z)
         } else {
             position = atMm!

@@ -168,9 +168,8 @@ struct UltrasoundCommand: ParsableCommand {
         if phantom != nil { return try runPointTarget(simulator) }
 
         let dir = subject!
-        let labels = try NIfTI.read(path: (dir as NSString).appendingPathComponent(SubjectWriter.labelsFile)).labels(path: SubjectWriter.labelsFile)
-        let document = try SubjectDocument.read(path: (dir as NSString).appendingPathComponent(SubjectWriter.documentFile))
-        let landmarks = document.landmarks.compactMapValues { $0.count == 3 ? Vector3($0[0], $0[1], $0[2]) : nil }
+        let folder = try SubjectFolder(directory: dir)
+        let labels = try folder.labels(), document = folder.document, landmarks = folder.landmarks
         let level = try SpinalLevel.parse(level)
         let side = try Side.parse(side)
         let (pose, preset) = try resolvePose(labels: labels, landmarks: landmarks, level: level, side: side, transducer: transducer)

@@ -15,28 +15,18 @@ public struct PlanningSubject: Sendable {
         self.directory = directory
         self.labels = labels
         self.document = document
-        self.landmarks = document.landmarks.compactMapValues { $0.count == 3 ? Vector3($0[0], $0[1], $0[2]) : nil }
+        self.landmarks = document.landmarkPoints
         self.fingerprint = fingerprint
     }
 
     public static func load(directory dir: String) throws -> PlanningSubject {
-        let (document, bytes) = try document(directory: dir)
-        let labels = try NIfTI.read(path: (dir as NSString).appendingPathComponent(SubjectWriter.labelsFile)).labels(path: SubjectWriter.labelsFile)
-        return PlanningSubject(directory: dir, labels: labels, document: document, fingerprint: Self.fingerprint(of: bytes))
+        try PlanningSubject(SubjectFolder(directory: dir))
     }
 
-    /// A subject folder's `subject.json`, read and checked, and its bytes: the quick check of a folder
-    /// before the volumes are read.
-    public static func document(directory dir: String) throws -> (SubjectDocument, Data) {
-        let documentPath = (dir as NSString).appendingPathComponent(SubjectWriter.documentFile)
-        guard let bytes = FileManager.default.contents(atPath: documentPath) else {
-            throw ProcedureError.invalid("\(dir) is not a subject folder: \(SubjectWriter.documentFile) is missing (make one with `parsguide phantom --out \(dir)` or `parsguide subject --out \(dir)`)")
-        }
-        let labelsPath = (dir as NSString).appendingPathComponent(SubjectWriter.labelsFile)
-        guard FileManager.default.fileExists(atPath: labelsPath) else {
-            throw ProcedureError.invalid("\(dir) is not a whole subject folder: \(SubjectWriter.labelsFile) is missing beside \(SubjectWriter.documentFile)")
-        }
-        return (try SubjectDocument.read(path: documentPath), bytes)
+    /// An opened subject folder's labels and document.
+    public init(_ folder: SubjectFolder, labels: Volume<UInt8>? = nil) throws {
+        self.init(directory: folder.directory, labels: try labels ?? folder.labels(), document: folder.document,
+                  fingerprint: Self.fingerprint(of: folder.documentBytes))
     }
 
     public static func fingerprint(of data: Data) -> String {

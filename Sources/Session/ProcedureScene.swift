@@ -32,12 +32,11 @@ public struct ProcedureScene: Sendable {
     /// A subject folder written by `parsguide phantom` or `parsguide subject`: its labels and CT read side by
     /// side, each once.
     public init(directory: String) throws {
-        let (document, bytes) = try PlanningSubject.document(directory: directory)
-        let images = try NIfTI.read(paths: [SubjectWriter.labelsFile, SubjectWriter.ctFile].map { (directory as NSString).appendingPathComponent($0) })
-        let labels = try images[0].labels(path: SubjectWriter.labelsFile)
-        planning = PlanningSubject(directory: directory, labels: labels, document: document, fingerprint: PlanningSubject.fingerprint(of: bytes))
-        fluoro = try FluoroScene.subject(ct: images[1], labels: labels, document: document, directory: directory)
-        surfaces = SurfaceMeshes(try SubjectSurfaces.read(directory: directory, files: planning.document.files), labels: planning.labels)
+        let folder = try SubjectFolder(directory: directory)
+        let (ct, labels) = try folder.ctAndLabels()
+        planning = try PlanningSubject(folder, labels: labels)
+        fluoro = try FluoroScene.subject(ct: ct, labels: labels, document: folder.document, directory: directory)
+        surfaces = SurfaceMeshes(try folder.surfaces(), labels: planning.labels)
         blocks = LabelBlocks(labels: planning.labels)
     }
 

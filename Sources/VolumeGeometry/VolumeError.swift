@@ -12,6 +12,8 @@ public enum VolumeError: Error, CustomStringConvertible, Equatable {
     case geometry(reason: String)
     /// A readable input that cannot serve its purpose (e.g. masks with no lumbar vertebra).
     case unsuitableInput(path: String, reason: String)
+    /// A folder given as a subject's that lacks what one holds.
+    case notASubjectFolder(directory: String, reason: String)
 
     public var description: String {
         switch self {
@@ -33,6 +35,8 @@ public enum VolumeError: Error, CustomStringConvertible, Equatable {
             return "geometry: \(reason)"
         case let .unsuitableInput(path, reason):
             return "\(path) cannot be used: \(reason)"
+        case let .notASubjectFolder(directory, reason):
+            return "\(directory) is not a subject folder: \(reason)"
         }
     }
 }
