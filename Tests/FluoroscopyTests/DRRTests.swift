@@ -206,6 +206,60 @@ import Testing
         #expect(volume.codes == expected)
     }
 
+    /// Partial volume where soft labels meet: a boundary voxel takes the mean of its 3 × 3 × 3 soft (and pelvic)
+    /// neighbours; a vertebra voxel keeps its value and is left out of its neighbours' means; a soft voxel whose
+    /// only other neighbour is a vertebra keeps its label's mean.
+    @Test func softBoundariesTakeTheMeanOfTheirNeighbourhood() throws {
+        let n = 5
+        let grid = try Grid(dimensions: SIMD3(n, n, n), spacingMm: Vector3(1, 1, 1), originMm: .zero)
+        func index(_ i: Int, _ j: Int, _ k: Int) -> Int { i + n * (j + n * k) }
+        var labels = Volume<UInt8>(grid: grid, repeating: Tissue.muscle.rawValue)
+        var hu = Volume<Int16>(grid: grid, repeating: 40)
+        for k in 0..<n { for j in 0..<n { for i in 0..<2 {
+            labels.voxels[index(i, j, k)] = Tissue.subcutaneousFat.rawValue; hu.voxels[index(i, j, k)] = -100
+        } } }
+        labels.voxels[index(3, 2, 2)] = Tissue.l5.rawValue; hu.voxels[index(3, 2, 2)] = 700
+        labels.voxels[index(0, 0, 0)] = Tissue.air.rawValue; hu.voxels[index(0, 0, 0)] = -1000  // air somewhere
+        let volume = try AttenuationVolume(subjectCT: hu, labels: labels)
+        // Fat beside muscle: 18 fat and 9 muscle neighbours.
+        #expect(volume.hounsfield(atVoxel: index(1, 2, 2)) == Int((Double(18 * -100 + 9 * 40) / 27).rounded()))
+        // Muscle beside fat and the vertebra: 9 fat and 17 muscle (the vertebra is left out).
+        #expect(volume.hounsfield(atVoxel: index(2, 2, 2)) == Int((Double(9 * -100 + 17 * 40) / 26).rounded()))
+        #expect(volume.hounsfield(atVoxel: index(3, 2, 2)) == 700, "the vertebra keeps its value")
+        #expect(volume.hounsfield(atVoxel: index(3, 1, 2)) == 40, "beside the vertebra only: the label's mean")
+        #expect(volume.hounsfield(atVoxel: index(3, 3, 3)) == 40, "inside the muscle: the label's mean")
+    }
+
+    /// The staircase of a smooth surface, seen by an exact line integral, draws stripes along it: an elliptic
+    /// body of fat around muscle (an extruded ellipse, as the torso nearly is) shot AP. With the boundaries'
+    /// partial volume the stripes between neighbouring columns are at most half as strong (measured: 0.0067 against 0.019,
+    /// 0.35×, at 1 mm voxels on a 64² detector).
+    @Test func partialVolumeTamesTheStaircaseOfASmoothBody() throws {
+        let fat = Tissue.subcutaneousFat.rawValue, muscle = Tissue.muscle.rawValue
+        func label(_ p: Vector3) -> UInt8 {
+            let e = (p.x / 29) * (p.x / 29) + (p.y / 19) * (p.y / 19)
+            return e > 1 ? Tissue.air.rawValue : ((p.x / 22) * (p.x / 22) + (p.y / 12) * (p.y / 12) > 1 ? fat : muscle)
+        }
+        let ct = Self.phantom(n: 64, voxelMm: 1) { p in [Tissue.air.rawValue: -1000, fat: -100, muscle: 40][label(p)]! }
+        let labels = Volume<UInt8>(grid: ct.grid, voxels: ct.voxels.indices.map { label(ct.grid.world($0 % 64, ($0 / 64) % 64, $0 / 4096)) })
+        let carm = try Self.carm(.ap, pixels: 64, detectorMm: 90)
+        let exposure = Exposure(spectrum: try .monochromatic(keV: 60), waterScaledMonochromatic: true)
+        /// The columns' mean second difference across the body's flanks: stripes that run along the body.
+        func stripes(_ volume: AttenuationVolume) -> Double {
+            let image = DRRRenderer(volume: volume).render(carm, exposure).lineIntegral.map(Double.init)
+            var sum = 0.0, count = 0.0
+            for column in Array(6..<22) + Array(42..<58) {
+                var d = 0.0
+                for row in 16..<48 { d += image[row * 64 + column - 1] - 2 * image[row * 64 + column] + image[row * 64 + column + 1] }
+                sum += (d / 32) * (d / 32); count += 1
+            }
+            return (sum / count).squareRoot()
+        }
+        let stepped = stripes(try AttenuationVolume(hounsfield: ct)), blended = stripes(try AttenuationVolume(subjectCT: ct, labels: labels))
+        #expect(stepped > 0.01, "the staircase draws stripes: \(stepped)")
+        #expect(blended < 0.5 * stepped, "partial volume: \(blended) against \(stepped)")
+    }
+
     @Test(arguments: [CArm.View.ap, .obliqueRight, .lateral])
     func aBeadLandsWhereTheProjectionMatrixSays(view: CArm.View) throws {
         let bead = Vector3(6.25, -4.75, 8.25)
