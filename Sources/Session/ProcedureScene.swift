@@ -17,7 +17,9 @@ public struct ProcedureScene: Sendable {
     /// Which labels each block of the labels holds (the 3D view's empty-space skipping), built once.
     public let blocks: LabelBlocks
     /// Each target's in-plane plan, made the first time a session asks for it.
-    public let plans = PlanCache()
+    public let plans = SceneCache<NeedlePlan>()
+    /// Each preset's pose, by "view-level-side" (e.g. "pars-oblique-L5-left").
+    public let presetPoses = SceneCache<ProbePose>()
 
     /// A subject built in memory; `directory` is where its plans say it lies.
     public init(subject: Subject, directory: String = "(built in memory)") throws {

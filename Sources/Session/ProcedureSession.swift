@@ -63,7 +63,9 @@ public struct ProcedureSession: Sendable {
     /// the needle start afresh.
     public mutating func place(_ view: ProbeView, side: Side, level: SpinalLevel? = nil) throws {
         let level = level ?? self.level
-        pose = try view.pose(level: level, side: side, labels: scene.labels, landmarks: scene.landmarks)
+        pose = try scene.presetPoses.value(for: "\(view.rawValue)-\(level.rawValue)-\(side.rawValue)") {
+            try view.pose(level: level, side: side, labels: scene.labels, landmarks: scene.landmarks)
+        }
         self.view = view
         self.level = level
         self.side = side
@@ -142,7 +144,7 @@ public struct ProcedureSession: Sendable {
     public mutating func usePlan() throws {
         let plan: NeedlePlan
         do {
-            plan = try scene.plans.plan(for: target) { try InPlanePlanner().plan(scene.planning, target: target) }
+            plan = try scene.plans.value(for: target) { try InPlanePlanner().plan(scene.planning, target: target) }
         } catch { throw ProcedureSessionError.refused("\(error)") }
         pose = try plan.probePose
         tiltDeg = plan.pose.tiltDeg
