@@ -43,18 +43,23 @@ extension AttenuationVolume {
         // The pelvic bones share the soft boundaries' partial volume: their broad, gently curved plates (the
         // iliac wings, the alae) are staircases along the beam as the skin is; the vertebrae keep sharp
         // edges (their outlines and the pars cleft are what a shot is read for).
-        let soft = (0..<256).map { l in !Tissue.isBone(UInt8(l)) }
-        let pelvic = (0..<256).map { l in l == Int(Tissue.ilium.rawValue) || l == Int(Tissue.sacrum.rawValue) }
-        let blended = (0..<256).map { soft[$0] || pelvic[$0] }
+        // Per label: 1 soft, 2 pelvic, 0 other bone.
+        let kind = (0..<256).map { l -> UInt8 in
+            Tissue.isBone(UInt8(l)) ? (l == Int(Tissue.ilium.rawValue) || l == Int(Tissue.sacrum.rawValue) ? 2 : 0) : 1
+        }
         let n = ct.grid.dimensions, plane = n.x * n.y
         let reach = 1 + n.x + plane   // the largest linear offset of a 3 × 3 × 3 neighbour
         try self.init(grid: ct.grid) { range, codes in
             ct.voxels.withUnsafeBufferPointer { hu in labels.voxels.withUnsafeBufferPointer { labels in
-                let count = labels.count
-                return Self.encode(range, codes) { v in
-                    let l = labels[v]
-                    guard blended[Int(l)] else { return Int(hu[v]) }
-                    let own = soft[Int(l)] ? means[Int(l)] : Int(hu[v])
+            kind.withUnsafeBufferPointer { kind in means.withUnsafeBufferPointer { means in
+                let count = labels.count, raw = UnsafeRawPointer(labels.baseAddress!)
+                /// Eight labels from voxel `v` on, as one word.
+                @inline(__always) func word(_ v: Int) -> UInt64 { raw.loadUnaligned(fromByteOffset: v, as: UInt64.self) }
+                /// The value of voxel `v`: its own, or at a boundary the mean of its neighbourhood.
+                func value(_ v: Int) -> Int {
+                    let l = labels[v], k = kind[Int(l)]
+                    guard k != 0 else { return Int(hu[v]) }
+                    let own = k == 1 ? means[Int(l)] : Int(hu[v])
                     // A boundary with another label along x, y or z (a row's end meets the next row's start only
                     // at the grid's edge, which is air on both sides).
                     guard v >= reach, v + reach < count,
@@ -63,10 +68,37 @@ extension AttenuationVolume {
                     var sum = 0, kept = 0
                     for dz in -1...1 { for dy in -1...1 { for dx in -1...1 {
                         let w = v + dx + dy * n.x + dz * plane, m = Int(labels[w])
-                        if soft[m] { sum += means[m]; kept += 1 } else if pelvic[m] { sum += Int(hu[w]); kept += 1 }
+                        switch kind[m] {
+                        case 1: sum += means[m]; kept += 1
+                        case 2: sum += Int(hu[w]); kept += 1
+                        default: break
+                        }
                     } } }
                     return Int((Double(sum) / Double(kept)).rounded())
                 }
+                var lowest = Int.max, highest = Int.min
+                var v = range.lowerBound
+                while v < range.upperBound {
+                    // Eight voxels of one soft label whose six neighbours along x, y and z are all of it too (most
+                    // of the body and the air around it): the label's mean, without looking further.
+                    if v >= reach, v + 8 + reach <= count, v + 8 <= range.upperBound {
+                        let w = word(v), l = Int(UInt8(truncatingIfNeeded: w))
+                        if kind[l] == 1, w == UInt64(l) &* 0x0101_0101_0101_0101, word(v - 1) == w, word(v + 1) == w,
+                           word(v - n.x) == w, word(v + n.x) == w, word(v - plane) == w, word(v + plane) == w {
+                            let h = means[l], c = Self.code(hu: h)
+                            for q in v..<(v + 8) { codes[q] = c }
+                            lowest = min(lowest, h); highest = max(highest, h)
+                            v += 8
+                            continue
+                        }
+                    }
+                    let h = value(v)
+                    lowest = min(lowest, h); highest = max(highest, h)
+                    codes[v] = Self.code(hu: h)
+                    v += 1
+                }
+                return .span(lowest: Float(lowest), highest: Float(highest))
+            } }
             } }
         }
     }
