@@ -18,11 +18,13 @@ extension SoftTissueStage {
 
     /// The lateral semi-axis (mm) the torso ellipse needs at each z slice so that both hip bones lie
     /// inside it under `coverMm`: each hip vertex at (x, y) with the ellipse centred at y = ySkin − b asks
-    /// for a ≥ cover + |x| ⁄ √(1 − ((y − yc) ⁄ (b − cover))²); the demand is spread over ±15 mm of height
-    /// (running maximum) and smoothed over ±30 mm, so the hips widen the body gradually, without a step.
+    /// for a ≥ cover + |x| ⁄ √(1 − ((y − yc) ⁄ (b − cover))²); the demand (never below the habitus's a) is
+    /// spread over ±15 mm of height (running maximum) and smoothed over ±30 mm, so the hips widen the body
+    /// gradually, without a step. (Slices without hip bone once asked for 0: the mean then rose by
+    /// ≈ a ⁄ 121 per slice where it crossed a, a 1.5 mm step in the flank at the crest's level.)
     func pelvicSemiAxes(ySkin: [Double], zOriginMm: Double, semiAxes: (a: Double, b: Double), coverMm: Double) -> [Double] {
         let nz = ySkin.count
-        var need = [Double](repeating: 0, count: nz)
+        var need = [Double](repeating: semiAxes.a, count: nz)
         for mesh in hipMeshes.values {
             for v in mesh.vertices {
                 let k = Int(((Double(v.z) - zOriginMm) / h).rounded())
@@ -35,7 +37,7 @@ extension SoftTissueStage {
         let widened = (0..<nz).map { k in need[max(0, k - spread)...min(nz - 1, k + spread)].max()! }
         return (0..<nz).map { k in
             let w = widened[max(0, k - smooth)...min(nz - 1, k + smooth)]
-            return max(semiAxes.a, w.reduce(0, +) / Double(w.count))
+            return w.reduce(0, +) / Double(w.count)
         }
     }
 

@@ -268,6 +268,32 @@ import TestSupport
         #expect(abs((s.measurements["paraspinalRiseMm"] ?? 0) - SoftTissueStage.paraspinalRiseMm) < 0.1, "a lean back keeps its full rise")
     }
 
+    /// The flanks widen over the hip bones gradually: the body's outermost voxel on each side moves at most
+    /// one voxel from slice to slice, from above L3 to below the pelvis. (The widening once averaged zeros in
+    /// above the crests, and the flank stepped out by 1.5–3 mm within one slice at the crest's level.)
+    @Test("The flanks widen over the hips without a step")
+    func flanksWidenWithoutAStep() throws {
+        let s = try TestSubjects.flagship()
+        let g = s.labels.grid, d = g.dimensions
+        let l3 = try #require(s.landmarks["L3.bodyCentre"])
+        let top = try #require(g.nearestIndex(toWorld: Vector3(0, 0, l3.z))).z
+        var previous: (Int, Int)?, worst = 0, widest = 0, narrowest = Int.max
+        for k in 0...top {
+            var lo = Int.max, hi = Int.min
+            for j in 0..<d.y {
+                let row = g.linearIndex(0, j, k)
+                if let i = (0..<d.x).first(where: { s.labels.voxels[row + $0] != 0 }) { lo = min(lo, i) }
+                if let i = (0..<d.x).last(where: { s.labels.voxels[row + $0] != 0 }) { hi = max(hi, i) }
+            }
+            try #require(lo <= hi, "slice \(k) holds no body")
+            if let (pl, ph) = previous { worst = max(worst, abs(lo - pl), abs(hi - ph)) }
+            previous = (lo, hi)
+            widest = max(widest, hi - lo); narrowest = min(narrowest, hi - lo)
+        }
+        #expect(worst <= 1, "the flank moves \(worst) voxels between neighbouring slices")
+        #expect(Double(widest - narrowest) * g.spacingMm.x > 4, "the body widens over the hips: \(widest - narrowest) voxels")
+    }
+
     @Test("Synthetic CT: fat near −100 HU, cortical shell brighter than cancellous bone, seeded texture")
     func syntheticCT() throws {
         let s = try TestSubjects.flagship()
