@@ -69,6 +69,7 @@ let package = Package(
         .target(name: "Devices", dependencies: ["ParsGuideCore", "Anatomy"], swiftSettings: [optimisedInDebug]),
         // A cache prefetch hint for the B-mode march (Swift has none); one inline C function.
         .target(name: "CPrefetch"),
+        .target(name: "CMallocTuning"),
         .target(name: "Ultrasound", dependencies: ["ParsGuideCore", "Anatomy", "Imaging", "Devices", "CPrefetch"], swiftSettings: [optimisedInDebug]),
         // The DRR's vector slab walk (AVX-512 or AVX2, chosen at run time); plain C, no flags. The walk
         // itself is SlabWalk.inc, compiled once per instruction set.
@@ -108,7 +109,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "parsguide", dependencies: ["ParsGuideCommands"]),
+        .executableTarget(name: "parsguide", dependencies: ["ParsGuideCommands", "CMallocTuning"]),
 
         .testTarget(name: "ParsGuideCoreTests", dependencies: ["ParsGuideCore"]),
         // What the test targets share: subjects built once per process, seeded random numbers.

@@ -4,11 +4,14 @@
 # web API's JSON bodies (web-json: a route name on the first line, the body after; "---" lines separate requests;
 # web-render: the same, each request followed by the ultrasound frame the page fetches — slow).
 # Each target starts from its seed corpus (fuzz/corpus/TARGET, read only) and runs for SECONDS (default 30;
-# `.ci/run` uses 20). New inputs go to a temporary folder; a finding (trap, sanitizer report, hang over 10 s,
-# over 2 GB) is saved to fuzz/findings/ and fails the script. Prints runs and executions per second.
+# `.ci/run` uses 20). New inputs go to a temporary folder; a finding (trap, sanitizer report, hang — see
+# below —, over 2 GB) is saved to fuzz/findings/ and fails the script. Prints runs and executions per second.
 # dicom joined the default list once DICOMElementLengths (element lengths and nesting checked before GDCM)
 # and the shim's SIGABRT net (Debian's GDCM keeps its assertions) held for 180 s (75 165 runs, 0 findings).
 # FUZZ_RUNS=N stops each target after N executions if that comes first (a long run to a count: FUZZ_RUNS=1000000).
+# A hang is an input over 10 s (30 s for web-json and web-render: a request may run the planner's view search
+# for a new level and side, ≈ 4 s in this instrumented build at 2 mm, and libFuzzer's timer is wall time — a
+# 10 s limit caught such a request on a machine busy with builds).
 # Usage: [FUZZ_RUNS=N] scripts/fuzz.sh [SECONDS] [TARGET…]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,7 +29,8 @@ for t in "${targets[@]}"; do
   [ -d "fuzz/corpus/$t" ] || { echo "unknown fuzz target '$t': allowed nifti, stl, obj, subject-json, plan-json, web-json, web-render, dicom" >&2; exit 2; }
   mkdir -p "$work/$t"
   log="$work/$t.log"
-  if SWIFT_BACKTRACE=enable=no PARSGUIDE_FUZZ_TARGET="$t" "$bin" "$work/$t" "fuzz/corpus/$t" -max_total_time="$seconds" ${runs_limit:+-runs="$runs_limit"} -timeout=10 \
+  case "$t" in web-*) timeout=30;; *) timeout=10;; esac
+  if SWIFT_BACKTRACE=enable=no PARSGUIDE_FUZZ_TARGET="$t" "$bin" "$work/$t" "fuzz/corpus/$t" -max_total_time="$seconds" ${runs_limit:+-runs="$runs_limit"} -timeout="$timeout" \
        -rss_limit_mb=2048 -max_len=16384 -artifact_prefix="fuzz/findings/$t-" -print_final_stats=1 >"$log" 2>&1; then
     runs=$(grep -a -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
     rate=$(grep -a -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
