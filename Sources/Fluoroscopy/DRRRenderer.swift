@@ -25,6 +25,8 @@ public struct DRRImage: Sendable {
     public let carm: CArm
     public var transmission: [Float]
     public var lineIntegral: [Float]
+    /// The rows the collimator closed (`Shutters.close`): transmission 0, line integral +∞, shown as a blade.
+    public var shutters: Shutters = .open
     public var width: Int { carm.pixels }
     public var height: Int { carm.pixels }
 }

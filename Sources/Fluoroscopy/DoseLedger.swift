@@ -23,13 +23,14 @@ public struct ShotDose: Codable, Hashable, Sendable {
     /// µGy per mAs at 1 m.
     public static func tubeOutput(kVp: Double) -> Double { 100 * (kVp / 100) * (kVp / 100) }
 
-    public init(carm: CArm, kVp: Double, mAs: Double, sourceToSkinMm: Double?) {
+    /// `openFraction`: the share of the detector the shutters leave open (scales the dose–area product).
+    public init(carm: CArm, kVp: Double, mAs: Double, sourceToSkinMm: Double?, openFraction: Double = 1) {
         self.kVp = kVp
         self.mAs = mAs
         let atOneMetre = Self.tubeOutput(kVp: kVp) * mAs / 1000  // mGy
         referenceAirKermaMGy = atOneMetre * pow(1000 / (carm.sadMm - 150), 2)
         let detectorAreaCm2 = pow(carm.detectorMm / 10, 2)
-        doseAreaProductMGyCm2 = atOneMetre * pow(1000 / carm.sidMm, 2) * detectorAreaCm2
+        doseAreaProductMGyCm2 = atOneMetre * pow(1000 / carm.sidMm, 2) * detectorAreaCm2 * openFraction
         self.sourceToSkinMm = sourceToSkinMm
         entranceSkinKermaMGy = sourceToSkinMm.map { atOneMetre * pow(1000 / $0, 2) }
     }

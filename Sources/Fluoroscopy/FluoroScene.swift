@@ -8,12 +8,18 @@ public struct FluoroScene: Sendable {
     public let labels: Volume<UInt8>?
     public let labelFormat: VertebraLabels
     public let landmarks: [String: Vector3]
+    /// Whether shots close the shutters over rows whose rays would leave the modelled body through its
+    /// ends (`AttenuationVolume.shutters(for:)`): true for a subject (the phantom or a patient's CT made
+    /// into one), false for a bare CT given to `fluoro --ct`, which is ray-cast as it is, as DRR tools do.
+    public let collimatesToModel: Bool
 
-    public init(volume: AttenuationVolume, labels: Volume<UInt8>? = nil, labelFormat: VertebraLabels = .verse, landmarks: [String: Vector3] = [:]) {
+    public init(volume: AttenuationVolume, labels: Volume<UInt8>? = nil, labelFormat: VertebraLabels = .verse, landmarks: [String: Vector3] = [:],
+                collimatesToModel: Bool = false) {
         self.volume = volume
         self.labels = labels
         self.labelFormat = labelFormat
         self.landmarks = landmarks
+        self.collimatesToModel = collimatesToModel
     }
 
     /// Loads a subject folder (its ct.nii.gz, labels and landmarks) or a CT with optional labels.
@@ -39,7 +45,7 @@ public struct FluoroScene: Sendable {
         let volume = doc.source?.kind == SubjectSource.patientCTKind ? try AttenuationVolume(hounsfield: hu)
             : try AttenuationVolume(subjectCT: hu, labels: labels)
         return FluoroScene(volume: volume, labels: labels,
-                           labelFormat: .verse, landmarks: doc.landmarkPoints)
+                           labelFormat: .verse, landmarks: doc.landmarkPoints, collimatesToModel: true)
     }
 
     static func attenuation(_ image: NIfTIImage) throws -> AttenuationVolume {

@@ -23,7 +23,10 @@ public enum FluoroscopyDisplay {
     public static let patientLineIntegral: Float = 0.05
 
     public static func image(_ shot: DRRImage, transmission: [Float]? = nil, invert: Bool = false) -> GrayImage {
-        let log = logTransmission(transmission ?? shot.transmission)
+        var log = logTransmission(transmission ?? shot.transmission)
+        shot.shutters.closedRows(pixels: shot.height).forEach { row in
+            for i in (row * shot.width)..<((row + 1) * shot.width) { log[i] = .infinity }
+        }
         let shown = processed(log, width: shot.width, height: shot.height, pixelMm: shot.carm.pixelMm)
         let (lo, span) = window(shown, saw: log)
         let pixels = shown.map { v -> UInt8 in
@@ -42,22 +45,26 @@ public enum FluoroscopyDisplay {
     /// The large-scale low-pass averages only the pixels that saw the patient (a normalised convolution),
     /// so the air beside the skin does not leave a halo along the body's outline. Pixels that did not see
     /// the patient come out −∞ (shown fully transparent, as a fluoroscope shows the direct beam); pixels
-    /// that are not finite stay +∞ (fully attenuated) and enter the filters as the largest finite value.
+    /// that are not finite (fully attenuated, or behind a closed shutter) stay +∞ and take no part in
+    /// either filter (the fine detail is a normalised convolution too), so a collimator edge leaves no halo.
     public static func processed(_ log: [Float], width: Int, height: Int, pixelMm: Double) -> [Float] {
-        let ceiling = log.lazy.filter(\.isFinite).max() ?? 0
-        let finite = log.map { $0.isFinite ? $0 : ceiling }
+        let finite = log.map { $0.isFinite ? $0 : 0 }
         func smoothed(_ v: [Float], sigmaMm: Double) -> [Float] {
             GaussianSmoothing.smoothed(v, width: width, height: height, sigmaPixels: sigmaMm / pixelMm)
         }
-        let patient = log.map { $0 > patientLineIntegral ? Float(1) : 0 }
+        let patient = log.map { $0 > patientLineIntegral && $0.isFinite ? Float(1) : 0 }
         let weight = smoothed(patient, sigmaMm: harmonisationSigmaMm)
         let weighted = smoothed(zip(finite, patient).map { $0 * $1 }, sigmaMm: harmonisationSigmaMm)
-        let fine = smoothed(finite, sigmaMm: detailSigmaMm)
+        let fineSum = smoothed(finite, sigmaMm: detailSigmaMm)
+        // (Normalised only where some pixel is not finite: otherwise the weights are 1 and are skipped.)
+        let fineWeight = log.allSatisfy(\.isFinite) ? [Float](repeating: 1, count: log.count)
+            : smoothed(log.map { $0.isFinite ? Float(1) : 0 }, sigmaMm: detailSigmaMm)
         return log.indices.map { i in
             guard log[i].isFinite else { return .infinity }
             guard patient[i] > 0 else { return -.infinity }
             let large = weight[i] > 1e-3 ? weighted[i] / weight[i] : finite[i]
-            return finite[i] - harmonisationShare * large + detailGain * (finite[i] - fine[i])
+            let fine = fineWeight[i] == 1 ? fineSum[i] : fineWeight[i] > 1e-3 ? fineSum[i] / fineWeight[i] : finite[i]
+            return finite[i] - harmonisationShare * large + detailGain * (finite[i] - fine)
         }
     }
 

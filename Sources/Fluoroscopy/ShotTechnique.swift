@@ -33,21 +33,27 @@ public struct FluoroShot: Sendable {
     public var dose: ShotDose
     /// What the shot was rendered with (spectrum, needle, iodine): a what-if shot repeats it.
     public var exposure: Exposure
+    /// The rows closed to keep the image inside the modelled body (`Shutters.open` when none).
+    public var shutters: Shutters { image.shutters }
     public var carm: CArm { image.carm }
 }
 
 extension FluoroScene {
     /// Takes one shot — the single path every command, the case and the web simulator use: renders the
     /// scene from `carm` with `technique`'s polychromatic tungsten spectrum (or `spectrum` when given, e.g.
-    /// a monochromatic beam for validation), the needle and the iodine (mg I/mL) if any, and computes the
+    /// a monochromatic beam for validation), the needle and the iodine (mg I/mL) if any, closes the shutters
+    /// over rows that would leave a subject's modelled body (`collimatesToModel`), and computes the
     /// shot's dose at the technique's kVp (a monochromatic beam's dose is taken at its `kVp` if it states
     /// one, else at the technique's).
     public func shoot(_ carm: CArm, technique: ShotTechnique = .standard, spectrum: Spectrum? = nil, waterScaledMonochromatic: Bool = false,
                       needle: NeedleShaft? = nil, contrast: Volume<Float>? = nil) throws -> FluoroShot {
         let beam = try spectrum ?? Spectrum.tungsten(kVp: technique.kVp)
         let exposure = Exposure(spectrum: beam, waterScaledMonochromatic: waterScaledMonochromatic, needle: needle, contrast: contrast)
-        let image = DRRRenderer(volume: volume).render(carm, exposure)
-        let dose = ShotDose(carm: carm, kVp: beam.kVp ?? technique.kVp, mAs: technique.mAs, sourceToSkinMm: sourceToSkinMm(carm))
+        var image = DRRRenderer(volume: volume).render(carm, exposure)
+        let shutters = collimatesToModel ? volume.shutters(for: carm) : .open
+        shutters.close(&image)
+        let dose = ShotDose(carm: carm, kVp: beam.kVp ?? technique.kVp, mAs: technique.mAs, sourceToSkinMm: sourceToSkinMm(carm),
+                            openFraction: shutters.openFraction(pixels: carm.pixels))
         return FluoroShot(image: image, dose: dose, exposure: exposure)
     }
 }

@@ -19,7 +19,10 @@ struct FluoroCommand: ParsableCommand {
         0.1 mm Cu), or --mono-kev E with μ = μ_water(E)(1 + HU/1000). --raw writes −ln(I/I0) (Σμℓ when \
         monochromatic) as Float32 NIfTI. --json prints the geometry, the 3×4 projection matrix (world LPS mm → \
         pixel), the dose of the shot, the render time and, for a subject, each pars defect in view with whether it \
-        shows as a lucent band (its brightening in grey levels against the same shot with the cleft filled).
+        shows as a lucent band (its brightening in grey levels against the same shot with the cleft filled). \
+        For a subject the collimator closes the rows whose rays would leave the modelled body through its top or \
+        bottom (the body ends there; a real one goes on): they show as a shutter blade, read +∞ in --raw and \
+        are not counted in the dose–area product; --json names them (`shutters`). A bare --ct is cast as it is.
         """)
 
     @Option(help: ArgumentHelp("Subject folder, from `parsguide phantom` or `parsguide subject` (uses its ct.nii.gz, labels and landmarks).", valueName: "DIR"))
@@ -138,10 +141,14 @@ struct FluoroCommand: ParsableCommand {
         let renderMs = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) * 1e-15
         let defects = try scene.defectLucencies(in: taken!)
         if json {
-            print(try FluoroReport(carm: carm, dose: dose, renderMs: renderMs, spectrum: spectrum, defects: defects).jsonString())
+            print(try FluoroReport(carm: carm, dose: dose, renderMs: renderMs, spectrum: spectrum, defects: defects, shutters: image.shutters).jsonString())
         } else {
             print(String(format: "wrote %@ (%d×%d, %.0f ms render, reference air kerma %.3f mGy, DAP %.2f mGy·cm²)",
                          out, carm.pixels, carm.pixels, renderMs, dose.referenceAirKermaMGy, dose.doseAreaProductMGyCm2))
+            if !image.shutters.isOpen {
+                print("shutters closed over \(image.shutters.topRows) rows at the top and \(image.shutters.bottomRows) at the bottom: "
+                      + "their rays would leave the modelled body through its ends")
+            }
             for (target, d) in defects {
                 print(String(format: "%@ defect: %@ (ridge %+.0f grey levels, %.1f× the spread around it; beam %.0f° to the cleft's plane)",
                              target, d.isLucent ? "a lucent band" : "no lucent band", d.ridgeRiseGrey, d.conspicuity, d.beamToCleftPlaneDeg))

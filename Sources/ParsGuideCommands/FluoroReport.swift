@@ -28,6 +28,9 @@ struct FluoroReport: Codable {
     var renderMs: Double
     /// The subject's pars defects in the shot and whether each shows as a lucent band (`DefectLucency`).
     var defects: [Defect]
+    /// Detector rows closed at the up and down edges because their rays would leave the subject's modelled
+    /// body through its ends (`AttenuationVolume.shutters(for:)`); both 0 for a bare CT.
+    var shutters: Shutters
 
     struct Defect: Codable {
         var target: String
@@ -46,7 +49,9 @@ struct FluoroReport: Codable {
         var boneAlongRayMm: Double
     }
 
-    init(carm: CArm, dose: ShotDose, renderMs: Double, spectrum: Spectrum, defects: [(target: String, lucency: DefectLucency)] = []) {
+    init(carm: CArm, dose: ShotDose, renderMs: Double, spectrum: Spectrum, defects: [(target: String, lucency: DefectLucency)] = [],
+         shutters: Shutters = .open) {
+        self.shutters = shutters
         func a(_ v: Vector3) -> [Double] { [v.x, v.y, v.z] }
         geometry = Geometry(sourceMm: a(carm.sourceMm), isocentreMm: a(carm.isocentreMm), detectorCentreMm: a(carm.detectorCentreMm),
                             columnDirection: a(carm.right), up: a(carm.up), sadMm: carm.sadMm, sidMm: carm.sidMm,

@@ -26,7 +26,8 @@ public struct ProcedureScene: Sendable {
         let document = SubjectDocument(subject, files: [:])
         planning = PlanningSubject(directory: directory, labels: subject.labels, document: document,
                                    fingerprint: PlanningSubject.fingerprint(of: try document.encoded()))
-        fluoro = FluoroScene(volume: try AttenuationVolume(subjectCT: subject.ct, labels: subject.labels), labels: subject.labels, landmarks: subject.landmarks)
+        fluoro = FluoroScene(volume: try AttenuationVolume(subjectCT: subject.ct, labels: subject.labels), labels: subject.labels, landmarks: subject.landmarks,
+                             collimatesToModel: true)
         surfaces = SurfaceMeshes(subject.surfaces, labels: subject.labels)
         blocks = LabelBlocks(labels: subject.labels)
     }
