@@ -90,8 +90,8 @@ public struct DefectLucency: Sendable, Equatable {
         }
         guard boneVoxels > 0 else { return nil }
         let intact = volume.filling(voxels: cleft.map(\.index), hu: boneHU / boneVoxels)
-        let filled = FluoroscopyDisplay.logTransmission(DRRRenderer(volume: intact).render(shot.carm, shot.exposure).transmission)
-        let seen = FluoroscopyDisplay.logTransmission(shot.image.transmission)
+        let seen = FluoroscopyDisplay.logTransmission(shot.image)
+        let filled = FluoroscopyDisplay.logTransmission(shot.image, transmission: DRRRenderer(volume: intact).render(shot.carm, shot.exposure).transmission)
         func shown(_ log: [Float]) -> [Float] {
             FluoroscopyDisplay.processed(log, width: shot.image.width, height: shot.image.height, pixelMm: shot.carm.pixelMm)
         }
@@ -101,7 +101,9 @@ public struct DefectLucency: Sendable, Equatable {
         for (_, p) in cleft {
             guard let q = shot.carm.project(p) else { continue }
             let column = Int(q.column.rounded()), row = Int(q.row.rounded())
-            if column >= 0, row >= 0, column < shot.image.width, row < shot.image.height { pixels.insert(row * shot.image.width + column) }
+            if column >= 0, row >= 0, column < shot.image.width, row < shot.image.height, seen[row * shot.image.width + column].isFinite {
+                pixels.insert(row * shot.image.width + column)
+            }
         }
         bandPixels = pixels.sorted()
         func median(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.sorted()[values.count / 2] }
@@ -115,7 +117,7 @@ public struct DefectLucency: Sendable, Equatable {
             let columns = bandPixels.map { $0 % width }
             let pad = Int((Self.surroundMm * shot.carm.sidMm / shot.carm.sadMm / shot.carm.pixelMm).rounded(.up))
             for row in max(0, top / width - pad)...min(shot.image.height - 1, bottom / width + pad) {
-                for column in max(0, columns.min()! - pad)...min(width - 1, columns.max()! + pad) {
+                for column in max(0, columns.min()! - pad)...min(width - 1, columns.max()! + pad) where seen[row * width + column].isFinite {
                     surround.append(Double(filledShown[row * width + column] / window.span) * 255)
                 }
             }

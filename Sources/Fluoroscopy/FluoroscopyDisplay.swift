@@ -23,10 +23,7 @@ public enum FluoroscopyDisplay {
     public static let patientLineIntegral: Float = 0.05
 
     public static func image(_ shot: DRRImage, transmission: [Float]? = nil, invert: Bool = false) -> GrayImage {
-        var log = logTransmission(transmission ?? shot.transmission)
-        shot.shutters.closedRows(pixels: shot.height).forEach { row in
-            for i in (row * shot.width)..<((row + 1) * shot.width) { log[i] = .infinity }
-        }
+        let log = logTransmission(shot, transmission: transmission)
         let shown = processed(log, width: shot.width, height: shot.height, pixelMm: shot.carm.pixelMm)
         let (lo, span) = window(shown, saw: log)
         let pixels = shown.map { v -> UInt8 in
@@ -39,6 +36,15 @@ public enum FluoroscopyDisplay {
     /// −ln(I/I₀) per pixel; a transmission that is not a number (never from a checked input) shows as
     /// fully attenuated.
     static func logTransmission(_ t: [Float]) -> [Float] { t.map { $0.isNaN ? Float.infinity : -logf(max($0, 1e-12)) } }
+
+    /// −ln(I/I₀) of `shot` (or of `transmission` read on its detector, e.g. with noise), its closed rows +∞.
+    static func logTransmission(_ shot: DRRImage, transmission: [Float]? = nil) -> [Float] {
+        var log = logTransmission(transmission ?? shot.transmission)
+        for row in shot.shutters.closedRows(pixels: shot.height) {
+            for i in (row * shot.width)..<((row + 1) * shot.width) { log[i] = .infinity }
+        }
+        return log
+    }
 
     /// The detail processing of a −ln(I/I₀) image whose pixels are `pixelMm` apart on the detector: the
     /// image less `harmonisationShare` of its large-scale low-pass, plus `detailGain` times its fine detail.
