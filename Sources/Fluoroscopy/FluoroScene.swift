@@ -12,14 +12,28 @@ public struct FluoroScene: Sendable {
     /// ends (`AttenuationVolume.shutters(for:)`): true for a subject (the phantom or a patient's CT made
     /// into one), false for a bare CT given to `fluoro --ct`, which is ray-cast as it is, as DRR tools do.
     public let collimatesToModel: Bool
+    /// The slices (k) the model spans, whose first and last the shutters keep rays from leaving through:
+    /// the whole volume, or for the phantom the slices its bones span — above L1 it has soft tissue but no
+    /// T12, and a shot there would show the spine stopping.
+    public let modelledSlices: ClosedRange<Int>
 
     public init(volume: AttenuationVolume, labels: Volume<UInt8>? = nil, labelFormat: VertebraLabels = .verse, landmarks: [String: Vector3] = [:],
-                collimatesToModel: Bool = false) {
+                collimatesToModel: Bool = false, modelledSlices: ClosedRange<Int>? = nil) {
         self.volume = volume
         self.labels = labels
         self.labelFormat = labelFormat
         self.landmarks = landmarks
         self.collimatesToModel = collimatesToModel
+        self.modelledSlices = modelledSlices ?? 0...(volume.grid.dimensions.z - 1)
+    }
+
+    /// The slices of `labels` that hold bone, first to last (nil when none does): where a phantom's
+    /// skeleton, and so its model of the body, begins and ends.
+    public static func boneSlices(_ labels: Volume<UInt8>) -> ClosedRange<Int>? {
+        let d = labels.grid.dimensions, slice = d.x * d.y
+        func holdsBone(_ k: Int) -> Bool { labels.voxels[(k * slice)..<((k + 1) * slice)].contains(where: Tissue.isBone) }
+        guard let first = (0..<d.z).first(where: holdsBone), let last = (0..<d.z).last(where: holdsBone) else { return nil }
+        return first...last
     }
 
     /// Loads a subject folder (its ct.nii.gz, labels and landmarks) or a CT with optional labels.
@@ -45,7 +59,8 @@ public struct FluoroScene: Sendable {
         let volume = doc.source?.kind == SubjectSource.patientCTKind ? try AttenuationVolume(hounsfield: hu)
             : try AttenuationVolume(subjectCT: hu, labels: labels)
         return FluoroScene(volume: volume, labels: labels,
-                           labelFormat: .verse, landmarks: doc.landmarkPoints, collimatesToModel: true)
+                           labelFormat: .verse, landmarks: doc.landmarkPoints, collimatesToModel: true,
+                           modelledSlices: doc.source?.kind == SubjectSource.patientCTKind ? nil : boneSlices(labels))
     }
 
     static func attenuation(_ image: NIfTIImage) throws -> AttenuationVolume {

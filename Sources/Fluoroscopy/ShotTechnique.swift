@@ -50,7 +50,7 @@ extension FluoroScene {
         let beam = try spectrum ?? Spectrum.tungsten(kVp: technique.kVp)
         let exposure = Exposure(spectrum: beam, waterScaledMonochromatic: waterScaledMonochromatic, needle: needle, contrast: contrast)
         var image = DRRRenderer(volume: volume).render(carm, exposure)
-        let shutters = collimatesToModel ? volume.shutters(for: carm) : .open
+        let shutters = collimatesToModel ? volume.shutters(for: carm, slices: modelledSlices) : .open
         shutters.close(&image)
         let dose = ShotDose(carm: carm, kVp: beam.kVp ?? technique.kVp, mAs: technique.mAs, sourceToSkinMm: sourceToSkinMm(carm),
                             openFraction: shutters.openFraction(pixels: carm.pixels))

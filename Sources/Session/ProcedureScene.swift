@@ -27,7 +27,8 @@ public struct ProcedureScene: Sendable {
         planning = PlanningSubject(directory: directory, labels: subject.labels, document: document,
                                    fingerprint: PlanningSubject.fingerprint(of: try document.encoded()))
         fluoro = FluoroScene(volume: try AttenuationVolume(subjectCT: subject.ct, labels: subject.labels), labels: subject.labels, landmarks: subject.landmarks,
-                             collimatesToModel: true)
+                             collimatesToModel: true,
+                             modelledSlices: subject.source.kind == SubjectSource.patientCTKind ? nil : FluoroScene.boneSlices(subject.labels))
         surfaces = SurfaceMeshes(subject.surfaces, labels: subject.labels)
         blocks = LabelBlocks(labels: subject.labels)
     }

@@ -53,6 +53,21 @@ import Testing
         #expect(shot.dose.referenceAirKermaMGy == bare.dose.referenceAirKermaMGy)
     }
 
+    /// A phantom's model ends where its bones end (above L1 there is body but no T12): shots close rows
+    /// at the slices its bones span, a few rows more than at the volume's ends.
+    @Test func aPhantomIsCollimatedWhereItsBonesEnd() throws {
+        let volume = try Self.body()
+        var labels = Volume<UInt8>(grid: volume.grid, repeating: Tissue.muscle.rawValue)
+        for k in 5...34 { labels[32, 32, k] = Tissue.l3.rawValue }
+        #expect(FluoroScene.boneSlices(labels) == 5...34)
+        #expect(FluoroScene.boneSlices(Volume<UInt8>(grid: volume.grid, repeating: Tissue.muscle.rawValue)) == nil)
+        let carm = try CArm(isocentreMm: Vector3(0, 0, 10), sourceDirection: CArm.View.ap.sourceDirection(), pixels: 64)
+        let whole = try FluoroScene(volume: volume, collimatesToModel: true).shoot(carm).shutters
+        let bones = try FluoroScene(volume: volume, collimatesToModel: true, modelledSlices: FluoroScene.boneSlices(labels)).shoot(carm).shutters
+        // 10 mm fewer at each end: at the detector (magnification 1000/700 ≈ 1.4, 4.7 mm pixels) ≈ 3 rows.
+        #expect(bones.topRows - whole.topRows >= 2 && bones.bottomRows - whole.bottomRows >= 2, "\(whole) → \(bones)")
+    }
+
     @Test func aFieldInsideTheBodyStaysOpen() throws {
         let scene = FluoroScene(volume: try Self.body(), collimatesToModel: true)
         let carm = try CArm(isocentreMm: .zero, sourceDirection: CArm.View.ap.sourceDirection(), detectorMm: 60, pixels: 32)
