@@ -27,7 +27,7 @@ extension BenchCommand {
         let spectrum = try Spectrum.tungsten(kVp: 80)
         let ap = try CArm(isocentreMm: .zero, sourceDirection: CArm.View.ap.sourceDirection())
         var options = PhantomOptions()
-        options.voxelMm = voxelMm
+        options.voxelMm = voxel.mm
         let subject = try LumbarPhantom.build(try options.validated())
         // Preparing a CT for rendering (codes, label means, occupied box, block maps): load time, not
         // render time. Its warm-up run makes the volume the shots use.

@@ -13,7 +13,7 @@ extension BenchCommand {
     /// flagship subject at `--voxel-mm`). Target: ≤ 1 s per 1024×768 picture on 2 cores.
     func illustrateBenchmarks() throws -> [BenchmarkResult] {
         var options = PhantomOptions()
-        options.voxelMm = voxelMm
+        options.voxelMm = voxel.mm
         let subject = try LumbarPhantom.build(try options.validated())
         let pars = subject.landmarks["L5.left.pars"]!
         let pose = try ProbeView.parsOblique.pose(level: .l5, side: .left, labels: subject.labels, landmarks: subject.landmarks)
@@ -42,7 +42,7 @@ extension BenchCommand {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var o = PublishedCase.Options()
         o.out = dir
-        o.voxelMm = voxelMm
+        o.voxelMm = voxel.mm
         return [try BenchmarkResult.measure(name: "case", runs: runs) {
             // Each run writes a new folder (a case folder is replaced only with --force).
             try? FileManager.default.removeItem(atPath: dir)

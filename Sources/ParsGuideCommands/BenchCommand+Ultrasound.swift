@@ -11,7 +11,7 @@ extension BenchCommand {
     /// seen before; `ultrasound.frame.untextured`, the frame without `BModeSettings.tissueTexture`.
     func ultrasoundBenchmarks() throws -> [BenchmarkResult] {
         var options = PhantomOptions()
-        options.voxelMm = voxelMm
+        options.voxelMm = voxel.mm
         let subject = try LumbarPhantom.build(try options.validated())
         let simulator = try BModeSimulator()
         let pose = try ProbeView.parsOblique.pose(level: .l5, side: .left, labels: subject.labels, landmarks: subject.landmarks)

@@ -17,8 +17,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Timed runs per benchmark (after one warm-up).")
     var runs: Int = 5
 
-    @Option(name: .customLong("voxel-mm"), help: "Voxel size of the phantom benchmarks, mm (0.2–2).")
-    var voxelMm: Double = 0.5
+    @OptionGroup var voxel: VoxelSizeOption
 
     @Flag(help: "Print one JSON object per benchmark instead of a table.")
     var json = false
@@ -45,7 +44,7 @@ struct BenchCommand: ParsableCommand {
 
     func phantomBenchmarks() throws -> [BenchmarkResult] {
         var options = PhantomOptions()
-        options.voxelMm = voxelMm
+        options.voxelMm = voxel.mm
         options = try options.validated()
         var subject: Subject?
         var build = try BenchmarkResult.measure(name: "phantom.build", runs: runs) { subject = try LumbarPhantom.build(options) }

@@ -33,7 +33,7 @@ struct CaseCommand: ParsableCommand {
     @Option(help: "male or female (default male; not with --subject).") var sex: String?
     @Option(help: "Pars defects as LEVEL-SIDE, comma-separated, or none (default L5-left,L5-right; not with --subject).") var defects: String?
     @Option(help: "Level injected (both sides): L1–L5.") var level: String = "L5"
-    @Option(name: .customLong("voxel-mm"), help: "Voxel size of the subject, mm (default 0.5; not with --subject).") var voxelMm: Double?
+    @OptionGroup var voxel: VoxelSizeOption  // not with --subject
     @Option(help: "Side of each square figure panel, pixels (128–2048).") var panel: Int = 512
 
     func run() throws {
@@ -44,7 +44,7 @@ struct CaseCommand: ParsableCommand {
         var o = PublishedCase.Options()
         if let subject {
             let given = [("--height-cm", heightCm != nil), ("--weight-kg", weightKg != nil), ("--age", age != nil), ("--sex", sex != nil),
-                         ("--defects", defects != nil), ("--voxel-mm", voxelMm != nil), ("--db", db != nil)].filter(\.1).map(\.0)
+                         ("--defects", defects != nil), ("--voxel-mm", voxel.given != nil), ("--db", db != nil)].filter(\.1).map(\.0)
             guard given.isEmpty else {
                 throw ValidationError("--subject \(subject) rehearses on that folder's anatomy, so \(given.joined(separator: ", ")) cannot be given with it: its habitus, defects and voxel size are the folder's, and a rehearsal goes into no registry")
             }
@@ -56,7 +56,7 @@ struct CaseCommand: ParsableCommand {
             phantom.habitus = try Habitus(heightCm: heightCm ?? phantomDefaults.heightCm, weightKg: weightKg ?? phantomDefaults.weightKg,
                                           sex: try sex.map(Sex.parse) ?? phantomDefaults.sex, ageYears: age ?? phantomDefaults.ageYears)
             phantom.defects = try ParsDefect.parseList(defects ?? phantomDefaults.defects)
-            phantom.voxelMm = voxelMm ?? phantomDefaults.voxelMm
+            phantom.voxelMm = voxel.mm
             _ = try phantom.validated()
             o.heightCm = phantom.habitus.heightCm; o.weightKg = phantom.habitus.weightKg; o.ageYears = phantom.habitus.ageYears
             o.sex = phantom.habitus.sex; o.defects = defects ?? phantomDefaults.defects; o.voxelMm = phantom.voxelMm

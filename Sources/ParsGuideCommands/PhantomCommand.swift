@@ -32,14 +32,9 @@ struct PhantomCommand: ParsableCommand {
     @Option(help: "Pars defects as LEVEL-SIDE, comma-separated (levels L1–L5), or none.")
     var defects: String = "L5-left,L5-right"
 
-    @Option(name: .customLong("gap-mm"), help: "Defect cleft width, mm (0.5–10).")
-    var gapMm: Double = ParsDefect.defaultGapMm
+    @OptionGroup var defectShape: DefectShapeOptions
 
-    @Option(name: .customLong("defect-obliquity-deg"), help: "Tilt of the lysis plane from perpendicular to the pars, degrees (−60–60).")
-    var defectObliquityDeg: Double = ParsDefect.defaultObliquity.degrees
-
-    @Option(name: .customLong("voxel-mm"), help: "Voxel size, mm (0.2–2).")
-    var voxelMm: Double = 0.5
+    @OptionGroup var voxel: VoxelSizeOption
 
     @OptionGroup var seed: SeedOption
 
@@ -53,8 +48,8 @@ struct PhantomCommand: ParsableCommand {
         let sex = try Sex.parse(sex)
         var o = PhantomOptions()
         o.habitus = try Habitus(heightCm: heightCm, weightKg: weightKg, sex: sex, ageYears: age)
-        o.defects = try ParsDefect.parseList(defects, gapMm: gapMm, obliquity: .degrees(defectObliquityDeg))
-        o.voxelMm = voxelMm
+        o.defects = try ParsDefect.parseList(defects, gapMm: defectShape.gapMm, obliquity: defectShape.obliquity)
+        o.voxelMm = voxel.mm
         o.seed = seed.seed
         return try o.validated()
     }

@@ -19,7 +19,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "TCP port.") var port: Int = 8080
     @Option(help: "Registry file for 'save to registry' (off when absent).") var db: String?
     @Option(help: "Subject folder (default: build the flagship subject on start).") var subject: String?
-    @Option(name: .customLong("voxel-mm"), help: "Voxel size when building the subject, mm.") var voxelMm: Double = 0.5
+    @OptionGroup var voxel: VoxelSizeOption
     @Option(name: .customLong("max-sessions"), help: "Sessions kept at once (the least recently used is evicted).") var maxSessions: Int = 8
     @Option(name: .customLong("idle-timeout-s"), help: "Close a connection silent this long, seconds (\(SimulatorServer.idleTimeout.allowedText)).")
     var idleTimeoutS: Double = SimulatorServer.defaultIdleTimeoutSeconds
@@ -56,7 +56,7 @@ struct ServeCommand: ParsableCommand {
         } else {
             FileHandle.standardError.write(Data("building the flagship subject…\n".utf8))
             var o = PhantomOptions()
-            o.voxelMm = voxelMm
+            o.voxelMm = voxel.mm
             scene = try SimulatorScene(subject: try LumbarPhantom.build(o.validated()), registryPath: db)
         }
         FileHandle.standardError.write(Data("serving on http://\(host):\(port)/\n".utf8))

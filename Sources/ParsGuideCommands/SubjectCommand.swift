@@ -35,14 +35,9 @@ struct SubjectCommand: ParsableCommand {
     @Option(help: "Pars defects: auto to find the ones the bone has (an arch cut off from its body on a side), LEVEL-SIDE,… (levels L1–L5) to carve them, or none to leave the bone as it is.")
     var defects: String = "auto"
 
-    @Option(name: .customLong("gap-mm"), help: "Carved defect cleft width, mm (0.5–10).")
-    var gapMm: Double = ParsDefect.defaultGapMm
+    @OptionGroup var defectShape: DefectShapeOptions
 
-    @Option(name: .customLong("defect-obliquity-deg"), help: "Tilt of a carved lysis plane from perpendicular to the pars, degrees (−60–60).")
-    var defectObliquityDeg: Double = ParsDefect.defaultObliquity.degrees
-
-    @Option(name: .customLong("voxel-mm"), help: "Voxel size of the subject, mm (0.2–2).")
-    var voxelMm: Double = 0.5
+    @OptionGroup var voxel: VoxelSizeOption
 
     @Flag(help: "Also write binary STL surfaces of each bone and the dura (marching cubes).")
     var meshes = false
@@ -54,10 +49,9 @@ struct SubjectCommand: ParsableCommand {
     var force = false
 
     func run() throws {
-        let defects = try PatientCTBuild.Defects.parse(defects, gapMm: gapMm, obliquity: .degrees(defectObliquityDeg))
-        guard voxelMm.isFinite, PhantomOptions.voxelRangeMm.contains(voxelMm) else {
-            throw ParameterOutOfRange(parameter: PhysicalParameter(name: "--voxel-mm", unit: "mm", range: PhantomOptions.voxelRangeMm), value: voxelMm)
-        }
+        let defects = try PatientCTBuild.Defects.parse(defects, gapMm: defectShape.gapMm, obliquity: defectShape.obliquity)
+        let voxelMm = voxel.mm
+        try VoxelSizeOption.parameter.checked(voxelMm)
         let folder = try OutputFolder(out, command: "subject", force: force)
         let clock = ContinuousClock(), start = clock.now
         let progress = Progress(start: start).say
