@@ -24,6 +24,14 @@ extension SoftTissueStage {
                 }
             }
         }
+        // Above the highest spinous process (L1's) the model has no T12: the envelope there would fall to
+        // L1's lamina and body, and the back with it (22 mm over L1's top 30 mm, which sheared the torso
+        // and thinned the AP path of its upward rays by 13 mm); it holds the tip's depth instead.
+        if let top = SpinalLevel.modelled.first(where: { geo[$0] != nil }).flatMap({ geo[$0] }),
+           let kTip = g.nearestIndex(toWorld: Vector3(0, 0, top.spinousProcessTip.z))?.z, kTip < nz - 1 {
+            let tipDepth = envelope[max(0, kTip - Int(2 / h))...kTip].max()!
+            for k in (kTip + 1)..<nz { envelope[k] = max(envelope[k], tipDepth) }
+        }
         // Fill slices without bone from their nearest neighbours, then bridge and smooth.
         if let first = envelope.firstIndex(where: { $0 > -.infinity }), let last = envelope.lastIndex(where: { $0 > -.infinity }) {
             for k in 0..<first { envelope[k] = envelope[first] }

@@ -268,6 +268,26 @@ import TestSupport
         #expect(abs((s.measurements["paraspinalRiseMm"] ?? 0) - SoftTissueStage.paraspinalRiseMm) < 0.1, "a lean back keeps its full rise")
     }
 
+    /// Above L1's spinous process the model has no T12; the back there holds the depth of L1's tip instead of
+    /// falling with L1's lamina and body (it fell 22 mm over L1's top 30 mm, shearing the torso: an AP shot's
+    /// upward rays then crossed 13 mm less tissue near the top, a ramp of 0.3 in −ln(I/I₀)).
+    @Test("The back does not fall away above L1")
+    func theBackHoldsAboveL1() throws {
+        let s = try TestSubjects.flagship()
+        let g = s.labels.grid
+        let tip = try #require(s.landmarks["L1.spinousProcessTip"])
+        func back(_ x: Double, _ z: Double) -> Double {
+            var y = g.world(0, g.dimensions.y - 1, 0).y
+            while y > g.world(0, 0, 0).y, (s.labels.value(nearestTo: Vector3(x, y, z)) ?? 0) == 0 { y -= 0.25 }
+            return y
+        }
+        let top = g.world(0, 0, g.dimensions.z - 1).z
+        for x in [-60.0, 0, 60] {
+            let fall = back(x, tip.z) - back(x, top)
+            #expect(abs(fall) <= 4, "the back at x = \(x) falls \(fall) mm between L1's tip (z \(tip.z)) and the top (z \(top))")
+        }
+    }
+
     /// The flanks widen over the hip bones gradually: the body's outermost voxel on each side moves at most
     /// one voxel from slice to slice, from above L3 to below the pelvis. (The widening once averaged zeros in
     /// above the crests, and the flank stepped out by 1.5–3 mm within one slice at the crest's level.)
