@@ -68,11 +68,13 @@ private func expect(_ series: DICOMSeries, matches r: Reference) {
 
     @Test func aMissingSliceIsRefusedNamingTheGap() throws {
         let folder = try copyOfTinySeries(dropping: "2693")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         #expect { try DICOMSeries.read(folder: folder) } throws: { "\($0)".contains("a slice is missing") && "\($0)".contains("5.000 mm apart") }
     }
 
     @Test func aTruncatedSliceIsRefusedNamingTheFile() throws {
         let folder = try copyOfTinySeries()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         let path = "\(folder)/3023"
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         try data.prefix(data.count - 300).write(to: URL(fileURLWithPath: path))
@@ -82,6 +84,7 @@ private func expect(_ series: DICOMSeries, matches r: Reference) {
     @Test("An element claiming more bytes than its file holds is refused before GDCM allocates them (the fuzz target's out-of-memory)")
     func anElementLongerThanItsFileIsRefused() throws {
         let folder = try copyOfTinySeries()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         try patch("\(folder)/3023", with: Self.overlongPixelData)
         #expect { try DICOMSeries.read(folder: folder) } throws: {
             "\($0)".contains("3023") && "\($0)".contains("(7FE0,0010) claims 2147418112 bytes")
@@ -91,6 +94,7 @@ private func expect(_ series: DICOMSeries, matches r: Reference) {
     @Test("An element without a valid VR is refused before GDCM reads it (it misaligned GDCM, which then aborted the process)")
     func anInvalidValueRepresentationIsRefused() throws {
         let folder = try copyOfTinySeries()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         // Patient's Name (0010,0010), "PN" → "\nS", as the fuzzer wrote it into another element.
         try patch("\(folder)/3023", at: [0x10, 0x00, 0x10, 0x00, 0x50, 0x4E], offset: 4, with: [0x0A, 0x53])
         #expect { try DICOMSeries.read(folder: folder) } throws: {
@@ -101,6 +105,7 @@ private func expect(_ series: DICOMSeries, matches r: Reference) {
     @Test("A file that trips one of GDCM's assertions (Samples per Pixel 9, decoded directly) is refused; the process lives on")
     func aFailedGDCMAssertionIsAnError() throws {
         let folder = try copyOfTinySeries()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         let path = "\(folder)/3023"
         try patch(path, at: [0x28, 0x00, 0x02, 0x00, 0x55, 0x53], offset: 8, with: [9])   // (0028,0002) US: 9
         let header = try DICOMFileHeader(path: path)
@@ -114,6 +119,7 @@ private func expect(_ series: DICOMSeries, matches r: Reference) {
     @Test("Without the DICM prefix the headers are walked too: an intact file still reads, an overlong element is refused")
     func aFileWithoutPreambleIsWalkedToo() throws {
         let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         let bytes = try Data(contentsOf: URL(fileURLWithPath: "\(sharedData)/pydicom-ct5n/3023")).dropFirst(132)
         try Data(bytes).write(to: URL(fileURLWithPath: "\(folder)/bare"))
         #expect(try DICOMFileHeader(path: "\(folder)/bare").isPlacedImage)
@@ -138,6 +144,7 @@ private func expect(_ series: DICOMSeries, matches r: Reference) {
 
     @Test func aFolderWithoutImagesIsRefused() throws {
         let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         try Data("not DICOM".utf8).write(to: URL(fileURLWithPath: "\(folder)/notes.txt"))
         #expect { try DICOMSeries.read(folder: folder) } throws: { "\($0)".contains("holds no DICOM image") && "\($0)".contains("1 other files skipped") }
         #expect { try DICOMSeries.read(folder: "\(folder)/absent") } throws: { "\($0)".contains("no such folder") }
