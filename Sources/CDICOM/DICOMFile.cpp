@@ -19,6 +19,7 @@
 #include <exception>
 #include <iostream>
 #include <mutex>
+#include <new>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -116,11 +117,19 @@ void onAbort(int) {
     std::raise(SIGABRT);
 }
 
-/// Runs `body` under `gdcmLock` with GDCM's trace captured; a C++ exception or a failed GDCM assertion
-/// becomes a sentence in `error`. (After an assertion the objects of the abandoned GDCM frames are
-/// leaked, not destroyed: a few kilobytes per refused file.)
-template <typename Body> int guarded(char *error, size_t capacity, Body body) {
+/// During a guarded call, the largest single C++ allocation allowed on that thread, bytes (0: no cap). GDCM
+/// allocates a data element's value at the length it reads; `DICOMElementLengths` checks those lengths
+/// before GDCM runs, but where GDCM parses a damaged file differently (a mutated meta group made it read
+/// four bytes of text as a length: a 3 KB file asked for 1.5 GB, found by the `dicom` fuzz target) the cap
+/// still holds: the allocation throws std::bad_alloc and the file is refused.
+thread_local size_t allocationCapBytes = 0;
+
+/// Runs `body` under `gdcmLock` with GDCM's trace captured and its allocations capped at `capBytes`; a C++
+/// exception or a failed GDCM assertion becomes a sentence in `error`. (After an assertion the objects of
+/// the abandoned GDCM frames are leaked, not destroyed: a few kilobytes per refused file.)
+template <typename Body> int guarded(char *error, size_t capacity, size_t capBytes, Body body) {
     std::lock_guard<std::mutex> lock(gdcmLock);
+    allocationCapBytes = capBytes;
     CapturedTrace trace;
     struct sigaction ours {}, previous {};
     ours.sa_handler = onAbort;
@@ -142,14 +151,50 @@ template <typename Body> int guarded(char *error, size_t capacity, Body body) {
         result = 1;
     }
     abortTarget = nullptr;
+    allocationCapBytes = 0;
     sigaction(SIGABRT, &previous, nullptr);
     return result;
 }
 
+/// The size of the file at `path`, bytes (0 when it cannot be read).
+size_t fileBytes(const char *path) {
+    FILE *f = std::fopen(path, "rb");
+    if (!f) return 0;
+    std::fseek(f, 0, SEEK_END);
+    long n = std::ftell(f);
+    std::fclose(f);
+    return n > 0 ? size_t(n) : 0;
+}
+
+/// A header read holds at most the file's own bytes in any one value, plus slack for GDCM's own tables.
+size_t headerCap(const char *path) { return fileBytes(path) + (size_t(16) << 20); }
+
+/// A decode may expand compressed pixel data: at most the largest image read (8192² pixels of 8 bytes,
+/// `DICOMFileHeader.maximumSidePixels`) plus slack.
+constexpr size_t decodeCap = (size_t(8192) * 8192 * 8) + (size_t(64) << 20);
+
 }  // namespace
 
+// The process's C++ allocations (GDCM is its only C++) go through malloc as before; inside a guarded GDCM
+// call one larger than that thread's cap throws std::bad_alloc instead of being made.
+void *operator new(size_t n) {
+    if (allocationCapBytes != 0 && n > allocationCapBytes) throw std::bad_alloc();
+    if (void *p = std::malloc(n ? n : 1)) return p;
+    throw std::bad_alloc();
+}
+void *operator new[](size_t n) { return ::operator new(n); }
+void *operator new(size_t n, const std::nothrow_t &) noexcept {
+    if (allocationCapBytes != 0 && n > allocationCapBytes) return nullptr;
+    return std::malloc(n ? n : 1);
+}
+void *operator new[](size_t n, const std::nothrow_t &t) noexcept { return ::operator new(n, t); }
+void operator delete(void *p) noexcept { std::free(p); }
+void operator delete[](void *p) noexcept { std::free(p); }
+void operator delete(void *p, size_t) noexcept { std::free(p); }
+void operator delete[](void *p, size_t) noexcept { std::free(p); }
+
 extern "C" int pg_dicom_read_header(const char *path, PGDICOMHeader *h, char *error, size_t capacity) {
-    return guarded(error, capacity, [&](CapturedTrace &) {
+    return guarded(error, capacity, headerCap(path), [&](CapturedTrace &) {
         std::memset(h, 0, sizeof *h);
         h->rescaleSlope = 1;
         h->samplesPerPixel = 1;
@@ -199,7 +244,7 @@ extern "C" int pg_dicom_read_header(const char *path, PGDICOMHeader *h, char *er
 }
 
 extern "C" int pg_dicom_read_stored_values(const char *path, double *values, size_t count, char *error, size_t capacity) {
-    return guarded(error, capacity, [&](CapturedTrace &trace) {
+    return guarded(error, capacity, decodeCap, [&](CapturedTrace &trace) {
         gdcm::ImageReader reader;
         reader.SetFileName(path);
         if (!reader.Read()) {

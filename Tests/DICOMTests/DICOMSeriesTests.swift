@@ -116,6 +116,18 @@ private func expect(_ series: DICOMSeries, matches r: Reference) {
         #expect { try DICOMSeries.read(folder: folder) } throws: { "\($0)".contains("9 samples per pixel") }
     }
 
+    /// GDCM reads a damaged file out of step with its element headers (a mutated meta group): four bytes of
+    /// text became a 1.5 GB length that the length walk could not see. The shim caps what GDCM may allocate
+    /// while reading a header at the file's size plus 16 MB, so the file is refused at once (it was read in
+    /// 1.9 s at a 1.55 GB peak, then passed as a 4096 × 4096 header).
+    @Test("GDCM cannot allocate beyond the file it reads: an out-of-step file is refused")
+    func gdcmAllocationsAreCapped() throws {
+        #expect { try DICOMFileHeader(path: "\(fixtures)/gdcm-out-of-step") } throws: { "\($0)".contains("GDCM") }
+        // The cap is lifted after the call: an intact slice still reads and decodes.
+        let header = try DICOMFileHeader(path: "\(sharedData)/pydicom-ct5n/2693")
+        #expect(try header.rescaledValues().count == 16 * 16)
+    }
+
     @Test("Without the DICM prefix the headers are walked too: an intact file still reads, an overlong element is refused")
     func aFileWithoutPreambleIsWalkedToo() throws {
         let folder = try temporaryFolder()
