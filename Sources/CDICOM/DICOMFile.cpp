@@ -175,8 +175,8 @@ constexpr size_t decodeCap = (size_t(8192) * 8192 * 8) + (size_t(64) << 20);
 
 }  // namespace
 
-// The process's C++ allocations (GDCM is its only C++) go through malloc as before; inside a guarded GDCM
-// call one larger than that thread's cap throws std::bad_alloc instead of being made.
+// Every `new` of the process's C++ code (GDCM, libstdc++, parts of the Swift runtime) goes through malloc as
+// before; only on a thread inside a guarded GDCM call, one larger than its cap throws std::bad_alloc.
 void *operator new(size_t n) {
     if (allocationCapBytes != 0 && n > allocationCapBytes) throw std::bad_alloc();
     if (void *p = std::malloc(n ? n : 1)) return p;
