@@ -128,6 +128,19 @@ private func expect(_ series: DICOMSeries, matches r: Reference) {
         #expect(try header.rescaledValues().count == 16 * 16)
     }
 
+    /// A slice whose Rows and Columns say 8192 holds 512 bytes of pixels: nothing is allocated for the 67 M
+    /// pixels it declares (it was 537 MB before the check).
+    @Test("An image that cannot fit in its file is refused before its pixels are allocated")
+    func anImageLargerThanItsFileIsRefused() throws {
+        let folder = try copyOfTinySeries()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = "\(folder)/3023"
+        try patch(path, at: [0x28, 0x00, 0x10, 0x00, 0x55, 0x53], offset: 8, with: [0x00, 0x20])   // (0028,0010) Rows 8192
+        try patch(path, at: [0x28, 0x00, 0x11, 0x00, 0x55, 0x53], offset: 8, with: [0x00, 0x20])   // (0028,0011) Columns 8192
+        let header = try DICOMFileHeader(path: path)
+        #expect { _ = try header.rescaledValues() } throws: { "\($0)".contains("8192 × 8192 pixels cannot fit in its") }
+    }
+
     @Test("Without the DICM prefix the headers are walked too: an intact file still reads, an overlong element is refused")
     func aFileWithoutPreambleIsWalkedToo() throws {
         let folder = try temporaryFolder()
