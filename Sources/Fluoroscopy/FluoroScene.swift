@@ -27,6 +27,12 @@ public struct FluoroScene: Sendable {
         self.modelledSlices = modelledSlices ?? 0...(volume.grid.dimensions.z - 1)
     }
 
+    /// The slices a subject's model spans (`modelledSlices`): a patient's CT is modelled to the scan's ends
+    /// (nil: the whole volume), the phantom where its bones begin and end.
+    public static func modelledSlices(labels: Volume<UInt8>, sourceKind: String?) -> ClosedRange<Int>? {
+        sourceKind == SubjectSource.patientCTKind ? nil : boneSlices(labels)
+    }
+
     /// The slices of `labels` that hold bone, first to last (nil when none does): where a phantom's
     /// skeleton, and so its model of the body, begins and ends.
     public static func boneSlices(_ labels: Volume<UInt8>) -> ClosedRange<Int>? {
@@ -60,7 +66,7 @@ public struct FluoroScene: Sendable {
             : try AttenuationVolume(subjectCT: hu, labels: labels)
         return FluoroScene(volume: volume, labels: labels,
                            labelFormat: .verse, landmarks: doc.landmarkPoints, collimatesToModel: true,
-                           modelledSlices: doc.source?.kind == SubjectSource.patientCTKind ? nil : boneSlices(labels))
+                           modelledSlices: modelledSlices(labels: labels, sourceKind: doc.source?.kind))
     }
 
     static func attenuation(_ image: NIfTIImage) throws -> AttenuationVolume {

@@ -28,7 +28,7 @@ public struct ProcedureScene: Sendable {
                                    fingerprint: PlanningSubject.fingerprint(of: try document.encoded()))
         fluoro = FluoroScene(volume: try AttenuationVolume(subjectCT: subject.ct, labels: subject.labels), labels: subject.labels, landmarks: subject.landmarks,
                              collimatesToModel: true,
-                             modelledSlices: subject.source.kind == SubjectSource.patientCTKind ? nil : FluoroScene.boneSlices(subject.labels))
+                             modelledSlices: FluoroScene.modelledSlices(labels: subject.labels, sourceKind: subject.source.kind))
         surfaces = SurfaceMeshes(subject.surfaces, labels: subject.labels)
         blocks = LabelBlocks(labels: subject.labels)
     }
