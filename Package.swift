@@ -85,8 +85,9 @@ let package = Package(
         ]),
         // The web simulator; the only module that needs Hummingbird.
         .target(name: "Server", dependencies: [
-            "ParsGuideCore", "Anatomy", "Imaging", "Ultrasound", "Fluoroscopy", "Procedure", "Illustration", "Clinical", "Session", "WebAPI",
+            "ParsGuideCore", "Anatomy", "Imaging", "Devices", "Ultrasound", "Fluoroscopy", "Procedure", "Illustration", "Clinical", "Session", "WebAPI",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "HTTPTypes", package: "swift-http-types"),

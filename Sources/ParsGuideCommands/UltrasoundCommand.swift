@@ -56,14 +56,14 @@ struct UltrasoundCommand: ParsableCommand {
     @Option(name: .customLong("frequency-mhz"), help: "Override the probe's centre frequency, MHz (1–20).")
     var frequencyMHz: Double?
 
-    @Option(name: .customLong("depth-mm"), help: "Imaging depth, mm (20–250).")
-    var depthMm: Double = 120
+    @Option(name: .customLong("depth-mm"), help: "Imaging depth, mm (\(BModeSettings.depth.allowedText)).")
+    var depthMm: Double = BModeSettings().depthMm
 
-    @Option(name: .customLong("focus-mm"), help: "Transmit focus depth, mm.")
-    var focusMm: Double = 60
+    @Option(name: .customLong("focus-mm"), help: "Transmit focus depth, mm (\(BModeSettings.focus.allowedText), at most the depth).")
+    var focusMm: Double = BModeSettings().focusMm
 
     @Option(name: .customLong("gain-db"), help: "Overall gain, dB (\(BModeSettings.gain.allowedText)).")
-    var gainDB: Double = 10
+    var gainDB: Double = BModeSettings().gainDB
 
     @Option(name: .customLong("dynamic-range-db"), help: "Displayed dynamic range, dB.")
     var dynamicRangeDB: Double = 60

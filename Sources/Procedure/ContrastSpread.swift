@@ -45,6 +45,9 @@ public enum ContrastSpread {
 
     /// The injected volume: 0.01 mL (a drop) to the per-injection maximum of `Injectate` (data sheet §9).
     public static let volume = PhysicalParameter(name: "injected volume", unit: "mL", range: 0.01...Injectate.maximumVolumeMl)
+    /// The contrast a confirmation injects ("a little iohexol" in the published case; its volume is not
+    /// reported — 0.3 mL chosen: enough to outline a pars cleft and the facet joint it communicates with).
+    public static let confirmationVolumeMl = 0.3
 
     /// Spreads `volumeMl` of `drug` from `tipMm` through `labels`.
     public static func inject(labels: Volume<UInt8>, tipMm: Vector3, volumeMl: Double, drug: Drug = .iohexol240) throws -> Result {

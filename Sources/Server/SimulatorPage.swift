@@ -1,6 +1,47 @@
-/// The single page of the simulator: no external resources, everything from this string.
+import Devices
+import Mustache
+import ParsGuideCore
+import Procedure
+import Session
+import Ultrasound
+
+/// The single page of the simulator (no external resources), rendered once from a Mustache template: each
+/// number field's range, unit and starting value come from the library's declaration of that parameter,
+/// so the page offers exactly what the API accepts.
 enum SimulatorPage {
-    static let html = #"""
+    static let html: String = {
+        do { return try MustacheTemplate(string: template).render(fields.mapValues(\.attributes)) } catch { fatalError("simulator page template: \(error)") }
+    }()
+
+    /// A number field: the parameter it sets, the value it starts at and the step of its arrows.
+    struct NumberField {
+        let parameter: PhysicalParameter
+        let value: Double
+        let step: Double
+
+        /// The input's attributes: type, value, min, max, step and a title naming the parameter and its range.
+        var attributes: String {
+            func number(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : "\(x)" }
+            return #"type="number" value="\#(number(value))" min="\#(number(parameter.range.lowerBound))" "#
+                + #"max="\#(number(parameter.range.upperBound))" step="\#(number(step))" title="\#(parameter.name), \#(parameter.allowedText)""#
+        }
+    }
+
+    /// The page's number fields by element id (each id appears once in `template` as `{{{id}}}`).
+    static let fields: [String: NumberField] = [
+        "depth": NumberField(parameter: BModeSettings.depth, value: BModeSettings().depthMm, step: 1),
+        "gain": NumberField(parameter: BModeSettings.gain, value: BModeSettings().gainDB, step: 1),
+        "focus": NumberField(parameter: BModeSettings.focus, value: BModeSettings().focusMm, step: 1),
+        "offset": NumberField(parameter: ProcedureSession.entryOffset, value: ProcedureSession.defaultEntryOffsetMm, step: 1),
+        "angle": NumberField(parameter: ProcedureSession.needleAngle, value: ProcedureSession.defaultNeedleAngleDeg, step: 1),
+        // The step the page starts at, 2 mm: chosen (a deliberate advance under ultrasound).
+        "step": NumberField(parameter: Insertion.step, value: 2, step: 0.1),
+        "volume": NumberField(parameter: ContrastSpread.volume, value: ContrastSpread.confirmationVolumeMl, step: 0.01),
+        "obl": NumberField(parameter: CArm.View.obliqueAngle, value: CArm.View.defaultObliqueDegrees, step: 1),
+        "cra": NumberField(parameter: CArm.View.cranialTilt, value: 0, step: 1),
+    ]
+
+    static let template = #"""
 <!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>ParsGuide simulator</title>
@@ -27,19 +68,19 @@ button:hover { background: #3a4452; } label { margin-right: .6em; } input[type=n
 <button data-probe='{"acrossMm":2}'>◀ left</button><button data-probe='{"acrossMm":-2}'>▶ right</button>
 <button data-probe='{"rotateDeg":5}'>⟲ 5°</button><button data-probe='{"rotateDeg":-5}'>⟳ 5°</button>
 <button data-probe='{"tiltDeg":3}'>tilt +3°</button><button data-probe='{"tiltDeg":-3}'>tilt −3°</button></div>
-<div><label>depth <input id="depth" type="number" value="120" min="20" max="250"> mm</label><label>gain <input id="gain" type="number" value="10" min="-40" max="60"> dB</label>
-<label>focus <input id="focus" type="number" value="60" min="10" max="250"> mm</label><button id="apply">apply</button></div>
+<div><label>depth <input id="depth" {{{depth}}}> mm</label><label>gain <input id="gain" {{{gain}}}> dB</label>
+<label>focus <input id="focus" {{{focus}}}> mm</label><button id="apply">apply</button></div>
 <h3>Needle</h3>
-<div><label>entry <input id="offset" type="number" value="12" min="0" max="60"> mm beyond the probe</label><label>angle <input id="angle" type="number" value="35" min="5" max="85">°</label>
+<div><label>entry <input id="offset" {{{offset}}}> mm beyond the probe</label><label>angle <input id="angle" {{{angle}}}>°</label>
 <button id="entry">set entry</button><button id="redirect">set angle</button><button id="plan">use plan</button></div>
-<div><label>step <input id="step" type="number" value="2" min="0.1" max="20"> mm</label><button id="advance">advance</button><button id="withdraw">withdraw</button>
-<button id="inject">inject contrast</button><label><input id="volume" type="number" value="0.3" min="0.01" max="5" step="0.05"> mL</label></div>
+<div><label>step <input id="step" {{{step}}}> mm</label><button id="advance">advance</button><button id="withdraw">withdraw</button>
+<button id="inject">inject contrast</button><label><input id="volume" {{{volume}}}> mL</label></div>
 <div id="needle" class="readout"></div><div id="events" class="readout events"></div>
 <p>Keys: <kbd>↑↓←→</kbd> slide, <kbd>q</kbd>/<kbd>e</kbd> rotate, <kbd>w</kbd>/<kbd>s</kbd> tilt, <kbd>+</kbd>/<kbd>−</kbd> advance/withdraw, <kbd>a</kbd>/<kbd>o</kbd>/<kbd>l</kbd> AP/oblique/lateral shot.</p>
 </section>
 <section class="panel"><h3>Fluoroscopy</h3><img id="fl" class="view" alt="fluoroscopy">
 <div><button data-view="ap">AP</button><button data-view="oblique">Oblique</button><button data-view="lateral">Lateral</button>
-<label>C-arm oblique <input id="obl" type="number" value="35" min="-90" max="90">°</label><label>cranial <input id="cra" type="number" value="0" min="-45" max="45">°</label></div>
+<label>C-arm oblique <input id="obl" {{{obl}}}>°</label><label>cranial <input id="cra" {{{cra}}}>°</label></div>
 <div id="dose" class="readout"></div>
 <h3>3D</h3><img id="ill" class="ill" alt="3D illustration"><div><button id="refresh3d">refresh 3D</button><button id="metrics">session metrics</button></div>
 <div><label>patient id <input id="patient" size="10" value="CASE-1"></label><label>date <input id="date" type="date"></label><button id="save">save to registry</button></div>

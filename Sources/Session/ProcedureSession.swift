@@ -34,6 +34,10 @@ public struct ProcedureSession: Sendable {
     public static let rotateStep = PhysicalParameter(name: "probe rotation step", unit: "°", range: -180...180)
     public static let entryOffset = PhysicalParameter(name: "needle entry offset", unit: "mm", range: 0...60)
     public static let needleAngle = PhysicalParameter(name: "needle angle to the probe face", unit: "°", range: 5...85)
+    /// Where a needle set at the skin without a plan enters, and at what angle (chosen: a typical in-plane
+    /// approach to a target 4–6 cm deep with a curvilinear probe).
+    public static let defaultEntryOffsetMm = 12.0
+    public static let defaultNeedleAngleDeg = 35.0
     /// The level a session starts at: the published case's.
     public static let defaultLevel = SpinalLevel.l5
 
@@ -102,7 +106,7 @@ public struct ProcedureSession: Sendable {
         var s = settings
         if let v = depthMm { try BModeSettings.depth.checked(v); s.depthMm = v }
         if let v = gainDB { try BModeSettings.gain.checked(v); s.gainDB = v }
-        if let v = focusMm { try PhysicalParameter(name: "focus depth", unit: "mm", range: 10...s.depthMm).checked(v); s.focusMm = v }
+        if let v = focusMm { try BModeSettings.focus.checked(v); s.focusMm = v }
         do { settings = try s.validated() } catch { throw ProcedureSessionError.refused("\(error)") }
     }
 

@@ -131,7 +131,7 @@ public struct PublishedCase {
         try APNG.write(film, delayMs: 300, to: "\(figures)/\(filmName)")
 
         step("contrast: iohexol at the \(sideName) target")
-        let contrast = try ContrastSpread.inject(labels: labels, tipMm: first.targetPoint, volumeMl: 0.3)
+        let contrast = try ContrastSpread.inject(labels: labels, tipMm: first.targetPoint, volumeMl: ContrastSpread.confirmationVolumeMl)
 
         step("fluoroscopy: AP, \(sideName) oblique, lateral with contrast, AP \(second == nil ? "with contrast" : "with the \(otherSide.rawValue) needle")")
         let body = landmarks["\(level.rawValue).bodyCentre"] ?? first.targetPoint

@@ -60,6 +60,9 @@ public struct BModeSettings: Hashable, Sendable {
     /// Imaging depth: 20 mm (a shallow linear-array field) to 250 mm (the deepest a 2 MHz curvilinear
     /// images in adults); chosen.
     public static let depth = PhysicalParameter(name: "imaging depth", unit: "mm", range: 20...250)
+    /// Transmit focus, 5 mm up to the deepest imaging depth (and never deeper than the frame's depth, checked
+    /// in `validated()`); chosen.
+    public static let focus = PhysicalParameter(name: "focus depth", unit: "mm", range: 5...depth.range.upperBound)
     /// Overall gain, ±60 dB; chosen (a scanner's dial spans a few tens of dB).
     public static let gain = PhysicalParameter(name: "gain", unit: "dB", range: -60...60)
     /// Receiver noise rms re a perfect reflector at the focus, −160…−20 dB; chosen (from far below any
@@ -72,7 +75,8 @@ public struct BModeSettings: Hashable, Sendable {
     public func validated() throws -> BModeSettings {
         try Self.excitation.checked(excitationCycles)
         try Self.depth.checked(depthMm)
-        try PhysicalParameter.check("focus depth", focusMm, in: 5...Self.depth.range.upperBound, unit: "mm")
+        try Self.focus.checked(focusMm)
+        try PhysicalParameter.check(Self.focus.name, focusMm, in: Self.focus.range.lowerBound...depthMm, unit: Self.focus.unit)
         try Self.gain.checked(gainDB)
         try PhysicalParameter.check("dynamic range", dynamicRangeDB, in: 10...120, unit: "dB")
         if let tgc = tgcDBPerCm { try PhysicalParameter.check("TGC", tgc, in: 0...20, unit: "dB/cm") }

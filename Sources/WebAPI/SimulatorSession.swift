@@ -72,7 +72,7 @@ public struct SimulatorSession: Sendable {
 
     public mutating func needle(_ a: NeedleAction) throws {
         switch a.action {
-        case .entry: try live.enter(offsetMm: a.offsetMm ?? 12, angleDeg: a.angleDeg ?? 35)
+        case .entry: try live.enter(offsetMm: a.offsetMm ?? ProcedureSession.defaultEntryOffsetMm, angleDeg: a.angleDeg ?? ProcedureSession.defaultNeedleAngleDeg)
         case .angle: try live.redirect(angleDeg: a.angleDeg ?? .nan)
         case .advance: try live.advance(mm: a.mm ?? .nan)
         case .withdraw: try live.withdraw(mm: a.mm ?? .nan)

@@ -207,6 +207,52 @@ import WebAPI
         }
     }
 
+    /// The page's number fields offer what the API accepts: each field's min, max and starting value, read
+    /// from the served page, are accepted by the request the page sends; half a step beyond either end is
+    /// refused with the parameter's sentence (the page once offered gain −40…60 dB where the API took −60…60,
+    /// cranial tilt ±45° of ±60°, and at most 5 of 10 mL).
+    @Test func thePageOffersWhatTheAPIAccepts() async throws {
+        try await Self.app().test(.router) { client in
+            let page = try await client.execute(uri: "/", method: .get) { String(buffer: $0.body) }
+            let pattern = try Regex(#"<input id="(\w+)" type="number" value="([^"]+)" min="([^"]+)" max="([^"]+)" step="([^"]+)""#)
+            var fields: [String: (value: Double, min: Double, max: Double, step: Double)] = [:]
+            for m in page.matches(of: pattern) {
+                let n = (2...5).map { Double(String(m.output[$0].substring!))! }
+                fields[String(m.output[1].substring!)] = (n[0], n[1], n[2], n[3])
+            }
+            #expect(Set(fields.keys) == Set(SimulatorPage.fields.keys), "number fields on the page: \(fields.keys.sorted())")
+            // The request each field's value goes into (X), with the other values of that request made valid.
+            let requests: [String: (path: String, body: String)] = [
+                "depth": ("probe", #"{"depthMm":X,"focusMm":5}"#), "focus": ("probe", #"{"depthMm":250,"focusMm":X}"#),
+                "gain": ("probe", #"{"gainDB":X}"#),
+                "offset": ("needle", #"{"action":"entry","offsetMm":X}"#), "angle": ("needle", #"{"action":"entry","angleDeg":X}"#),
+                "step": ("needle", #"{"action":"advance","mm":X}"#), "volume": ("contrast", #"{"volumeMl":X}"#),
+                "obl": ("fluoro", #"{"view":"oblique-left","obliqueDeg":X}"#), "cra": ("fluoro", #"{"view":"ap","cranialDeg":X}"#),
+            ]
+            let id = try await Self.createSession(client)
+            try await client.execute(uri: "/api/sessions/\(id)/needle", method: .post, headers: Self.jsonHeaders, body: Self.json(#"{"action":"entry"}"#)) { r in
+                #expect(r.status == .ok)
+            }
+            for (name, f) in fields.sorted(by: { $0.key < $1.key }) {
+                let (path, body) = try #require(requests[name], "a request for \(name)")
+                let parameter = try #require(SimulatorPage.fields[name]).parameter
+                for (x, accepted) in [(f.min, true), (f.value, true), (f.max, true), (f.min - f.step / 2, false), (f.max + f.step / 2, false)] {
+                    let text = body.replacingOccurrences(of: "X", with: "\(x)")
+                    try await client.execute(uri: "/api/sessions/\(id)/\(path)", method: .post, headers: Self.jsonHeaders, body: Self.json(text)) { r in
+                        if accepted {
+                            #expect(r.status == .ok, "\(name) \(x): \(path) \(text) → \(r.status) \(String(buffer: r.body))")
+                        } else {
+                            #expect(r.status == .badRequest, "\(name) \(x): \(path) \(text) → \(r.status)")
+                            let json = try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as? [String: [String: String]]
+                            #expect(json?["error"]?["message"] == ParameterOutOfRange(parameter: parameter, value: x).description,
+                                    "\(name) \(x): \(String(buffer: r.body))")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Every named mode parses through `NamedChoice`: one sentence naming the allowed names wherever it is
     /// given (a flag of any command, a JSON string of the web API), and names match without regard to case
     /// (`--side LEFT` was accepted by `ultrasound` and refused by `illustrate`).
