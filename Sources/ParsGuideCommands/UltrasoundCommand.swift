@@ -65,10 +65,10 @@ struct UltrasoundCommand: ParsableCommand {
     @Option(name: .customLong("gain-db"), help: "Overall gain, dB (\(BModeSettings.gain.allowedText)).")
     var gainDB: Double = BModeSettings().gainDB
 
-    @Option(name: .customLong("dynamic-range-db"), help: "Displayed dynamic range, dB.")
-    var dynamicRangeDB: Double = 60
+    @Option(name: .customLong("dynamic-range-db"), help: "Displayed dynamic range, dB (\(BModeSettings.dynamicRange.allowedText)).")
+    var dynamicRangeDB: Double = BModeSettings().dynamicRangeDB
 
-    @Option(name: .customLong("tgc-db-per-cm"), help: "Time-gain compensation, dB/cm (default: muscle's two-way attenuation).")
+    @Option(name: .customLong("tgc-db-per-cm"), help: "Time-gain compensation, dB/cm (\(BModeSettings.tgc.allowedText); default: muscle's two-way attenuation).")
     var tgcDBPerCm: Double?
 
     @Option(name: .customLong("noise-floor-db"), help: "Receiver noise rms, dB re a perfect reflector at the focus (\(BModeSettings.noiseFloor.allowedText); default -105), or 'none'.")
@@ -80,8 +80,8 @@ struct UltrasoundCommand: ParsableCommand {
     @Flag(name: .customLong("no-tissue-texture"), help: "Uniform speckle in each tissue: no muscle striations, fat septa or muscle sheaths.")
     var noTissueTexture = false
 
-    @Option(help: "Scan lines per frame.")
-    var lines: Int = 256
+    @Option(help: "Scan lines per frame (\(BModeSettings.lineCount.allowedText)).")
+    var lines: Int = BModeSettings().lineCount
 
     @Option(help: ArgumentHelp(PixelSize.constant(width: 512, height: 512).rectangleHelp, valueName: "WIDTHxHEIGHT"), transform: PixelSize.parse)
     var size = PixelSize.constant(width: 512, height: 512)

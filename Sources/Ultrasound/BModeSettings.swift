@@ -69,6 +69,13 @@ public struct BModeSettings: Hashable, Sendable {
     /// echo to louder than muscle speckle).
     public static let noiseFloor = PhysicalParameter(name: "noise floor", unit: "dB", range: -160...(-20))
 
+    /// Displayed dynamic range: 10–120 dB; chosen (scanners offer about 30–100 dB).
+    public static let dynamicRange = PhysicalParameter(name: "dynamic range", unit: "dB", range: 10...120)
+    /// Time-gain compensation: 0–20 dB/cm; chosen (muscle's two-way loss at 5 MHz is ≈ 10 dB/cm).
+    public static let tgc = PhysicalParameter(name: "TGC", unit: "dB/cm", range: 0...20)
+    /// Scan lines per frame: 16–4096; chosen.
+    public static let lineCount = PhysicalParameter(name: "line count", unit: "", range: 16...4096)
+
     /// Excitation: half a cycle to 8 cycles; chosen (scanners transmit 1–4 for B-mode, more for Doppler).
     public static let excitation = PhysicalParameter(name: "excitation", unit: "cycles", range: 0.5...8)
 
@@ -78,10 +85,10 @@ public struct BModeSettings: Hashable, Sendable {
         try Self.focus.checked(focusMm)
         try PhysicalParameter.check(Self.focus.name, focusMm, in: Self.focus.range.lowerBound...depthMm, unit: Self.focus.unit)
         try Self.gain.checked(gainDB)
-        try PhysicalParameter.check("dynamic range", dynamicRangeDB, in: 10...120, unit: "dB")
-        if let tgc = tgcDBPerCm { try PhysicalParameter.check("TGC", tgc, in: 0...20, unit: "dB/cm") }
+        try Self.dynamicRange.checked(dynamicRangeDB)
+        if let tgc = tgcDBPerCm { try Self.tgc.checked(tgc) }
         if let noise = noiseFloorDB { try Self.noiseFloor.checked(noise) }
-        try PhysicalParameter.check("line count", Double(lineCount), in: 16...4096, unit: "")
+        try Self.lineCount.checked(Double(lineCount))
         try PhysicalParameter.check("transmit F-number", transmitFNumber, in: 0.5...10, unit: "")
         try PhysicalParameter.check("receive F-number", receiveFNumber, in: 0.5...10, unit: "")
         try PhysicalParameter.check("elevation rays", Double(elevationRayCount), in: 1...15, unit: "")
@@ -89,8 +96,8 @@ public struct BModeSettings: Hashable, Sendable {
             throw ParameterOutOfRange(parameter: PhysicalParameter(name: "elevation rays (must be odd)", unit: "", range: 1...15), value: Double(elevationRayCount))
         }
         try PhysicalParameter.check("march step", stepWavelengths, in: 0.01...0.25, unit: "wavelengths")
-        try PhysicalParameter.check("image width", Double(imageWidth), in: 16...4096, unit: "px")
-        try PhysicalParameter.check("image height", Double(imageHeight), in: 16...4096, unit: "px")
+        try PhysicalParameter.check("image width", Double(imageWidth), in: PixelSize.side.range, unit: PixelSize.side.unit)
+        try PhysicalParameter.check("image height", Double(imageHeight), in: PixelSize.side.range, unit: PixelSize.side.unit)
         return self
     }
 }
