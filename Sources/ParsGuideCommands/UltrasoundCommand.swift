@@ -59,7 +59,7 @@ struct UltrasoundCommand: ParsableCommand {
     @Option(name: .customLong("depth-mm"), help: "Imaging depth, mm (\(BModeSettings.depth.allowedText)).")
     var depthMm: Double = BModeSettings().depthMm
 
-    @Option(name: .customLong("focus-mm"), help: "Transmit focus depth, mm (\(BModeSettings.focus.allowedText), at most the depth).")
+    @Option(name: .customLong("focus-mm"), help: "Transmit focus depth, mm (\(BModeSettings.focus.allowedText)).")
     var focusMm: Double = BModeSettings().focusMm
 
     @Option(name: .customLong("gain-db"), help: "Overall gain, dB (\(BModeSettings.gain.allowedText)).")

@@ -106,7 +106,12 @@ public struct ProcedureSession: Sendable {
         var s = settings
         if let v = depthMm { try BModeSettings.depth.checked(v); s.depthMm = v }
         if let v = gainDB { try BModeSettings.gain.checked(v); s.gainDB = v }
-        if let v = focusMm { try BModeSettings.focus.checked(v); s.focusMm = v }
+        if let v = focusMm {
+            // Within the frame, as a scanner's focal marker is (against the depth being set).
+            let focus = BModeSettings.focus
+            try PhysicalParameter.check(focus.name, v, in: focus.range.lowerBound...min(s.depthMm, focus.range.upperBound), unit: focus.unit)
+            s.focusMm = v
+        }
         do { settings = try s.validated() } catch { throw ProcedureSessionError.refused("\(error)") }
     }
 

@@ -60,8 +60,9 @@ public struct BModeSettings: Hashable, Sendable {
     /// Imaging depth: 20 mm (a shallow linear-array field) to 250 mm (the deepest a 2 MHz curvilinear
     /// images in adults); chosen.
     public static let depth = PhysicalParameter(name: "imaging depth", unit: "mm", range: 20...250)
-    /// Transmit focus, 5 mm up to the deepest imaging depth (and never deeper than the frame's depth, checked
-    /// in `validated()`); chosen.
+    /// Transmit focus, 5 mm up to the deepest imaging depth; chosen. It may lie below a frame's depth (a point
+    /// target's PSF is measured at a fixed 60 mm focus in frames 40 mm deep); the simulator's session keeps it
+    /// within the frame, as a scanner's focal marker is.
     public static let focus = PhysicalParameter(name: "focus depth", unit: "mm", range: 5...depth.range.upperBound)
     /// Overall gain, ±60 dB; chosen (a scanner's dial spans a few tens of dB).
     public static let gain = PhysicalParameter(name: "gain", unit: "dB", range: -60...60)
@@ -83,7 +84,6 @@ public struct BModeSettings: Hashable, Sendable {
         try Self.excitation.checked(excitationCycles)
         try Self.depth.checked(depthMm)
         try Self.focus.checked(focusMm)
-        try PhysicalParameter.check(Self.focus.name, focusMm, in: Self.focus.range.lowerBound...depthMm, unit: Self.focus.unit)
         try Self.gain.checked(gainDB)
         try Self.dynamicRange.checked(dynamicRangeDB)
         if let tgc = tgcDBPerCm { try Self.tgc.checked(tgc) }
