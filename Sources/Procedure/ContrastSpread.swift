@@ -4,7 +4,8 @@ import Foundation
 import HeapModule
 
 /// Where an injected volume goes: from the tip's voxel it fills the neighbouring voxels in order of
-/// least accumulated resistance (a Dijkstra flood over 6-neighbours), until the injected volume is
+/// least accumulated resistance (a Dijkstra flood over 26 neighbours, each step's resistance times its
+/// length; a diagonal step only where the voxels it passes between are open too), until the injected volume is
 /// placed. Each tissue has an explicit resistance: the pars defect's fibrous cleft fills first, then the
 /// facet joint capsule it communicates with, then loose soft tissue, then muscle; bone, dura, CSF, disc,
 /// skin and air take nothing — unless the tip is in the dura or CSF, which is reported as an intrathecal
@@ -31,6 +32,24 @@ public enum ContrastSpread {
         Tissue.fascia.rawValue: 12,
         Tissue.nerveRoot.rawValue: 40,
     ]
+
+    /// The 26 steps of the flood: offset, length in voxels (1, √2, √3) and the voxels it passes between,
+    /// which must be open too. Steps along the diagonals with their true lengths spread a drop into a
+    /// rounded volume (a 6-neighbour flood's equal-cost surfaces are octahedra: square blobs on every shot).
+    static let steps: [(offset: SIMD3<Int>, lengthVoxels: Double, corners: [SIMD3<Int>])] = {
+        var steps: [(SIMD3<Int>, Double, [SIMD3<Int>])] = []
+        for dz in -1...1 { for dy in -1...1 { for dx in -1...1 where dx != 0 || dy != 0 || dz != 0 {
+            let o = SIMD3(dx, dy, dz)
+            // The voxels of the unit box between the voxel and o, other than both ends.
+            var corners: [SIMD3<Int>] = []
+            for cz in Set([0, dz]) { for cy in Set([0, dy]) { for cx in Set([0, dx]) {
+                let c = SIMD3(cx, cy, cz)
+                if c != .zero && c != o { corners.append(c) }
+            } } }
+            steps.append((o, (Double(dx * dx + dy * dy + dz * dz)).squareRoot(), corners))
+        } } }
+        return steps
+    }()
 
     public struct Result: Sendable {
         /// Iodine concentration, mg I/mL (0 for non-contrast drugs), on a grid cropped to the spread.
@@ -90,13 +109,19 @@ public enum ContrastSpread {
                 filled.append((e.index, fraction))
                 remaining -= fraction
                 let q = voxel(e.index)
-                let (i, j, k) = (q.x, q.y, q.z)
-                for (di, dj, dk) in [(1, 0, 0), (-1, 0, 0), (0, 1, 0), (0, -1, 0), (0, 0, 1), (0, 0, -1)] {
-                    let a = i + di, b = j + dj, c = k + dk
-                    guard g.contains(a, b, c) else { continue }
-                    let m = g.linearIndex(a, b, c)
+                /// True when the voxel at q + offset is inside and open.
+                func open(_ o: SIMD3<Int>) -> Bool {
+                    let p = q &+ o
+                    return g.contains(p.x, p.y, p.z) && resistance[Int(v[g.linearIndex(p.x, p.y, p.z)])].isFinite
+                }
+                for step in Self.steps {
+                    let p = q &+ step.offset
+                    guard g.contains(p.x, p.y, p.z) else { continue }
+                    let m = g.linearIndex(p.x, p.y, p.z)
                     let r = resistance[Int(v[m])]
-                    if r.isFinite, !settled.contains(m) { heap.insert(Entry(cost: e.cost + r, index: m)) }
+                    // A diagonal step only between open voxels: it may not cut the corner of a barrier.
+                    guard r.isFinite, !settled.contains(m), step.corners.allSatisfy(open) else { continue }
+                    heap.insert(Entry(cost: e.cost + r * step.lengthVoxels, index: m))
                 }
             }
         }

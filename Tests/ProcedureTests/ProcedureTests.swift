@@ -111,6 +111,40 @@ import Ultrasound
         #expect(result.events.isEmpty)
     }
 
+    /// In a uniform tissue a drop spreads alike in every direction: the filled volume reaches as far along a
+    /// body diagonal as along an axis (a 6-neighbour flood filled an octahedron, reaching 1/√3 as far along
+    /// the diagonal, and drew square blobs on the shots), and a bone wall one voxel thick that steps
+    /// diagonally is not crossed at its corners.
+    @Test func aDropSpreadsRoundInUniformTissueAndStopsAtAThinWall() throws {
+        let n = 40
+        let grid = try Grid(dimensions: SIMD3(repeating: n), spacingMm: Vector3(0.5, 0.5, 0.5), originMm: Vector3(0, 0, 0))
+        let muscle = Volume<UInt8>(grid: grid, repeating: Tissue.muscle.rawValue)
+        let centre = Vector3(10, 10, 10)   // voxel (20, 20, 20)
+        let result = try ContrastSpread.inject(labels: muscle, tipMm: centre, volumeMl: 0.5)
+        let c = result.concentration
+        var axis = 0.0, diagonal = 0.0
+        for k in 0..<c.grid.dimensions.z { for j in 0..<c.grid.dimensions.y { for i in 0..<c.grid.dimensions.x where c[i, j, k] > 0 {
+            let d = c.grid.world(i, j, k) - centre
+            if abs(d.y) < 0.01, abs(d.z) < 0.01 { axis = max(axis, abs(d.x)) }
+            if abs(d.x - d.y) < 0.01, abs(d.y - d.z) < 0.01 { diagonal = max(diagonal, d.length) }
+        } } }
+        #expect(diagonal > 0.85 * axis && diagonal < 1.15 * axis, "reach along the diagonal \(diagonal) mm, along an axis \(axis) mm")
+
+        // A wall of bone one voxel thick on the plane i + j = 48, 2.8 mm from the tip (a diagonal staircase of
+        // voxels that touch only at their edges).
+        let wall = 48
+        var walled = muscle
+        for k in 0..<n { for j in 0..<n { for i in 0..<n where i + j == wall { walled[i, j, k] = Tissue.l5.rawValue } } }
+        let held = try ContrastSpread.inject(labels: walled, tipMm: centre, volumeMl: 0.5)
+        let h = held.concentration
+        var crossed = 0
+        for k in 0..<h.grid.dimensions.z { for j in 0..<h.grid.dimensions.y { for i in 0..<h.grid.dimensions.x where h[i, j, k] > 0 {
+            let p = h.grid.world(i, j, k) / 0.5
+            if Int(p.x.rounded()) + Int(p.y.rounded()) > wall { crossed += 1 }
+        } } }
+        #expect(crossed == 0, "\(crossed) voxels filled beyond the wall")
+    }
+
     @Test func anInjectionInTheThecalSacIsReported() throws {
         let subject = try Self.subject()
         // The CSF voxel nearest the middle of the canal at L5 (between the two pars, 10 mm anterior).
