@@ -35,11 +35,11 @@ public enum Overlay: Sendable {
             guard let h = Self.cylinder(o, d, a: n.hubMm, b: n.tipMm, radius: max(n.outerDiameterMm, 0.6)) else { return }
             hits.append(Hit(t: h.t, normal: h.normal, colour: RGB(150, 156, 166), alpha: 1, lit: true))
         case .probe(let pose, let transducer, let fieldOfView):
-            // The probe's body: a box resting on the skin, above the face.
-            let half = Vector3(transducer.apertureMm / 2 + 3, transducer.elementHeightMm / 2 + 4, 14)
-            let centre = pose.centreMm - pose.beam * half.z
-            if let h = Self.box(o, d, centre: centre, axes: (pose.azimuth, pose.elevation, pose.beam), half: half) {
-                hits.append(Hit(t: h.t, normal: h.normal, colour: RGB(60, 66, 78), alpha: 1, lit: true))
+            let body = RGB(60, 66, 78)
+            for part in Self.probeParts(pose, transducer) {
+                if let h = Self.solid(o, d, slabs: part.slabs, cylinder: part.cylinder) {
+                    hits.append(Hit(t: h.t, normal: h.normal, colour: body, alpha: 1, lit: true))
+                }
             }
             // The image plane: where the ray crosses it inside the field of view.
             let denom = d.dot(pose.elevation)
@@ -90,18 +90,55 @@ public enum Overlay: Sendable {
         return (t, (o + d * t - centre).normalized)
     }
 
-    /// Entry into an oriented box (slab method).
-    static func box(_ o: Vector3, _ d: Vector3, centre: Vector3, axes: (Vector3, Vector3, Vector3), half: Vector3) -> (t: Double, normal: Vector3)? {
+    /// A slab: points whose offset from `centre` along the unit `axis` lies within ±`half` mm.
+    struct Slab { var centre: Vector3; var axis: Vector3; var half: Double }
+    /// An infinite circular cylinder: points within `radius` of the line through `point` along the unit `axis`.
+    struct Cylinder { var point: Vector3; var axis: Vector3; var radius: Double }
+
+    /// The probe as drawn: its head — as wide as the array's chord and thick as its elements plus a housing,
+    /// 22 mm tall, its face the array's own curve (a cylinder of the array's radius through the apex at
+    /// `pose.centreMm`, or the flat face of a linear array) — and a narrower handle rising from it (chosen sizes,
+    /// about a C5-2's).
+    static func probeParts(_ pose: ProbePose, _ transducer: Transducer) -> [(slabs: [Slab], cylinder: Cylinder?)] {
+        let headMm = 22.0, handleMm = 38.0, housingMm = 3.0
+        let face: Cylinder? = transducer.radiusMm.map { r in Cylinder(point: pose.centreMm - pose.beam * r, axis: pose.elevation, radius: r) }
+        let chord = transducer.radiusMm.map { r in 2 * r * sin(transducer.apertureMm / r / 2) } ?? transducer.apertureMm
+        let halfWidth = chord / 2 + housingMm, halfThickness = transducer.elementHeightMm / 2 + 4
+        let head = [Slab(centre: pose.centreMm, axis: pose.azimuth, half: halfWidth),
+                    Slab(centre: pose.centreMm, axis: pose.elevation, half: halfThickness),
+                    Slab(centre: pose.centreMm - pose.beam * (headMm / 2), axis: pose.beam, half: headMm / 2)]
+        let handle = [Slab(centre: pose.centreMm, axis: pose.azimuth, half: min(halfWidth, 14)),
+                      Slab(centre: pose.centreMm, axis: pose.elevation, half: halfThickness - 1),
+                      Slab(centre: pose.centreMm - pose.beam * (headMm + handleMm / 2), axis: pose.beam, half: handleMm / 2)]
+        return [(head, face), (handle, nil)]
+    }
+
+    /// First entry of the ray into the intersection of `slabs` and `cylinder` (a convex solid), with the
+    /// outward normal of the surface it enters through.
+    static func solid(_ o: Vector3, _ d: Vector3, slabs: [Slab], cylinder: Cylinder?) -> (t: Double, normal: Vector3)? {
         var tIn = -Double.infinity, tOut = Double.infinity, normal = Vector3.zero
-        for a in 0..<3 {
-            let axis = a == 0 ? axes.0 : (a == 1 ? axes.1 : axes.2), h = half[a]
-            let e = axis.dot(centre - o), f = axis.dot(d)
-            if abs(f) < 1e-12 { if abs(e) > h { return nil }; continue }
-            var t1 = (e - h) / f, t2 = (e + h) / f
-            var n = axis * -1
-            if t1 > t2 { swap(&t1, &t2); n = axis }
+        for slab in slabs {
+            let e = slab.axis.dot(slab.centre - o), f = slab.axis.dot(d)
+            if abs(f) < 1e-12 { if abs(e) > slab.half { return nil }; continue }
+            var t1 = (e - slab.half) / f, t2 = (e + slab.half) / f
+            var n = slab.axis * -1
+            if t1 > t2 { swap(&t1, &t2); n = slab.axis }
             if t1 > tIn { tIn = t1; normal = n }
             tOut = min(tOut, t2)
+        }
+        if let c = cylinder {
+            let m = o - c.point
+            let dp = d - c.axis * d.dot(c.axis), mp = m - c.axis * m.dot(c.axis)
+            let qa = dp.dot(dp), qb = 2 * dp.dot(mp), qc = mp.dot(mp) - c.radius * c.radius
+            if qa < 1e-12 {
+                if qc > 0 { return nil }
+            } else {
+                let disc = qb * qb - 4 * qa * qc
+                guard disc > 0 else { return nil }
+                let t1 = (-qb - disc.squareRoot()) / (2 * qa), t2 = (-qb + disc.squareRoot()) / (2 * qa)
+                if t1 > tIn { tIn = t1; normal = (mp + dp * t1) / c.radius }
+                tOut = min(tOut, t2)
+            }
         }
         guard tIn <= tOut, tIn > 0 else { return nil }
         return (tIn, normal)

@@ -68,6 +68,32 @@ import Ultrasound
         #expect(Int(seeThrough.b) - Int(seeThrough.r) > Int(opaque.b) - Int(opaque.r))  // steel grey-blue mixes in
     }
 
+    /// The drawn C5-2 rests on its own curved face: a ray down the beam at the apex meets the face at the
+    /// apex, one down a line of the array's edge (x = chord/2) meets it where the arc has risen
+    /// R − √(R² − x²), and the side of the head is flat; a ray beside the probe meets nothing.
+    @Test func theConvexProbeIsDrawnWithItsCurvedFace() throws {
+        let pose = try ProbePose(centreMm: Vector3(5, -3, 2), beam: Vector3(0, 0, -1), azimuth: Vector3(1, 0, 0))
+        let r = try #require(Transducer.c52.radiusMm)
+        func entry(_ x: Double) -> (t: Double, normal: Vector3)? {
+            // From 200 mm above the apex plane, straight down the beam, x mm along the azimuth.
+            let o = pose.centreMm + pose.azimuth * x - pose.beam * 200
+            for part in Overlay.probeParts(pose, .c52) {
+                if let h = Overlay.solid(o, pose.beam, slabs: part.slabs, cylinder: part.cylinder) { return h }
+            }
+            return nil
+        }
+        // Above the apex the handle is met first; the face is read from below, up the beam.
+        func face(_ x: Double) -> Double? {
+            let o = pose.centreMm + pose.azimuth * x + pose.beam * 50
+            let hits = Overlay.probeParts(pose, .c52).compactMap { Overlay.solid(o, pose.beam * -1, slabs: $0.slabs, cylinder: $0.cylinder) }
+            return hits.map(\.t).min().map { $0 - 50 }   // height of the face above the apex, mm
+        }
+        #expect(abs(try #require(face(0))) < 1e-9)
+        let x = 25.0
+        #expect(abs(try #require(face(x)) - (r - (r * r - x * x).squareRoot())) < 1e-6, "face at 25 mm: \(String(describing: face(x)))")
+        #expect(entry(0) != nil && entry(60) == nil)
+    }
+
     @Test func theSameSceneRendersIdentically() throws {
         let renderer = SurfaceRenderer(labels: try Self.sphereVolume())
         let camera = try Camera.lookAt(eye: Vector3(80, 150, 60), target: .zero, up: Vector3(0, 0, 1), width: 96, height: 72)
