@@ -18,8 +18,8 @@ extension BenchCommand {
         let pars = subject.landmarks["L5.left.pars"]!
         let pose = try ProbeView.parsOblique.pose(level: .l5, side: .left, labels: subject.labels, landmarks: subject.landmarks)
         let needle = try NeedleShaft(tipMm: pars + Vector3(0, 4, 0), hubMm: pars + Vector3(30, 70, 45))
-        let surfaces = SurfaceMeshes(subject.surfaces, labels: subject.labels)
         let blocks = LabelBlocks(labels: subject.labels)
+        let surfaces = SurfaceMeshes(subject.surfaces, labels: subject.labels, blocks: blocks)
         var renderer = SurfaceRenderer(labels: subject.labels, blocks: blocks)
         renderer.surfaces = surfaces
         renderer.styles = StructureStyle.probeView

@@ -29,8 +29,8 @@ public struct ProcedureScene: Sendable {
         fluoro = FluoroScene(volume: try AttenuationVolume(subjectCT: subject.ct, labels: subject.labels), labels: subject.labels, landmarks: subject.landmarks,
                              collimatesToModel: true,
                              modelledSlices: FluoroScene.modelledSlices(labels: subject.labels, sourceKind: subject.source.kind))
-        surfaces = SurfaceMeshes(subject.surfaces, labels: subject.labels)
         blocks = LabelBlocks(labels: subject.labels)
+        surfaces = SurfaceMeshes(subject.surfaces, labels: subject.labels, blocks: blocks)
     }
 
     /// A subject folder written by `parsguide phantom` or `parsguide subject`: its labels and CT read side by
@@ -40,8 +40,8 @@ public struct ProcedureScene: Sendable {
         let (ct, labels) = try folder.ctAndLabels()
         planning = try PlanningSubject(folder, labels: labels)
         fluoro = try FluoroScene.subject(ct: ct, labels: labels, document: folder.document, directory: directory)
-        surfaces = SurfaceMeshes(try folder.surfaces(), labels: planning.labels)
         blocks = LabelBlocks(labels: planning.labels)
+        surfaces = SurfaceMeshes(try folder.surfaces(), labels: planning.labels, blocks: blocks)
     }
 
     public var labels: Volume<UInt8> { planning.labels }

@@ -81,18 +81,18 @@ public enum MarchingCubes {
         var vertexOfEdge: [Int: UInt32] = [:]
         func at(_ i: Int, _ j: Int, _ k: Int) -> Float { field[i + n.x * (j + n.y * k)] }
         guard n.x > 1, n.y > 1, n.z > 1 else { return mesh }
+        // One cube's corner values and edge vertices, reused from cube to cube (no allocation per cube).
+        var values = [Float](repeating: 0, count: 8), ids = [UInt32](repeating: 0, count: 12)
         for k in 0..<(n.z - 1) {
             for j in 0..<(n.y - 1) {
                 for i in 0..<(n.x - 1) {
                     var config = 0
-                    var values = [Float](repeating: 0, count: 8)
                     for c in 0..<8 {
                         let o = corner(c)
                         values[c] = at(i + o.x, j + o.y, k + o.z)
                         if values[c] > iso { config |= 1 << c }
                     }
                     if config == 0 || config == 255 { continue }
-                    var ids = [UInt32](repeating: 0, count: 12)
                     for tri in table[config] {
                         for e in [tri.x, tri.y, tri.z] {
                             let (a, b) = edges[e]
