@@ -25,6 +25,9 @@ public struct SurfaceMeshes: Sendable {
     }
     /// Indexed by label value.
     let trees: [Tree?]
+    /// `inside[256 · label + other]`: a point labelled `other` lies inside `label`'s surface (its own label,
+    /// or a label its solid includes, such as the CSF inside the dura).
+    let inside: [Bool]
 
     /// True when `label` has a surface.
     @inline(__always) public func has(_ label: UInt8) -> Bool { trees[Int(label)] != nil }
@@ -32,42 +35,59 @@ public struct SurfaceMeshes: Sendable {
     /// Labels that have a surface.
     public var labels: Set<UInt8> { Set(trees.indices.filter { trees[$0] != nil }.map { UInt8($0) }) }
 
-    /// Structures without a mesh of their own that are drawn from one made here: the marching-cubes surface of
-    /// their lightly smoothed label (`MarchingCubes.surface(of:)`). The discs: shaded from their voxels they
-    /// showed a terrace every voxel along their sides. (Thin shells — the dura, a joint space — would thin
-    /// away under the smoothing and stay drawn from their voxels.)
-    public static let meshedFromLabels: Set<UInt8> = [Tissue.intervertebralDisc.rawValue]
+    /// Structures without a mesh of their own that are drawn from one made here, with the labels their solid
+    /// holds: the marching-cubes surface of those labels lightly smoothed (`coarseSurface`). The discs, shaded
+    /// from their voxels, showed a terrace every voxel along their sides; the dura, a shell one voxel thick,
+    /// a hatching — its surface is the thecal sac's, dura and CSF together. (The joint spaces and the nerve
+    /// roots stay drawn from their voxels.)
+    public static let meshedFromLabels: [UInt8: Set<UInt8>] = [
+        Tissue.intervertebralDisc.rawValue: [Tissue.intervertebralDisc.rawValue],
+        Tissue.dura.rawValue: [Tissue.dura.rawValue, Tissue.cerebrospinalFluid.rawValue],
+    ]
+
+    /// True when a point labelled `other` lies inside `label`'s surface.
+    @inline(__always) public func solid(_ label: UInt8, contains other: UInt8) -> Bool { inside[256 * Int(label) + Int(other)] }
 
     /// `meshes`: the bones' own surfaces (`Subject.surfaces`); the labels in `meshedFromLabels` get a surface
     /// from `volume`, found through `blocks` (the renderer's block index of the same volume).
     public init(_ meshes: [UInt8: TriangleMesh], labels volume: Volume<UInt8>, blocks: LabelBlocks) {
         var all = meshes
-        for label in Self.meshedFromLabels where all[label] == nil {
-            guard let box = blocks.box(of: label) else { continue }
-            all[label] = Self.coarseSurface(of: label, in: volume, within: box)
+        var members: [UInt8: Set<UInt8>] = Dictionary(uniqueKeysWithValues: meshes.keys.map { ($0, [$0]) })
+        for (label, solid) in Self.meshedFromLabels where all[label] == nil {
+            let boxes = solid.compactMap { blocks.box(of: $0) }
+            guard let first = boxes.first else { continue }
+            let box = boxes.dropFirst().reduce(first) { IndexBox(lower: pointwiseMin($0.lower, $1.lower), upper: pointwiseMax($0.upper, $1.upper)) }
+            all[label] = Self.coarseSurface(of: solid, in: volume, within: box)
+            members[label] = solid
         }
+        var inside = [Bool](repeating: false, count: 256 * 256)
+        for (label, solid) in members { for other in solid { inside[256 * Int(label) + Int(other)] = true } }
+        self.inside = inside
         // One hierarchy per structure, built side by side.
         let work = all.filter { !$0.value.triangles.isEmpty }.sorted { $0.value.triangles.count > $1.value.triangles.count }
+            .map { (label: $0.key, mesh: $0.value, solid: members[$0.key] ?? [$0.key]) }
         let built = ResultSlots<Tree>(count: work.count)
-        DispatchQueue.concurrentPerform(iterations: work.count) { i in built[i] = Self.tree(work[i].value, label: work[i].key, volume: volume) }
+        DispatchQueue.concurrentPerform(iterations: work.count) { i in built[i] = Self.tree(work[i].mesh, solid: work[i].solid, volume: volume) }
         var trees = [Tree?](repeating: nil, count: 256)
-        for (i, (label, _)) in work.enumerated() { trees[Int(label)] = built[i] }
+        for (i, w) in work.enumerated() { trees[Int(w.label)] = built[i] }
         self.trees = trees
     }
 
-    /// The lightly smoothed marching-cubes surface of `label` on a grid twice as coarse as the volume's (a voxel
-    /// of it is the label's where at least half its 2 × 2 × 2 voxels are): a disc needs no finer surface, and
-    /// at the labels' 0.5 mm it had 224 k triangles whose meshing and hierarchy took 0.7–0.9 s of every picture.
-    static func coarseSurface(of label: UInt8, in volume: Volume<UInt8>, within box: IndexBox) -> TriangleMesh {
+    /// The lightly smoothed marching-cubes surface of the labels `solid` on a grid twice as coarse as the
+    /// volume's (a voxel of it is inside where at least half its 2 × 2 × 2 voxels are): a disc needs no finer
+    /// surface, and at the labels' 0.5 mm it had 224 k triangles whose meshing and hierarchy took 0.7–0.9 s of
+    /// every picture.
+    static func coarseSurface(of solid: Set<UInt8>, in volume: Volume<UInt8>, within box: IndexBox) -> TriangleMesh {
         let f = 2, size = box.size, n = (size &+ (f - 1)) / f
         let dims = volume.grid.dimensions
+        let member = (0..<256).map { solid.contains(UInt8($0)) }
         var coarse = [UInt8](repeating: 0, count: n.x * n.y * n.z)
         volume.voxels.withUnsafeBufferPointer { v in
             for k in 0..<n.z { for j in 0..<n.y { for i in 0..<n.x {
                 var count = 0
                 for dz in 0..<f { for dy in 0..<f { for dx in 0..<f {
                     let p = box.lower &+ SIMD3(i * f + dx, j * f + dy, k * f + dz)
-                    if p.x <= box.upper.x, p.y <= box.upper.y, p.z <= box.upper.z, v[p.x + dims.x * (p.y + dims.y * p.z)] == label { count += 1 }
+                    if p.x <= box.upper.x, p.y <= box.upper.y, p.z <= box.upper.z, member[Int(v[p.x + dims.x * (p.y + dims.y * p.z)])] { count += 1 }
                 } } }
                 if 2 * count >= f * f * f { coarse[i + n.x * (j + n.y * k)] = 1 }
             } } }
@@ -79,14 +99,14 @@ public struct SurfaceMeshes: Sendable {
         return MarchingCubes.surface(of: Volume(grid: grid, voxels: coarse)) { $0 == 1 }
     }
 
-    static func tree(_ mesh: TriangleMesh, label: UInt8, volume: Volume<UInt8>) -> Tree {
+    static func tree(_ mesh: TriangleMesh, solid: Set<UInt8>, volume: Volume<UInt8>) -> Tree {
         let v = mesh.vertices
         // Orient each triangle outward: against the gradient of the bone indicator (±1 mm) at its centre.
         let triangles: [SIMD3<UInt32>] = mesh.triangles.map { t in
             let a = v[Int(t.x)], b = v[Int(t.y)], c = v[Int(t.z)]
             let n = SIMD3<Double>(simd_cross(b - a, c - a))
             let centre = SIMD3<Double>((a + b + c) / 3)
-            func inside(_ p: Vector3) -> Double { volume.value(nearestTo: p) == label ? 1 : 0 }
+            func inside(_ p: Vector3) -> Double { volume.value(nearestTo: p).map { solid.contains($0) } == true ? 1 : 0 }
             let u = n / max(n.length, 1e-12)
             let gradient = inside(centre + u) - inside(centre - u)
             return gradient > 0 ? SIMD3(t.x, t.z, t.y) : t

@@ -282,7 +282,7 @@ private struct Scene: Sendable {
         guard let meshes = r.surfaces, meshes.has(label) else { return (hi, normal(label, q0 + dq * hi)) }
         guard let mesh = meshes.hit(label: label, origin: o, direction: d, tMin: hi - SurfaceRenderer.meshLeadMm,
                                     tMax: hi + SurfaceRenderer.meshReachMm) else { return nil }
-        if self.label(atIndex: indexFromWorld.apply(o + d * mesh.t - mesh.normal * voxelMm)) == label { return mesh }
+        if meshes.solid(label, contains: self.label(atIndex: indexFromWorld.apply(o + d * mesh.t - mesh.normal * voxelMm))) { return mesh }
         return (hi, normal(label, q0 + dq * hi))
     }
 

@@ -183,6 +183,21 @@ import Ultrasound
         #expect(fromSurface <= 5 && voxelOnly > 2 * fromSurface, "RMS normal error \(fromSurface)° from the surface, \(voxelOnly)° from the voxels")
     }
 
+    /// The dura is a shell one voxel thick around the CSF: its surface is the sac's, both labels together, and
+    /// the sphere drawn as a dural sac is shaded from it (its voxels alone drew a hatching).
+    @Test func aDuralShellIsShadedFromTheSacItEncloses() throws {
+        var volume = try Self.sphereAtHalfMillimetre()
+        let g = volume.grid
+        for k in 0..<64 { for j in 0..<64 { for i in 0..<64 where volume[i, j, k] != 0 {
+            volume[i, j, k] = g.world(i, j, k).length < Self.radiusMm - 0.6 ? Tissue.cerebrospinalFluid.rawValue : Tissue.dura.rawValue
+        } } }
+        var renderer = SurfaceRenderer(labels: volume)
+        let voxelOnly = try Self.rmsNormalErrorDeg(renderer)
+        renderer.surfaces = SurfaceMeshes([:], labels: volume, blocks: renderer.blocks)
+        let fromSurface = try Self.rmsNormalErrorDeg(renderer)
+        #expect(fromSurface <= 5 && voxelOnly > 2 * fromSurface, "RMS normal error \(fromSurface)° from the sac's surface, \(voxelOnly)° from the voxels")
+    }
+
     @Test("Interpolating between agreeing traced pixels stays within a few levels of tracing every pixel")
     func interpolatedPixelsMatchTracedOnes() throws {
         var volume = try Self.sphereAtHalfMillimetre()
