@@ -1,11 +1,12 @@
 import Anatomy
 import Foundation
 
-/// Bone surfaces for shading: per label, a triangle mesh in world mm with smooth (area-weighted, outward)
-/// vertex normals in a bounding-volume hierarchy, queried along a ray segment.
+/// Surfaces for shading: per label, a triangle mesh in world mm with smooth (area-weighted, outward)
+/// vertex normals in a bounding-volume hierarchy, queried along a ray segment — the bones' own meshes, and
+/// surfaces made here from the labels of the discs and the thecal sac (`meshedFromLabels`).
 ///
 /// The source meshes (BodyParts3D, the mean shape) are not consistently oriented, so each triangle is
-/// turned to face out of its bone as the label volume says (the bone indicator's gradient at its centre)
+/// turned to face out of its structure as the label volume says (the indicator's gradient at its centre)
 /// before the vertex normals are summed.
 public struct SurfaceMeshes: Sendable {
     struct Node: Sendable {
