@@ -7,7 +7,8 @@ import Imaging
 ///
 /// Along each ray the volume is sampled every `stepVoxels` voxel (leaping 4³ blocks that hold nothing
 /// drawn); where it enters a drawn structure the crossing is refined by bisection, and the normal is the
-/// bone's own mesh normal where `surfaces` are given (else the gradient of the structure's trilinearly
+/// structure's mesh normal where `surfaces` hold one (a bone's own mesh, or the discs' and thecal sac's made
+/// from their labels; else the gradient of the structure's trilinearly
 /// interpolated indicator), and the surface is lit by a headlight and a key light (Lambert + Blinn) with
 /// an ambient-occlusion estimate from a few samples above the surface. Structures with opacity below 1 are
 /// composited front to back; `translucentSide` draws that side's structures (relative to `midlineXMm`) at
@@ -266,8 +267,8 @@ private struct Scene: Sendable {
     /// outward normal there; nil when the crossing is not drawn. The crossing is refined to where the
     /// structure's trilinear indicator reaches ½. A structure with its own mesh (`SurfaceRenderer.surfaces`)
     /// is drawn where the ray enters the mesh, `meshLeadMm` before to `meshReachMm` after that, with the
-    /// mesh's smooth normal — no voxel terraces — when the bone lies just inside the entry; when the bone
-    /// does not (a pars defect carved under the surface), at the voxel crossing with the indicator's
+    /// mesh's smooth normal — no voxel terraces — when the structure's solid (`SurfaceMeshes.solid`) lies just
+    /// inside the entry; when it does not (a pars defect carved under the surface), at the voxel crossing with the indicator's
     /// gradient (the cleft's walls); and not at all when the ray enters no mesh there (the half-voxel
     /// fringe of the labels outside the true surface, at grazing incidence).
     func surface(_ label: UInt8, origin o: Vector3, direction d: Vector3, t: Double, from start: Double) -> (t: Double, normal: Vector3)? {

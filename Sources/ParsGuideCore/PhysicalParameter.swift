@@ -32,6 +32,10 @@ public struct PhysicalParameter: Sendable, Equatable {
         return "\(Self.format(range.lowerBound))–\(Self.format(range.upperBound))\(u)"
     }
 
+    /// `x` as a user types it: ASCII minus, no ".0" on a whole number (an error sentence's value, an HTML
+    /// number field's attributes).
+    package static func typed(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : "\(x)" }
+
     static func format(_ x: Double) -> String {
         x == x.rounded() && abs(x) < 1e15 ? String(Int(x)).replacingOccurrences(of: "-", with: "−") : "\(x)".replacingOccurrences(of: "-", with: "−")
     }
@@ -49,8 +53,7 @@ public struct ParameterOutOfRange: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         let u = parameter.unit.isEmpty ? "" : " \(parameter.unit)"
-        // The value as the user would type it (ASCII minus, no ".0" on a whole number); the range as help reads it.
-        let typed = value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : "\(value)"
-        return "\(parameter.name) \(typed)\(u) is out of range: allowed \(parameter.allowedText)"
+        // The value as the user would type it; the range as help reads it.
+        return "\(parameter.name) \(PhysicalParameter.typed(value))\(u) is out of range: allowed \(parameter.allowedText)"
     }
 }

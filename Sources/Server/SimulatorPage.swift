@@ -21,7 +21,7 @@ enum SimulatorPage {
 
         /// The input's attributes: type, value, min, max, step and a title naming the parameter and its range.
         var attributes: String {
-            func number(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : "\(x)" }
+            let number = PhysicalParameter.typed
             return #"type="number" value="\#(number(value))" min="\#(number(parameter.range.lowerBound))" "#
                 + #"max="\#(number(parameter.range.upperBound))" step="\#(number(step))" title="\#(parameter.name), \#(parameter.allowedText)""#
         }
