@@ -35,8 +35,10 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
     ],
     targets: [
-        // System libraries (Debian: zlib1g-dev, libpng-dev).
+        // System libraries (Debian: zlib1g-dev, libdeflate-dev, libpng-dev).
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // libdeflate: whole-buffer gzip, ≈ 2× zlib's speed on the CT volumes (docs/BENCHMARKS.md).
+        .systemLibrary(name: "CDeflate", path: "Sources/CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
 
         // The lowest layer: safe output files and folders, error sentences. Depends on nothing.
@@ -49,8 +51,8 @@ let package = Package(
         // took 3× as long after the split).
         .target(name: "VolumeGeometry", dependencies: ["ParsGuideCore"],
                 swiftSettings: [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)), optimisedInDebug]),
-        // NIfTI, STL, OBJ and the zlib wrapper (DICOM joins them with the patient-CT issue).
-        .target(name: "FileFormats", dependencies: ["ParsGuideCore", "VolumeGeometry", "CZlib"], swiftSettings: [optimisedInDebug]),
+        // NIfTI, STL, OBJ and gzip (libdeflate, zlib for streams it cannot take whole).
+        .target(name: "FileFormats", dependencies: ["ParsGuideCore", "VolumeGeometry", "CZlib", "CDeflate"], swiftSettings: [optimisedInDebug]),
         // DICOM through GDCM (Debian's libgdcm-dev: every transfer syntax it decodes, JPEG 2000 via OpenJPEG),
         // behind a C shim; the Swift module sorts, checks and assembles a series into a volume.
         .target(name: "CDICOM", cxxSettings: [.unsafeFlags(["-I/usr/include/gdcm-3.0"]), .define("NDEBUG")],

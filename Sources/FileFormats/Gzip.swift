@@ -1,7 +1,10 @@
+import CDeflate
 import CZlib
 import Foundation
 
-/// Gzip compression and decompression through the system zlib.
+/// Gzip compression and decompression: libdeflate (whole buffers, ≈ 2× zlib's speed on a CT volume:
+/// docs/BENCHMARKS.md) for writing and for inflating a stream whose size is known; zlib's streaming
+/// inflate for the rest (zlib-wrapped data, a prefix of a stream, damaged input and its messages).
 public enum Gzip {
     /// True when `data` starts with the gzip magic bytes 1f 8b.
     public static func isGzip(_ data: Data) -> Bool {
@@ -9,47 +12,85 @@ public enum Gzip {
     }
 
     /// Compresses `data` into one gzip member.
-    /// - Parameter level: zlib level 0…9; 1 is fast and still shrinks label volumes ~50×.
+    /// - Parameter level: libdeflate level 0…12; 1 is fast and still shrinks label volumes ~40×.
     public static func compress(_ data: Data, level: Int32 = 1) throws -> Data {
-        var stream = z_stream()
-        // windowBits 15 + 16 selects the gzip wrapper.
-        guard deflateInit2_(&stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
-                            ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            throw VolumeError.compression(reason: "deflateInit2 failed")
+        try data.withUnsafeBytes { try compress($0, level: level) }
+    }
+
+    /// Compresses `bytes` into one gzip member (see `compress(_:level:)`). The worst-case buffer is scratch
+    /// (reused by the allocator from call to call); only the member's own bytes are kept.
+    static func compress(_ bytes: UnsafeRawBufferPointer, level: Int32) throws -> Data {
+        guard (0...12).contains(level), let compressor = libdeflate_alloc_compressor(level) else {
+            throw VolumeError.compression(reason: "compression level \(level) is not available (allowed 0…12)")
         }
-        defer { deflateEnd(&stream) }
-        var out = Data(count: Int(deflateBound(&stream, uLong(data.count))) + 32)
-        let written: Int = try data.withUnsafeBytes { (src: UnsafeRawBufferPointer) in
-            try out.withUnsafeMutableBytes { (dst: UnsafeMutableRawBufferPointer) in
-                stream.next_in = UnsafeMutablePointer(mutating: src.bindMemory(to: Bytef.self).baseAddress)
-                stream.avail_in = uInt(src.count)
-                stream.next_out = dst.bindMemory(to: Bytef.self).baseAddress
-                stream.avail_out = uInt(dst.count)
-                let status = deflate(&stream, Z_FINISH)
-                guard status == Z_STREAM_END else {
-                    throw VolumeError.compression(reason: "deflate returned \(status)")
-                }
-                return Int(stream.total_out)
-            }
+        defer { libdeflate_free_compressor(compressor) }
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: libdeflate_gzip_compress_bound(compressor, bytes.count),
+                                                             alignment: 16)
+        defer { scratch.deallocate() }
+        // An empty input still needs a valid address.
+        let written = withUnsafeBytes(of: UInt8(0)) { empty in
+            libdeflate_gzip_compress(compressor, bytes.baseAddress ?? empty.baseAddress!, bytes.count,
+                                     scratch.baseAddress!, scratch.count)
         }
-        out.count = written
-        return out
+        guard written > 0 else { throw VolumeError.compression(reason: "libdeflate could not compress \(bytes.count) bytes") }
+        return Data(bytes: scratch.baseAddress!, count: written)
     }
 
     /// Compresses large buffers on all cores as concatenated gzip members (RFC 1952 allows several;
     /// zlib, nibabel, Python's gzip and gunzip read them as one stream).
     public static func compressParallel(_ data: Data, level: Int32 = 1, chunkBytes: Int = 8 << 20) throws -> Data {
-        if data.count <= chunkBytes { return try compress(data, level: level) }
-        let chunks = (data.count + chunkBytes - 1) / chunkBytes
-        let results = ResultSlots<Result<Data, Error>>(count: chunks)
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            let lo = data.startIndex + c * chunkBytes
-            let hi = min(data.endIndex, lo + chunkBytes)
-            results[c] = Result { try compress(data.subdata(in: lo..<hi), level: level) }
-        }
-        var out = Data()
-        for c in 0..<chunks { out.append(try results[c]!.get()) }
+        let members = try data.withUnsafeBytes { try compressedMembers($0, level: level, chunkBytes: chunkBytes) }
+        var out = Data(capacity: members.reduce(0) { $0 + $1.count })
+        for member in members { out.append(member) }
         return out
+    }
+
+    /// The gzip members of `compressParallel(_:level:chunkBytes:)`, one per chunk of `bytes`, in order
+    /// (written one after another they are its stream, without joining them in memory first).
+    static func compressedMembers(_ bytes: UnsafeRawBufferPointer, level: Int32 = 1, chunkBytes: Int = 8 << 20) throws -> [Data] {
+        if bytes.count <= chunkBytes { return [try compress(bytes, level: level)] }
+        let count = bytes.count, chunks = (count + chunkBytes - 1) / chunkBytes
+        let results = ResultSlots<Result<Data, Error>>(count: chunks)
+        let shared = SharedBytes(base: bytes.baseAddress!)
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let lo = c * chunkBytes, hi = min(count, lo + chunkBytes)
+            results[c] = Result { try compress(UnsafeRawBufferPointer(start: shared.base + lo, count: hi - lo), level: level) }
+        }
+        return try (0..<chunks).map { try results[$0]!.get() }
+    }
+
+    /// Read-only bytes shared with the compressing iterations.
+    private struct SharedBytes: @unchecked Sendable { let base: UnsafeRawPointer }
+
+    /// Inflates every gzip member of `src` into one buffer of `capacity` bytes with libdeflate; nil when
+    /// the stream is not gzip, does not fit, or is damaged (the streaming inflate then decides and words
+    /// the error). Trailing zero padding after a member ends the stream, as in the streaming path.
+    static func inflatedWhole(_ src: UnsafeRawBufferPointer, capacity: Int) -> Data? {
+        guard src.count >= 2, src[0] == 0x1f, src[1] == 0x8b, let inflater = libdeflate_alloc_decompressor() else { return nil }
+        defer { libdeflate_free_decompressor(inflater) }
+        var out = Data(count: capacity)
+        var consumed = 0, produced = 0
+        let complete = out.withUnsafeMutableBytes { dst -> Bool in
+            while consumed < src.count {
+                if src[consumed...].allSatisfy({ $0 == 0 }) { break }
+                var read = 0, wrote = 0
+                let status = libdeflate_gzip_decompress_ex(inflater, src.baseAddress! + consumed, src.count - consumed,
+                                                           dst.baseAddress! + produced, capacity - produced, &read, &wrote)
+                guard status == LIBDEFLATE_SUCCESS else { return false }
+                consumed += read; produced += wrote
+            }
+            return true
+        }
+        guard complete else { return nil }
+        out.count = produced
+        return out
+    }
+
+    /// The size a gzip stream's last member declares (its ISIZE field, modulo 2³²): the whole stream's
+    /// size for one member, a lower bound otherwise.
+    static func declaredSize(_ src: UnsafeRawBufferPointer) -> Int {
+        guard src.count >= 18 else { return 0 }
+        return (0..<4).reduce(0) { $0 | Int(src[src.count - 4 + $1]) << (8 * $1) }
     }
 
     /// Decompresses gzip (one or several members) or zlib data.
@@ -60,6 +101,12 @@ public enum Gzip {
         guard !data.isEmpty else { throw VolumeError.compression(reason: "the compressed stream is empty") }
         // Deflate expands at most 1032:1, so a hint beyond that (a hostile header's promise) is not allocated.
         let most = data.count.multipliedReportingOverflow(by: 1032).overflow ? Int.max : data.count * 1032 + (1 << 16)
+        // A stream of known size (≥ 1 MiB: a volume, not a header) is inflated whole by libdeflate.
+        let whole: Data? = data.withUnsafeBytes { src in
+            let capacity = min(maxBytes, most, sizeHint > 0 ? sizeHint : declaredSize(src))
+            return capacity >= 1 << 20 ? inflatedWhole(src, capacity: capacity) : nil
+        }
+        if let whole { return whole }
         var out = Data(count: min(maxBytes, max(min(sizeHint, most), data.count * 4, 1 << 16)))
         var produced = 0
         try data.withUnsafeBytes { (src: UnsafeRawBufferPointer) in

@@ -214,6 +214,13 @@ public enum NIfTI {
     /// Encodes a volume as the bytes of an uncompressed single-file NIfTI-1 (little-endian).
     /// - Throws: `VolumeError.invalidGrid` when a dimension exceeds NIfTI-1's 32767.
     public static func encode<E: NIfTIScalar>(_ volume: Volume<E>, description: String = "ParsGuide") throws -> Data {
+        var data = try header(volume, description: description)
+        volume.voxels.withUnsafeBytes { data.append(contentsOf: $0) }
+        return data
+    }
+
+    /// The 352 bytes before the voxels of `encode(_:description:)`'s file: header and empty extension.
+    static func header<E: NIfTIScalar>(_ volume: Volume<E>, description: String) throws -> Data {
         let g = volume.grid
         guard g.dimensions.max() <= Int(Int16.max) else {
             throw VolumeError.invalidGrid(reason: "dimensions \(g.dimensions) exceed NIfTI-1's limit of 32767 voxels per axis")
@@ -245,9 +252,7 @@ public enum NIfTI {
         for row in 0..<3 { for c in 0..<4 { w.float32(280 + 16 * row + 4 * c, Float(ras[row, c])) } }
         w.bytes[344] = UInt8(ascii: "n"); w.bytes[345] = UInt8(ascii: "+"); w.bytes[346] = UInt8(ascii: "1")
         h = w.bytes
-        var data = Data(h)
-        volume.voxels.withUnsafeBytes { data.append(contentsOf: $0) }
-        return data
+        return Data(h)
     }
 
     /// Writes a volume to `path`; a name ending in `.gz` is gzip-compressed on all cores.
@@ -255,9 +260,14 @@ public enum NIfTI {
     /// rules apply (never over a link, a device or another kind of file).
     public static func write<E: NIfTIScalar>(_ volume: Volume<E>, to path: String,
                                              description: String = "ParsGuide", gzipLevel: Int32 = 1) throws {
-        var data = try encode(volume, description: description)
-        if path.hasSuffix(".gz") { data = try Gzip.compressParallel(data, level: gzipLevel) }
-        try OutputFile.write(data, to: path, kind: .nifti)
+        guard path.hasSuffix(".gz") else {
+            return try OutputFile.write(try encode(volume, description: description), to: path, kind: .nifti)
+        }
+        // The header as its own gzip member, then the voxels' members compressed straight from the volume
+        // and written one after another (no joined copy of either).
+        let head = try Gzip.compress(try header(volume, description: description), level: gzipLevel)
+        let members = try volume.voxels.withUnsafeBytes { try Gzip.compressedMembers($0, level: gzipLevel) }
+        try OutputFile(path, kind: .nifti).write([head] + members)
     }
 }
 

@@ -20,7 +20,10 @@ public struct OutputFile: Sendable {
     }
 
     /// Writes `data` to the path, atomically.
-    public func write(_ data: Data) throws {
+    public func write(_ data: Data) throws { try write([data]) }
+
+    /// Writes `parts` one after another as the file's content (see `write(_:)`).
+    public func write(_ parts: [Data]) throws {
         try check()
         let url = URL(fileURLWithPath: path)
         let tmp = url.deletingLastPathComponent()
@@ -28,12 +31,14 @@ public struct OutputFile: Sendable {
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
         guard fd >= 0 else { throw OutputError.writeFailed(path: path, reason: Self.errnoText()) }
         var failure: String?
-        data.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = Foundation.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 { if errno == EINTR { continue }; failure = Self.errnoText(); return }
-                offset += n
+        for data in parts where failure == nil {
+            data.withUnsafeBytes { buffer in
+                var offset = 0
+                while offset < buffer.count {
+                    let n = Foundation.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                    if n < 0 { if errno == EINTR { continue }; failure = Self.errnoText(); return }
+                    offset += n
+                }
             }
         }
         if close(fd) != 0 && failure == nil { failure = Self.errnoText() }

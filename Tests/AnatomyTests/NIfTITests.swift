@@ -165,6 +165,31 @@ import ParsGuideCore
         let packed = try Gzip.compressParallel(data, chunkBytes: 1 << 20)
         #expect(try Gzip.decompress(packed) == data)
     }
+
+    @Test("Whole-buffer inflate (libdeflate) and the streaming inflate (zlib) agree; a stream that does not fit or is damaged falls back to zlib's answer")
+    func wholeAndStreamedInflate() throws {
+        let data = Data((0..<3_000_000).map { UInt8(truncatingIfNeeded: ($0 &* 2_654_435_761) >> 13) })
+        let packed = try Gzip.compressParallel(data, chunkBytes: 1 << 20)   // three members
+        // Known size: inflated whole, every member.
+        #expect(packed.withUnsafeBytes { Gzip.inflatedWhole($0, capacity: data.count) } == data)
+        #expect(try Gzip.decompress(packed, sizeHint: data.count, maxBytes: data.count) == data)
+        // Too small a buffer: libdeflate declines; a lying hint or the last member's ISIZE still gives it all.
+        #expect(packed.withUnsafeBytes { Gzip.inflatedWhole($0, capacity: data.count - 1) } == nil)
+        #expect(try Gzip.decompress(packed, sizeHint: 1 << 20) == data)
+        #expect(packed.withUnsafeBytes { Gzip.declaredSize($0) } == data.count - 2 * (1 << 20))
+        // A prefix: exactly maxBytes, from the streaming path.
+        #expect(try Gzip.decompress(packed, sizeHint: 2_000_000, maxBytes: 2_000_000) == data.prefix(2_000_000))
+        // Zero padding after the last member is the end of the stream.
+        #expect(try Gzip.decompress(packed + Data(count: 512), sizeHint: data.count, maxBytes: data.count) == data)
+        // Truncated or damaged in the second member: no whole buffer, and zlib's error.
+        let truncated = packed.prefix(packed.count - 100)
+        #expect(truncated.withUnsafeBytes { Gzip.inflatedWhole($0, capacity: data.count) } == nil)
+        #expect(throws: AnatomyError.self) { try Gzip.decompress(truncated, sizeHint: data.count, maxBytes: data.count) }
+        var damaged = packed
+        damaged[packed.count / 2] ^= 0xFF
+        #expect(damaged.withUnsafeBytes { Gzip.inflatedWhole($0, capacity: data.count) } == nil)
+        #expect(throws: AnatomyError.self) { try Gzip.decompress(damaged, sizeHint: data.count, maxBytes: data.count) }
+    }
 }
 
 @Suite struct HostileNumberTests {
