@@ -54,7 +54,7 @@ struct CTStage: SpineGridWork {
             // corners (a cube dilation here drew rectangles into every AP shot).
             deep[b] = DistanceTransform.distancesMm(grid: spineGrid, box: region, features: d.map { $0 >= thin }).map { $0 <= thin }
         }
-        var cortical = [Bool](hugePagesRepeating: false, count: spine.voxels.count)
+        var cortical = [Bool](repeatingOnAllCores: false, count: spine.voxels.count)
         for (b, (label, region)) in bones.enumerated() {
             // Cortical: within the shell, or where no voxel of the bone within the thin radius lies deeper
             // than half the thin-bone thickness (the bone there is thinner than it).
@@ -143,7 +143,7 @@ struct CTStage: SpineGridWork {
                     }
                 }
             }
-            var outside = [Bool](hugePagesRepeating: true, count: size.x * size.y * size.z)
+            var outside = [Bool](repeatingOnAllCores: true, count: size.x * size.y * size.z)
             forEachInBox { n, isIlium in outside[n] = !isIlium }
             var cortex = Self.dilate(consume outside, size: size, radius: radius)
             forEachInBox { n, isIlium in if !isIlium { cortex[n] = false } }   // only ilium voxels are its cortex

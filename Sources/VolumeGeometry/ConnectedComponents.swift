@@ -7,7 +7,7 @@ public enum ConnectedComponents {
         let g = volume.grid
         let size = box.size
         let nx = size.x, ny = size.y, nz = size.z
-        var state = [Int32](hugePagesRepeating: -1, count: nx * ny * nz)   // -1 not member, 0 unvisited, >0 component
+        var state = [Int32](repeatingOnAllCores: -1, count: nx * ny * nz)   // -1 not member, 0 unvisited, >0 component
         volume.voxels.withUnsafeBufferPointer { vox in
             var n = 0
             for k in 0..<nz {

@@ -24,7 +24,7 @@ public enum DistanceTransform {
         let nx = size.x, ny = size.y, nz = size.z
         let s = grid.spacingMm
         let inf = Float.greatestFiniteMagnitude / 4
-        var f = [Float](hugePagesRepeating: 0, count: nx * ny * nz)
+        var f = [Float](repeatingOnAllCores: 0, count: nx * ny * nz)
         f.withUnsafeMutableBufferPointer { f in
             // Along x the input is 0 or ∞, so the squared distance to the nearest feature in the row comes
             // from two scans; rows without a feature stay ∞.

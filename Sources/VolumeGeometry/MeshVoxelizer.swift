@@ -101,7 +101,7 @@ extension MeshVoxelizer {
         guard !box.isEmpty else { return 0 }
         let n = box.upper &- box.lower &+ 1
         let s = g.spacingMm, lowerMm = g.worldFromIndex.apply(Vector3(box.lower))
-        var votes = [UInt8](hugePagesRepeating: 0, count: n.x * n.y * n.z)
+        var votes = [UInt8](repeatingOnAllCores: 0, count: n.x * n.y * n.z)
         for shift in 0..<3 {
             // A cyclic permutation (a proper rotation) that brings axis `shift` to x.
             func p<T>(_ v: SIMD3<T>) -> SIMD3<T> { shift == 0 ? v : shift == 1 ? SIMD3(v.y, v.z, v.x) : SIMD3(v.z, v.x, v.y) }

@@ -5,7 +5,7 @@ public struct Volume<Element: Sendable>: Sendable {
 
     public init(grid: Grid, repeating value: Element) {
         self.grid = grid
-        self.voxels = [Element](hugePagesRepeating: value, count: grid.voxelCount)
+        self.voxels = [Element](repeatingOnAllCores: value, count: grid.voxelCount)
     }
 
     public init(grid: Grid, voxels: [Element]) {

@@ -1,22 +1,15 @@
 import Dispatch
-#if canImport(Glibc)
-import Glibc
-#endif
 
 extension Array {
-    /// Buffers at least this large ask the kernel for transparent huge pages, bytes.
-    static var hugePageThresholdBytes: Int { 4 << 20 }
-
-    /// `count` copies of `value`, in memory the kernel is asked to back with 2 MB transparent huge
-    /// pages when the buffer is large (`madvise(MADV_HUGEPAGE)`; a no-op where THP is off or
-    /// unsupported). Measured on the 2-core CI machine (Firecracker guest, THP "madvise"): touching
-    /// 566 MB of fresh 4 kB pages takes 0.35–0.6 s, of huge pages 0.08–0.09 s — and the subject build
-    /// allocates several such volumes (docs/BENCHMARKS.md).
-    package init(hugePagesRepeating value: Element, count: Int) {
+    /// `count` copies of `value`; a large buffer is first touched by all cores at once (the kernel zeroes
+    /// each fresh page on first touch, on the touching thread).
+    ///
+    /// No transparent huge pages: they were asked for here (`madvise(MADV_HUGEPAGE)`) from 2026-12-04, when
+    /// they made a fresh 566 MB buffer 4–7× cheaper to touch; on the Firecracker guests of 2026-12-07 a fresh
+    /// huge page costs more than 512 small ones (1 GB: 0.16–6.9 s against 0.73–0.89 s) and `parsguide
+    /// phantom` ran 11.3–13.4 s without them against 16.9–17.4 s with them (docs/BENCHMARKS.md).
+    package init(repeatingOnAllCores value: Element, count: Int) {
         self.init(unsafeUninitializedCapacity: count) { buffer, initialized in
-            if let base = buffer.baseAddress {
-                Self.adviseHugePages(UnsafeMutableRawPointer(base), bytes: count * MemoryLayout<Element>.stride)
-            }
             Self.initializeInParallel(buffer, repeating: value)
             initialized = count
         }
@@ -42,16 +35,5 @@ extension Array {
                 UnsafeMutableBufferPointer(start: target.base + start, count: Swift.min(chunk, count - start)).initialize(repeating: value.base.pointee)
             }
         }
-    }
-
-    private static func adviseHugePages(_ start: UnsafeMutableRawPointer, bytes: Int) {
-        #if os(Linux)
-        guard bytes >= hugePageThresholdBytes else { return }
-        let page = 4096
-        let first = (Int(bitPattern: start) + page - 1) / page * page
-        let end = (Int(bitPattern: start) + bytes) / page * page
-        guard end > first, let p = UnsafeMutableRawPointer(bitPattern: first) else { return }
-        _ = madvise(p, end - first, MADV_HUGEPAGE)
-        #endif
     }
 }
