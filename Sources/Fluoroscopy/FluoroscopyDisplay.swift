@@ -1,4 +1,5 @@
 import Foundation
+import Devices
 import Imaging
 
 /// Turns a shot into a picture as a digital fluoroscope does: log transmission, then its detail processing
@@ -18,6 +19,23 @@ public enum FluoroscopyDisplay {
     public static let harmonisationSigmaMm = 12.0
     public static let detailGain: Float = 1.0
     public static let detailSigmaMm = 1.5
+    /// The imaging chain's own blur, σ on the detector in mm, as two Gaussians added in quadrature. The
+    /// detector: an indirect (CsI) flat panel's presampled MTF is 0.086–0.12 at 2.5 cycles/mm (Kuhls-Gilcrist
+    /// et al., Med Phys 2010;37:724–733), a Gaussian of σ ≈ 0.14 mm. The focal spot: 0.6 mm nominal (a
+    /// fluoroscopy tube's small spot; chosen), taken as a Gaussian of that FWHM (σ 0.255 mm) and projected
+    /// by (SID/SAD − 1) for an object at the isocentre — 0.11 mm in the default 1000/700 geometry. Without
+    /// it, the exact line integrals of 0.5 mm voxels have a kink at every voxel plane, which the detail
+    /// enhancement turned into fine stripes across broad bones at 1024² (docs/BENCHMARKS.md). `--raw`, the
+    /// ideal line integral, is not blurred.
+    public static let detectorSigmaMm = 0.14
+    public static let focalSpotSigmaMm = 0.255
+
+    /// σ of the whole chain on the detector of `carm`, mm.
+    public static func systemBlurSigmaMm(_ carm: CArm) -> Double {
+        let penumbra = focalSpotSigmaMm * max(0, carm.sidMm / carm.sadMm - 1)
+        return (detectorSigmaMm * detectorSigmaMm + penumbra * penumbra).squareRoot()
+    }
+
     /// A pixel whose −ln(I/I₀) exceeds this saw the patient (chosen: 5 % attenuation; air and direct beam
     /// fall below it). Only those pixels set the window and the large-scale image.
     public static let patientLineIntegral: Float = 0.05
@@ -37,13 +55,55 @@ public enum FluoroscopyDisplay {
     /// fully attenuated.
     static func logTransmission(_ t: [Float]) -> [Float] { t.map { $0.isNaN ? Float.infinity : -logf(max($0, 1e-12)) } }
 
-    /// −ln(I/I₀) of `shot` (or of `transmission` read on its detector, e.g. with noise), its closed rows +∞.
+    /// −ln(I/I₀) of `shot` (or of `transmission` read on its detector, e.g. with noise) as the detector sees
+    /// it — through the chain's blur (`systemBlurSigmaMm`) — its closed rows +∞.
     static func logTransmission(_ shot: DRRImage, transmission: [Float]? = nil) -> [Float] {
-        var log = logTransmission(transmission ?? shot.transmission)
+        let sigmaPixels = systemBlurSigmaMm(shot.carm) / shot.carm.pixelMm
+        // A pixel that is not a number passes nothing to its neighbours and stays not a number itself.
+        let source = transmission ?? shot.transmission
+        var seen = blurred(source.map { $0.isNaN ? 0 : $0 }, width: shot.width, height: shot.height, sigmaPixels: sigmaPixels)
+        for i in seen.indices where source[i].isNaN { seen[i] = .nan }
+        var log = logTransmission(seen)
         for row in shot.shutters.closedRows(pixels: shot.height) {
             for i in (row * shot.width)..<((row + 1) * shot.width) { log[i] = .infinity }
         }
         return log
+    }
+
+    /// `values` convolved with a sampled, normalised Gaussian of `sigmaPixels` (separable, radius 3σ; at the
+    /// borders the kernel is renormalised over the pixels that exist). Sub-pixel σ is the usual case here
+    /// (0.6 px at 1024², 0.3 px at 512²), which the box-filter `GaussianSmoothing` does not resolve.
+    static func blurred(_ values: [Float], width: Int, height: Int, sigmaPixels: Double) -> [Float] {
+        guard sigmaPixels > 0.05, values.count == width * height else { return values }
+        let radius = max(1, Int((3 * sigmaPixels).rounded(.up)))
+        let kernel = (-radius...radius).map { Float(exp(-Double($0 * $0) / (2 * sigmaPixels * sigmaPixels))) }
+        let total = kernel.reduce(0, +), normalised = kernel.map { $0 / total }
+        func pass(_ input: [Float], count: Int, lines: Int, step: Int, lineStep: Int) -> [Float] {
+            var out = input
+            input.withUnsafeBufferPointer { src in out.withUnsafeMutableBufferPointer { dst in
+                for line in 0..<lines {
+                    let base = line * lineStep
+                    for n in 0..<count {
+                        var sum: Float = 0
+                        if n >= radius && n < count - radius {   // inside: the whole kernel, already normalised
+                            var at = base + (n - radius) * step
+                            for w in normalised { sum += w * src[at]; at += step }
+                        } else {                                 // at a border: renormalised over what exists
+                            var weight: Float = 0
+                            for d in max(-radius, -n)...min(radius, count - 1 - n) {
+                                let w = kernel[d + radius]
+                                sum += w * src[base + (n + d) * step]; weight += w
+                            }
+                            sum /= weight
+                        }
+                        dst[base + n * step] = sum
+                    }
+                }
+            } }
+            return out
+        }
+        let rows = pass(values, count: width, lines: height, step: 1, lineStep: width)
+        return pass(rows, count: height, lines: width, step: width, lineStep: 1)
     }
 
     /// The detail processing of a −ln(I/I₀) image whose pixels are `pixelMm` apart on the detector: the
