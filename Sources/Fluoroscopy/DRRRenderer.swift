@@ -27,6 +27,8 @@ public struct DRRImage: Sendable {
     public var lineIntegral: [Float]
     /// The rows the collimator closed (`Shutters.close`): transmission 0, line integral +∞, shown as a blade.
     public var shutters: Shutters = .open
+    /// The edge of the voxels the shot was rendered from (their largest spacing), mm; 0 for none.
+    public var voxelMm: Double = 0
     public var width: Int { carm.pixels }
     public var height: Int { carm.pixels }
 }
@@ -165,7 +167,8 @@ public struct DRRRenderer: Sendable {
             }
           }
         }
-        return DRRImage(carm: carm, transmission: Array(transmission), lineIntegral: Array(integral))
+        return DRRImage(carm: carm, transmission: Array(transmission), lineIntegral: Array(integral),
+                        voxelMm: volume.grid.spacingMm.max())
     }
 
     /// Length of a ray inside the needle's cylinder (between its hub and tip planes), mm.

@@ -32,4 +32,14 @@ import Testing
         carm.sadMm = 500
         #expect(FluoroscopyDisplay.systemBlurSigmaMm(carm) > expected)
     }
+
+    @Test("A picture also carries its voxels' width: a box of edge h (σ h/√12) magnified SID/SAD, with the chain's in quadrature")
+    func aPictureCarriesItsVoxelsWidth() throws {
+        let carm = try CArm(isocentreMm: .zero, sourceDirection: Vector3(0, -1, 0))
+        var shot = DRRImage(carm: carm, transmission: [Float](repeating: 1, count: 512 * 512), lineIntegral: [Float](repeating: 0, count: 512 * 512))
+        #expect(FluoroscopyDisplay.pictureBlurSigmaMm(shot) == FluoroscopyDisplay.systemBlurSigmaMm(carm))   // no voxels: the chain
+        shot.voxelMm = 1
+        let voxel = 1 / 12.0.squareRoot() * 1000 / 700, chain = FluoroscopyDisplay.systemBlurSigmaMm(carm)
+        #expect(abs(FluoroscopyDisplay.pictureBlurSigmaMm(shot) - (chain * chain + voxel * voxel).squareRoot()) < 1e-12)
+    }
 }
