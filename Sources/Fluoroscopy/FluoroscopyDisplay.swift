@@ -1,6 +1,7 @@
 import Foundation
 import Devices
 import Imaging
+import VolumeGeometry
 
 /// Turns a shot into a picture as a digital fluoroscope does: log transmission, then its detail processing
 /// (`processed`), then a window between the 1st and 99.5th percentiles of the pixels that saw the patient
@@ -88,26 +89,30 @@ public enum FluoroscopyDisplay {
         let radius = max(1, Int((3 * sigmaPixels).rounded(.up)))
         let kernel = (-radius...radius).map { Float(exp(-Double($0 * $0) / (2 * sigmaPixels * sigmaPixels))) }
         let total = kernel.reduce(0, +), normalised = kernel.map { $0 / total }
+        // Lines in bands of 32 on all cores; each band writes only its own lines.
         func pass(_ input: [Float], count: Int, lines: Int, step: Int, lineStep: Int) -> [Float] {
             var out = input
             input.withUnsafeBufferPointer { src in out.withUnsafeMutableBufferPointer { dst in
-                for line in 0..<lines {
+                let src = SharedReadOnly(base: src.baseAddress!), dst = SharedVoxels(base: dst.baseAddress!)
+                DispatchQueue.concurrentPerform(iterations: (lines + 31) / 32) { band in
+                for line in (band * 32)..<min(lines, band * 32 + 32) {
                     let base = line * lineStep
                     for n in 0..<count {
                         var sum: Float = 0
                         if n >= radius && n < count - radius {   // inside: the whole kernel, already normalised
                             var at = base + (n - radius) * step
-                            for w in normalised { sum += w * src[at]; at += step }
+                            for w in normalised { sum += w * src.base[at]; at += step }
                         } else {                                 // at a border: renormalised over what exists
                             var weight: Float = 0
                             for d in max(-radius, -n)...min(radius, count - 1 - n) {
                                 let w = kernel[d + radius]
-                                sum += w * src[base + (n + d) * step]; weight += w
+                                sum += w * src.base[base + (n + d) * step]; weight += w
                             }
                             sum /= weight
                         }
-                        dst[base + n * step] = sum
+                        dst.base[base + n * step] = sum
                     }
+                }
                 }
             } }
             return out
