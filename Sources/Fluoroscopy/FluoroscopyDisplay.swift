@@ -82,8 +82,9 @@ public enum FluoroscopyDisplay {
     }
 
     /// `values` convolved with a sampled, normalised Gaussian of `sigmaPixels` (separable, radius 3σ; at the
-    /// borders the kernel is renormalised over the pixels that exist). Sub-pixel σ is the usual case here
-    /// (0.6 px at 1024², 0.3 px at 512²), which the box-filter `GaussianSmoothing` does not resolve.
+    /// borders the kernel is renormalised over the pixels that exist). σ of about a pixel is the usual case
+    /// here (0.5 mm voxels: 0.9 px at 1024², 0.5 px at 512²), which the box-filter `GaussianSmoothing` does
+    /// not resolve.
     static func blurred(_ values: [Float], width: Int, height: Int, sigmaPixels: Double) -> [Float] {
         guard sigmaPixels > 0.05, values.count == width * height else { return values }
         let radius = max(1, Int((3 * sigmaPixels).rounded(.up)))
@@ -95,24 +96,24 @@ public enum FluoroscopyDisplay {
             input.withUnsafeBufferPointer { src in out.withUnsafeMutableBufferPointer { dst in
                 let src = SharedReadOnly(base: src.baseAddress!), dst = SharedVoxels(base: dst.baseAddress!)
                 DispatchQueue.concurrentPerform(iterations: (lines + 31) / 32) { band in
-                for line in (band * 32)..<min(lines, band * 32 + 32) {
-                    let base = line * lineStep
-                    for n in 0..<count {
-                        var sum: Float = 0
-                        if n >= radius && n < count - radius {   // inside: the whole kernel, already normalised
-                            var at = base + (n - radius) * step
-                            for w in normalised { sum += w * src.base[at]; at += step }
-                        } else {                                 // at a border: renormalised over what exists
-                            var weight: Float = 0
-                            for d in max(-radius, -n)...min(radius, count - 1 - n) {
-                                let w = kernel[d + radius]
-                                sum += w * src.base[base + (n + d) * step]; weight += w
+                    for line in (band * 32)..<min(lines, band * 32 + 32) {
+                        let base = line * lineStep
+                        for n in 0..<count {
+                            var sum: Float = 0
+                            if n >= radius && n < count - radius {   // inside: the whole kernel, already normalised
+                                var at = base + (n - radius) * step
+                                for w in normalised { sum += w * src.base[at]; at += step }
+                            } else {                                 // at a border: renormalised over what exists
+                                var weight: Float = 0
+                                for d in max(-radius, -n)...min(radius, count - 1 - n) {
+                                    let w = kernel[d + radius]
+                                    sum += w * src.base[base + (n + d) * step]; weight += w
+                                }
+                                sum /= weight
                             }
-                            sum /= weight
+                            dst.base[base + n * step] = sum
                         }
-                        dst.base[base + n * step] = sum
                     }
-                }
                 }
             } }
             return out
