@@ -7,7 +7,7 @@ import Imaging
 ///
 /// Along each ray the volume is sampled every `stepVoxels` voxel (leaping 4³ blocks that hold nothing
 /// drawn); where it enters a drawn structure the crossing is refined by bisection, and the normal is the
-/// structure's mesh normal where `surfaces` hold one (a bone's own mesh, or the discs' and thecal sac's made
+/// structure's mesh normal where `surfaces` hold one (a bone's own mesh, or one `SurfaceMeshes` made
 /// from their labels; else the gradient of the structure's trilinearly
 /// interpolated indicator), and the surface is lit by a headlight and a key light (Lambert + Blinn) with
 /// an ambient-occlusion estimate from a few samples above the surface. Structures with opacity below 1 are
@@ -139,10 +139,10 @@ extension SurfaceRenderer {
             return rays.map { o, d in
                 let q0 = scene.indexFromWorld.apply(o), dq = scene.indexFromWorld.applyToDirection(d)
                 let reach = size + (o - labels.grid.world(0, 0, 0)).length
-                var t = 0.0, previous = scene.label(atIndex: q0)
+                var t = 0.0, previous = scene.drawnAs[Int(scene.label(atIndex: q0))]
                 while t < reach {
                     t += step
-                    let label = scene.label(atIndex: q0 + dq * t)
+                    let label = scene.drawnAs[Int(scene.label(atIndex: q0 + dq * t))]
                     if label != previous, scene.opacity[Int(label)] > 0 {
                         if let (hit, n) = scene.surface(label, origin: o, direction: d, t: t, from: t - 2 * step) {
                             return (o + d * hit, n, label)
@@ -171,6 +171,11 @@ private struct Scene: Sendable {
     let r: SurfaceRenderer
     let opacity: [Double]
     let colour: [SIMD3<Double>]
+    /// Per label, the label a ray that samples it has entered: itself, or the drawn structure whose surface
+    /// holds it (`SurfaceMeshes.solid`: the CSF is inside the thecal sac's surface, so a ray whose 0.9-voxel
+    /// steps pass over the one-voxel dura and land in the CSF still meets the sac; without this they fell
+    /// through it and a scatter of dots showed the disc behind).
+    let drawnAs: [UInt8]
     /// Per block: 0 when it holds something drawn, else the chessboard distance (blocks) to one that does.
     let blockDistance: [UInt8]
     let blocks: SIMD3<Int>
@@ -190,6 +195,13 @@ private struct Scene: Sendable {
         }
         self.opacity = opacity
         self.colour = colour
+        var drawnAs = (0..<256).map { UInt8($0) }
+        if let meshes = r.surfaces {
+            for label in meshes.labels where opacity[Int(label)] > 0 {
+                for other in 0..<256 where opacity[other] == 0 && meshes.solid(label, contains: UInt8(other)) { drawnAs[other] = label }
+            }
+        }
+        self.drawnAs = drawnAs
         n = r.labels.grid.dimensions
         indexFromWorld = r.labels.grid.indexFromWorld
         voxelMm = r.labels.grid.spacingMm.min()
@@ -208,7 +220,7 @@ private struct Scene: Sendable {
             }
             contrastBox = (pointwiseMax(lo, .zero), pointwiseMin(hi, blocks &- 1))
         }
-        let drawn = LabelBlocks.mask((0..<256).filter { opacity[$0] > 0 }.map { UInt8($0) })
+        let drawn = LabelBlocks.mask((0..<256).filter { opacity[Int(drawnAs[$0])] > 0 }.map { UInt8($0) })
         blockDistance = r.blocks.distance(drawn: drawn, contrastBox: contrastBox)
     }
 
@@ -374,7 +386,7 @@ private struct Scene: Sendable {
                         continue
                     }
                 }
-                let label = self.label(atIndex: q)
+                let label = drawnAs[Int(self.label(atIndex: q))]
                 if label != previous, opacity[Int(label)] > 0 {
                     if let (hit, n) = surface(label, origin: o, direction: d, t: t, from: max(tIn, t - 2 * step)) {
                         let p = o + d * hit

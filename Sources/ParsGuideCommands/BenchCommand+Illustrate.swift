@@ -10,7 +10,8 @@ import Ultrasound
 extension BenchCommand {
     /// `illustrate.us`: a 1024×768 three-quarter view of the left L5 pars-oblique probe pose with its plane
     /// and a needle; `illustrate.fluoro`: the left oblique C-arm view at 1024×1024, with the needle (the
-    /// flagship subject at `--voxel-mm`). Target: ≤ 1 s per 1024×768 picture on 2 cores.
+    /// flagship subject at `--voxel-mm`); `illustrate.surfaces`: the scene's surfaces before its first picture
+    /// (the bones' hierarchies, the meshes made from labels). Target: ≤ 1 s per 1024×768 picture on 2 cores.
     func illustrateBenchmarks() throws -> [BenchmarkResult] {
         var options = PhantomOptions()
         options.voxelMm = voxel.mm
@@ -32,6 +33,9 @@ extension BenchCommand {
         return [
             try BenchmarkResult.measure(name: "illustrate.us", runs: runs) { _ = renderer.render(us) },
             try BenchmarkResult.measure(name: "illustrate.fluoro", runs: runs) { _ = fluoro.render(.fluoroscopy(carm)) },
+            try BenchmarkResult.measure(name: "illustrate.surfaces", runs: runs) {
+                _ = SurfaceMeshes(subject.surfaces, labels: subject.labels, blocks: blocks)
+            },
         ]
     }
 

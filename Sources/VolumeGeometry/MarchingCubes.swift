@@ -121,14 +121,15 @@ public enum MarchingCubes {
     }
 
     /// The surface of the voxels where `member` holds, lightly smoothed (a 3-tap binomial filter
-    /// per axis) so it is not a staircase, in world millimetres.
+    /// per axis, `smoothingPasses` times: σ = 0.71, 1, 1.22 … voxels) so it is not a staircase, in world
+    /// millimetres.
     /// - Parameter within: the members' bounding box if already known (saves a scan of the volume).
-    public static func surface<E>(of volume: Volume<E>, within known: IndexBox? = nil,
+    public static func surface<E>(of volume: Volume<E>, within known: IndexBox? = nil, smoothingPasses: Int = 1,
                                   where member: (E) -> Bool) -> TriangleMesh {
         guard let tight = known ?? IndexBox.bounding(volume, where: member) else { return TriangleMesh() }
         let g = volume.grid
-        // Pad by two voxels so the surface closes even at the grid's edge.
-        let pad = 2
+        // Pad by one voxel per smoothing pass and one more, so the surface closes even at the grid's edge.
+        let pad = 1 + max(1, smoothingPasses)
         let n = tight.size &+ 2 * pad
         var f = [Float](repeating: 0, count: n.x * n.y * n.z)
         for k in 0..<n.z {
@@ -139,7 +140,7 @@ public enum MarchingCubes {
                 }
             }
         }
-        for (stride, count) in [(1, n.x), (n.x, n.y), (n.x * n.y, n.z)] {
+        for (stride, count) in Array(repeating: [(1, n.x), (n.x, n.y), (n.x * n.y, n.z)], count: max(1, smoothingPasses)).joined() {
             var g2 = f
             for idx in 0..<f.count {
                 let q = (idx / stride) % count
