@@ -45,7 +45,7 @@ public struct SurfaceMeshes: Sendable {
     }
 
     /// Structures without a mesh of their own that are drawn from one made here: the marching-cubes surface
-    /// of their labels lightly smoothed (`labelSurface`). Shaded from their voxels, the discs showed a terrace
+    /// of their labels, smoothed (`labelSurface`). Shaded from their voxels, the discs showed a terrace
     /// every voxel along their sides; the dura, a shell one voxel thick, a hatching — its surface is the
     /// thecal sac's, dura and CSF together; the facet joints, nerve roots and pars defects (1–5 mm across)
     /// a grain of voxel facets — they are meshed on the labels' own grid, the larger discs and sac on one
