@@ -128,7 +128,7 @@ let package = Package(
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
-        .testTarget(name: "IllustrationTests", dependencies: ["Illustration", "Anatomy", "Devices", "Fluoroscopy", "Ultrasound", "Imaging"]),
+        .testTarget(name: "IllustrationTests", dependencies: ["Illustration", "Anatomy", "Devices", "Fluoroscopy", "Ultrasound", "Imaging", "TestSupport"]),
         .testTarget(name: "ProcedureTests", dependencies: ["Procedure", "Anatomy", "Ultrasound", "Fluoroscopy", "TestSupport"]),
         .testTarget(name: "SessionTests", dependencies: ["Session", "Report", "Imaging"]),
         .testTarget(name: "ParsGuideCommandsTests", dependencies: [

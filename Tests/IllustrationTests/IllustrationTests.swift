@@ -5,6 +5,7 @@ import Imaging
 import Testing
 import Ultrasound
 @testable import Illustration
+import TestSupport
 
 @Suite struct IllustrationTests {
     /// A 64³ volume of 1 mm with a bone sphere of radius 12 mm at the origin.
@@ -279,5 +280,29 @@ import Ultrasound
         // Beside the slot the surface is the sphere's.
         let beside = try #require(renderer.firstSurfaces([(origin: Vector3(0, 100, 4), direction: Vector3(0, -1, 0))])[0])
         #expect(abs(beside.point.length - Self.radiusMm) < 0.3)
+    }
+}
+
+/// The hierarchy's median split: quickselect must leave the same element at the split as a sort would,
+/// nothing larger before it and nothing smaller after it — with ties (keys from a few values) and without.
+@Suite struct MedianSplitTests {
+    @Test(arguments: [3, 1000])
+    func selectPartitionsAsASortWould(distinctKeys: Int) {
+        var random = SeededGenerator(seed: 46)
+        for _ in 0..<200 {
+            let count = Int.random(in: 1...300, using: &random)
+            let keys = (0..<count).map { _ in Float(Int.random(in: 0..<distinctKeys, using: &random)) }
+            let start = Int.random(in: 0..<count, using: &random), end = Int.random(in: (start + 1)...count, using: &random)
+            let k = Int.random(in: start..<end, using: &random)
+            var order = Array((0..<count).shuffled(using: &random))
+            let before = order
+            SurfaceMeshes.select(k, in: &order, start, end) { keys[$0] }
+            #expect(order[..<start] == before[..<start] && order[end...] == before[end...], "outside the range moved")
+            #expect(order[start..<end].sorted() == before[start..<end].sorted(), "not a permutation of the range")
+            let sorted = before[start..<end].map { keys[$0] }.sorted()
+            let pivot = keys[order[k]]
+            #expect(pivot == sorted[k - start])
+            #expect(order[start..<k].allSatisfy { keys[$0] <= pivot } && order[(k + 1)..<end].allSatisfy { keys[$0] >= pivot })
+        }
     }
 }
