@@ -140,14 +140,23 @@ public enum MarchingCubes {
                 }
             }
         }
-        for (stride, count) in Array(repeating: [(1, n.x), (n.x, n.y), (n.x * n.y, n.z)], count: max(1, smoothingPasses)).joined() {
-            var g2 = f
-            for idx in 0..<f.count {
-                let q = (idx / stride) % count
-                let lo = q > 0 ? f[idx - stride] : 0, hi = q + 1 < count ? f[idx + stride] : 0
-                g2[idx] = 0.25 * lo + 0.5 * f[idx] + 0.25 * hi
+        // Each pass: [1 2 1]/4 along x, then y, then z (zero beyond the box), on lines of `count` values `step` apart.
+        var g2 = f
+        for (step, count) in Array(repeating: [(1, n.x), (n.x, n.y), (n.x * n.y, n.z)], count: max(1, smoothingPasses)).joined() {
+            f.withUnsafeBufferPointer { src in
+                g2.withUnsafeMutableBufferPointer { dst in
+                    for first in stride(from: 0, to: src.count, by: step * count).lazy.flatMap({ $0..<($0 + step) }) {
+                        let last = first + (count - 1) * step
+                        var previous: Float = 0, index = first
+                        while index <= last {
+                            let here = src[index], next = index < last ? src[index + step] : 0
+                            dst[index] = 0.25 * previous + 0.5 * here + 0.25 * next
+                            previous = here; index += step
+                        }
+                    }
+                }
             }
-            f = g2
+            swap(&f, &g2)
         }
         // The padded box's corner in grid index space (may lie outside the grid; the affine still applies).
         let box = IndexBox(lower: tight.lower &- pad, upper: tight.upper &+ pad)
