@@ -104,7 +104,7 @@ public enum PatientCTBuild {
         SkinLandmarks.add(labels: labels, voxelMm: h, landmarks: &landmarks, measurements: &measurements)
         for (side, top) in iliacCrestTops(labels) { landmarks["ilium.\(side.rawValue).crestTop"] = top }
 
-        let spacing = input.ct.grid.spacingMm
+        let spacing = input.ct.grid.spacingMm, maskVoxelMm = input.masks.labels.grid.spacingMm.max()
         var notes = input.notes + [
             String(format: "CT resampled (trilinear) from %.2f × %.2f × %.2f mm voxels onto an axis-aligned %.2f mm grid in LPS", spacing.x, spacing.y, spacing.z, h),
             "masks resampled onto the same grid by the label of largest trilinear weight" + (input.masks.labels.grid == input.ct.grid ? "" : " (they were on a grid other than the CT's)"),
@@ -119,10 +119,11 @@ public enum PatientCTBuild {
         }
         let source = SubjectSource(kind: SubjectSource.patientCTKind,
                                    summary: String(format: "scanned at %.2f × %.2f × %.2f mm, with its vertebra masks", spacing.x, spacing.y, spacing.z),
-                                   inputs: input.inputs, voxelMm: h, notes: notes, subjectFromPatientMm: [shift.x, shift.y, shift.z])
+                                   inputs: input.inputs, voxelMm: h, notes: notes, subjectFromPatientMm: [shift.x, shift.y, shift.z],
+                                   scanVoxelMm: maskVoxelMm)
         progress("bone surfaces")
         return Subject(habitus: nil, defects: carved + built.detected, labels: labels, ct: sampled.hounsfield, landmarks: landmarks,
-                       measurements: measurements, seed: 0, surfaces: try boneSurfaces(labels, maskVoxelMm: input.masks.labels.grid.spacingMm.max()), source: source,
+                       measurements: measurements, seed: 0, surfaces: try boneSurfaces(labels, maskVoxelMm: maskVoxelMm), source: source,
                        attribution: ["CT and masks: supplied by the user (\(ctPath); \(masksPath))"])
     }
 
@@ -220,15 +221,14 @@ public enum PatientCTBuild {
     /// Each bone's surface for shading (the illustrations and the 3D view): marching cubes of its label,
     /// smoothed — a patient's bones have no source meshes. Meshed on a grid of about 1 mm (every n-th voxel;
     /// chosen): the example's masks come from a 3 mm scan, and at 0.5 mm the meshes took 19 s and 5 s to write.
-    /// The smoothing's σ is ¾ of the masks' own voxel (`maskVoxelMm`, their largest spacing; chosen): their
-    /// resampled labels keep the source grid's staircase, which one pass (σ 0.7 mm) left as a terrace every
-    /// source voxel on every bone, and σ of ½ voxel still on the iliac wings, where a shallow slope spreads the
-    /// steps several mm apart. A plate keeps its thickness (the ½-level of a smoothed slab stays on its faces);
-    /// tips and rods thinner than ≈ 2σ round off — detail a 3 mm scan does not hold.
+    /// The smoothing's σ comes from the masks' own voxel (`maskVoxelMm`, their largest spacing;
+    /// `MarchingCubes.smoothingSigmaMm(scanVoxelMm:)`): their resampled labels keep the source grid's staircase,
+    /// which one pass (σ 0.7 mm) left as a terrace every source voxel on every bone.
     static func boneSurfaces(_ full: Volume<UInt8>, maskVoxelMm: Double) throws -> [UInt8: TriangleMesh] {
         let stride = max(1, Int((1 / full.grid.spacingMm.x).rounded(.down)))
         let labels = try subsampled(full, by: stride)
-        let passes = smoothingPasses(sigmaMm: 0.75 * maskVoxelMm, gridMm: labels.grid.spacingMm.max())
+        let passes = MarchingCubes.smoothingPasses(sigmaMm: MarchingCubes.smoothingSigmaMm(scanVoxelMm: maskVoxelMm),
+                                                   gridMm: labels.grid.spacingMm.max())
         let boxes = IndexBox.boundingEach(labels)
         let bones: [Tissue] = [.l1, .l2, .l3, .l4, .l5, .sacrum, .ilium]
         let meshes = ResultSlots<TriangleMesh>(count: bones.count)
@@ -240,13 +240,6 @@ public enum PatientCTBuild {
         var out: [UInt8: TriangleMesh] = [:]
         for (n, bone) in bones.enumerated() { if let m = meshes[n], !m.triangles.isEmpty { out[bone.rawValue] = m } }
         return out
-    }
-
-    /// Passes of the [1 2 1]/4 filter (each adds ½ voxel² of variance) for a smoothing of at least `sigmaMm`
-    /// on a grid of `gridMm`; at least one.
-    static func smoothingPasses(sigmaMm: Double, gridMm: Double) -> Int {
-        guard sigmaMm.isFinite, gridMm > 0 else { return 1 }
-        return min(12, max(1, Int((2 * (sigmaMm / gridMm) * (sigmaMm / gridMm)).rounded(.up))))
     }
 
     /// Every `n`-th voxel of `v` along each axis, on a grid of `n` times the spacing with the same first voxel.

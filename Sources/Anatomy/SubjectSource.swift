@@ -13,17 +13,22 @@ public struct SubjectSource: Sendable, Codable, Equatable {
     /// The subject frame minus the input's LPS frame, mm: a point at LPS p in the patient's CT lies at
     /// p + this in the subject (zero for a phantom).
     public var subjectFromPatientMm: [Double]
+    /// The largest voxel spacing of the masks the bones came from, mm (`scanVoxelMm` in `subject.json`; absent
+    /// for a phantom): surfaces made from the labels are smoothed over this scale
+    /// (`MarchingCubes.smoothingSigmaMm(scanVoxelMm:)`), which the labels' own voxel does not show.
+    public var scanVoxelMm: Double?
 
     public static let phantomKind = "phantom", patientCTKind = "patient-ct"
 
     public init(kind: String, summary: String, inputs: [String: String] = [:], voxelMm: Double, notes: [String] = [],
-                subjectFromPatientMm: [Double] = [0, 0, 0]) {
+                subjectFromPatientMm: [Double] = [0, 0, 0], scanVoxelMm: Double? = nil) {
         self.kind = kind
         self.summary = summary
         self.inputs = inputs
         self.voxelMm = voxelMm
         self.notes = notes
         self.subjectFromPatientMm = subjectFromPatientMm
+        self.scanVoxelMm = scanVoxelMm
     }
 
     /// The parametric phantom at `voxelMm`.

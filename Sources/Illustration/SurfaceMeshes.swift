@@ -58,12 +58,19 @@ public struct SurfaceMeshes: Sendable {
         Tissue.parsDefect.rawValue: MadeFromLabels(solid: [Tissue.parsDefect.rawValue], coarsening: 1),
     ]
 
+    /// How deep under a mesh entry the structure's labels are looked for before the entry is taken as its
+    /// surface, mm (`SurfaceRenderer`): two voxels, or the scan's smoothing where the made surfaces were smoothed
+    /// over a coarse scan's staircase and stray from their labels by more.
+    public let insideDepthMm: Double
+
     /// True when a point labelled `other` lies inside `label`'s surface.
     @inline(__always) public func solid(_ label: UInt8, contains other: UInt8) -> Bool { inside[256 * Int(label) + Int(other)] }
 
     /// `meshes`: the bones' own surfaces (`Subject.surfaces`); the labels in `meshedFromLabels` get a surface
-    /// from `volume`, found through `blocks` (the renderer's block index of the same volume).
-    public init(_ meshes: [UInt8: TriangleMesh], labels volume: Volume<UInt8>, blocks: LabelBlocks) {
+    /// from `volume`, found through `blocks` (the renderer's block index of the same volume), smoothed over at
+    /// least `scanVoxelMm` when the labels were resampled from a coarser scan (`SubjectSource.scanVoxelMm`;
+    /// a patient's discs and joints, modelled from its bones, carry that scan's staircase).
+    public init(_ meshes: [UInt8: TriangleMesh], labels volume: Volume<UInt8>, blocks: LabelBlocks, scanVoxelMm: Double? = nil) {
         // One job per structure: its own mesh, or one made from its labels within their blocks' box.
         typealias Job = (label: UInt8, solid: Set<UInt8>, source: TriangleMesh?, made: (MadeFromLabels, IndexBox)?)
         var jobs: [Job] = meshes.filter { !$0.value.triangles.isEmpty }
@@ -75,6 +82,7 @@ public struct SurfaceMeshes: Sendable {
             let box = boxes.dropFirst().reduce(first) { IndexBox(lower: pointwiseMin($0.lower, $1.lower), upper: pointwiseMax($0.upper, $1.upper)) }
             jobs.insert((label: label, solid: made.solid, source: nil, made: (made, box)), at: 0)  // meshing first: the longest jobs
         }
+        insideDepthMm = max(2 * volume.grid.spacingMm.min(), scanVoxelMm.map { MarchingCubes.smoothingSigmaMm(scanVoxelMm: $0) } ?? 0)
         var inside = [Bool](repeating: false, count: 256 * 256)
         for job in jobs { for other in job.solid { inside[256 * Int(job.label) + Int(other)] = true } }
         self.inside = inside
@@ -82,7 +90,7 @@ public struct SurfaceMeshes: Sendable {
         let work = jobs, built = ResultSlots<Tree>(count: work.count)
         DispatchQueue.concurrentPerform(iterations: work.count) { i in
             let job = work[i]
-            let mesh = job.source ?? job.made.map { Self.labelSurface(of: $0.0, in: volume, within: $0.1) } ?? TriangleMesh()
+            let mesh = job.source ?? job.made.map { Self.labelSurface(of: $0.0, in: volume, within: $0.1, scanVoxelMm: scanVoxelMm) } ?? TriangleMesh()
             guard !mesh.triangles.isEmpty else { return }
             built[i] = Self.tree(mesh, solid: job.solid, volume: volume, orient: job.source != nil)
         }
@@ -102,7 +110,7 @@ public struct SurfaceMeshes: Sendable {
     /// the volume's (a voxel of it is inside where at least half its f × f × f voxels are): a disc needs no finer
     /// surface than f = 2, and at the labels' 0.5 mm it had 224 k triangles whose meshing and hierarchy took
     /// 0.7–0.9 s of every picture.
-    static func labelSurface(of made: MadeFromLabels, in volume: Volume<UInt8>, within box: IndexBox) -> TriangleMesh {
+    static func labelSurface(of made: MadeFromLabels, in volume: Volume<UInt8>, within box: IndexBox, scanVoxelMm: Double? = nil) -> TriangleMesh {
         let f = made.coarsening, solid = made.solid
         precondition(f >= 1, "coarsening \(f) < 1")
         let size = box.size, n = (size &+ (f - 1)) / f
@@ -123,7 +131,10 @@ public struct SurfaceMeshes: Sendable {
         let fineFromCoarse = Matrix4.scaleThenTranslate(spacing: Vector3(repeating: Double(f)),
                                                         origin: Vector3(box.lower) + Vector3(repeating: Double(f - 1) / 2))
         guard let grid = try? Grid(dimensions: n, worldFromIndex: volume.grid.worldFromIndex * fineFromCoarse) else { return TriangleMesh() }
-        return MarchingCubes.surface(of: Volume(grid: grid, voxels: coarse), smoothingPasses: Self.smoothingPasses) { $0 == 1 }
+        let scanPasses = scanVoxelMm.map {
+            MarchingCubes.smoothingPasses(sigmaMm: MarchingCubes.smoothingSigmaMm(scanVoxelMm: $0), gridMm: grid.spacingMm.max())
+        } ?? 1
+        return MarchingCubes.surface(of: Volume(grid: grid, voxels: coarse), smoothingPasses: max(Self.smoothingPasses, scanPasses)) { $0 == 1 }
     }
 
     /// `orient`: turn each triangle outward first (a source mesh); marching cubes' own are already.

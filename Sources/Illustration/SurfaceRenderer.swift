@@ -279,9 +279,10 @@ private struct Scene: Sendable {
     /// outward normal there; nil when the crossing is not drawn. The crossing is refined to where the
     /// structure's trilinear indicator reaches ½. A structure with its own mesh (`SurfaceRenderer.surfaces`)
     /// is drawn where the ray enters the mesh, `meshLeadMm` before to `meshReachMm` after that, with the
-    /// mesh's smooth normal — no voxel terraces — when the structure's solid (`SurfaceMeshes.solid`) lies one
-    /// or two voxels inside the entry (two: a surface smoothed over a coarse scan's staircase strays from its
-    /// labels by more than a voxel in places, and each such pixel was a speck of voxel shading); when it does
+    /// mesh's smooth normal — no voxel terraces — when the structure's solid (`SurfaceMeshes.solid`) lies within
+    /// `SurfaceMeshes.insideDepthMm` under the entry (at least two voxels: a surface smoothed over a coarse
+    /// scan's staircase strays from its labels by more than one in places, and each such pixel was a speck of
+    /// voxel shading); when it does
     /// not (a pars defect carved under the surface), at the voxel crossing with the indicator's
     /// gradient (the cleft's walls); and not at all when the ray enters no mesh there (the half-voxel
     /// fringe of the labels outside the true surface, at grazing incidence).
@@ -297,8 +298,8 @@ private struct Scene: Sendable {
         guard let meshes = r.surfaces, meshes.has(label) else { return (hi, normal(label, q0 + dq * hi)) }
         guard let mesh = meshes.hit(label: label, origin: o, direction: d, tMin: hi - SurfaceRenderer.meshLeadMm,
                                     tMax: hi + SurfaceRenderer.meshReachMm) else { return nil }
-        let entry = o + d * mesh.t
-        for depth in 1...2 where meshes.solid(label, contains: self.label(atIndex: indexFromWorld.apply(entry - mesh.normal * (Double(depth) * voxelMm)))) {
+        let entry = o + d * mesh.t, depths = max(1, Int((meshes.insideDepthMm / voxelMm).rounded(.up)))
+        for depth in 1...depths where meshes.solid(label, contains: self.label(atIndex: indexFromWorld.apply(entry - mesh.normal * (Double(depth) * voxelMm)))) {
             return mesh
         }
         return (hi, normal(label, q0 + dq * hi))

@@ -58,7 +58,8 @@ struct IllustrateCommand: ParsableCommand {
         let planning = try PlanningSubject(folder)
         let plan = try self.plan.map { try NeedlePlan.read(path: $0, for: planning) }
         var renderer = SurfaceRenderer(labels: planning.labels)
-        renderer.surfaces = SurfaceMeshes(try folder.surfaces(), labels: planning.labels, blocks: renderer.blocks)
+        renderer.surfaces = SurfaceMeshes(try folder.surfaces(), labels: planning.labels, blocks: renderer.blocks,
+                                          scanVoxelMm: folder.document.source?.scanVoxelMm)
         if let translucent {
             renderer.translucentSide = try Side.parse(translucent)
         }

@@ -30,7 +30,7 @@ public struct ProcedureScene: Sendable {
                              collimatesToModel: true,
                              modelledSlices: FluoroScene.modelledSlices(labels: subject.labels, sourceKind: subject.source.kind))
         blocks = LabelBlocks(labels: subject.labels)
-        surfaces = SurfaceMeshes(subject.surfaces, labels: subject.labels, blocks: blocks)
+        surfaces = SurfaceMeshes(subject.surfaces, labels: subject.labels, blocks: blocks, scanVoxelMm: subject.source.scanVoxelMm)
     }
 
     /// A subject folder written by `parsguide phantom` or `parsguide subject`: its labels and CT read side by
@@ -41,7 +41,7 @@ public struct ProcedureScene: Sendable {
         planning = try PlanningSubject(folder, labels: labels)
         fluoro = try FluoroScene.subject(ct: ct, labels: labels, document: folder.document, directory: directory)
         blocks = LabelBlocks(labels: planning.labels)
-        surfaces = SurfaceMeshes(try folder.surfaces(), labels: planning.labels, blocks: blocks)
+        surfaces = SurfaceMeshes(try folder.surfaces(), labels: planning.labels, blocks: blocks, scanVoxelMm: folder.document.source?.scanVoxelMm)
     }
 
     public var labels: Volume<UInt8> { planning.labels }

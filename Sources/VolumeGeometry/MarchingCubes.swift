@@ -120,6 +120,20 @@ public enum MarchingCubes {
         return mesh
     }
 
+    /// Passes of the [1 2 1]/4 filter (each adds ½ voxel² of variance) for a smoothing of at least `sigmaMm`
+    /// on a grid of `gridMm`: at least one, at most 12.
+    public static func smoothingPasses(sigmaMm: Double, gridMm: Double) -> Int {
+        guard sigmaMm.isFinite, gridMm.isFinite, gridMm > 0 else { return 1 }
+        return min(12, max(1, Int((2 * (sigmaMm / gridMm) * (sigmaMm / gridMm)).rounded(.up))))
+    }
+
+    /// The smoothing, σ in mm, of a surface made from labels resampled from a scan of `scanVoxelMm` voxels: ¾
+    /// of that voxel (chosen). Lightly smoothed, such surfaces showed a terrace per source voxel; with ½ voxel,
+    /// still on shallow slopes (the iliac wings), where the steps lie several mm apart. A plate keeps its
+    /// thickness (the ½-level of a smoothed slab stays on its faces); tips and rods thinner than ≈ 2σ round off —
+    /// detail such a scan does not hold.
+    public static func smoothingSigmaMm(scanVoxelMm: Double) -> Double { 0.75 * scanVoxelMm }
+
     /// The surface of the voxels where `member` holds, lightly smoothed (a 3-tap binomial filter
     /// per axis, `smoothingPasses` times: σ = 0.71, 1, 1.22 … voxels) so it is not a staircase, in world
     /// millimetres.

@@ -252,6 +252,7 @@ private let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent(
         // Smoothing rounds a convex body in by about σ²/R (0.46 mm here, σ = 2.25 mm; measured 0.59 mm).
         #expect(l.meanRadiusMm - s.meanRadiusMm >= 0 && l.meanRadiusMm - s.meanRadiusMm <= 0.75,
                 "mean radius \(s.meanRadiusMm) mm smoothed, \(l.meanRadiusMm) mm lightly")
-        #expect(PatientCTBuild.smoothingPasses(sigmaMm: 2.25, gridMm: 1) == 11 && PatientCTBuild.smoothingPasses(sigmaMm: 0.5, gridMm: 1) == 1)
+        #expect(MarchingCubes.smoothingPasses(sigmaMm: 2.25, gridMm: 1) == 11 && MarchingCubes.smoothingPasses(sigmaMm: 0.5, gridMm: 1) == 1)
+        #expect(MarchingCubes.smoothingSigmaMm(scanVoxelMm: cellMm) == 2.25)
     }
 }
