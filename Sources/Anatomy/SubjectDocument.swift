@@ -108,8 +108,8 @@ public struct SubjectDocument: Codable, Sendable {
         return document
     }
 
-    /// Landmarks are three finite numbers within 10 m of the origin, measurements finite; otherwise the
-    /// key at fault is named (NaN passes the decoder as null only, but 1e300 would reach the geometry).
+    /// Landmarks are three finite numbers within 10 m of the origin, measurements finite, a scan's voxel a
+    /// spacing a CT can have; otherwise the key at fault is named (NaN passes the decoder as null only, but 1e300 would reach the geometry).
     func validate(path: String) throws {
         for (name, v) in landmarks.sorted(by: { $0.key < $1.key }) {
             guard v.count == 3, v.allSatisfy({ $0.isFinite && $0.magnitude <= 10_000 }) else {
@@ -118,6 +118,9 @@ public struct SubjectDocument: Codable, Sendable {
         }
         if let (name, v) = measurements.first(where: { !$0.value.isFinite }) {
             throw AnatomyError.corruptFile(path: path, reason: "measurement \(name) is \(v): it must be finite")
+        }
+        if let v = source?.scanVoxelMm, !SubjectSource.scanVoxelRangeMm.contains(v) {
+            throw AnatomyError.corruptFile(path: path, reason: "source.scanVoxelMm is \(v): it must be a voxel spacing of \(SubjectSource.scanVoxelRangeMm.lowerBound)–\(SubjectSource.scanVoxelRangeMm.upperBound) mm")
         }
     }
 

@@ -17,6 +17,8 @@ public struct SubjectSource: Sendable, Codable, Equatable {
     /// for a phantom): surfaces made from the labels are smoothed over this scale
     /// (`MarchingCubes.smoothingSigmaMm(scanVoxelMm:)`), which the labels' own voxel does not show.
     public var scanVoxelMm: Double?
+    /// The `scanVoxelMm` a `subject.json` may state, mm (chosen: thin-slice CT to thick-slice reconstructions).
+    public static let scanVoxelRangeMm = 0.05...20.0
 
     public static let phantomKind = "phantom", patientCTKind = "patient-ct"
 

@@ -70,7 +70,8 @@ public struct SurfaceMeshes: Sendable {
     /// from `volume`, found through `blocks` (the renderer's block index of the same volume), smoothed over at
     /// least `scanVoxelMm` when the labels were resampled from a coarser scan (`SubjectSource.scanVoxelMm`;
     /// a patient's discs and joints, modelled from its bones, carry that scan's staircase).
-    public init(_ meshes: [UInt8: TriangleMesh], labels volume: Volume<UInt8>, blocks: LabelBlocks, scanVoxelMm: Double? = nil) {
+    public init(_ meshes: [UInt8: TriangleMesh], labels volume: Volume<UInt8>, blocks: LabelBlocks, scanVoxelMm given: Double? = nil) {
+        let scanVoxelMm = given.flatMap { SubjectSource.scanVoxelRangeMm.contains($0) ? $0 : nil }
         // One job per structure: its own mesh, or one made from its labels within their blocks' box.
         typealias Job = (label: UInt8, solid: Set<UInt8>, source: TriangleMesh?, made: (MadeFromLabels, IndexBox)?)
         var jobs: [Job] = meshes.filter { !$0.value.triangles.isEmpty }

@@ -202,7 +202,7 @@ import ParsGuideCore
         #expect(grid.nearestIndex(toWorld: Vector3(0.6, 0.4, 1.4)) == SIMD3(1, 1, 3))
     }
 
-    @Test("subject.json with a landmark of 1e300 or a non-finite measurement is refused naming the key")
+    @Test("subject.json with a landmark of 1e300, a non-finite measurement or a scan voxel no CT has is refused naming the key")
     func hostileSubjectDocument() throws {
         let grid = try Grid(dimensions: SIMD3(4, 4, 4), spacingMm: Vector3(0.5, 0.5, 0.5), originMm: .zero)
         let subject = Subject(habitus: .flagship, defects: [], labels: Volume(grid: grid, repeating: 0),
@@ -219,5 +219,16 @@ import ParsGuideCore
         document.landmarks["L5.left.pars"] = [1, 2]
         try document.encoded().write(to: URL(fileURLWithPath: path))
         #expect { try SubjectDocument.read(path: path) } throws: { "\($0)".contains("three finite numbers") }
+        // A patient's scan voxel is a spacing a CT can have: 3 mm reads back, 1e300 and −1 are refused by name.
+        document.landmarks["L5.left.pars"] = [1, 2, 3]
+        for (scan, accepted) in [(3.0, true), (1e300, false), (-1, false), (0, false)] {
+            document.source?.scanVoxelMm = scan
+            try document.encoded().write(to: URL(fileURLWithPath: path))
+            if accepted {
+                #expect(try SubjectDocument.read(path: path).source?.scanVoxelMm == scan)
+            } else {
+                #expect { try SubjectDocument.read(path: path) } throws: { "\($0)".contains("source.scanVoxelMm") }
+            }
+        }
     }
 }
