@@ -109,7 +109,8 @@ public struct SubjectDocument: Codable, Sendable {
     }
 
     /// Landmarks are three finite numbers within 10 m of the origin, measurements finite, a scan's voxel a
-    /// spacing a CT can have; otherwise the key at fault is named (NaN passes the decoder as null only, but 1e300 would reach the geometry).
+    /// spacing a CT can have; otherwise the key at fault is named (NaN passes the decoder as null only, but
+    /// 1e300 would reach the geometry).
     func validate(path: String) throws {
         for (name, v) in landmarks.sorted(by: { $0.key < $1.key }) {
             guard v.count == 3, v.allSatisfy({ $0.isFinite && $0.magnitude <= 10_000 }) else {

@@ -182,6 +182,8 @@ private struct Scene: Sendable {
     let n: SIMD3<Int>
     let indexFromWorld: Matrix4
     let voxelMm: Double
+    /// How many voxels under a mesh entry `surface` looks for the structure's labels (`SurfaceMeshes.insideDepthMm`).
+    let meshInsideVoxels: Int
     let voxels: Voxels
     static let block = LabelBlocks.block
 
@@ -205,6 +207,7 @@ private struct Scene: Sendable {
         n = r.labels.grid.dimensions
         indexFromWorld = r.labels.grid.indexFromWorld
         voxelMm = r.labels.grid.spacingMm.min()
+        meshInsideVoxels = max(1, Int(((r.surfaces?.insideDepthMm ?? 0) / voxelMm).rounded(.up)))
         let b = Self.block
         blocks = r.blocks.blocks
         // Blocks under the contrast volume are sampled too.
@@ -282,8 +285,7 @@ private struct Scene: Sendable {
     /// mesh's smooth normal — no voxel terraces — when the structure's solid (`SurfaceMeshes.solid`) lies within
     /// `SurfaceMeshes.insideDepthMm` under the entry (at least two voxels: a surface smoothed over a coarse
     /// scan's staircase strays from its labels by more than one in places, and each such pixel was a speck of
-    /// voxel shading); when it does
-    /// not (a pars defect carved under the surface), at the voxel crossing with the indicator's
+    /// voxel shading); when it does not (a pars defect carved under the surface), at the voxel crossing with the indicator's
     /// gradient (the cleft's walls); and not at all when the ray enters no mesh there (the half-voxel
     /// fringe of the labels outside the true surface, at grazing incidence).
     func surface(_ label: UInt8, origin o: Vector3, direction d: Vector3, t: Double, from start: Double) -> (t: Double, normal: Vector3)? {
@@ -298,8 +300,8 @@ private struct Scene: Sendable {
         guard let meshes = r.surfaces, meshes.has(label) else { return (hi, normal(label, q0 + dq * hi)) }
         guard let mesh = meshes.hit(label: label, origin: o, direction: d, tMin: hi - SurfaceRenderer.meshLeadMm,
                                     tMax: hi + SurfaceRenderer.meshReachMm) else { return nil }
-        let entry = o + d * mesh.t, depths = max(1, Int((meshes.insideDepthMm / voxelMm).rounded(.up)))
-        for depth in 1...depths where meshes.solid(label, contains: self.label(atIndex: indexFromWorld.apply(entry - mesh.normal * (Double(depth) * voxelMm)))) {
+        let entry = o + d * mesh.t
+        for depth in 1...meshInsideVoxels where meshes.solid(label, contains: self.label(atIndex: indexFromWorld.apply(entry - mesh.normal * (Double(depth) * voxelMm)))) {
             return mesh
         }
         return (hi, normal(label, q0 + dq * hi))

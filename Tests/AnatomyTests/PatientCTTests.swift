@@ -2,6 +2,7 @@ import Foundation
 import ParsGuideCore
 import Testing
 @testable import Anatomy
+import TestSupport
 
 /// The shared data folder beside the clone (`../shared/data`), as CI has it.
 private let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -224,13 +225,7 @@ private let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent(
 @Suite struct PatientBoneSurfaceTests {
     @Test func aCoarseScansStaircaseIsSmoothedAway() throws {
         let radiusMm = 11.0, cellMm = 3.0
-        let grid = try Grid(dimensions: SIMD3(64, 64, 64), spacingMm: Vector3(0.5, 0.5, 0.5), originMm: Vector3(-15.75, -15.75, -15.75))
-        var labels = Volume<UInt8>(grid: grid, repeating: 0)
-        for k in 0..<64 { for j in 0..<64 { for i in 0..<64 {
-            let p = grid.world(i, j, k)
-            let cell = Vector3((p.x / cellMm).rounded(), (p.y / cellMm).rounded(), (p.z / cellMm).rounded()) * cellMm
-            if cell.length < radiusMm { labels[i, j, k] = Tissue.l5.rawValue }
-        } } }
+        let labels = try coarseScanSphere(radiusMm: radiusMm, cellMm: cellMm, label: Tissue.l5.rawValue)
         /// Area-weighted RMS angle between each triangle's normal and the outward radial direction, °, and
         /// the mean distance of the vertices from the centre, mm.
         func measure(_ mesh: TriangleMesh) -> (rmsDeg: Double, meanRadiusMm: Double) {

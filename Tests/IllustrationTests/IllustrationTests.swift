@@ -190,13 +190,7 @@ import TestSupport
     /// sphere labelled as disc on a 3 mm lattice is drawn with the scan's smoothing (`scanVoxelMm`) well within
     /// the error of the same labels smoothed by their own grid (measured 2026-12-07: 6.9° against 18.2°).
     @Test func aPatientsDiscIsSmoothedOverItsScansVoxel() throws {
-        let grid = try Grid(dimensions: SIMD3(64, 64, 64), spacingMm: Vector3(0.5, 0.5, 0.5), originMm: Vector3(-15.75, -15.75, -15.75))
-        var volume = Volume<UInt8>(grid: grid, repeating: 0)
-        for k in 0..<64 { for j in 0..<64 { for i in 0..<64 {
-            let p = grid.world(i, j, k)
-            let cell = Vector3((p.x / 3).rounded(), (p.y / 3).rounded(), (p.z / 3).rounded()) * 3
-            if cell.length < Self.radiusMm { volume[i, j, k] = Tissue.intervertebralDisc.rawValue }
-        } } }
+        let volume = try coarseScanSphere(radiusMm: Self.radiusMm, cellMm: 3, label: Tissue.intervertebralDisc.rawValue)
         var renderer = SurfaceRenderer(labels: volume)
         renderer.surfaces = SurfaceMeshes([:], labels: volume, blocks: renderer.blocks)
         let ownGrid = try Self.rmsNormalErrorDeg(renderer)
