@@ -24,6 +24,7 @@ extension BoneStage {
         for side in Side.allCases {
             s1SuperiorArticularProcess[side] = s1ArticularProcess(side)
             measurements["L5-S1.\(side.rawValue).jointSpaceMm"] = placement.jointSpaceMm[side]
+            measurements["L5-S1.\(side.rawValue).articularGapMedianMm"] = placement.articularGaps[side]?.medianAfterMm
         }
         measurements["l5InferiorEndplateSlopeDegrees"] = acos(min(1, geo[.l5]!.inferiorEndplate.normal.z)) * 180 / .pi
         measurements["sacralSlopeDegrees"] = placement.sacralSlopeDegrees

@@ -11,6 +11,8 @@ import Foundation
 ///    articular process (never inside it), the L5–S1 disc keeps a middle height in the published range
 ///    and the sacral slope stays inside 24–55° (Mac-Thiong 2011; DATASHEET §1d), moving as little as
 ///    possible.
+/// 3. The S1 superior articular facets are then drawn in to face L5's across the joint space over their
+///    whole surface (`ArticularCongruence`), not at one spot only.
 public struct LumbosacralPlacement: Sendable {
     /// BodyParts3D frame → world LPS mm, the fit and the seating together.
     public var worldFromBodyParts3D: SimilarityTransform
@@ -19,14 +21,19 @@ public struct LumbosacralPlacement: Sendable {
     /// The seating: shift along the L5 endplate normal (+ cranial), along the posterior axis (+ back),
     /// mm, and tilt about +x, degrees.
     public var seating: (normalMm: Double, posteriorMm: Double, tiltDegrees: Double)
+    /// BodyParts3D's sacrum, seated, its superior articular facets made congruent with L5's
+    /// (`ArticularCongruence`: subdivided once, drawn in by at most ≈ 5 mm at the facets).
     public var sacrum: TriangleMesh
+    /// Each L5–S1 facet's articular gaps before and after the facets were made congruent.
+    public var articularGaps: [Side: ArticularCongruence.JointGaps]
     public var hipLeft: TriangleMesh
     public var hipRight: TriangleMesh
     /// The S1 superior endplate: centre (where the L5 endplate normal through the L5 centre meets it) and
     /// cranial unit normal.
     public var s1EndplateCentre: Vector3
     public var s1EndplateNormal: Vector3
-    /// Closest approach of each S1 superior articular process to L5 (negative: overlap), mm.
+    /// Closest approach of each S1 superior articular process to L5 (negative: overlap), mm: the seating's, or
+    /// the congruent facets' where that is closer.
     public var jointSpaceMm: [Side: Double]
     /// L5–S1 disc middle height: from the L5 inferior endplate centre along its normal to the S1 plane, mm.
     public var discHeightMm: Double
@@ -95,11 +102,15 @@ public struct LumbosacralPlacement: Sendable {
             angleAllowed: { sacralSlopeRangeDegrees.contains(acos(min(1, abs($0.z))) * 180 / .pi) }).seat(known: seat)
         let world = seating.motion.composed(after: fit)
         let normal = seating.endplate.normal
+        let congruent = ArticularCongruence(targetGapMm: targetJointSpaceMm)
+            .reshaped(world.apply(to: try BodyParts3D.mesh(.sacrum)), toward: l5, at: inferiorArticularProcesses)
+        var jointSpace = seating.jointSpaceMm
+        for (side, gaps) in congruent.gaps { jointSpace[side] = min(jointSpace[side] ?? .infinity, gaps.closestAfterMm) }
         return LumbosacralPlacement(
             worldFromBodyParts3D: world, registration: registration, seating: seating.seat,
-            sacrum: world.apply(to: try BodyParts3D.mesh(.sacrum)), hipLeft: world.apply(to: try BodyParts3D.mesh(.hipLeft)),
+            sacrum: congruent.mesh, articularGaps: congruent.gaps, hipLeft: world.apply(to: try BodyParts3D.mesh(.hipLeft)),
             hipRight: world.apply(to: try BodyParts3D.mesh(.hipRight)),
-            s1EndplateCentre: seating.endplate.centre, s1EndplateNormal: normal, jointSpaceMm: seating.jointSpaceMm,
+            s1EndplateCentre: seating.endplate.centre, s1EndplateNormal: normal, jointSpaceMm: jointSpace,
             discHeightMm: seating.discHeightMm, sacralSlopeDegrees: acos(min(1, abs(normal.z))) * 180 / .pi,
             lumbosacralAngleDegrees: acos(min(1, n.dot(normal))) * 180 / .pi)
     }

@@ -109,6 +109,36 @@ import TestSupport
         #expect((promontory - s1).length >= 5, "promontory \((promontory - s1).length) mm from the endplate centre")
     }
 
+    @Test("Every facet joint space is one piece, L5–S1 as large as the others: S1's facets face L5's across the joint space")
+    func facetJointsWhole() throws {
+        let s = try TestSubjects.flagship()
+        /// The joint-space voxels within 12 mm (each axis) of a joint's landmark, as 26-connected piece sizes.
+        func pieces(_ joint: String, _ side: Side) throws -> [Int] {
+            let centre = try #require(s.landmarks["\(joint).\(side.rawValue).facetJoint"])
+            let g = s.labels.grid, r = Int((12 / g.spacingMm.x).rounded())
+            let c = try #require(g.nearestIndex(toWorld: centre))
+            var box = Volume<UInt8>(grid: try Grid(dimensions: SIMD3(2 * r + 1, 2 * r + 1, 2 * r + 1), spacingMm: g.spacingMm, originMm: .zero), repeating: 0)
+            for k in -r...r { for j in -r...r { for i in -r...r {
+                let p = c &+ SIMD3(i, j, k)
+                guard (0..<g.dimensions.x).contains(p.x), (0..<g.dimensions.y).contains(p.y), (0..<g.dimensions.z).contains(p.z) else { continue }
+                box[i + r, j + r, k + r] = s.labels[p.x, p.y, p.z]
+            } } }
+            return ConnectedComponents.sizes(of: box) { $0 == Tissue.facetJoint.rawValue }
+        }
+        for side in Side.allCases {
+            let l4l5 = try pieces("L4-L5", side).reduce(0, +)
+            for joint in ["L1-L2", "L2-L3", "L3-L4", "L4-L5", "L5-S1"] {
+                let sizes = try pieces(joint, side), total = sizes.reduce(0, +)
+                #expect(total > 0 && Double(sizes[0]) >= 0.95 * Double(total), "\(joint) \(side): pieces \(sizes)")
+            }
+            // Before the facets were made congruent: 3–6 pieces at 0.5 mm, under two thirds of L4–L5's voxels.
+            let l5s1 = try pieces("L5-S1", side).reduce(0, +)
+            #expect(Double(l5s1) >= 0.8 * Double(l4l5), "\(side): L5–S1 \(l5s1) voxels against L4–L5 \(l4l5)")
+            let median = try #require(s.measurements["L5-S1.\(side.rawValue).articularGapMedianMm"])
+            #expect((1...2).contains(median), "\(side) median articular gap \(median) mm")
+        }
+    }
+
     @Test("The pelvis: both hip bones at their BodyParts3D volume, the sacroiliac joints between them and the sacrum, the crests inside the body")
     func pelvis() throws {
         let s = try TestSubjects.flagship()
