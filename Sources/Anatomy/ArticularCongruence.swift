@@ -8,7 +8,8 @@ import Foundation
 /// closest approach at the joint space touch at one spot only: the S1 superior articular facets faced L5's
 /// inferior ones across a median 5.0 / 5.3 mm (left / right; 1.5–1.7 mm between the mean-shape L4 and L5),
 /// and the L5–S1 joint space came out in 3–6 pieces. After: a median 1.57 / 1.56 mm, closest 1.06 / 1.00 mm,
-/// no vertex moved more than 4.9 mm, each joint space one piece.
+/// no vertex moved more than 4.9 mm, each joint space one piece. BodyParts3D's L1 on the mean-shape L2 the
+/// same (`L1Placement`): 5.5 / 3.9 → 1.63 / 1.56 mm.
 /// Real facet joints are congruent: cartilage on both sides, a cleft between (ASRA 2019; DATASHEET §3).
 ///
 /// The method (chosen): the moving mesh is subdivided once (its edges then ≈ 1.2 mm against BodyParts3D's

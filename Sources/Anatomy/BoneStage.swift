@@ -31,7 +31,12 @@ struct BoneStage: SpineGridWork {
         self.progress = progress
         progress("loading the L2–L5 mean shape and placing L1")
         meshes = try LumbarMeanShape.cachedVertebrae()
-        meshes[.l1] = try L1Placement.standard().l1
+        let l1 = try L1Placement.standard()
+        meshes[.l1] = l1.l1
+        for side in Side.allCases {
+            measurements["L1-L2.\(side.rawValue).jointSpaceMm"] = l1.jointSpaceMm[side]
+            measurements["L1-L2.\(side.rawValue).articularGapMedianMm"] = l1.articularGaps[side]?.medianAfterMm
+        }
         // The spine grid: every bony and canal structure fits in it. Origins sit on the voxel
         // lattice (multiples of h) so the spine grid drops into the full grid by whole voxels.
         // z: from below the ischial tuberosities (the hip bones reach −237 mm) to above L1 (86 mm).

@@ -8,13 +8,19 @@ import Foundation
 /// turned parallel to L2's superior endplate and centred over it across an L1–L2 disc of middle height
 /// 6.61 mm (Shin 2024; DATASHEET §1d), and finally seated by `JointSeating` so that its inferior articular
 /// processes lie 1.5 mm from L2's superior ones, the disc staying within mean ± 2 SD (6.61 ± 2 × 1.39 mm)
-/// and the L1–L2 segmental angle within mean ± 2 SD (1.2 ± 2 × 3.6°, *Sci Rep* 2022; DATASHEET §1d).
+/// and the L1–L2 segmental angle within mean ± 2 SD (1.2 ± 2 × 3.6°, *Sci Rep* 2022; DATASHEET §1d). Its
+/// inferior articular facets are then made congruent with L2's superior ones, as S1's are with L5's.
 public struct L1Placement: Sendable {
     /// BodyParts3D frame → world LPS mm.
     public var worldFromBodyParts3D: SimilarityTransform
+    /// BodyParts3D's L1, placed and seated, its inferior articular facets made congruent with L2's
+    /// (`ArticularCongruence`).
     public var l1: TriangleMesh
+    /// Each L1–L2 facet's articular gaps before and after the facets were made congruent.
+    public var articularGaps: [Side: ArticularCongruence.JointGaps]
     public var seating: (normalMm: Double, posteriorMm: Double, tiltDegrees: Double)
-    /// Closest approach of each L1 inferior articular process to L2 (negative: overlap), mm.
+    /// Closest approach of each L1 inferior articular process to L2 (negative: overlap), mm: the seating's,
+    /// or the congruent facets' where that is closer.
     public var jointSpaceMm: [Side: Double]
     /// L1–L2 disc middle height, mm.
     public var discHeightMm: Double
@@ -81,8 +87,12 @@ public struct L1Placement: Sendable {
             discRangeMm: discHeightRangeMm,
             angleAllowed: { acos(min(1, n.dot($0))) * 180 / .pi <= segmentalAngleMaxDegrees }).seat(known: seat)
         let world = seating.motion.composed(after: align.composed(after: fit))
-        return L1Placement(worldFromBodyParts3D: world, l1: world.apply(to: try BodyParts3D.mesh(.l1)), seating: seating.seat,
-                           jointSpaceMm: seating.jointSpaceMm, discHeightMm: seating.discHeightMm,
+        let congruent = ArticularCongruence(targetGapMm: LumbosacralPlacement.targetJointSpaceMm)
+            .reshaped(world.apply(to: try BodyParts3D.mesh(.l1)), toward: l2, at: saps)
+        var jointSpace = seating.jointSpaceMm
+        for (side, gaps) in congruent.gaps { jointSpace[side] = min(jointSpace[side] ?? .infinity, gaps.closestAfterMm) }
+        return L1Placement(worldFromBodyParts3D: world, l1: congruent.mesh, articularGaps: congruent.gaps, seating: seating.seat,
+                           jointSpaceMm: jointSpace, discHeightMm: seating.discHeightMm,
                            segmentalAngleDegrees: acos(min(1, n.dot(seating.endplate.normal))) * 180 / .pi)
     }
 }
