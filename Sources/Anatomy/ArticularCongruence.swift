@@ -15,12 +15,12 @@ import Foundation
 /// The method (chosen): the moving mesh is subdivided once (its edges then ≈ 1.2 mm against BodyParts3D's
 /// 2.4 mm, so a flat triangle's chord cannot cut into the joint); its articular vertices are those within
 /// `candidateRadiusMm` of the joint whose outward normal faces the fixed surface and are met by the fixed
-/// surface's own normal (both cosines > ½), no farther than `reachMm`. Each wants to move along the line to
-/// its nearest fixed point (within `fixedRadiusMm` of the fixed bone's process) by its gap less the target, the pull fading from 1 at `taperStartMm` to 0 at
-/// `reachMm` (a surface that far away is not part of the joint). Every vertex within `supportMm` of an
-/// articular one moves by the Gaussian-weighted mean of their pulls (σ `sigmaMm`), weighted by
-/// (1 − d²/`supportMm`²)², so the process moves as a whole and the field ends smoothly; half of it is applied
-/// per round, the gaps measured again, for `rounds` rounds.
+/// surface's own normal (both cosines > ½), no farther than `reachMm`, their nearest fixed point within
+/// `fixedRadiusMm` of the fixed bone's process. Each wants to move along the line to that point by its gap
+/// less the target, the pull fading from 1 at `taperStartMm` to 0 at `reachMm` (a surface that far away is
+/// not part of the joint). Every vertex within `supportMm` of an articular one moves by the Gaussian-weighted
+/// mean of their pulls (σ `sigmaMm`), weighted by (1 − d²/`supportMm`²)², so the process moves as a whole and
+/// the field ends smoothly; half of it is applied per round, the gaps measured again, for `rounds` rounds.
 public struct ArticularCongruence: Sendable {
     /// Where the two surfaces should lie apart (the seating's joint space).
     var targetGapMm: Double
