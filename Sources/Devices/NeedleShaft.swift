@@ -23,9 +23,7 @@ public struct NeedleShaft: Hashable, Sendable {
         guard length >= 1 else {
             throw AnatomyError.geometry(reason: String(format: "needle tip and hub are %.3f mm apart: they must be at least 1 mm apart (tip = hub gives no direction)", length))
         }
-        guard outerDiameterMm.isFinite, (0.2...3).contains(outerDiameterMm) else {
-            throw ParameterOutOfRange(parameter: PhysicalParameter(name: "needle outer diameter", unit: "mm", range: 0.2...3), value: outerDiameterMm)
-        }
+        try PhysicalParameter.check("needle outer diameter", outerDiameterMm, in: 0.2...3, unit: "mm")
         self.tipMm = tipMm
         self.hubMm = hubMm
         self.outerDiameterMm = outerDiameterMm

@@ -91,9 +91,11 @@ public struct BModeSettings: Hashable, Sendable {
         try Self.lineCount.checked(Double(lineCount))
         try PhysicalParameter.check("transmit F-number", transmitFNumber, in: 0.5...10, unit: "")
         try PhysicalParameter.check("receive F-number", receiveFNumber, in: 0.5...10, unit: "")
-        try PhysicalParameter.check("elevation rays", Double(elevationRayCount), in: 1...15, unit: "")
+        let elevationRays = PhysicalParameter(name: "elevation rays", unit: "", range: 1...15)
+        try elevationRays.checked(Double(elevationRayCount))
         guard elevationRayCount % 2 == 1 else {
-            throw ParameterOutOfRange(parameter: PhysicalParameter(name: "elevation rays (must be odd)", unit: "", range: 1...15), value: Double(elevationRayCount))
+            throw ParameterOutOfRange(parameter: PhysicalParameter(name: "elevation rays (must be odd)", unit: "", range: elevationRays.range),
+                                      value: Double(elevationRayCount))
         }
         try PhysicalParameter.check("march step", stepWavelengths, in: 0.01...0.25, unit: "wavelengths")
         try PhysicalParameter.check("image width", Double(imageWidth), in: PixelSize.side.range, unit: PixelSize.side.unit)

@@ -1,5 +1,6 @@
 import Anatomy
 import Foundation
+import ParsGuideCore
 import Testing
 @testable import Ultrasound
 
@@ -141,5 +142,20 @@ import Testing
         #expect(runs[0] >= NeedleVisibility.followableLengthMm && runs[1] >= NeedleVisibility.followableLengthMm, "20°, 30°: \(runs)")
         #expect(runs[3] < 8 && runs[4] < 8, "40°, 45°: \(runs)")
         #expect(zip(runs, runs.dropFirst()).allSatisfy { $0 >= $1 - 1 }, "fading with angle: \(runs)")
+    }
+
+    @Test("A needle thinner than 0.2 mm or thicker than 3 mm, or of no diameter at all, is refused naming the range")
+    func implausibleDiameterRefused() throws {
+        let tip = Vector3(0, 0, 30), hub = Vector3(0, 0, -30)
+        for bad in [0.1, 5] {
+            #expect(throws: ParameterOutOfRange(parameter: PhysicalParameter(name: "needle outer diameter", unit: "mm", range: 0.2...3), value: bad)) {
+                _ = try NeedleShaft(tipMm: tip, hubMm: hub, outerDiameterMm: bad)
+            }
+        }
+        for bad in [Double.nan, .infinity] {
+            let error = #expect(throws: ParameterOutOfRange.self) { _ = try NeedleShaft(tipMm: tip, hubMm: hub, outerDiameterMm: bad) }
+            #expect(error?.description.contains("needle outer diameter") == true && error?.description.contains("0.2–3 mm") == true, "\(String(describing: error))")
+        }
+        #expect(try NeedleShaft(tipMm: tip, hubMm: hub, outerDiameterMm: 3).outerDiameterMm == 3)
     }
 }
