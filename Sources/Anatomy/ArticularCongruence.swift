@@ -95,6 +95,11 @@ public struct ArticularCongruence: Sendable {
         return (mesh, gaps)
     }
 
+    /// The closest approach per side: the seating's, or the congruent facets' where that is closer, mm.
+    static func jointSpaceMm(seated: [Side: Double], gaps: [Side: JointGaps]) -> [Side: Double] {
+        seated.merging(gaps.mapValues(\.closestAfterMm), uniquingKeysWith: min)
+    }
+
     static func median(_ values: [Double]) -> Double {
         let s = values.sorted()
         guard !s.isEmpty else { return .nan }

@@ -89,10 +89,9 @@ public struct L1Placement: Sendable {
         let world = seating.motion.composed(after: align.composed(after: fit))
         let congruent = ArticularCongruence(targetGapMm: LumbosacralPlacement.targetJointSpaceMm)
             .reshaped(world.apply(to: try BodyParts3D.mesh(.l1)), toward: l2, at: saps)
-        var jointSpace = seating.jointSpaceMm
-        for (side, gaps) in congruent.gaps { jointSpace[side] = min(jointSpace[side] ?? .infinity, gaps.closestAfterMm) }
         return L1Placement(worldFromBodyParts3D: world, l1: congruent.mesh, articularGaps: congruent.gaps, seating: seating.seat,
-                           jointSpaceMm: jointSpace, discHeightMm: seating.discHeightMm,
+                           jointSpaceMm: ArticularCongruence.jointSpaceMm(seated: seating.jointSpaceMm, gaps: congruent.gaps),
+                           discHeightMm: seating.discHeightMm,
                            segmentalAngleDegrees: acos(min(1, n.dot(seating.endplate.normal))) * 180 / .pi)
     }
 }

@@ -104,13 +104,12 @@ public struct LumbosacralPlacement: Sendable {
         let normal = seating.endplate.normal
         let congruent = ArticularCongruence(targetGapMm: targetJointSpaceMm)
             .reshaped(world.apply(to: try BodyParts3D.mesh(.sacrum)), toward: l5, at: inferiorArticularProcesses)
-        var jointSpace = seating.jointSpaceMm
-        for (side, gaps) in congruent.gaps { jointSpace[side] = min(jointSpace[side] ?? .infinity, gaps.closestAfterMm) }
         return LumbosacralPlacement(
             worldFromBodyParts3D: world, registration: registration, seating: seating.seat,
             sacrum: congruent.mesh, articularGaps: congruent.gaps, hipLeft: world.apply(to: try BodyParts3D.mesh(.hipLeft)),
             hipRight: world.apply(to: try BodyParts3D.mesh(.hipRight)),
-            s1EndplateCentre: seating.endplate.centre, s1EndplateNormal: normal, jointSpaceMm: jointSpace,
+            s1EndplateCentre: seating.endplate.centre, s1EndplateNormal: normal,
+            jointSpaceMm: ArticularCongruence.jointSpaceMm(seated: seating.jointSpaceMm, gaps: congruent.gaps),
             discHeightMm: seating.discHeightMm, sacralSlopeDegrees: acos(min(1, abs(normal.z))) * 180 / .pi,
             lumbosacralAngleDegrees: acos(min(1, n.dot(normal))) * 180 / .pi)
     }

@@ -22,15 +22,11 @@ extension BModeFrame {
 
     /// Where one structure's label goes: its mark (pixel centre at the drawing scale), the text's top-left
     /// corner, and the box it keeps clear (the text with its margins).
-    public struct LabelPlacement: Equatable, Sendable {
+    public struct LabelPlacement: Sendable {
         public var index: Int
         public var mark: (x: Double, y: Double)
         public var textX: Int, textY: Int
         public var box: (x0: Double, y0: Double, x1: Double, y1: Double)
-
-        public static func == (a: Self, b: Self) -> Bool {
-            a.index == b.index && a.mark == b.mark && a.textX == b.textX && a.textY == b.textY && a.box == b.box
-        }
     }
 
     static func labelTextScale(_ scale: Int) -> Int { max(2, 2 * scale) }
